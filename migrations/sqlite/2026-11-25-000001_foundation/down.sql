@@ -1,0 +1,15 @@
+DROP TABLE settings;
+DROP TABLE service_tokens;
+DROP TABLE email_outbox;
+DROP TABLE audit_head;
+DROP TABLE audit_events;
+DROP TABLE holds;
+DROP TABLE documents;
+DROP TABLE request_tasks;
+DROP TABLE request_categories;
+DROP TABLE requests;
+DROP TABLE reference_counters;
+DROP TABLE staff_users;
+DROP TABLE data_categories;
+DROP TABLE data_systems;
+DROP TABLE departments;

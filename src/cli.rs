@@ -1,0 +1,298 @@
+//! The command line: `serve` (default), `migrate`, `demo`, `staff add`,
+//! `audit verify`. Every command reads the same validated configuration.
+
+use std::io::{BufRead, IsTerminal};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+
+use crate::auth::keys::Keys;
+use crate::auth::password;
+use crate::config::{Config, ConfigArgs, LogFormat};
+use crate::domain::actor::Actor;
+use crate::domain::identifier::Email;
+use crate::domain::staff::{StaffRole, department_code};
+use crate::store::{self, Store, audit, catalog};
+use crate::web::Application;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "rightsdesk",
+    version,
+    about = "A data subject rights desk: requests, verification, routing, holds, deadlines and a tamper-evident audit trail."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply migrations, then serve HTTP and run the background jobs (the default)
+    Serve,
+    /// Apply pending migrations and exit
+    Migrate,
+    /// Load the reference deployment: departments, systems, categories, demo staff and sample requests (idempotent)
+    Demo,
+    /// Manage staff accounts
+    #[command(subcommand)]
+    Staff(StaffCommand),
+    /// Inspect the audit trail
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StaffCommand {
+    /// Create a staff account
+    Add {
+        /// Login email address
+        #[arg(long)]
+        email: String,
+        /// Display name
+        #[arg(long)]
+        name: String,
+        /// handler, department_lead, privacy_officer or admin
+        #[arg(long)]
+        role: String,
+        /// Department code (required for handler and department_lead)
+        #[arg(long)]
+        department: Option<String>,
+        /// Read the password from the first line of standard input; otherwise a one-time password is printed
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the audit hash chain; exit 1 naming the first bad event if it is broken
+    Verify,
+}
+
+/// A failure that ends a command: printed as one line, with its exit code.
+#[derive(Debug)]
+pub struct Failure {
+    pub message: String,
+    pub code: u8,
+}
+
+impl Failure {
+    fn new(message: impl Into<String>, code: u8) -> Self {
+        Self {
+            message: message.into(),
+            code,
+        }
+    }
+}
+
+impl From<store::StoreError> for Failure {
+    fn from(e: store::StoreError) -> Self {
+        Failure::new(e.to_string(), 1)
+    }
+}
+
+/// Parses the environment and arguments, runs the command, and reports.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("rightsdesk: {}", failure.message);
+            ExitCode::from(failure.code)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    let config =
+        Config::from_args(&cli.config).map_err(|e| Failure::new(format!("configuration error: {e}"), 2))?;
+    init_tracing(&config);
+    let command = cli.command.unwrap_or(Command::Serve);
+    let (secret, created) = config
+        .load_secret()
+        .map_err(|e| Failure::new(format!("configuration error: {e}"), 2))?;
+    if created {
+        tracing::warn!(
+            path = %config.data_dir.join("secret.key").display(),
+            "RIGHTSDESK_SECRET_KEY is not set: generated a secret key and saved it; back it up, documents cannot be read without it"
+        );
+    }
+    let keys = Keys::new(secret);
+    let store = Store::open(&config.database_url, config.db_pool_size)
+        .map_err(|e| Failure::new(format!("cannot open the database: {e}"), 1))?;
+
+    match command {
+        Command::Serve => serve(config, store, keys),
+        Command::Migrate => {
+            let applied = store.migrate()?;
+            if applied.is_empty() {
+                println!("The database is up to date.");
+            } else {
+                for name in applied {
+                    println!("applied {name}");
+                }
+            }
+            Ok(())
+        }
+        Command::Demo => {
+            store.migrate()?;
+            let report = crate::demo::load(&store, &config, &keys)?;
+            print!("{report}");
+            Ok(())
+        }
+        Command::Staff(StaffCommand::Add {
+            email,
+            name,
+            role,
+            department,
+            password_stdin,
+        }) => {
+            store.migrate()?;
+            staff_add(
+                &store,
+                &email,
+                &name,
+                &role,
+                department.as_deref(),
+                password_stdin,
+            )
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            store.migrate()?;
+            match audit::verify(&mut *store.conn()?)? {
+                audit::Verification::Intact { events } => {
+                    println!("The audit trail is intact: {events} events verified.");
+                    Ok(())
+                }
+                audit::Verification::Broken(broken) => {
+                    Err(Failure::new(format!("the audit trail is broken: {broken}"), 1))
+                }
+            }
+        }
+    }
+}
+
+fn init_tracing(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_new(&config.log).unwrap_or_else(|_| "info".into());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let result = match config.log_format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Text => builder.with_ansi(std::io::stderr().is_terminal()).try_init(),
+    };
+    // A subscriber may already be installed (tests); that one is kept.
+    drop(result);
+}
+
+fn serve(config: Config, store: Store, keys: Keys) -> Result<(), Failure> {
+    let applied = store.migrate()?;
+    for name in &applied {
+        tracing::info!(migration = %name, "migration applied");
+    }
+    let config = Arc::new(config);
+    actix_web::rt::System::new().block_on(async move {
+        let app = Application::build(config.clone(), store, keys)
+            .map_err(|e| Failure::new(format!("cannot start: {e:#}"), 1))?;
+        println!(
+            "Rightsdesk is running at {} ({} database)",
+            config.base_url,
+            app.backend().name()
+        );
+        println!("Load the demo data with: cargo run --release -- demo   (stop with Ctrl-C)");
+        app.run_until_stopped()
+            .await
+            .map_err(|e| Failure::new(format!("server error: {e}"), 1))
+    })
+}
+
+fn staff_add(
+    store: &Store,
+    email: &str,
+    name: &str,
+    role: &str,
+    department: Option<&str>,
+    password_stdin: bool,
+) -> Result<(), Failure> {
+    let email = Email::parse(email).map_err(|e| Failure::new(format!("--email: {e}"), 2))?;
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(Failure::new("--name: give a name of 1 to 200 characters", 2));
+    }
+    let role: StaffRole = role.parse().map_err(|_| {
+        Failure::new(
+            format!("--role: {role:?} is not a role (handler, department_lead, privacy_officer, admin)"),
+            2,
+        )
+    })?;
+    let department_code = match department {
+        Some(raw) => Some(
+            department_code(raw)
+                .ok_or_else(|| Failure::new(format!("--department: {raw:?} is not a department code"), 2))?,
+        ),
+        None if role.needs_department() => {
+            return Err(Failure::new(
+                format!("--department: a {role} belongs to a department"),
+                2,
+            ));
+        }
+        None => None,
+    };
+    let (password, one_time) = if password_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .map_err(|e| Failure::new(format!("cannot read the password from stdin: {e}"), 2))?;
+        (line.trim_end_matches(['\r', '\n']).to_owned(), false)
+    } else {
+        (password::one_time(), true)
+    };
+    let hash = password::hash(&password).map_err(|e| Failure::new(format!("password: {e}"), 2))?;
+
+    store.write(|conn| {
+        let department_id = match &department_code {
+            Some(code) => Some(
+                catalog::department_by_code(conn, code)?
+                    .ok_or_else(|| store::StoreError::Invalid(format!("--department: no department has the code {code}")))?
+                    .id,
+            ),
+            None => None,
+        };
+        let id = store::staff::create(
+            conn,
+            &store::staff::NewStaff {
+                email: &email,
+                name,
+                role,
+                department_id: department_id.as_deref(),
+                password_hash: Some(&hash),
+                must_change_password: one_time,
+            },
+            store::now(),
+        )?;
+        audit::append(
+            conn,
+            audit::NewEvent {
+                request_id: None,
+                actor: &Actor::System,
+                action: "staff.created",
+                from_status: None,
+                to_status: None,
+                reason: None,
+                payload: serde_json::json!({"staff_id": id, "role": role.as_str(), "department": department_code}),
+            },
+            store::now(),
+        )?;
+        Ok(())
+    })?;
+    println!("Created {role} account for {email}.");
+    if one_time {
+        println!("One-time password (shown once; it must be changed at first login): {password}");
+    }
+    Ok(())
+}

@@ -1,0 +1,395 @@
+//! The request lifecycle: one table of allowed transitions and who may make
+//! each. Anything not in the table is refused with an error value.
+
+use super::actor::ActorRole;
+use super::request::{RequestKind, wire_enum};
+
+wire_enum! {
+    /// Where a request stands (DESIGN.md, "Request lifecycle").
+    RequestStatus, "status" {
+        /// Received; the requester has not yet confirmed their email.
+        Unverified => "unverified",
+        /// Identity or authority documents are under staff review.
+        Verifying => "verifying",
+        /// Verified and routed: department tasks are open.
+        InProgress => "in_progress",
+        /// Staff asked the requester for more information.
+        AwaitingRequester => "awaiting_requester",
+        /// The privacy officer must approve destruction or a refusal.
+        AwaitingApproval => "awaiting_approval",
+        /// Access given for good cause at a later date (access only).
+        Postponed => "postponed",
+        Completed => "completed",
+        PartiallyCompleted => "partially_completed",
+        Refused => "refused",
+        /// Withdrawn by the requester.
+        Withdrawn => "withdrawn",
+        /// Never verified within the allowed time.
+        Expired => "expired",
+        /// The requester objects to a decision; work reopens.
+        Objection => "objection",
+    }
+}
+
+impl RequestStatus {
+    /// A decision has been taken or the request has ended: no work is open.
+    pub const fn is_closed(self) -> bool {
+        matches!(
+            self,
+            Self::Completed | Self::PartiallyCompleted | Self::Refused | Self::Withdrawn | Self::Expired
+        )
+    }
+
+    /// The statutory clock runs (or ran) for this request: it was verified.
+    pub const fn is_open_work(self) -> bool {
+        matches!(
+            self,
+            Self::InProgress
+                | Self::AwaitingRequester
+                | Self::AwaitingApproval
+                | Self::Postponed
+                | Self::Objection
+        )
+    }
+}
+
+/// Which requests a rule applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KindRule {
+    Any,
+    /// Only kinds that may be postponed (access).
+    Postponable,
+    /// Only kinds whose completion destroys no data: completing a deletion
+    /// or suspension needs the privacy officer.
+    NonDestroying,
+}
+
+impl KindRule {
+    pub fn admits(self, kind: RequestKind) -> bool {
+        match self {
+            KindRule::Any => true,
+            KindRule::Postponable => kind.may_be_postponed(),
+            KindRule::NonDestroying => !kind.destroys_data(),
+        }
+    }
+}
+
+/// One allowed move of the lifecycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TransitionRule {
+    pub from: RequestStatus,
+    pub to: RequestStatus,
+    pub actors: &'static [ActorRole],
+    pub kinds: KindRule,
+}
+
+use ActorRole::{
+    DepartmentLead as LEAD, Handler as HANDLER, PrivacyOfficer as OFFICER, Requester as REQUESTER,
+    System as SYSTEM,
+};
+use RequestStatus::*;
+
+const STAFF: &[ActorRole] = &[HANDLER, LEAD, OFFICER];
+const OFFICER_ONLY: &[ActorRole] = &[OFFICER];
+const REQUESTER_ONLY: &[ActorRole] = &[REQUESTER];
+
+const fn rule(from: RequestStatus, to: RequestStatus, actors: &'static [ActorRole]) -> TransitionRule {
+    TransitionRule {
+        from,
+        to,
+        actors,
+        kinds: KindRule::Any,
+    }
+}
+
+const fn rule_for(
+    from: RequestStatus,
+    to: RequestStatus,
+    actors: &'static [ActorRole],
+    kinds: KindRule,
+) -> TransitionRule {
+    TransitionRule {
+        from,
+        to,
+        actors,
+        kinds,
+    }
+}
+
+/// Every allowed transition. A pair may appear twice when different actors
+/// are allowed for different kinds of request.
+pub const TRANSITIONS: &[TransitionRule] = &[
+    // Verification.
+    rule(Unverified, Verifying, &[REQUESTER, SYSTEM]),
+    rule(
+        Unverified,
+        InProgress,
+        &[REQUESTER, HANDLER, LEAD, OFFICER, SYSTEM],
+    ),
+    rule(Unverified, Expired, &[SYSTEM]),
+    rule(Unverified, Withdrawn, REQUESTER_ONLY),
+    rule(Verifying, InProgress, STAFF),
+    rule(Verifying, AwaitingRequester, STAFF),
+    rule(Verifying, AwaitingApproval, STAFF),
+    rule(Verifying, Refused, OFFICER_ONLY),
+    rule(Verifying, Withdrawn, REQUESTER_ONLY),
+    // Work.
+    rule(InProgress, AwaitingRequester, STAFF),
+    rule(
+        AwaitingRequester,
+        InProgress,
+        &[REQUESTER, HANDLER, LEAD, OFFICER],
+    ),
+    rule(AwaitingRequester, Verifying, &[REQUESTER, HANDLER, LEAD, OFFICER]),
+    rule(InProgress, AwaitingApproval, STAFF),
+    rule_for(InProgress, Postponed, STAFF, KindRule::Postponable),
+    rule(Postponed, InProgress, &[HANDLER, LEAD, OFFICER, SYSTEM]),
+    // Decisions.
+    rule_for(InProgress, Completed, &[HANDLER, LEAD], KindRule::NonDestroying),
+    rule(InProgress, Completed, OFFICER_ONLY),
+    rule_for(
+        InProgress,
+        PartiallyCompleted,
+        &[HANDLER, LEAD],
+        KindRule::NonDestroying,
+    ),
+    rule(InProgress, PartiallyCompleted, OFFICER_ONLY),
+    rule(InProgress, Refused, OFFICER_ONLY),
+    rule(AwaitingApproval, Completed, OFFICER_ONLY),
+    rule(AwaitingApproval, PartiallyCompleted, OFFICER_ONLY),
+    rule(AwaitingApproval, Refused, OFFICER_ONLY),
+    rule(AwaitingApproval, InProgress, OFFICER_ONLY),
+    // Objection to a decision reopens the work.
+    rule(Completed, Objection, REQUESTER_ONLY),
+    rule(PartiallyCompleted, Objection, REQUESTER_ONLY),
+    rule(Refused, Objection, REQUESTER_ONLY),
+    rule(Objection, InProgress, STAFF),
+    rule(Objection, AwaitingApproval, STAFF),
+    rule(Objection, Completed, OFFICER_ONLY),
+    rule(Objection, PartiallyCompleted, OFFICER_ONLY),
+    rule(Objection, Refused, OFFICER_ONLY),
+    // The requester may withdraw while anything is still open.
+    rule(InProgress, Withdrawn, REQUESTER_ONLY),
+    rule(AwaitingRequester, Withdrawn, REQUESTER_ONLY),
+    rule(AwaitingApproval, Withdrawn, REQUESTER_ONLY),
+    rule(Postponed, Withdrawn, REQUESTER_ONLY),
+    rule(Objection, Withdrawn, REQUESTER_ONLY),
+];
+
+/// Why a transition was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransitionError {
+    #[error("a request cannot go from {from} to {to}")]
+    NoSuchTransition { from: RequestStatus, to: RequestStatus },
+    #[error("a {kind} request cannot go from {from} to {to}")]
+    NotForKind {
+        kind: RequestKind,
+        from: RequestStatus,
+        to: RequestStatus,
+    },
+    #[error("{actor} may not move a {kind} request from {from} to {to}")]
+    ActorNotAllowed {
+        actor: String,
+        kind: RequestKind,
+        from: RequestStatus,
+        to: RequestStatus,
+    },
+}
+
+/// Checks one transition against the table. `actor` is `None` for actors
+/// who take no decisions on requests (admins, service tokens).
+pub fn check_transition(
+    kind: RequestKind,
+    from: RequestStatus,
+    to: RequestStatus,
+    actor: Option<ActorRole>,
+) -> Result<&'static TransitionRule, TransitionError> {
+    let mut pair_exists = false;
+    let mut kind_admitted = false;
+    for rule in TRANSITIONS.iter().filter(|r| r.from == from && r.to == to) {
+        pair_exists = true;
+        if !rule.kinds.admits(kind) {
+            continue;
+        }
+        kind_admitted = true;
+        if actor.is_some_and(|a| rule.actors.contains(&a)) {
+            return Ok(rule);
+        }
+    }
+    Err(if !pair_exists {
+        TransitionError::NoSuchTransition { from, to }
+    } else if !kind_admitted {
+        TransitionError::NotForKind { kind, from, to }
+    } else {
+        TransitionError::ActorNotAllowed {
+            actor: actor.map_or("this actor", ActorRole::as_str).to_owned(),
+            kind,
+            from,
+            to,
+        }
+    })
+}
+
+/// What entering a status does to the holds a request placed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HoldEffect {
+    /// Holds stay as they are.
+    Keep,
+    /// Every active hold of the request is lifted: the request is resolved,
+    /// withdrawn, refused or expired.
+    Lift,
+    /// Holds lifted at the decision are placed again while the objection is
+    /// worked (only for kinds that freeze data).
+    Restore,
+}
+
+/// The hold consequence of moving a request of `kind` into `to`.
+pub fn hold_effect(kind: RequestKind, to: RequestStatus) -> HoldEffect {
+    if to.is_closed() {
+        HoldEffect::Lift
+    } else if to == RequestStatus::Objection && kind.freezes_data() {
+        HoldEffect::Restore
+    } else {
+        HoldEffect::Keep
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn every_actor() -> impl Iterator<Item = ActorRole> {
+        ActorRole::ALL.iter().copied()
+    }
+
+    #[test]
+    fn every_rule_in_the_table_is_accepted_for_its_actors_and_kinds() {
+        for rule in TRANSITIONS {
+            for kind in RequestKind::ALL.iter().copied().filter(|k| rule.kinds.admits(*k)) {
+                for actor in rule.actors {
+                    assert!(
+                        check_transition(kind, rule.from, rule.to, Some(*actor)).is_ok(),
+                        "{kind}: {} -> {} by {actor}",
+                        rule.from,
+                        rule.to
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn forbidden_transitions_are_error_values() {
+        use RequestKind::*;
+        let table = [
+            (Access, Unverified, Completed, REQUESTER),
+            (Access, Completed, InProgress, OFFICER),
+            (Deletion, Withdrawn, InProgress, REQUESTER),
+            (Deletion, Expired, Unverified, SYSTEM),
+            (Correction, InProgress, InProgress, HANDLER),
+            (Access, Refused, Completed, OFFICER),
+        ];
+        for (kind, from, to, actor) in table {
+            assert_eq!(
+                check_transition(kind, from, to, Some(actor)),
+                Err(TransitionError::NoSuchTransition { from, to }),
+                "{kind}: {from} -> {to}"
+            );
+        }
+    }
+
+    #[test]
+    fn actors_outside_a_rule_are_refused() {
+        use RequestKind::*;
+        let table = [
+            (Access, InProgress, Refused, Some(HANDLER)),
+            (Access, InProgress, Refused, Some(LEAD)),
+            (Access, InProgress, Withdrawn, Some(OFFICER)),
+            (Access, Unverified, Expired, Some(REQUESTER)),
+            (Deletion, AwaitingApproval, Completed, Some(HANDLER)),
+            (Deletion, InProgress, Completed, Some(HANDLER)),
+            (Suspension, InProgress, PartiallyCompleted, Some(LEAD)),
+            (Access, Verifying, InProgress, None),
+        ];
+        for (kind, from, to, actor) in table {
+            let err = check_transition(kind, from, to, actor).unwrap_err();
+            assert!(
+                matches!(err, TransitionError::ActorNotAllowed { .. }),
+                "{kind}: {from} -> {to} by {actor:?} gave {err:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn destroying_kinds_complete_only_through_the_privacy_officer() {
+        for kind in RequestKind::ALL.iter().copied() {
+            let by_handler = check_transition(kind, InProgress, Completed, Some(HANDLER));
+            assert_eq!(by_handler.is_ok(), !kind.destroys_data(), "{kind}");
+            assert!(check_transition(kind, InProgress, Completed, Some(OFFICER)).is_ok());
+        }
+    }
+
+    #[test]
+    fn only_access_may_be_postponed() {
+        for kind in RequestKind::ALL.iter().copied() {
+            let result = check_transition(kind, InProgress, Postponed, Some(HANDLER));
+            if kind == RequestKind::Access {
+                assert!(result.is_ok());
+            } else {
+                assert_eq!(
+                    result,
+                    Err(TransitionError::NotForKind {
+                        kind,
+                        from: InProgress,
+                        to: Postponed
+                    })
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn closed_states_have_no_way_out_but_objection() {
+        for rule in TRANSITIONS.iter().filter(|r| r.from.is_closed()) {
+            assert_eq!(rule.to, Objection, "{} -> {}", rule.from, rule.to);
+        }
+        for terminal in [Withdrawn, Expired] {
+            assert!(TRANSITIONS.iter().all(|r| r.from != terminal));
+        }
+    }
+
+    #[test]
+    fn every_status_is_reachable_from_unverified() {
+        let mut reached = vec![Unverified];
+        let mut frontier = vec![Unverified];
+        while let Some(status) = frontier.pop() {
+            for rule in TRANSITIONS.iter().filter(|r| r.from == status) {
+                if !reached.contains(&rule.to) {
+                    reached.push(rule.to);
+                    frontier.push(rule.to);
+                }
+            }
+        }
+        for status in RequestStatus::ALL {
+            assert!(reached.contains(status), "{status} unreachable");
+        }
+    }
+
+    #[test]
+    fn hold_effects() {
+        use RequestKind::*;
+        let table = [
+            (Deletion, Completed, HoldEffect::Lift),
+            (Deletion, Withdrawn, HoldEffect::Lift),
+            (Correction, Refused, HoldEffect::Lift),
+            (Suspension, Expired, HoldEffect::Lift),
+            (Deletion, Objection, HoldEffect::Restore),
+            (Access, Objection, HoldEffect::Keep),
+            (Correction, InProgress, HoldEffect::Keep),
+            (Correction, AwaitingApproval, HoldEffect::Keep),
+        ];
+        for (kind, to, effect) in table {
+            assert_eq!(hold_effect(kind, to), effect, "{kind} -> {to}");
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! Pure rules of the desk: no I/O, no clock, no database. Everything here is
+//! a function of its arguments and is unit-tested beside its definition.
+
+pub mod actor;
+pub mod audit;
+pub mod identifier;
+pub mod jurisdiction;
+pub mod lifecycle;
+pub mod reference;
+pub mod request;
+pub mod retention;
+pub mod staff;

@@ -1,0 +1,13 @@
+//! Rightsdesk: a data subject rights desk. See README.md for the map.
+
+rust_i18n::i18n!("locales", fallback = "ko");
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod domain;
+pub mod jobs;
+pub mod mail;
+pub mod store;
+pub mod web;

@@ -1,0 +1,101 @@
+//! Draining the outbox: claim due rows, send each, mark it sent or record
+//! the error and when to retry. An email is never lost (it stays queued
+//! until sent) and never sent twice by two instances (claims exclude each
+//! other; see `store::outbox::claim_due`).
+
+use std::time::Duration;
+
+use lettre::message::Mailbox;
+
+use super::Mailer;
+use crate::store::{Store, StoreError, now, outbox};
+
+/// How long a claim lasts: far longer than one SMTP send may take.
+const LEASE: Duration = Duration::from_secs(300);
+/// Longest wait between two attempts.
+const MAX_BACKOFF: Duration = Duration::from_secs(6 * 3600);
+const BATCH: i64 = 20;
+
+/// What one pass did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct DeliveryReport {
+    pub sent: usize,
+    pub failed: usize,
+}
+
+/// The wait before attempt `attempts + 1`: `base × 2^attempts`, at most 6 h.
+pub fn backoff(base: Duration, attempts: i32) -> Duration {
+    let factor = 2_u32.saturating_pow(attempts.clamp(0, 31) as u32);
+    base.checked_mul(factor)
+        .map_or(MAX_BACKOFF, |d| d.min(MAX_BACKOFF))
+}
+
+/// Claims and sends due emails until none are left. Blocking: run it on a
+/// blocking thread.
+pub fn deliver_due(
+    store: &Store,
+    mailer: &Mailer,
+    from: &Mailbox,
+    claimant: &str,
+    retry_base: Duration,
+) -> Result<DeliveryReport, StoreError> {
+    let mut report = DeliveryReport::default();
+    let lease = chrono::Duration::from_std(LEASE).unwrap_or(chrono::Duration::minutes(5));
+    loop {
+        let claimed = outbox::claim_due(&mut *store.conn()?, claimant, now(), lease, BATCH)?;
+        if claimed.is_empty() {
+            return Ok(report);
+        }
+        let sent_before = report.sent;
+        for email in claimed {
+            match mailer.send(from, &email) {
+                Ok(()) => {
+                    outbox::mark_sent(&mut *store.conn()?, &email.id, claimant, now())?;
+                    report.sent += 1;
+                    tracing::info!(email = %email.id, "email sent");
+                }
+                Err(error) => {
+                    let wait = backoff(retry_base, email.attempts);
+                    let retry_at =
+                        now() + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::hours(6));
+                    outbox::mark_failed(
+                        &mut *store.conn()?,
+                        &email.id,
+                        claimant,
+                        &error.to_string(),
+                        retry_at,
+                    )?;
+                    report.failed += 1;
+                    tracing::warn!(email = %email.id, attempts = email.attempts + 1, %error, retry_in = ?wait, "email not sent; will retry");
+                }
+            }
+        }
+        // A batch that sent nothing means the transport is down: wait for
+        // the next pass rather than spin on rows that fail.
+        if report.sent == sent_before {
+            return Ok(report);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_six_hours() {
+        let base = Duration::from_secs(30);
+        let table = [
+            (0, 30),
+            (1, 60),
+            (2, 120),
+            (5, 960),
+            (10, 21_600),
+            (40, 21_600),
+            (-1, 30),
+        ];
+        for (attempts, secs) in table {
+            assert_eq!(backoff(base, attempts), Duration::from_secs(secs), "{attempts}");
+        }
+    }
+}

@@ -1,0 +1,192 @@
+//! The audit trail: append-only, hash-chained. This module has no update or
+//! delete path for events, by design; the database refuses them too.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::BigInt;
+
+use super::schema::{audit_events, audit_head};
+use super::{DbConnection, StoreError, new_id};
+use crate::domain::actor::Actor;
+use crate::domain::audit::{AuditContent, ChainBreak, ChainVerifier, StoredEvent, chain_hash};
+
+/// An event to append. Payloads must not hold personal data.
+#[derive(Debug, Clone)]
+pub struct NewEvent<'a> {
+    pub request_id: Option<&'a str>,
+    pub actor: &'a Actor,
+    pub action: &'a str,
+    pub from_status: Option<&'a str>,
+    pub to_status: Option<&'a str>,
+    pub reason: Option<&'a str>,
+    pub payload: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = audit_events)]
+pub struct EventRow {
+    pub seq: i64,
+    pub id: String,
+    pub request_id: Option<String>,
+    pub actor_kind: String,
+    pub actor_id: Option<String>,
+    pub action: String,
+    pub from_status: Option<String>,
+    pub to_status: Option<String>,
+    pub reason: Option<String>,
+    pub at: NaiveDateTime,
+    pub payload: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl EventRow {
+    /// The stored event; a payload that is no longer JSON was altered.
+    fn into_stored(self) -> Result<StoredEvent, ChainBreak> {
+        let Ok(payload) = serde_json::from_str(&self.payload) else {
+            return Err(ChainBreak::Altered {
+                seq: self.seq,
+                id: self.id,
+            });
+        };
+        Ok(StoredEvent {
+            content: AuditContent {
+                seq: self.seq,
+                id: self.id,
+                request_id: self.request_id,
+                actor_kind: self.actor_kind,
+                actor_id: self.actor_id,
+                action: self.action,
+                from_status: self.from_status,
+                to_status: self.to_status,
+                reason: self.reason,
+                at: self.at,
+                payload,
+            },
+            prev_hash: self.prev_hash,
+            hash: self.hash,
+        })
+    }
+}
+
+#[derive(diesel::QueryableByName)]
+struct HeadSeq {
+    #[diesel(sql_type = BigInt)]
+    #[allow(dead_code)]
+    seq: i64,
+}
+
+/// Takes the write lock that serialises audited writes. On PostgreSQL a row
+/// lock on the chain head; on SQLite the first statement is a write, which
+/// takes the database's single writer lock (waiting under busy_timeout)
+/// before anything is read.
+pub(super) fn lock_head(conn: &mut DbConnection) -> Result<(), StoreError> {
+    match conn {
+        DbConnection::Pg(c) => {
+            diesel::sql_query("SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE").load::<HeadSeq>(c)?;
+        }
+        DbConnection::Sqlite(c) => {
+            diesel::sql_query("UPDATE audit_head SET seq = seq WHERE id = 1").execute(c)?;
+        }
+    }
+    Ok(())
+}
+
+/// Appends one event to the chain. Call only inside [`super::Store::write`],
+/// which holds the chain's lock.
+pub fn append(conn: &mut DbConnection, event: NewEvent<'_>, at: NaiveDateTime) -> Result<i64, StoreError> {
+    let (head_seq, head_hash): (i64, String) = audit_head::table
+        .find(1)
+        .select((audit_head::seq, audit_head::hash))
+        .first(conn)?;
+    let content = AuditContent {
+        seq: head_seq + 1,
+        id: new_id(),
+        request_id: event.request_id.map(str::to_owned),
+        actor_kind: event.actor.kind().to_owned(),
+        actor_id: event.actor.id().map(str::to_owned),
+        action: event.action.to_owned(),
+        from_status: event.from_status.map(str::to_owned),
+        to_status: event.to_status.map(str::to_owned),
+        reason: event.reason.map(str::to_owned),
+        at,
+        payload: event.payload,
+    };
+    let hash = chain_hash(&head_hash, &content);
+    diesel::insert_into(audit_events::table)
+        .values((
+            audit_events::seq.eq(content.seq),
+            audit_events::id.eq(&content.id),
+            audit_events::request_id.eq(&content.request_id),
+            audit_events::actor_kind.eq(&content.actor_kind),
+            audit_events::actor_id.eq(&content.actor_id),
+            audit_events::action.eq(&content.action),
+            audit_events::from_status.eq(&content.from_status),
+            audit_events::to_status.eq(&content.to_status),
+            audit_events::reason.eq(&content.reason),
+            audit_events::at.eq(content.at),
+            audit_events::payload.eq(content.payload.to_string()),
+            audit_events::prev_hash.eq(&head_hash),
+            audit_events::hash.eq(&hash),
+        ))
+        .execute(conn)?;
+    diesel::update(audit_head::table.find(1))
+        .set((audit_head::seq.eq(content.seq), audit_head::hash.eq(&hash)))
+        .execute(conn)?;
+    Ok(content.seq)
+}
+
+/// The events of one request, oldest first.
+pub fn for_request(conn: &mut DbConnection, request_id: &str) -> Result<Vec<EventRow>, StoreError> {
+    Ok(audit_events::table
+        .filter(audit_events::request_id.eq(request_id))
+        .order(audit_events::seq.asc())
+        .select(EventRow::as_select())
+        .load(conn)?)
+}
+
+/// How many events the chain holds.
+pub fn count(conn: &mut DbConnection) -> Result<i64, StoreError> {
+    Ok(audit_events::table.count().get_result(conn)?)
+}
+
+/// The outcome of walking the whole chain.
+#[derive(Debug)]
+pub enum Verification {
+    Intact { events: i64 },
+    Broken(ChainBreak),
+}
+
+/// Walks the whole chain in pages, in constant memory.
+pub fn verify(conn: &mut DbConnection) -> Result<Verification, StoreError> {
+    const PAGE: i64 = 1000;
+    let mut verifier = ChainVerifier::default();
+    let mut after = 0_i64;
+    loop {
+        let rows: Vec<EventRow> = audit_events::table
+            .filter(audit_events::seq.gt(after))
+            .order(audit_events::seq.asc())
+            .limit(PAGE)
+            .select(EventRow::as_select())
+            .load(conn)?;
+        let Some(last) = rows.last() else { break };
+        after = last.seq;
+        let full_page = rows.len() as i64 == PAGE;
+        for row in rows {
+            if let Err(broken) = row.into_stored().and_then(|event| verifier.check(&event)) {
+                return Ok(Verification::Broken(broken));
+            }
+        }
+        if !full_page {
+            break;
+        }
+    }
+    let (head_seq, head_hash): (i64, String) = audit_head::table
+        .find(1)
+        .select((audit_head::seq, audit_head::hash))
+        .first(conn)?;
+    Ok(match verifier.finish(head_seq, &head_hash) {
+        Ok(events) => Verification::Intact { events },
+        Err(broken) => Verification::Broken(broken),
+    })
+}

@@ -1,0 +1,178 @@
+//! Database connections: one enum over both backends, chosen by the URL's
+//! scheme (never by trying one and then the other), and pooled with r2d2.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+use diesel::prelude::*;
+use diesel::sqlite::SqliteConnection;
+
+/// A connection to either backend. Queries written against it run on both.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Pg(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// Which backend a URL selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// A parsed `RIGHTSDESK_DATABASE_URL`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// `sqlite://relative/path.db` or `sqlite:///absolute/path.db`.
+    Sqlite(PathBuf),
+    /// `postgres://…` or `postgresql://…`, passed to libpq as given.
+    Postgres(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DatabaseUrlError {
+    #[error("expected sqlite://PATH or postgres://USER@HOST/DB")]
+    UnknownScheme,
+    #[error("sqlite:// needs a file path, as in sqlite://data/rightsdesk.db")]
+    EmptyPath,
+}
+
+impl DatabaseUrl {
+    pub fn parse(url: &str) -> Result<Self, DatabaseUrlError> {
+        let url = url.trim();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Self::Postgres(url.to_owned()));
+        }
+        let path = url
+            .strip_prefix("sqlite://")
+            .ok_or(DatabaseUrlError::UnknownScheme)?;
+        if path.is_empty() {
+            return Err(DatabaseUrlError::EmptyPath);
+        }
+        Ok(Self::Sqlite(PathBuf::from(path)))
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            DatabaseUrl::Sqlite(_) => Backend::Sqlite,
+            DatabaseUrl::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Opens one connection and prepares it for use.
+    pub fn connect(&self) -> ConnectionResult<DbConnection> {
+        match self {
+            DatabaseUrl::Sqlite(path) => {
+                let mut conn = SqliteConnection::establish(&sqlite_path(path))?;
+                // WAL lets readers run beside the one writer; busy_timeout
+                // makes a second writer wait instead of failing at once.
+                conn.batch_execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+                     PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;",
+                )
+                .map_err(|e| ConnectionError::CouldntSetupConfiguration(e))?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+            DatabaseUrl::Postgres(url) => {
+                let mut conn = PgConnection::establish(url)?;
+                conn.batch_execute("SET TIME ZONE 'UTC'")
+                    .map_err(|e| ConnectionError::CouldntSetupConfiguration(e))?;
+                Ok(DbConnection::Pg(conn))
+            }
+        }
+    }
+}
+
+fn sqlite_path(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+/// r2d2's view of [`DatabaseUrl`]: opens connections by scheme and checks
+/// them before they are handed out.
+#[derive(Debug, Clone)]
+pub struct Manager {
+    url: DatabaseUrl,
+}
+
+impl Manager {
+    pub fn new(url: DatabaseUrl) -> Self {
+        Self { url }
+    }
+}
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = ConnectionError;
+
+    fn connect(&self) -> Result<DbConnection, ConnectionError> {
+        self.url.connect()
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), ConnectionError> {
+        conn.batch_execute("SELECT 1")
+            .map_err(ConnectionError::CouldntSetupConfiguration)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+/// Builds the pool. SQLite has one writer at a time, so a handful of
+/// connections serve it best; PostgreSQL gets more.
+pub fn build_pool(url: &DatabaseUrl, max_size: Option<u32>) -> Result<r2d2::Pool<Manager>, r2d2::Error> {
+    let default_size = match url.backend() {
+        Backend::Sqlite => 8,
+        Backend::Postgres => 16,
+    };
+    r2d2::Pool::builder()
+        .max_size(max_size.unwrap_or(default_size))
+        .min_idle(Some(1))
+        .connection_timeout(Duration::from_secs(10))
+        .build(Manager::new(url.clone()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_scheme_chooses_the_backend() {
+        let table = [
+            (
+                "sqlite://data/rightsdesk.db",
+                Ok(DatabaseUrl::Sqlite("data/rightsdesk.db".into())),
+            ),
+            (
+                "sqlite:///var/lib/rd.db",
+                Ok(DatabaseUrl::Sqlite("/var/lib/rd.db".into())),
+            ),
+            (
+                "postgres://rd@db/rightsdesk",
+                Ok(DatabaseUrl::Postgres("postgres://rd@db/rightsdesk".into())),
+            ),
+            (
+                "postgresql://rd@db/rightsdesk",
+                Ok(DatabaseUrl::Postgres("postgresql://rd@db/rightsdesk".into())),
+            ),
+            ("sqlite://", Err(DatabaseUrlError::EmptyPath)),
+            ("data/rightsdesk.db", Err(DatabaseUrlError::UnknownScheme)),
+            ("mysql://x@y/z", Err(DatabaseUrlError::UnknownScheme)),
+        ];
+        for (raw, expected) in table {
+            assert_eq!(DatabaseUrl::parse(raw), expected, "{raw}");
+        }
+    }
+}

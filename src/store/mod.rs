@@ -1,0 +1,134 @@
+//! Persistence: the pool, migrations, transactions, and one module of
+//! queries per table family. Every function here runs on SQLite and
+//! PostgreSQL alike; the few statements that differ match on the backend.
+
+pub mod audit;
+pub mod catalog;
+pub mod connection;
+pub mod holds;
+pub mod lifecycle;
+pub mod migrations;
+pub mod outbox;
+pub mod requests;
+pub mod schema;
+pub mod settings;
+pub mod staff;
+
+use chrono::{NaiveDateTime, SubsecRound, Utc};
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+
+pub use connection::{Backend, DatabaseUrl, DbConnection};
+
+use crate::domain::lifecycle::TransitionError;
+
+/// What can go wrong in the store. Domain refusals travel through it so
+/// that a refused transition rolls its transaction back like any error.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    #[error(transparent)]
+    Transition(#[from] TransitionError),
+    #[error("the request changed since it was read; reload it and try again")]
+    Conflict,
+    #[error("{0}")]
+    Invalid(String),
+    #[error("database error: {0}")]
+    Database(#[from] diesel::result::Error),
+    #[error("database unavailable: {0}")]
+    Pool(#[from] r2d2::Error),
+    #[error("could not connect to the database: {0}")]
+    Connection(#[from] diesel::ConnectionError),
+    #[error("migrations failed: {0}")]
+    Migration(String),
+    #[error("stored data is unreadable: {0}")]
+    Corrupt(String),
+}
+
+/// The current time as stored: UTC, truncated to microseconds, which both
+/// backends keep exactly (the audit hash depends on exact round trips).
+pub fn now() -> NaiveDateTime {
+    Utc::now().naive_utc().trunc_subsecs(6)
+}
+
+/// A new id: a UUID v7, which sorts by creation time.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+pub type PooledConnection = r2d2::PooledConnection<connection::Manager>;
+
+/// The database behind the desk.
+#[derive(Clone)]
+pub struct Store {
+    pool: r2d2::Pool<connection::Manager>,
+    backend: Backend,
+}
+
+impl Store {
+    /// Opens the pool (creating the SQLite file's folder if needed). Does
+    /// not migrate: call [`Store::migrate`].
+    pub fn open(url: &DatabaseUrl, max_connections: Option<u32>) -> Result<Self, StoreError> {
+        if let DatabaseUrl::Sqlite(path) = url {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    StoreError::Invalid(format!(
+                        "cannot create the database folder {}: {e}",
+                        dir.display()
+                    ))
+                })?;
+            }
+            // Fail with the connection's own error rather than a pool timeout.
+            url.connect()?;
+        }
+        let pool = connection::build_pool(url, max_connections)?;
+        Ok(Self {
+            pool,
+            backend: url.backend(),
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn conn(&self) -> Result<PooledConnection, StoreError> {
+        Ok(self.pool.get()?)
+    }
+
+    /// Applies pending migrations; returns the names applied.
+    pub fn migrate(&self) -> Result<Vec<String>, StoreError> {
+        migrations::run(&mut *self.conn()?)
+    }
+
+    /// Answers when the database does (for /readyz).
+    pub fn ping(&self) -> Result<(), StoreError> {
+        self.conn()?.batch_execute("SELECT 1")?;
+        Ok(())
+    }
+
+    /// Runs `f` in a read-only transaction (one consistent snapshot).
+    pub fn read<T>(
+        &self,
+        f: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut conn = self.conn()?;
+        (*conn).transaction(f)
+    }
+
+    /// Runs `f` in a write transaction that may append audit events: the
+    /// audit chain's head is locked first, so audited writes are applied one
+    /// at a time on every backend and the chain never forks. Everything `f`
+    /// does commits together or not at all.
+    pub fn write<T>(
+        &self,
+        f: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut conn = self.conn()?;
+        (*conn).transaction(|conn| {
+            audit::lock_head(conn)?;
+            f(conn)
+        })
+    }
+}

@@ -1,0 +1,266 @@
+//! Requests: creation (reference, holds, audit event) and reading.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::audit::{self, NewEvent};
+use super::holds::{self, HoldTarget};
+use super::schema::{data_categories, reference_counters, request_categories, requests};
+use super::{DbConnection, StoreError, new_id};
+use crate::domain::actor::Actor;
+use crate::domain::identifier::{Email, Identifier, Phone};
+use crate::domain::jurisdiction::Jurisdiction;
+use crate::domain::lifecycle::RequestStatus;
+use crate::domain::reference::{MAX_PER_YEAR, Reference};
+use crate::domain::request::{Channel, OnBehalf, RequestKind, VerificationState};
+
+/// A request ready to be stored: every field already parsed and normalised.
+#[derive(Debug, Clone)]
+pub struct NewRequest {
+    pub kind: RequestKind,
+    pub channel: Channel,
+    pub jurisdiction: Jurisdiction,
+    pub on_behalf: OnBehalf,
+    pub received_at: NaiveDateTime,
+    /// The year the reference is numbered in (the profile's local year).
+    pub reference_year: i32,
+    pub requester_name: String,
+    pub requester_email: Email,
+    pub requester_phone: Option<Phone>,
+    pub subject_name: String,
+    pub subject_email: Email,
+    pub subject_phone: Option<Phone>,
+    pub details: String,
+    pub correction: Option<String>,
+    /// Ids of the data categories concerned; empty means all.
+    pub category_ids: Vec<String>,
+}
+
+/// What [`create`] made.
+#[derive(Debug, Clone)]
+pub struct Created {
+    pub id: String,
+    pub reference: Reference,
+    pub status: RequestStatus,
+    pub holds: Vec<String>,
+}
+
+/// Allocates the next reference of `year`. Runs under the write lock, so
+/// numbers are never handed out twice.
+fn next_reference(conn: &mut DbConnection, year: i32) -> Result<Reference, StoreError> {
+    let updated: Option<i64> = diesel::update(reference_counters::table.find(year))
+        .set(reference_counters::last_number.eq(reference_counters::last_number + 1))
+        .returning(reference_counters::last_number)
+        .get_result(conn)
+        .optional()?;
+    let number = match updated {
+        Some(n) => n,
+        None => {
+            diesel::insert_into(reference_counters::table)
+                .values((
+                    reference_counters::year.eq(year),
+                    reference_counters::last_number.eq(1_i64),
+                ))
+                .execute(conn)?;
+            1
+        }
+    };
+    if number > MAX_PER_YEAR {
+        return Err(StoreError::Invalid(format!(
+            "the references of {year} are exhausted"
+        )));
+    }
+    Reference::new(year, number).map_err(|e| StoreError::Invalid(e.to_string()))
+}
+
+/// Stores a new request in status `unverified`, with its categories, its
+/// holds (for kinds that freeze data, from this moment) and its
+/// `request.received` audit event. Call inside [`super::Store::write`];
+/// queue the emails it implies in the same transaction.
+pub fn create(
+    conn: &mut DbConnection,
+    new: &NewRequest,
+    hmac_key: &[u8],
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> Result<Created, StoreError> {
+    let id = new_id();
+    let reference = next_reference(conn, new.reference_year)?;
+    let status = RequestStatus::Unverified;
+    let subject_email = Identifier::Email(new.subject_email.clone());
+    let subject_phone = new.subject_phone.clone().map(Identifier::Phone);
+    let requester_email_key = Identifier::Email(new.requester_email.clone()).key(hmac_key);
+    let subject_email_key = subject_email.key(hmac_key);
+    let subject_phone_key = subject_phone.as_ref().map(|p| p.key(hmac_key));
+
+    diesel::insert_into(requests::table)
+        .values((
+            requests::id.eq(&id),
+            requests::reference.eq(reference.to_string()),
+            requests::ref_year.eq(reference.year()),
+            requests::ref_number.eq(reference.number()),
+            requests::kind.eq(new.kind.as_str()),
+            requests::status.eq(status.as_str()),
+            requests::jurisdiction.eq(new.jurisdiction.as_str()),
+            requests::channel.eq(new.channel.as_str()),
+            requests::received_at.eq(new.received_at),
+            requests::on_behalf.eq(new.on_behalf.as_str()),
+            requests::requester_name.eq(&new.requester_name),
+            requests::requester_email.eq(new.requester_email.as_str()),
+            requests::requester_email_key.eq(requester_email_key.as_str()),
+            requests::requester_phone.eq(new.requester_phone.as_ref().map(Phone::as_str)),
+            requests::subject_name.eq(&new.subject_name),
+            requests::subject_email.eq(new.subject_email.as_str()),
+            requests::subject_email_key.eq(subject_email_key.as_str()),
+            requests::subject_phone.eq(new.subject_phone.as_ref().map(Phone::as_str)),
+            requests::subject_phone_key.eq(subject_phone_key.as_ref().map(|k| k.as_str())),
+            requests::details.eq(&new.details),
+            requests::correction.eq(&new.correction),
+            requests::verification_state.eq(VerificationState::Pending.as_str()),
+            requests::version.eq(1),
+            requests::created_at.eq(now),
+            requests::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+
+    let mut category_codes = Vec::with_capacity(new.category_ids.len());
+    for category_id in &new.category_ids {
+        let code: Option<String> = data_categories::table
+            .find(category_id)
+            .select(data_categories::code)
+            .first(conn)
+            .optional()?;
+        let code = code.ok_or_else(|| StoreError::Invalid(format!("unknown data category {category_id}")))?;
+        diesel::insert_into(request_categories::table)
+            .values((
+                request_categories::request_id.eq(&id),
+                request_categories::category_id.eq(category_id),
+            ))
+            .execute(conn)?;
+        category_codes.push(code);
+    }
+
+    let mut hold_ids = Vec::new();
+    if let Some(reason) = new.kind.hold_reason() {
+        let mut targets = vec![HoldTarget {
+            scheme: subject_email.scheme(),
+            key: subject_email_key,
+        }];
+        if let (Some(phone), Some(key)) = (&subject_phone, subject_phone_key) {
+            targets.push(HoldTarget {
+                scheme: phone.scheme(),
+                key,
+            });
+        }
+        let scope = hold_scope(&category_codes);
+        hold_ids = holds::place_for_request(conn, &id, &targets, &scope, reason, now)?;
+    }
+
+    audit::append(
+        conn,
+        NewEvent {
+            request_id: Some(&id),
+            actor,
+            action: "request.received",
+            from_status: None,
+            to_status: Some(status.as_str()),
+            reason: None,
+            payload: serde_json::json!({
+                "reference": reference.to_string(),
+                "kind": new.kind.as_str(),
+                "channel": new.channel.as_str(),
+                "on_behalf": new.on_behalf.as_str(),
+                "categories": category_codes,
+                "holds_placed": hold_ids,
+            }),
+        },
+        now,
+    )?;
+
+    Ok(Created {
+        id,
+        reference,
+        status,
+        holds: hold_ids,
+    })
+}
+
+/// The scope of a hold: the category codes concerned, or `all`.
+pub fn hold_scope(category_codes: &[String]) -> String {
+    if category_codes.is_empty() {
+        "all".to_owned()
+    } else {
+        let mut codes = category_codes.to_vec();
+        codes.sort();
+        codes.join(",")
+    }
+}
+
+/// A request as stored (without its secrets).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = requests)]
+pub struct RequestRow {
+    pub id: String,
+    pub reference: String,
+    pub kind: String,
+    pub status: String,
+    pub jurisdiction: String,
+    pub channel: String,
+    pub received_at: NaiveDateTime,
+    pub due_date: Option<NaiveDate>,
+    pub on_behalf: String,
+    pub requester_name: String,
+    pub requester_email: String,
+    pub requester_phone: Option<String>,
+    pub subject_name: String,
+    pub subject_email: String,
+    pub subject_phone: Option<String>,
+    pub details: String,
+    pub correction: Option<String>,
+    pub verification_state: String,
+    pub verified_at: Option<NaiveDateTime>,
+    pub duplicate_of: Option<String>,
+    pub closed_at: Option<NaiveDateTime>,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl RequestRow {
+    pub fn kind(&self) -> Result<RequestKind, StoreError> {
+        self.kind.parse().map_err(|e| StoreError::Corrupt(format!("{e}")))
+    }
+
+    pub fn status(&self) -> Result<RequestStatus, StoreError> {
+        self.status
+            .parse()
+            .map_err(|e| StoreError::Corrupt(format!("{e}")))
+    }
+}
+
+pub fn get(conn: &mut DbConnection, id: &str) -> Result<RequestRow, StoreError> {
+    requests::table
+        .find(id)
+        .select(RequestRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(StoreError::NotFound)
+}
+
+pub fn get_by_reference(conn: &mut DbConnection, reference: &Reference) -> Result<RequestRow, StoreError> {
+    requests::table
+        .filter(requests::reference.eq(reference.to_string()))
+        .select(RequestRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(StoreError::NotFound)
+}
+
+/// How many requests are in each status.
+pub fn count_by_status(conn: &mut DbConnection) -> Result<Vec<(String, i64)>, StoreError> {
+    Ok(requests::table
+        .group_by(requests::status)
+        .select((requests::status, diesel::dsl::count_star()))
+        .order(requests::status.asc())
+        .load(conn)?)
+}

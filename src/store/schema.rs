@@ -1,0 +1,243 @@
+// One schema for both backends: portable types only (text ids, UTC
+// `Timestamp`). Kept in step with migrations/sqlite and migrations/postgres.
+
+diesel::table! {
+    departments (id) {
+        id -> Text,
+        code -> Text,
+        name -> Text,
+        function -> Text,
+        email -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    data_systems (id) {
+        id -> Text,
+        code -> Text,
+        name -> Text,
+        description -> Text,
+        department_id -> Text,
+        processed_overseas -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    data_categories (id) {
+        id -> Text,
+        code -> Text,
+        system_id -> Text,
+        name_ko -> Text,
+        name_en -> Text,
+        retention_basis -> Text,
+        retention_months -> Nullable<Integer>,
+        legal_basis -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    staff_users (id) {
+        id -> Text,
+        email -> Text,
+        name -> Text,
+        role -> Text,
+        department_id -> Nullable<Text>,
+        password_hash -> Nullable<Text>,
+        must_change_password -> Bool,
+        active -> Bool,
+        created_at -> Timestamp,
+        last_login_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    reference_counters (year) {
+        year -> Integer,
+        last_number -> BigInt,
+    }
+}
+
+diesel::table! {
+    requests (id) {
+        id -> Text,
+        reference -> Text,
+        ref_year -> Integer,
+        ref_number -> BigInt,
+        kind -> Text,
+        status -> Text,
+        jurisdiction -> Text,
+        channel -> Text,
+        received_at -> Timestamp,
+        due_date -> Nullable<Date>,
+        on_behalf -> Text,
+        requester_name -> Text,
+        requester_email -> Text,
+        requester_email_key -> Text,
+        requester_phone -> Nullable<Text>,
+        subject_name -> Text,
+        subject_email -> Text,
+        subject_email_key -> Text,
+        subject_phone -> Nullable<Text>,
+        subject_phone_key -> Nullable<Text>,
+        details -> Text,
+        correction -> Nullable<Text>,
+        verification_state -> Text,
+        verification_code_hash -> Nullable<Text>,
+        verification_attempts -> Integer,
+        verification_sent_at -> Nullable<Timestamp>,
+        verified_at -> Nullable<Timestamp>,
+        duplicate_of -> Nullable<Text>,
+        closed_at -> Nullable<Timestamp>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    request_categories (request_id, category_id) {
+        request_id -> Text,
+        category_id -> Text,
+    }
+}
+
+diesel::table! {
+    request_tasks (id) {
+        id -> Text,
+        request_id -> Text,
+        system_id -> Text,
+        department_id -> Text,
+        status -> Text,
+        assignee_id -> Nullable<Text>,
+        outcome -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        completed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    documents (id) {
+        id -> Text,
+        request_id -> Text,
+        purpose -> Text,
+        filename -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        nonce -> Binary,
+        ciphertext -> Binary,
+        uploaded_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    holds (id) {
+        id -> Text,
+        request_id -> Text,
+        identifier_key -> Text,
+        identifier_scheme -> Text,
+        scope -> Text,
+        reason -> Text,
+        placed_at -> Timestamp,
+        lifted_at -> Nullable<Timestamp>,
+        lift_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    audit_events (seq) {
+        seq -> BigInt,
+        id -> Text,
+        request_id -> Nullable<Text>,
+        actor_kind -> Text,
+        actor_id -> Nullable<Text>,
+        action -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        at -> Timestamp,
+        payload -> Text,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    audit_head (id) {
+        id -> Integer,
+        seq -> BigInt,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    email_outbox (id) {
+        id -> Text,
+        request_id -> Nullable<Text>,
+        recipient -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Nullable<Text>,
+        message_id -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        claimed_by -> Nullable<Text>,
+        claimed_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    service_tokens (id) {
+        id -> Text,
+        system_name -> Text,
+        scopes -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        last_used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    settings (key) {
+        key -> Text,
+        value -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(data_systems -> departments (department_id));
+diesel::joinable!(data_categories -> data_systems (system_id));
+diesel::joinable!(staff_users -> departments (department_id));
+diesel::joinable!(request_categories -> requests (request_id));
+diesel::joinable!(request_categories -> data_categories (category_id));
+diesel::joinable!(request_tasks -> requests (request_id));
+diesel::joinable!(request_tasks -> data_systems (system_id));
+diesel::joinable!(request_tasks -> departments (department_id));
+diesel::joinable!(documents -> requests (request_id));
+diesel::joinable!(holds -> requests (request_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    departments,
+    data_systems,
+    data_categories,
+    staff_users,
+    reference_counters,
+    requests,
+    request_categories,
+    request_tasks,
+    documents,
+    holds,
+    audit_events,
+    audit_head,
+    email_outbox,
+    service_tokens,
+    settings,
+);

@@ -1,0 +1,74 @@
+//! Staff accounts.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::staff_users;
+use super::{DbConnection, StoreError, new_id};
+use crate::domain::identifier::Email;
+use crate::domain::staff::StaffRole;
+
+#[derive(Debug, Clone, Queryable, Selectable, PartialEq, Eq)]
+#[diesel(table_name = staff_users)]
+pub struct StaffUser {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub department_id: Option<String>,
+    pub must_change_password: bool,
+    pub active: bool,
+}
+
+/// A staff account to create.
+#[derive(Debug, Clone)]
+pub struct NewStaff<'a> {
+    pub email: &'a Email,
+    pub name: &'a str,
+    pub role: StaffRole,
+    pub department_id: Option<&'a str>,
+    /// An argon2id PHC string, or none until the person sets a password.
+    pub password_hash: Option<&'a str>,
+    pub must_change_password: bool,
+}
+
+pub fn create(conn: &mut DbConnection, new: &NewStaff<'_>, now: NaiveDateTime) -> Result<String, StoreError> {
+    if by_email(conn, new.email)?.is_some() {
+        return Err(StoreError::Invalid(format!(
+            "a staff account for {} already exists",
+            new.email
+        )));
+    }
+    let id = new_id();
+    diesel::insert_into(staff_users::table)
+        .values((
+            staff_users::id.eq(&id),
+            staff_users::email.eq(new.email.as_str()),
+            staff_users::name.eq(new.name),
+            staff_users::role.eq(new.role.as_str()),
+            staff_users::department_id.eq(new.department_id),
+            staff_users::password_hash.eq(new.password_hash),
+            staff_users::must_change_password.eq(new.must_change_password),
+            staff_users::active.eq(true),
+            staff_users::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(id)
+}
+
+pub fn by_email(conn: &mut DbConnection, email: &Email) -> Result<Option<StaffUser>, StoreError> {
+    Ok(staff_users::table
+        .filter(staff_users::email.eq(email.as_str()))
+        .select(StaffUser::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn password_hash(conn: &mut DbConnection, id: &str) -> Result<Option<String>, StoreError> {
+    Ok(staff_users::table
+        .find(id)
+        .select(staff_users::password_hash)
+        .first::<Option<String>>(conn)
+        .optional()?
+        .flatten())
+}
