@@ -198,8 +198,8 @@ mod tests {
         ];
         for (raw, expected) in table {
             assert_eq!(
-                Email::parse(raw).as_ref().map(Email::as_str),
-                expected.as_ref().map(|s| *s).map_err(Clone::clone),
+                Email::parse(raw).map(|e| e.as_str().to_owned()),
+                expected.map(str::to_owned),
                 "{raw:?}"
             );
         }
@@ -221,8 +221,8 @@ mod tests {
         ];
         for (raw, region, expected) in table {
             assert_eq!(
-                Phone::parse(raw, region).as_ref().map(Phone::as_str),
-                expected.as_ref().map(|s| *s).map_err(Clone::clone),
+                Phone::parse(raw, region).map(|p| p.as_str().to_owned()),
+                expected.map(str::to_owned),
                 "{raw:?}"
             );
         }

@@ -258,10 +258,6 @@ pub fn hold_effect(kind: RequestKind, to: RequestStatus) -> HoldEffect {
 mod tests {
     use super::*;
 
-    fn every_actor() -> impl Iterator<Item = ActorRole> {
-        ActorRole::ALL.iter().copied()
-    }
-
     #[test]
     fn every_rule_in_the_table_is_accepted_for_its_actors_and_kinds() {
         for rule in TRANSITIONS {

@@ -37,20 +37,21 @@ impl RetentionRule {
         months: Option<i32>,
         legal_basis: Option<String>,
     ) -> Result<Self, RetentionError> {
+        let has_period = months.is_some_and(|m| m > 0);
+        let has_law = legal_basis.as_deref().is_some_and(|l| !l.is_empty());
         match basis {
-            RetentionBasis::Statutory => {
-                if !months.is_some_and(|m| m > 0) || legal_basis.as_deref().is_none_or(str::is_empty) {
-                    return Err(RetentionError::StatutoryNeedsPeriodAndLaw);
-                }
+            RetentionBasis::Statutory if !has_period || !has_law => {
+                Err(RetentionError::StatutoryNeedsPeriodAndLaw)
             }
-            _ if months.is_some() => return Err(RetentionError::PeriodWithoutStatute),
-            _ => {}
+            RetentionBasis::UntilWithdrawal | RetentionBasis::UntilPurposeComplete if months.is_some() => {
+                Err(RetentionError::PeriodWithoutStatute)
+            }
+            _ => Ok(Self {
+                basis,
+                months,
+                legal_basis,
+            }),
         }
-        Ok(Self {
-            basis,
-            months,
-            legal_basis,
-        })
     }
 
     /// Whether deletion of this data must separate it rather than destroy it.

@@ -82,13 +82,13 @@ impl DatabaseUrl {
                     "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
                      PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;",
                 )
-                .map_err(|e| ConnectionError::CouldntSetupConfiguration(e))?;
+                .map_err(ConnectionError::CouldntSetupConfiguration)?;
                 Ok(DbConnection::Sqlite(conn))
             }
             DatabaseUrl::Postgres(url) => {
                 let mut conn = PgConnection::establish(url)?;
                 conn.batch_execute("SET TIME ZONE 'UTC'")
-                    .map_err(|e| ConnectionError::CouldntSetupConfiguration(e))?;
+                    .map_err(ConnectionError::CouldntSetupConfiguration)?;
                 Ok(DbConnection::Pg(conn))
             }
         }

@@ -1,0 +1,153 @@
+//! The command line: configuration errors are one line and a non-zero
+//! exit; the commands do what they say.
+
+use assert_cmd::Command;
+
+use crate::helpers::{TestDb, cli_env};
+
+fn run(db: &TestDb, env: &[(&str, &str)], args: &[&str]) -> std::process::Output {
+    let mut cmd = Command::cargo_bin("rightsdesk").expect("binary");
+    cmd.envs(cli_env(db));
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.args(args).output().expect("run")
+}
+
+#[test]
+fn configuration_errors_are_one_line_naming_the_setting_and_exit_non_zero() {
+    let db = TestDb::fresh();
+    let table = [
+        ("RIGHTSDESK_BIND", "localhost"),
+        ("RIGHTSDESK_DATABASE_URL", "mysql://db/x"),
+        ("RIGHTSDESK_SECRET_KEY", "dG9vIHNob3J0"),
+        ("RIGHTSDESK_SMTP_URL", "http://mail.example.com"),
+        ("RIGHTSDESK_JURISDICTION", "atlantis"),
+        ("RIGHTSDESK_TIMEZONE", "Moon/Base"),
+        ("RIGHTSDESK_BASE_URL", "not a url"),
+        ("RIGHTSDESK_MAIL_FROM", "<<>>"),
+    ];
+    for (name, value) in table {
+        let output = run(&db, &[(name, value)], &["migrate"]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{name}: {stderr}");
+        assert_eq!(stderr.trim().lines().count(), 1, "{name}: {stderr}");
+        assert!(stderr.contains(name), "{name}: {stderr}");
+    }
+}
+
+#[test]
+fn migrate_applies_then_reports_up_to_date() {
+    let db = TestDb::fresh();
+    let first = run(&db, &[], &["migrate"]);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(String::from_utf8_lossy(&first.stdout).contains("applied"));
+    let second = run(&db, &[], &["migrate"]);
+    assert!(String::from_utf8_lossy(&second.stdout).contains("up to date"));
+}
+
+#[test]
+fn demo_loads_the_reference_deployment_once() {
+    let db = TestDb::fresh();
+    let first = run(&db, &[], &["demo"]);
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(stdout.contains("2 departments"), "{stdout}");
+    assert!(stdout.contains("cpo@rightsdesk.example"), "{stdout}");
+    assert!(stdout.contains("Sample requests created"), "{stdout}");
+
+    let second = run(&db, &[], &["demo"]);
+    let stdout = String::from_utf8_lossy(&second.stdout);
+    assert!(second.status.success());
+    assert!(stdout.contains("already exist"), "{stdout}");
+    assert!(stdout.contains("none added"), "{stdout}");
+
+    let store = db.store();
+    let conn = &mut *store.conn().expect("conn");
+    let by_status = rightsdesk::store::requests::count_by_status(conn).expect("count");
+    let statuses: Vec<&str> = by_status.iter().map(|(s, _)| s.as_str()).collect();
+    for status in rightsdesk::domain::lifecycle::RequestStatus::ALL {
+        assert!(statuses.contains(&status.as_str()), "no demo request is {status}");
+    }
+    let departments = rightsdesk::store::catalog::list_departments(conn).expect("departments");
+    let codes: Vec<&str> = departments.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, ["CLOUDPLEX", "IRM"]);
+    let verify = run(&db, &[], &["audit", "verify"]);
+    assert!(verify.status.success());
+}
+
+#[test]
+fn staff_add_reads_the_password_from_stdin_and_checks_its_input() {
+    let db = TestDb::fresh();
+    run(&db, &[], &["demo"]);
+    let mut cmd = Command::cargo_bin("rightsdesk").expect("binary");
+    let output = cmd
+        .envs(cli_env(&db))
+        .args([
+            "staff",
+            "add",
+            "--email",
+            "New.Handler@Example.com",
+            "--name",
+            "New Handler",
+            "--role",
+            "handler",
+            "--department",
+            "irm",
+            "--password-stdin",
+        ])
+        .write_stdin("a long enough password\n")
+        .output()
+        .expect("run");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+
+    let store = db.store();
+    let conn = &mut *store.conn().expect("conn");
+    let email = rightsdesk::domain::identifier::Email::parse("new.handler@example.com").expect("email");
+    let staff = rightsdesk::store::staff::by_email(conn, &email)
+        .expect("query")
+        .expect("created");
+    assert_eq!(staff.role, "handler");
+    assert!(!staff.must_change_password);
+    let hash = rightsdesk::store::staff::password_hash(conn, &staff.id)
+        .expect("hash")
+        .expect("set");
+    assert!(rightsdesk::auth::password::verify(
+        "a long enough password",
+        &hash
+    ));
+
+    let cases: [&[&str]; 3] = [
+        &["--email", "x@example.com", "--name", "X", "--role", "handler"],
+        &["--email", "x@example.com", "--name", "X", "--role", "boss"],
+        &[
+            "--email",
+            "x@example.com",
+            "--name",
+            "X",
+            "--role",
+            "handler",
+            "--department",
+            "NOPE",
+        ],
+    ];
+    for args in cases {
+        let mut full = vec!["staff", "add"];
+        full.extend_from_slice(args);
+        let output = run(&db, &[], &full);
+        assert!(!output.status.success(), "{args:?}");
+        assert_eq!(String::from_utf8_lossy(&output.stderr).trim().lines().count(), 1);
+    }
+}

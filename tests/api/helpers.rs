@@ -1,0 +1,412 @@
+//! The test harness: a fresh database per test, a running desk on a free
+//! port, and an SMTP server on loopback that records what it receives.
+
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::io;
+use std::net::{IpAddr, TcpListener};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use clap::Parser;
+use diesel::Connection;
+use diesel::connection::SimpleConnection;
+use mailin_embedded::response::{self, Response};
+use rightsdesk::auth::keys::{Keys, SecretKey};
+use rightsdesk::config::{Config, ConfigArgs};
+use rightsdesk::domain::actor::Actor;
+use rightsdesk::domain::identifier::Email;
+use rightsdesk::domain::jurisdiction::Jurisdiction;
+use rightsdesk::domain::request::{Channel, OnBehalf, RequestKind};
+use rightsdesk::store::requests::{Created, NewRequest};
+use rightsdesk::store::{self, DatabaseUrl, DbConnection, Store};
+use rightsdesk::web::Application;
+
+/// Which backend this run of the suite tests.
+pub fn backend_name() -> String {
+    std::env::var("RIGHTSDESK_TEST_BACKEND").unwrap_or_else(|_| "sqlite".to_owned())
+}
+
+/// A database that exists for one test.
+pub struct TestDb {
+    pub url: DatabaseUrl,
+    pub url_string: String,
+    /// Keeps the SQLite file's folder alive.
+    _dir: tempfile::TempDir,
+    pub dir: PathBuf,
+}
+
+impl TestDb {
+    pub fn fresh() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().to_owned();
+        match backend_name().as_str() {
+            "postgres" => {
+                let server = std::env::var("RIGHTSDESK_TEST_PG").expect(
+                    "RIGHTSDESK_TEST_PG=postgres://user@host:port is needed for the postgres backend",
+                );
+                let server = server.trim_end_matches('/');
+                let name = format!("rd_test_{}", uuid::Uuid::new_v4().simple());
+                let mut admin = diesel::PgConnection::establish(&format!("{server}/postgres"))
+                    .expect("connect to the test PostgreSQL server");
+                admin
+                    .batch_execute(&format!("CREATE DATABASE {name}"))
+                    .expect("create the test database");
+                let url_string = format!("{server}/{name}");
+                Self {
+                    url: DatabaseUrl::parse(&url_string).expect("postgres url"),
+                    url_string,
+                    _dir: dir,
+                    dir: path,
+                }
+            }
+            "sqlite" => {
+                let url_string = format!("sqlite://{}", path.join("rightsdesk.db").display());
+                Self {
+                    url: DatabaseUrl::parse(&url_string).expect("sqlite url"),
+                    url_string,
+                    _dir: dir,
+                    dir: path,
+                }
+            }
+            other => panic!("unknown RIGHTSDESK_TEST_BACKEND {other:?}"),
+        }
+    }
+
+    /// A migrated store on this database.
+    pub fn store(&self) -> Store {
+        let store = Store::open(&self.url, Some(8)).expect("open store");
+        store.migrate().expect("migrate");
+        store
+    }
+
+    /// Runs raw SQL outside the application (to tamper, as an attacker would).
+    pub fn execute_raw(&self, sql: &str) -> diesel::QueryResult<()> {
+        let mut conn = self.url.connect().expect("connect");
+        conn.batch_execute(sql)
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.url, DatabaseUrl::Postgres(_))
+    }
+}
+
+/// One email as the SMTP server received it.
+#[derive(Debug, Clone)]
+pub struct ReceivedEmail {
+    pub from: String,
+    pub to: Vec<String>,
+    pub data: String,
+}
+
+impl ReceivedEmail {
+    pub fn header(&self, name: &str) -> Option<String> {
+        let prefix = format!("{}:", name.to_ascii_lowercase());
+        self.data
+            .lines()
+            .take_while(|l| !l.is_empty())
+            .find(|l| l.to_ascii_lowercase().starts_with(&prefix))
+            .map(|l| l[prefix.len()..].trim().to_owned())
+    }
+}
+
+#[derive(Clone, Default)]
+struct Recorder {
+    inbox: Arc<Mutex<Vec<ReceivedEmail>>>,
+    current: Option<ReceivedEmail>,
+}
+
+impl mailin_embedded::Handler for Recorder {
+    fn data_start(&mut self, _domain: &str, from: &str, _is8bit: bool, to: &[String]) -> Response {
+        self.current = Some(ReceivedEmail {
+            from: from.to_owned(),
+            to: to.to_vec(),
+            data: String::new(),
+        });
+        response::OK
+    }
+
+    fn data(&mut self, buf: &[u8]) -> io::Result<()> {
+        if let Some(current) = &mut self.current {
+            current.data.push_str(&String::from_utf8_lossy(buf));
+        }
+        Ok(())
+    }
+
+    fn data_end(&mut self) -> Response {
+        if let Some(done) = self.current.take() {
+            self.inbox.lock().expect("inbox").push(done);
+        }
+        response::OK
+    }
+
+    fn helo(&mut self, _ip: IpAddr, _domain: &str) -> Response {
+        response::OK
+    }
+}
+
+/// A real SMTP server on loopback that keeps every message it receives.
+#[derive(Clone)]
+pub struct TestSmtp {
+    pub port: u16,
+    inbox: Arc<Mutex<Vec<ReceivedEmail>>>,
+}
+
+impl TestSmtp {
+    /// Starts a server on a free port.
+    pub fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind smtp");
+        Self::serve(listener)
+    }
+
+    /// A port nothing listens on yet; `start_on` it later.
+    pub fn reserve_port() -> u16 {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.local_addr().expect("addr").port()
+    }
+
+    pub fn start_on(port: u16) -> Self {
+        let listener = TcpListener::bind(("127.0.0.1", port)).expect("bind smtp on the reserved port");
+        Self::serve(listener)
+    }
+
+    fn serve(listener: TcpListener) -> Self {
+        let port = listener.local_addr().expect("addr").port();
+        let recorder = Recorder::default();
+        let inbox = recorder.inbox.clone();
+        let mut server = mailin_embedded::Server::new(recorder);
+        server
+            .with_name("smtp.test")
+            .with_ssl(mailin_embedded::SslConfig::None)
+            .expect("ssl config")
+            .with_num_threads(2)
+            .with_tcp_listener(listener);
+        std::thread::spawn(move || {
+            if let Err(e) = server.serve() {
+                eprintln!("test SMTP server stopped: {e}");
+            }
+        });
+        Self { port, inbox }
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    pub fn received(&self) -> Vec<ReceivedEmail> {
+        self.inbox.lock().expect("inbox").clone()
+    }
+
+    /// Waits until at least `n` messages arrived (or panics after 15 s).
+    pub async fn wait_for(&self, n: usize) -> Vec<ReceivedEmail> {
+        eventually("emails to arrive", || {
+            let got = self.received();
+            (got.len() >= n).then_some(got)
+        })
+        .await
+    }
+}
+
+/// Polls `check` every 50 ms until it returns Some, for at most 15 s.
+pub async fn eventually<T>(what: &str, mut check: impl FnMut() -> Option<T>) -> T {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        if let Some(value) = check() {
+            return value;
+        }
+        if tokio::time::Instant::now() > deadline {
+            panic!("timed out waiting for {what}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Settings for a test desk, as environment-style pairs over the defaults.
+pub fn test_config(db: &TestDb, extra: &[(&str, &str)]) -> Config {
+    let data_dir = db.dir.join("data");
+    let mut argv: Vec<String> = vec![
+        "rightsdesk".into(),
+        "--database-url".into(),
+        db.url_string.clone(),
+        "--bind".into(),
+        "127.0.0.1:0".into(),
+        "--data-dir".into(),
+        data_dir.display().to_string(),
+        "--job-interval".into(),
+        "100ms".into(),
+        "--mail-retry-base".into(),
+        "200ms".into(),
+        "--mail-from".into(),
+        "Rightsdesk Test <privacy@rightsdesk.test>".into(),
+        "--secret-key".into(),
+        SecretKey::generate().to_base64(),
+    ];
+    for (flag, value) in extra {
+        argv.push(format!("--{flag}"));
+        argv.push((*value).to_owned());
+    }
+    #[derive(Parser)]
+    struct Wrapper {
+        #[command(flatten)]
+        args: ConfigArgs,
+    }
+    Config::from_args(&Wrapper::parse_from(argv).args).expect("valid test config")
+}
+
+/// A running desk for one test.
+pub struct TestApp {
+    pub address: String,
+    pub port: u16,
+    pub db: TestDb,
+    pub store: Store,
+    pub keys: Keys,
+    pub config: Arc<Config>,
+    pub client: reqwest::Client,
+    handle: actix_web::dev::ServerHandle,
+}
+
+impl TestApp {
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{}", self.address, path))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Creates a request directly in the store (the public form comes in
+    /// its own module of tests).
+    pub fn create_request(&self, kind: RequestKind, email: &str) -> Created {
+        create_request(&self.store, &self.keys, kind, email)
+    }
+
+    pub async fn stop(&self) {
+        self.handle.stop(true).await;
+    }
+}
+
+pub struct SpawnOptions<'a> {
+    /// The SMTP URL to send through, or None for file transport.
+    pub smtp_url: Option<String>,
+    pub extra: Vec<(&'a str, &'a str)>,
+}
+
+/// Starts a desk on a fresh database, sending mail to `smtp`.
+pub async fn spawn_app(smtp: &TestSmtp) -> TestApp {
+    spawn_app_with(SpawnOptions {
+        smtp_url: Some(smtp.url()),
+        extra: Vec::new(),
+    })
+    .await
+}
+
+pub async fn spawn_app_with(options: SpawnOptions<'_>) -> TestApp {
+    let db = TestDb::fresh();
+    let mut extra = options.extra.clone();
+    let smtp_url = options.smtp_url.clone();
+    if let Some(url) = &smtp_url {
+        extra.push(("smtp-url", url));
+    }
+    let config = Arc::new(test_config(&db, &extra));
+    let store = db.store();
+    let secret = config.load_secret().expect("secret").0;
+    let keys = Keys::new(secret);
+    let app = Application::build(config.clone(), store.clone(), keys.clone()).expect("build app");
+    let port = app.port();
+    let handle = app.handle();
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .expect("client");
+    TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        port,
+        db,
+        store,
+        keys,
+        config,
+        client,
+        handle,
+    }
+}
+
+static SEQ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Stores a self-request of `kind` from `email`, as received now.
+pub fn create_request(store: &Store, keys: &Keys, kind: RequestKind, email: &str) -> Created {
+    let n = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let email = Email::parse(email).expect("email");
+    let now = store::now();
+    store
+        .write(|conn| {
+            store::requests::create(
+                conn,
+                &NewRequest {
+                    kind,
+                    channel: Channel::Web,
+                    jurisdiction: Jurisdiction::KrPipa,
+                    on_behalf: OnBehalf::SelfRequest,
+                    received_at: now,
+                    reference_year: 2026,
+                    requester_name: format!("Requester {n}"),
+                    requester_email: email.clone(),
+                    requester_phone: None,
+                    subject_name: format!("Requester {n}"),
+                    subject_email: email.clone(),
+                    subject_phone: None,
+                    details: "test".into(),
+                    correction: (kind == RequestKind::Correction).then(|| "name: A → B".to_owned()),
+                    category_ids: Vec::new(),
+                },
+                &keys.identifier_index,
+                &Actor::Requester,
+                now,
+            )
+        })
+        .expect("create request")
+}
+
+/// Row counts that a refused or rolled-back change must leave alone.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Footprint {
+    pub audit_events: i64,
+    pub outbox: i64,
+    pub active_holds: i64,
+    pub status: String,
+    pub version: i32,
+}
+
+pub fn footprint(store: &Store, request_id: &str) -> Footprint {
+    use diesel::prelude::*;
+    use rightsdesk::store::schema::{email_outbox, holds};
+    store
+        .read(|conn: &mut DbConnection| {
+            let request = store::requests::get(conn, request_id)?;
+            Ok(Footprint {
+                audit_events: store::audit::count(conn)?,
+                outbox: email_outbox::table.count().get_result(conn)?,
+                active_holds: holds::table
+                    .filter(holds::request_id.eq(request_id))
+                    .filter(holds::lifted_at.is_null())
+                    .count()
+                    .get_result(conn)?,
+                status: request.status,
+                version: request.version,
+            })
+        })
+        .expect("footprint")
+}
+
+/// Environment for running the `rightsdesk` binary against a test database.
+pub fn cli_env(db: &TestDb) -> HashMap<&'static str, String> {
+    HashMap::from([
+        ("RIGHTSDESK_DATABASE_URL", db.url_string.clone()),
+        ("RIGHTSDESK_DATA_DIR", db.dir.join("data").display().to_string()),
+        ("RIGHTSDESK_SECRET_KEY", SecretKey::generate().to_base64()),
+        ("RIGHTSDESK_LOG", "warn".to_owned()),
+    ])
+}

@@ -1,0 +1,12 @@
+//! Integration tests. Every test runs against a fresh database of the
+//! backend named by RIGHTSDESK_TEST_BACKEND (sqlite, the default, or
+//! postgres with RIGHTSDESK_TEST_PG), and email goes over real SMTP to a
+//! server on loopback. `./scripts/test` runs this suite on both backends.
+
+mod audit;
+mod cli;
+mod helpers;
+mod lifecycle;
+mod outbox;
+mod references;
+mod web;

@@ -1,0 +1,172 @@
+//! The outbox over real SMTP: each email arrives exactly once, survives an
+//! SMTP outage, and two instances never send the same email.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use rightsdesk::domain::actor::Actor;
+use rightsdesk::domain::lifecycle::RequestStatus;
+use rightsdesk::domain::request::RequestKind;
+use rightsdesk::mail::Mailer;
+use rightsdesk::mail::delivery;
+use rightsdesk::store::outbox::{self, NewEmail};
+use rightsdesk::store::{self, Store, lifecycle};
+
+use crate::helpers::{SpawnOptions, TestApp, TestSmtp, eventually, spawn_app, spawn_app_with};
+
+fn email_for(request_id: &str, to: &str, subject: &str) -> NewEmail {
+    NewEmail {
+        request_id: Some(request_id.to_owned()),
+        to: to.to_owned(),
+        subject: subject.to_owned(),
+        text: format!("{subject}\n\nThis is a test notice."),
+        html: Some(format!("<p>{subject}</p>")),
+    }
+}
+
+/// Moves a fresh request to in_progress with one email; returns the email id.
+fn transition_with_email(app: &TestApp, to: &str) -> String {
+    let created = app.create_request(RequestKind::Access, to);
+    let applied = app
+        .store
+        .write(|conn| {
+            lifecycle::apply(
+                conn,
+                lifecycle::Transition {
+                    request_id: &created.id,
+                    to: RequestStatus::InProgress,
+                    actor: &Actor::Requester,
+                    reason: None,
+                    expected_version: None,
+                    payload: serde_json::json!({}),
+                    emails: vec![email_for(
+                        &created.id,
+                        to,
+                        &format!("Request {} verified", created.reference),
+                    )],
+                },
+                store::now(),
+            )
+        })
+        .expect("transition");
+    applied.emails[0].clone()
+}
+
+fn row(store: &Store, id: &str) -> outbox::OutboxRow {
+    outbox::get(&mut store.conn().expect("conn"), id).expect("row")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_outbox_email_arrives_at_the_smtp_server_exactly_once() {
+    let smtp = TestSmtp::start();
+    let app = spawn_app(&smtp).await;
+    let id = transition_with_email(&app, "once@example.com");
+
+    let received = smtp.wait_for(1).await;
+    let store = app.store.clone();
+    let sent = eventually("the row to be marked sent", || {
+        let r = row(&store, &id);
+        (r.status == "sent").then_some(r)
+    })
+    .await;
+    assert_eq!(sent.attempts, 1);
+    assert!(sent.last_error.is_none());
+    assert_eq!(received[0].to, ["once@example.com"]);
+    assert!(received[0].data.contains("verified"));
+    assert_eq!(
+        received[0].header("Message-ID").as_deref(),
+        Some(format!("<{id}@rightsdesk>").as_str())
+    );
+
+    // Several more job passes send nothing again.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(smtp.received().len(), 1);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_the_smtp_server_down_the_email_stays_queued_with_its_error_and_is_sent_when_it_returns() {
+    let port = TestSmtp::reserve_port();
+    let url = format!("smtp://127.0.0.1:{port}");
+    let app = spawn_app_with(SpawnOptions {
+        smtp_url: Some(url),
+        extra: Vec::new(),
+    })
+    .await;
+    let id = transition_with_email(&app, "outage@example.com");
+
+    let store = app.store.clone();
+    let failed = eventually("a failed attempt to be recorded", || {
+        let r = row(&store, &id);
+        (r.attempts >= 1).then_some(r)
+    })
+    .await;
+    assert_eq!(failed.status, "queued");
+    assert!(
+        failed.last_error.as_deref().is_some_and(|e| !e.is_empty()),
+        "{failed:?}"
+    );
+    assert!(failed.sent_at.is_none());
+
+    let smtp = TestSmtp::start_on(port);
+    let received = smtp.wait_for(1).await;
+    let sent = eventually("the row to be marked sent", || {
+        let r = row(&store, &id);
+        (r.status == "sent").then_some(r)
+    })
+    .await;
+    assert!(sent.attempts >= 2, "{sent:?}");
+    assert!(sent.last_error.is_none());
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].to, ["outage@example.com"]);
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(smtp.received().len(), 1);
+    app.stop().await;
+}
+
+#[test]
+fn two_instances_draining_the_same_outbox_send_each_email_once() {
+    let smtp = TestSmtp::start();
+    let db = crate::helpers::TestDb::fresh();
+    let store = db.store();
+    let keys = rightsdesk::auth::keys::Keys::new(rightsdesk::auth::keys::SecretKey::generate());
+    let created = crate::helpers::create_request(&store, &keys, RequestKind::Access, "many@example.com");
+    let emails: Vec<NewEmail> = (0..40)
+        .map(|i| email_for(&created.id, &format!("r{i}@example.com"), &format!("notice {i}")))
+        .collect();
+    store
+        .write(|conn| outbox::enqueue(conn, &emails, store::now()))
+        .expect("enqueue");
+
+    let config = rightsdesk::config::MailTransportConfig::Smtp(smtp.url());
+    let from: lettre::message::Mailbox = "Desk <desk@rightsdesk.test>".parse().expect("from");
+    let instances: Vec<_> = (0..3)
+        .map(|n| {
+            let (store, config, from) = (store.clone(), config.clone(), from.clone());
+            std::thread::spawn(move || {
+                let mailer = Mailer::from_config(&config).expect("mailer");
+                delivery::deliver_due(
+                    &store,
+                    &mailer,
+                    &from,
+                    &format!("instance-{n}"),
+                    Duration::from_secs(30),
+                )
+                .expect("deliver")
+            })
+        })
+        .collect();
+    let sent: usize = instances
+        .into_iter()
+        .map(|t| t.join().expect("thread").sent)
+        .sum();
+    assert_eq!(sent, 40);
+    let received = smtp.received();
+    assert_eq!(received.len(), 40);
+    let ids: HashSet<String> = received.iter().filter_map(|m| m.header("Message-ID")).collect();
+    assert_eq!(ids.len(), 40, "every message once");
+    assert_eq!(
+        outbox::queued_count(&mut store.conn().expect("conn")).expect("count"),
+        0
+    );
+}
