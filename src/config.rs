@@ -79,6 +79,25 @@ pub struct ConfigArgs {
         global = true
     )]
     pub mail_retry_base: String,
+    /// Posts per minute one IP address may make to the public form, tracking and code entry
+    #[arg(long, env = "RIGHTSDESK_RATE_LIMIT", default_value = "20", global = true)]
+    pub rate_limit: String,
+    /// How long a request may stay unverified before it expires, e.g. 7d
+    #[arg(
+        long,
+        env = "RIGHTSDESK_UNVERIFIED_EXPIRY",
+        default_value = "7days",
+        global = true
+    )]
+    pub unverified_expiry: String,
+    /// Whether self-requests also need staff review of a document after email verification (true/false)
+    #[arg(
+        long,
+        env = "RIGHTSDESK_SELF_REQUESTS_NEED_REVIEW",
+        default_value = "false",
+        global = true
+    )]
+    pub self_requests_need_review: String,
     /// Database connections per instance [default: 8 on SQLite, 16 on PostgreSQL]
     #[arg(long, env = "RIGHTSDESK_DB_POOL_SIZE", global = true)]
     pub db_pool_size: Option<String>,
@@ -132,6 +151,11 @@ pub struct Config {
     pub job_interval: Duration,
     pub mail_retry_base: Duration,
     pub db_pool_size: Option<u32>,
+    /// Posts per minute per IP address on the public endpoints.
+    pub rate_limit: u32,
+    pub unverified_expiry: Duration,
+    /// Email control alone does not verify a self-requester: staff review too.
+    pub self_requests_need_review: bool,
 }
 
 fn duration(name: &'static str, raw: &str) -> Result<Duration, ConfigError> {
@@ -248,6 +272,31 @@ impl Config {
             ),
             None => None,
         };
+        let rate_limit = args
+            .rate_limit
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=100_000).contains(n))
+            .ok_or_else(|| {
+                invalid(
+                    "RIGHTSDESK_RATE_LIMIT",
+                    format!(
+                        "{:?} is not a number of posts per minute from 1 to 100000",
+                        args.rate_limit
+                    ),
+                )
+            })?;
+        let self_requests_need_review = match args.self_requests_need_review.trim() {
+            "true" | "1" | "yes" => true,
+            "false" | "0" | "no" => false,
+            other => {
+                return Err(invalid(
+                    "RIGHTSDESK_SELF_REQUESTS_NEED_REVIEW",
+                    format!("{other:?} is not true or false"),
+                ));
+            }
+        };
         Ok(Self {
             database_url,
             bind,
@@ -263,6 +312,9 @@ impl Config {
             job_interval: duration("RIGHTSDESK_JOB_INTERVAL", &args.job_interval)?,
             mail_retry_base: duration("RIGHTSDESK_MAIL_RETRY_BASE", &args.mail_retry_base)?,
             db_pool_size,
+            rate_limit,
+            unverified_expiry: duration("RIGHTSDESK_UNVERIFIED_EXPIRY", &args.unverified_expiry)?,
+            self_requests_need_review,
         })
     }
 
@@ -329,6 +381,15 @@ mod tests {
             (vec!["--job-interval", "soon"], "RIGHTSDESK_JOB_INTERVAL"),
             (vec!["--mail-retry-base", "0s"], "RIGHTSDESK_MAIL_RETRY_BASE"),
             (vec!["--db-pool-size", "0"], "RIGHTSDESK_DB_POOL_SIZE"),
+            (vec!["--rate-limit", "many"], "RIGHTSDESK_RATE_LIMIT"),
+            (
+                vec!["--unverified-expiry", "never"],
+                "RIGHTSDESK_UNVERIFIED_EXPIRY",
+            ),
+            (
+                vec!["--self-requests-need-review", "maybe"],
+                "RIGHTSDESK_SELF_REQUESTS_NEED_REVIEW",
+            ),
         ];
         for (flags, name) in table {
             let err = parse(&flags).unwrap_err();

@@ -590,6 +590,7 @@ fn load_samples(
                 details: sample.details.to_owned(),
                 correction: sample.correction.map(str::to_owned),
                 category_ids,
+                lang: "ko".into(),
             },
             &keys.identifier_index,
             &Actor::Requester,

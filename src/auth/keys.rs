@@ -99,6 +99,10 @@ pub struct Keys {
     pub identifier_index: [u8; 32],
     /// Encrypts uploaded documents (AES-256-GCM).
     pub documents: [u8; 32],
+    /// Signs CSRF tokens.
+    pub csrf: [u8; 32],
+    /// Hashes verification codes at rest.
+    pub codes: [u8; 32],
     secret: SecretKey,
 }
 
@@ -107,6 +111,8 @@ impl Keys {
         Self {
             identifier_index: secret.derive("identifier-index"),
             documents: secret.derive("documents"),
+            csrf: secret.derive("csrf"),
+            codes: secret.derive("verification-codes"),
             secret,
         }
     }

@@ -3,6 +3,7 @@
 
 pub mod actor;
 pub mod audit;
+pub mod document;
 pub mod identifier;
 pub mod jurisdiction;
 pub mod lifecycle;
@@ -10,3 +11,4 @@ pub mod reference;
 pub mod request;
 pub mod retention;
 pub mod staff;
+pub mod submission;

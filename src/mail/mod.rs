@@ -3,6 +3,7 @@
 //! transaction as the change that causes them; see [`delivery`].
 
 pub mod delivery;
+pub mod notices;
 
 use lettre::message::{Mailbox, MultiPart, header};
 use lettre::{FileTransport, Message, SmtpTransport, Transport};

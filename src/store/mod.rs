@@ -5,14 +5,17 @@
 pub mod audit;
 pub mod catalog;
 pub mod connection;
+pub mod documents;
 pub mod holds;
 pub mod lifecycle;
+pub mod messages;
 pub mod migrations;
 pub mod outbox;
 pub mod requests;
 pub mod schema;
 pub mod settings;
 pub mod staff;
+pub mod verification;
 
 use chrono::{NaiveDateTime, SubsecRound, Utc};
 use diesel::connection::SimpleConnection;

@@ -34,6 +34,8 @@ pub struct NewRequest {
     pub correction: Option<String>,
     /// Ids of the data categories concerned; empty means all.
     pub category_ids: Vec<String>,
+    /// The language notices to the requester are written in (`ko`, `en`).
+    pub lang: String,
 }
 
 /// What [`create`] made.
@@ -43,6 +45,35 @@ pub struct Created {
     pub reference: Reference,
     pub status: RequestStatus,
     pub holds: Vec<String>,
+    /// The earlier request of the same kind about the same person, received
+    /// within the duplicate window, that this one is linked to.
+    pub duplicate_of: Option<Reference>,
+}
+
+/// Requests of the same kind about the same person within this many hours
+/// of each other are linked as duplicates.
+pub const DUPLICATE_WINDOW_HOURS: i64 = 24;
+
+/// The earliest open request of `kind` about `subject_email_key` received
+/// within the duplicate window before `received_at`.
+fn find_duplicate(
+    conn: &mut DbConnection,
+    kind: RequestKind,
+    subject_email_key: &str,
+    received_at: NaiveDateTime,
+) -> Result<Option<(String, String)>, StoreError> {
+    let since = received_at - chrono::Duration::hours(DUPLICATE_WINDOW_HOURS);
+    Ok(requests::table
+        .filter(requests::subject_email_key.eq(subject_email_key))
+        .filter(requests::kind.eq(kind.as_str()))
+        .filter(requests::received_at.ge(since))
+        .filter(requests::received_at.le(received_at))
+        .filter(requests::duplicate_of.is_null())
+        .filter(requests::status.ne_all([RequestStatus::Expired.as_str(), RequestStatus::Withdrawn.as_str()]))
+        .order(requests::received_at.asc())
+        .select((requests::id, requests::reference))
+        .first(conn)
+        .optional()?)
 }
 
 /// Allocates the next reference of `year`. Runs under the write lock, so
@@ -92,6 +123,7 @@ pub fn create(
     let requester_email_key = Identifier::Email(new.requester_email.clone()).key(hmac_key);
     let subject_email_key = subject_email.key(hmac_key);
     let subject_phone_key = subject_phone.as_ref().map(|p| p.key(hmac_key));
+    let duplicate = find_duplicate(conn, new.kind, subject_email_key.as_str(), new.received_at)?;
 
     diesel::insert_into(requests::table)
         .values((
@@ -117,6 +149,8 @@ pub fn create(
             requests::details.eq(&new.details),
             requests::correction.eq(&new.correction),
             requests::verification_state.eq(VerificationState::Pending.as_str()),
+            requests::duplicate_of.eq(duplicate.as_ref().map(|(id, _)| id)),
+            requests::lang.eq(&new.lang),
             requests::version.eq(1),
             requests::created_at.eq(now),
             requests::updated_at.eq(now),
@@ -172,16 +206,19 @@ pub fn create(
                 "on_behalf": new.on_behalf.as_str(),
                 "categories": category_codes,
                 "holds_placed": hold_ids,
+                "duplicate_of": duplicate.as_ref().map(|(_, reference)| reference),
             }),
         },
         now,
     )?;
 
+    let duplicate_of = duplicate.and_then(|(_, r)| r.parse().ok());
     Ok(Created {
         id,
         reference,
         status,
         holds: hold_ids,
+        duplicate_of,
     })
 }
 
@@ -224,6 +261,10 @@ pub struct RequestRow {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub lang: String,
+    pub verification_attempts: i32,
+    pub verification_codes_sent: i32,
+    pub verification_sent_at: Option<NaiveDateTime>,
 }
 
 impl RequestRow {

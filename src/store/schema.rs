@@ -94,6 +94,20 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        lang -> Text,
+        verification_codes_sent -> Integer,
+    }
+}
+
+diesel::table! {
+    request_messages (id) {
+        id -> Text,
+        request_id -> Text,
+        author -> Text,
+        staff_id -> Nullable<Text>,
+        body -> Text,
+        document_id -> Nullable<Text>,
+        created_at -> Timestamp,
     }
 }
 
@@ -223,6 +237,7 @@ diesel::joinable!(request_tasks -> data_systems (system_id));
 diesel::joinable!(request_tasks -> departments (department_id));
 diesel::joinable!(documents -> requests (request_id));
 diesel::joinable!(holds -> requests (request_id));
+diesel::joinable!(request_messages -> requests (request_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     departments,
@@ -231,6 +246,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     staff_users,
     reference_counters,
     requests,
+    request_messages,
     request_categories,
     request_tasks,
     documents,

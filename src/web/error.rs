@@ -206,7 +206,7 @@ fn render_error<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerRes
     let response = if is_api(req.path()) {
         problem_response(status, key, detail)
     } else {
-        let mut page = ErrorPage::new(Lang::of_request(&req), status, key, detail);
+        let mut page = ErrorPage::new(super::lang::of_request(&req), status, key, detail);
         page.path = req.path().to_owned();
         page.into_response()
     };

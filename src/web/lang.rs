@@ -1,89 +1,31 @@
-//! The language of a page: Korean by default, English on request. Chosen by
-//! `?lang=`, then the `lang` cookie, then Accept-Language.
+//! The language of a page: `?lang=`, then the `lang` cookie, then
+//! Accept-Language, else Korean. A `?lang=` choice is kept in the cookie.
 
-use std::borrow::Cow;
 use std::future::{Ready, ready};
 
-use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header};
+use actix_web::body::MessageBody;
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{FromRequest, HttpRequest, http::header};
+
+pub use crate::i18n::Lang;
+use crate::i18n::query_lang;
 
 /// The cookie that keeps the choice made with `?lang=`.
 pub const COOKIE: &str = "lang";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    #[default]
-    Ko,
-    En,
-}
-
-impl Lang {
-    pub const fn code(self) -> &'static str {
-        match self {
-            Lang::Ko => "ko",
-            Lang::En => "en",
-        }
-    }
-
-    /// The other language, for the switcher.
-    pub const fn other(self) -> Lang {
-        match self {
-            Lang::Ko => Lang::En,
-            Lang::En => Lang::Ko,
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Lang> {
-        let primary = code.trim().split(['-', '_']).next().unwrap_or_default();
-        match primary.to_ascii_lowercase().as_str() {
-            "ko" => Some(Lang::Ko),
-            "en" => Some(Lang::En),
-            _ => None,
-        }
-    }
-
-    /// The text of a message key in this language.
-    pub fn t<'a>(self, key: &'a str) -> Cow<'a, str> {
-        rust_i18n::t!(key, locale = self.code())
-    }
-
-    /// The first supported language of an Accept-Language header, by weight.
-    pub fn from_accept_language(header: &str) -> Option<Lang> {
-        let mut best: Option<(Lang, f32)> = None;
-        for part in header.split(',') {
-            let mut pieces = part.split(';');
-            let Some(lang) = pieces.next().and_then(Lang::from_code) else {
-                continue;
-            };
-            let q = pieces
-                .find_map(|p| p.trim().strip_prefix("q="))
-                .and_then(|q| q.parse::<f32>().ok())
-                .unwrap_or(1.0);
-            if q > 0.0 && best.is_none_or(|(_, bq)| q > bq) {
-                best = Some((lang, q));
-            }
-        }
-        best.map(|(lang, _)| lang)
-    }
-
-    /// The language a request asks for.
-    pub fn of_request(req: &HttpRequest) -> Lang {
-        query_lang(req.query_string())
-            .or_else(|| req.cookie(COOKIE).and_then(|c| Lang::from_code(c.value())))
-            .or_else(|| {
-                req.headers()
-                    .get(header::ACCEPT_LANGUAGE)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(Lang::from_accept_language)
-            })
-            .unwrap_or_default()
-    }
-}
-
-/// The `lang` parameter of a query string, if it names a supported language.
-pub fn query_lang(query: &str) -> Option<Lang> {
-    url::form_urlencoded::parse(query.as_bytes())
-        .find(|(k, _)| k == "lang")
-        .and_then(|(_, v)| Lang::from_code(&v))
+/// The language a request asks for.
+pub fn of_request(req: &HttpRequest) -> Lang {
+    query_lang(req.query_string())
+        .or_else(|| req.cookie(COOKIE).and_then(|c| Lang::from_code(c.value())))
+        .or_else(|| {
+            req.headers()
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Lang::from_accept_language)
+        })
+        .unwrap_or_default()
 }
 
 impl FromRequest for Lang {
@@ -91,44 +33,25 @@ impl FromRequest for Lang {
     type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(Ok(Lang::of_request(req)))
+        ready(Ok(of_request(req)))
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn accept_language_by_weight() {
-        let table = [
-            ("ko-KR,ko;q=0.9,en;q=0.8", Some(Lang::Ko)),
-            ("en-US,en;q=0.9", Some(Lang::En)),
-            ("fr-FR, en;q=0.5, ko;q=0.7", Some(Lang::Ko)),
-            ("fr, de", None),
-            ("en;q=0", None),
-            ("", None),
-        ];
-        for (header, expected) in table {
-            assert_eq!(Lang::from_accept_language(header), expected, "{header:?}");
-        }
+/// Middleware: remembers a `?lang=` choice in a cookie for a year.
+pub async fn remember_choice(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let chosen = query_lang(req.query_string());
+    let already = req.cookie(COOKIE).map(|c| c.value().to_owned());
+    let mut res = next.call(req).await?;
+    if let Some(lang) = chosen.filter(|l| already.as_deref() != Some(l.code())) {
+        let cookie = Cookie::build(COOKIE, lang.code())
+            .path("/")
+            .same_site(SameSite::Lax)
+            .max_age(actix_web::cookie::time::Duration::days(365))
+            .finish();
+        res.response_mut().add_cookie(&cookie)?;
     }
-
-    #[test]
-    fn query_parameter() {
-        assert_eq!(query_lang("lang=en"), Some(Lang::En));
-        assert_eq!(query_lang("kind=access&lang=ko"), Some(Lang::Ko));
-        assert_eq!(query_lang("lang=fr"), None);
-        assert_eq!(query_lang(""), None);
-    }
-
-    #[test]
-    fn every_key_used_by_the_layout_exists_in_both_languages() {
-        for key in ["site.name", "nav.skip", "error.not_found.title", "home.title"] {
-            for lang in [Lang::Ko, Lang::En] {
-                let text = lang.t(key);
-                assert_ne!(text, key, "{key} missing in {}", lang.code());
-            }
-        }
-    }
+    Ok(res)
 }

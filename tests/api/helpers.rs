@@ -361,6 +361,7 @@ pub fn create_request(store: &Store, keys: &Keys, kind: RequestKind, email: &str
                     details: "test".into(),
                     correction: (kind == RequestKind::Correction).then(|| "name: A → B".to_owned()),
                     category_ids: Vec::new(),
+                    lang: "ko".into(),
                 },
                 &keys.identifier_index,
                 &Actor::Requester,

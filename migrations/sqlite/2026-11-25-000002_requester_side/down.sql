@@ -1,0 +1,3 @@
+DROP TABLE request_messages;
+ALTER TABLE requests DROP COLUMN verification_codes_sent;
+ALTER TABLE requests DROP COLUMN lang;

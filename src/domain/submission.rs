@@ -1,0 +1,491 @@
+//! The public request form as a domain rule: raw values in, either a
+//! submission every later step may trust, or the list of problems, each
+//! tied to its field.
+
+use super::document::{self, DocumentError, DocumentType};
+use super::identifier::{Email, EmailError, Phone};
+use super::request::{OnBehalf, RequestKind};
+
+pub const MAX_NAME_CHARS: usize = 100;
+pub const MAX_TEXT_CHARS: usize = 5000;
+pub const MAX_CATEGORIES: usize = 50;
+
+/// The form exactly as submitted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RawSubmission {
+    pub kind: String,
+    pub requester_name: String,
+    pub requester_email: String,
+    pub requester_phone: String,
+    pub on_behalf: String,
+    pub subject_name: String,
+    pub subject_email: String,
+    pub details: String,
+    pub correction: String,
+    pub categories: Vec<String>,
+    /// A field people never see; only robots fill it.
+    pub website: String,
+}
+
+/// The uploaded authority document, as received.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Upload {
+    None,
+    File {
+        filename: String,
+        bytes: Vec<u8>,
+    },
+    /// The file went past the size limit while it was read.
+    TooLarge,
+}
+
+/// An accepted document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AcceptedDocument {
+    pub kind: DocumentType,
+    pub filename: String,
+    pub bytes: Vec<u8>,
+}
+
+impl AcceptedDocument {
+    pub fn as_ref(&self) -> super::document::AcceptedDocumentRef<'_> {
+        super::document::AcceptedDocumentRef {
+            kind: self.kind,
+            filename: &self.filename,
+            bytes: &self.bytes,
+        }
+    }
+}
+
+/// A valid submission.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submission {
+    pub kind: RequestKind,
+    pub on_behalf: OnBehalf,
+    pub requester_name: String,
+    pub requester_email: Email,
+    pub requester_phone: Option<Phone>,
+    pub subject_name: String,
+    pub subject_email: Email,
+    pub details: String,
+    pub correction: Option<String>,
+    /// Codes of the data categories concerned; empty means all.
+    pub categories: Vec<String>,
+    pub authority_document: Option<AcceptedDocument>,
+}
+
+/// One problem: the field it belongs to and the message key that explains it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub message: &'static str,
+}
+
+fn err(field: &'static str, message: &'static str) -> FieldError {
+    FieldError { field, message }
+}
+
+/// Whether `text` holds something shaped like a Korean resident
+/// registration number (YYMMDD-GNNNNNN), which the desk must not collect.
+pub fn contains_resident_registration_number(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    let digit = |i: usize| chars.get(i).is_some_and(char::is_ascii_digit);
+    for start in 0..chars.len() {
+        if start > 0 && digit(start - 1) {
+            continue;
+        }
+        if !(0..6).all(|k| digit(start + k)) {
+            continue;
+        }
+        let mut i = start + 6;
+        if matches!(chars.get(i), Some('-' | ' ' | '–')) {
+            i += 1;
+        }
+        let gender_ok = chars.get(i).is_some_and(|c| ('1'..='8').contains(c));
+        if gender_ok && (1..7).all(|k| digit(i + k)) && !digit(i + 7) {
+            return true;
+        }
+    }
+    false
+}
+
+fn text_field(
+    value: &str,
+    field: &'static str,
+    required: bool,
+    max: usize,
+    errors: &mut Vec<FieldError>,
+) -> String {
+    let value = value.trim();
+    if value.is_empty() {
+        if required {
+            errors.push(err(field, "form.errors.required"));
+        }
+    } else if value.chars().count() > max {
+        errors.push(err(field, "form.errors.too_long"));
+    } else if contains_resident_registration_number(value) {
+        errors.push(err(field, "form.errors.rrn"));
+    }
+    value.to_owned()
+}
+
+fn email_field(value: &str, field: &'static str, errors: &mut Vec<FieldError>) -> Option<Email> {
+    match Email::parse(value) {
+        Ok(email) => Some(email),
+        Err(EmailError::Empty) => {
+            errors.push(err(field, "form.errors.required"));
+            None
+        }
+        Err(EmailError::TooLong) => {
+            errors.push(err(field, "form.errors.too_long"));
+            None
+        }
+        Err(EmailError::Invalid) => {
+            errors.push(err(field, "form.errors.email_invalid"));
+            None
+        }
+    }
+}
+
+/// Checks a submission. `known_categories` are the codes the desk offers;
+/// `phone_region` is where national phone numbers are read.
+pub fn validate(
+    raw: &RawSubmission,
+    upload: Upload,
+    known_categories: &[String],
+    phone_region: Option<&str>,
+) -> Result<Submission, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    if !raw.website.trim().is_empty() {
+        errors.push(err("website", "form.errors.honeypot"));
+    }
+    let kind = match raw.kind.trim() {
+        "" => {
+            errors.push(err("kind", "form.errors.choose_kind"));
+            None
+        }
+        k => k.parse::<RequestKind>().ok().or_else(|| {
+            errors.push(err("kind", "form.errors.choose_kind"));
+            None
+        }),
+    };
+    let on_behalf = match raw.on_behalf.trim() {
+        "" => Some(OnBehalf::SelfRequest),
+        v => v.parse::<OnBehalf>().ok().or_else(|| {
+            errors.push(err("on_behalf", "form.errors.choose_on_behalf"));
+            None
+        }),
+    };
+    let requester_name = text_field(
+        &raw.requester_name,
+        "requester_name",
+        true,
+        MAX_NAME_CHARS,
+        &mut errors,
+    );
+    let requester_email = email_field(&raw.requester_email, "requester_email", &mut errors);
+    let requester_phone = match raw.requester_phone.trim() {
+        "" => None,
+        p => match Phone::parse(p, phone_region) {
+            Ok(phone) => Some(phone),
+            Err(_) => {
+                errors.push(err("requester_phone", "form.errors.phone_invalid"));
+                None
+            }
+        },
+    };
+    let is_agent = on_behalf.is_some_and(OnBehalf::needs_authority_document);
+    let (subject_name, subject_email) = if is_agent {
+        (
+            text_field(
+                &raw.subject_name,
+                "subject_name",
+                true,
+                MAX_NAME_CHARS,
+                &mut errors,
+            ),
+            email_field(&raw.subject_email, "subject_email", &mut errors),
+        )
+    } else {
+        (requester_name.clone(), requester_email.clone())
+    };
+    let details = text_field(&raw.details, "details", false, MAX_TEXT_CHARS, &mut errors);
+    let correction_required = kind == Some(RequestKind::Correction);
+    let correction = text_field(
+        &raw.correction,
+        "correction",
+        correction_required,
+        MAX_TEXT_CHARS,
+        &mut errors,
+    );
+
+    let mut categories: Vec<String> = Vec::new();
+    for code in raw.categories.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
+        if !known_categories.iter().any(|k| k == code) {
+            errors.push(err("categories", "form.errors.category_unknown"));
+            break;
+        }
+        if !categories.iter().any(|c| c == code) {
+            categories.push(code.to_owned());
+        }
+    }
+    if categories.len() > MAX_CATEGORIES {
+        errors.push(err("categories", "form.errors.too_many"));
+    }
+
+    let authority_document = match upload {
+        Upload::TooLarge => {
+            errors.push(err("authority_document", "form.errors.document_too_large"));
+            None
+        }
+        Upload::None if is_agent => {
+            errors.push(err("authority_document", "form.errors.document_required"));
+            None
+        }
+        Upload::None => None,
+        // A self-requester needs no authority document; one sent anyway is
+        // not kept (the desk keeps no sensitive file it does not need).
+        Upload::File { .. } if !is_agent => None,
+        Upload::File { filename, bytes } => match document::detect(&bytes) {
+            Ok(kind) => Some(AcceptedDocument {
+                kind,
+                filename: document::safe_filename(&filename, kind),
+                bytes,
+            }),
+            Err(e) => {
+                errors.push(err(
+                    "authority_document",
+                    match e {
+                        DocumentError::Empty => "form.errors.document_empty",
+                        DocumentError::TooLarge => "form.errors.document_too_large",
+                        DocumentError::WrongType => "form.errors.document_type",
+                    },
+                ));
+                None
+            }
+        },
+    };
+
+    match (kind, on_behalf, requester_email, subject_email) {
+        (Some(kind), Some(on_behalf), Some(requester_email), Some(subject_email)) if errors.is_empty() => {
+            Ok(Submission {
+                kind,
+                on_behalf,
+                requester_name,
+                requester_email,
+                requester_phone,
+                subject_name,
+                subject_email,
+                details,
+                correction: correction_required
+                    .then_some(correction)
+                    .filter(|c| !c.is_empty()),
+                categories,
+                authority_document,
+            })
+        }
+        _ => Err(errors),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn known() -> Vec<String> {
+        vec!["member_email".into(), "member_name".into()]
+    }
+
+    fn self_access() -> RawSubmission {
+        RawSubmission {
+            kind: "access".into(),
+            requester_name: "김민지".into(),
+            requester_email: "Minji@Example.com".into(),
+            on_behalf: "self".into(),
+            ..Default::default()
+        }
+    }
+
+    fn pdf() -> Upload {
+        Upload::File {
+            filename: "poa.pdf".into(),
+            bytes: b"%PDF-1.4 test".to_vec(),
+        }
+    }
+
+    fn fields(result: Result<Submission, Vec<FieldError>>) -> Vec<(&'static str, &'static str)> {
+        result
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| (e.field, e.message))
+            .collect()
+    }
+
+    #[test]
+    fn a_self_request_needs_only_kind_name_and_email() {
+        let ok = validate(&self_access(), Upload::None, &known(), Some("KR")).unwrap();
+        assert_eq!(ok.kind, RequestKind::Access);
+        assert_eq!(ok.requester_email.as_str(), "minji@example.com");
+        assert_eq!(ok.subject_email, ok.requester_email);
+        assert_eq!(ok.subject_name, "김민지");
+        assert!(ok.authority_document.is_none());
+    }
+
+    #[test]
+    fn each_problem_is_named_beside_its_field() {
+        let long = "가".repeat(MAX_NAME_CHARS + 1);
+        let table: Vec<(Box<dyn Fn(&mut RawSubmission)>, Upload, Vec<(&str, &str)>)> = vec![
+            (
+                Box::new(|r| r.kind = "".into()),
+                Upload::None,
+                vec![("kind", "form.errors.choose_kind")],
+            ),
+            (
+                Box::new(|r| r.kind = "erase".into()),
+                Upload::None,
+                vec![("kind", "form.errors.choose_kind")],
+            ),
+            (
+                Box::new(|r| r.requester_name = " ".into()),
+                Upload::None,
+                vec![("requester_name", "form.errors.required")],
+            ),
+            (
+                Box::new(move |r| r.requester_name = long.clone()),
+                Upload::None,
+                vec![("requester_name", "form.errors.too_long")],
+            ),
+            (
+                Box::new(|r| r.requester_email = "minji@".into()),
+                Upload::None,
+                vec![("requester_email", "form.errors.email_invalid")],
+            ),
+            (
+                Box::new(|r| r.requester_email = "".into()),
+                Upload::None,
+                vec![("requester_email", "form.errors.required")],
+            ),
+            (
+                Box::new(|r| r.requester_phone = "12".into()),
+                Upload::None,
+                vec![("requester_phone", "form.errors.phone_invalid")],
+            ),
+            (
+                Box::new(|r| r.on_behalf = "friend".into()),
+                Upload::None,
+                vec![("on_behalf", "form.errors.choose_on_behalf")],
+            ),
+            (
+                Box::new(|r| r.kind = "correction".into()),
+                Upload::None,
+                vec![("correction", "form.errors.required")],
+            ),
+            (
+                Box::new(|r| r.details = "x".repeat(MAX_TEXT_CHARS + 1)),
+                Upload::None,
+                vec![("details", "form.errors.too_long")],
+            ),
+            (
+                Box::new(|r| r.details = "주민번호 900101-1234567 입니다".into()),
+                Upload::None,
+                vec![("details", "form.errors.rrn")],
+            ),
+            (
+                Box::new(|r| r.categories = vec!["secret_sauce".into()]),
+                Upload::None,
+                vec![("categories", "form.errors.category_unknown")],
+            ),
+            (
+                Box::new(|r| r.website = "http://spam".into()),
+                Upload::None,
+                vec![("website", "form.errors.honeypot")],
+            ),
+            (
+                Box::new(|r| r.on_behalf = "delegate".into()),
+                Upload::None,
+                vec![
+                    ("subject_name", "form.errors.required"),
+                    ("subject_email", "form.errors.required"),
+                    ("authority_document", "form.errors.document_required"),
+                ],
+            ),
+        ];
+        for (i, (change, upload, expected)) in table.into_iter().enumerate() {
+            let mut raw = self_access();
+            change(&mut raw);
+            assert_eq!(
+                fields(validate(&raw, upload, &known(), Some("KR"))),
+                expected,
+                "case {i}"
+            );
+        }
+    }
+
+    #[test]
+    fn agents_need_the_subject_and_a_pdf_png_or_jpeg() {
+        let mut raw = self_access();
+        raw.kind = "correction".into();
+        raw.correction = "이름: 이하늘 → 이하은".into();
+        raw.on_behalf = "delegate".into();
+        raw.subject_name = "이하은".into();
+        raw.subject_email = "haeun@example.com".into();
+        let ok = validate(&raw, pdf(), &known(), Some("KR")).unwrap();
+        assert_eq!(ok.subject_email.as_str(), "haeun@example.com");
+        assert_eq!(ok.authority_document.unwrap().kind, DocumentType::Pdf);
+
+        let table = [
+            (
+                Upload::File {
+                    filename: "poa.pdf".into(),
+                    bytes: b"MZ".to_vec(),
+                },
+                "form.errors.document_type",
+            ),
+            (
+                Upload::File {
+                    filename: "poa.pdf".into(),
+                    bytes: vec![],
+                },
+                "form.errors.document_empty",
+            ),
+            (Upload::TooLarge, "form.errors.document_too_large"),
+        ];
+        for (upload, message) in table {
+            assert_eq!(
+                fields(validate(&raw, upload, &known(), Some("KR"))),
+                vec![("authority_document", message)]
+            );
+        }
+    }
+
+    #[test]
+    fn a_self_requester_s_file_is_not_kept() {
+        let ok = validate(&self_access(), pdf(), &known(), Some("KR")).unwrap();
+        assert!(ok.authority_document.is_none());
+    }
+
+    #[test]
+    fn categories_are_deduplicated() {
+        let mut raw = self_access();
+        raw.categories = vec!["member_email".into(), "member_email".into(), "".into()];
+        let ok = validate(&raw, Upload::None, &known(), None).unwrap();
+        assert_eq!(ok.categories, ["member_email"]);
+    }
+
+    #[test]
+    fn resident_registration_numbers_are_spotted() {
+        let table = [
+            ("900101-1234567", true),
+            ("9001011234567", true),
+            ("번호는 900101 2234567 입니다", true),
+            ("전화 010-1234-5678", false),
+            ("주문번호 20261125-000123", false),
+            ("900101-9234567", false),
+            ("19900101-12345678", false),
+        ];
+        for (text, expected) in table {
+            assert_eq!(contains_resident_registration_number(text), expected, "{text}");
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! Languages: Korean by default, English on request. Texts live in
+//! `locales/`; code asks for them by key, never by literal.
+
+use std::borrow::Cow;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Ko,
+    En,
+}
+
+impl Lang {
+    pub const fn code(self) -> &'static str {
+        match self {
+            Lang::Ko => "ko",
+            Lang::En => "en",
+        }
+    }
+
+    /// The other language, for the switcher.
+    pub const fn other(self) -> Lang {
+        match self {
+            Lang::Ko => Lang::En,
+            Lang::En => Lang::Ko,
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Lang> {
+        let primary = code.trim().split(['-', '_']).next().unwrap_or_default();
+        match primary.to_ascii_lowercase().as_str() {
+            "ko" => Some(Lang::Ko),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The text of a message key in this language.
+    pub fn t<'a>(self, key: &'a str) -> Cow<'a, str> {
+        rust_i18n::t!(key, locale = self.code())
+    }
+
+    /// The text of a message key with `%{name}` placeholders filled in.
+    pub fn tf(self, key: &str, args: &[(&str, &str)]) -> String {
+        let mut text = self.t(key).into_owned();
+        for (name, value) in args {
+            text = text.replace(&format!("%{{{name}}}"), value);
+        }
+        text
+    }
+
+    /// The first supported language of an Accept-Language header, by weight.
+    pub fn from_accept_language(header: &str) -> Option<Lang> {
+        let mut best: Option<(Lang, f32)> = None;
+        for part in header.split(',') {
+            let mut pieces = part.split(';');
+            let Some(lang) = pieces.next().and_then(Lang::from_code) else {
+                continue;
+            };
+            let q = pieces
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .and_then(|q| q.parse::<f32>().ok())
+                .unwrap_or(1.0);
+            if q > 0.0 && best.is_none_or(|(_, bq)| q > bq) {
+                best = Some((lang, q));
+            }
+        }
+        best.map(|(lang, _)| lang)
+    }
+}
+
+/// The `lang` parameter of a query string, if it names a supported language.
+pub fn query_lang(query: &str) -> Option<Lang> {
+    url::form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == "lang")
+        .and_then(|(_, v)| Lang::from_code(&v))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_by_weight() {
+        let table = [
+            ("ko-KR,ko;q=0.9,en;q=0.8", Some(Lang::Ko)),
+            ("en-US,en;q=0.9", Some(Lang::En)),
+            ("fr-FR, en;q=0.5, ko;q=0.7", Some(Lang::Ko)),
+            ("fr, de", None),
+            ("en;q=0", None),
+            ("", None),
+        ];
+        for (header, expected) in table {
+            assert_eq!(Lang::from_accept_language(header), expected, "{header:?}");
+        }
+    }
+
+    #[test]
+    fn query_parameter() {
+        assert_eq!(query_lang("lang=en"), Some(Lang::En));
+        assert_eq!(query_lang("kind=access&lang=ko"), Some(Lang::Ko));
+        assert_eq!(query_lang("lang=fr"), None);
+        assert_eq!(query_lang(""), None);
+    }
+
+    #[test]
+    fn every_key_used_by_the_layout_exists_in_both_languages() {
+        for key in ["site.name", "nav.skip", "error.not_found.title", "home.title"] {
+            for lang in [Lang::Ko, Lang::En] {
+                let text = lang.t(key);
+                assert_ne!(text, key, "{key} missing in {}", lang.code());
+            }
+        }
+    }
+}
