@@ -103,12 +103,81 @@ mod tests {
         assert_eq!(query_lang(""), None);
     }
 
+    fn translated(lang: Lang, key: &str) -> bool {
+        let text = lang.t(key);
+        text != key && !text.ends_with(&format!(".{key}"))
+    }
+
+    /// Every key a template or the code names literally, and every key
+    /// built from a domain value, exists in both languages.
     #[test]
-    fn every_key_used_by_the_layout_exists_in_both_languages() {
-        for key in ["site.name", "nav.skip", "error.not_found.title", "home.title"] {
+    fn every_key_exists_in_both_languages() {
+        use crate::domain::lifecycle::RequestStatus;
+        use crate::domain::request::{OnBehalf, RequestKind};
+        let mut keys = Vec::new();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut stack = vec![root.join("src"), root.join("templates")];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                for marker in ["lang.t(\"", "lang.tf(\"", ".t(\"", "\"form.errors."] {
+                    for (i, _) in text.match_indices(marker) {
+                        // A quoted marker is part of the key; the others precede it.
+                        let from = if marker.starts_with('"') {
+                            i + 1
+                        } else {
+                            i + marker.len()
+                        };
+                        let rest = &text[from..];
+                        let key: String = rest
+                            .chars()
+                            .take_while(|c| c.is_ascii_lowercase() || *c == '_' || *c == '.')
+                            .collect();
+                        let complete = rest[key.len()..].starts_with('"');
+                        if complete && key.contains('.') && !key.ends_with('.') {
+                            keys.push(key);
+                        }
+                    }
+                }
+            }
+        }
+        assert!(keys.len() > 50, "found only {} keys", keys.len());
+        for kind in RequestKind::ALL {
+            for part in ["title", "summary", "article"] {
+                keys.push(format!("kind.{kind}.{part}"));
+            }
+        }
+        for status in RequestStatus::ALL {
+            keys.push(format!("status.{status}.label"));
+            keys.push(format!("status.{status}.help"));
+            keys.push(format!("timeline.to.{status}"));
+        }
+        for who in OnBehalf::ALL {
+            keys.push(format!("form.on_behalf.{who}"));
+            keys.push(format!("form.on_behalf.{who}_hint"));
+        }
+        for key in [
+            "not_found",
+            "bad_request",
+            "forbidden",
+            "conflict",
+            "too_large",
+            "too_many_requests",
+            "unavailable",
+            "internal",
+            "method_not_allowed",
+        ] {
+            keys.push(format!("error.{key}.title"));
+            keys.push(format!("error.{key}.message"));
+        }
+        for key in &keys {
             for lang in [Lang::Ko, Lang::En] {
-                let text = lang.t(key);
-                assert_ne!(text, key, "{key} missing in {}", lang.code());
+                assert!(translated(lang, key), "{key} is missing in {}", lang.code());
             }
         }
     }

@@ -6,6 +6,26 @@ use sha2::Sha256;
 
 /// Wrong entries allowed before a code is locked.
 pub const MAX_ATTEMPTS: i32 = 5;
+/// Shortest wait between two codes for one request.
+pub const RESEND_INTERVAL_SECS: i64 = 60;
+/// Most codes one request may be sent.
+pub const MAX_CODES: i32 = 5;
+
+/// Whether another code may be sent now, given how many were sent, when the
+/// last one was, and whether it is locked by wrong tries (a locked code may
+/// be replaced at once). `Err` carries the seconds to wait, or `None` if no
+/// more codes may be sent at all.
+pub fn may_resend(codes_sent: i32, seconds_since_last: Option<i64>, locked: bool) -> Result<(), Option<i64>> {
+    if codes_sent >= MAX_CODES {
+        return Err(None);
+    }
+    match seconds_since_last {
+        Some(elapsed) if elapsed < RESEND_INTERVAL_SECS && !locked => {
+            Err(Some(RESEND_INTERVAL_SECS - elapsed))
+        }
+        _ => Ok(()),
+    }
+}
 
 /// A fresh six-digit code.
 pub fn generate() -> String {
@@ -43,6 +63,26 @@ pub fn matches(key: &[u8], request_id: &str, entered: &str, stored: &str) -> boo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn resends_are_rate_limited() {
+        let table = [
+            (1, Some(61), false, Ok(())),
+            (1, Some(60), false, Ok(())),
+            (1, Some(10), false, Err(Some(50))),
+            (1, Some(10), true, Ok(())),
+            (1, None, false, Ok(())),
+            (MAX_CODES, Some(3600), false, Err(None)),
+            (MAX_CODES, Some(3600), true, Err(None)),
+        ];
+        for (sent, since, locked, expected) in table {
+            assert_eq!(
+                may_resend(sent, since, locked),
+                expected,
+                "{sent} {since:?} {locked}"
+            );
+        }
+    }
 
     #[test]
     fn codes_match_only_their_request() {

@@ -335,7 +335,9 @@ mod tests {
     #[test]
     fn each_problem_is_named_beside_its_field() {
         let long = "가".repeat(MAX_NAME_CHARS + 1);
-        let table: Vec<(Box<dyn Fn(&mut RawSubmission)>, Upload, Vec<(&str, &str)>)> = vec![
+        type Change = Box<dyn Fn(&mut RawSubmission)>;
+        type Expected = Vec<(&'static str, &'static str)>;
+        let table: Vec<(Change, Upload, Expected)> = vec![
             (
                 Box::new(|r| r.kind = "".into()),
                 Upload::None,

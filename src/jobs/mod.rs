@@ -1,6 +1,8 @@
 //! The background loop every instance runs beside the web server. Each job
 //! claims its work from tables, so any number of instances may run it.
 
+pub mod expiry;
+
 use std::sync::Arc;
 
 use tokio::sync::watch;
@@ -15,6 +17,15 @@ pub async fn run(store: Store, mailer: Mailer, config: Arc<Config>, mut stop: wa
     let claimant = format!("{}-{}", hostname(), uuid::Uuid::now_v7());
     tracing::info!(%claimant, interval = ?config.job_interval, "background jobs started");
     loop {
+        let (s, c) = (store.clone(), config.clone());
+        match tokio::task::spawn_blocking(move || expiry::expire_unverified(&s, c.unverified_expiry)).await {
+            Ok(Ok(0)) => {}
+            Ok(Ok(n)) => tracing::info!(expired = n, "unverified requests expired"),
+            Ok(Err(error)) => tracing::error!(%error, "expiry pass failed"),
+            Err(error) => tracing::error!(%error, "expiry pass panicked"),
+        }
+        // Delivery runs after the other jobs so that the emails they queue
+        // leave in the same pass.
         let (s, m, c, name) = (store.clone(), mailer.clone(), config.clone(), claimant.clone());
         let pass = tokio::task::spawn_blocking(move || {
             delivery::deliver_due(&s, &m, &c.mail_from, &name, c.mail_retry_base)

@@ -277,6 +277,13 @@ impl RequestRow {
             .parse()
             .map_err(|e| StoreError::Corrupt(format!("{e}")))
     }
+
+    /// Who submitted the request relative to the data subject.
+    pub fn submitted_by(&self) -> Result<OnBehalf, StoreError> {
+        self.on_behalf
+            .parse()
+            .map_err(|e| StoreError::Corrupt(format!("{e}")))
+    }
 }
 
 pub fn get(conn: &mut DbConnection, id: &str) -> Result<RequestRow, StoreError> {
@@ -303,5 +310,20 @@ pub fn count_by_status(conn: &mut DbConnection) -> Result<Vec<(String, i64)>, St
         .group_by(requests::status)
         .select((requests::status, diesel::dsl::count_star()))
         .order(requests::status.asc())
+        .load(conn)?)
+}
+
+/// Ids of requests still unverified that were received before `cutoff`.
+pub fn unverified_before(
+    conn: &mut DbConnection,
+    cutoff: NaiveDateTime,
+    limit: i64,
+) -> Result<Vec<String>, StoreError> {
+    Ok(requests::table
+        .filter(requests::status.eq(RequestStatus::Unverified.as_str()))
+        .filter(requests::received_at.lt(cutoff))
+        .order(requests::received_at.asc())
+        .limit(limit)
+        .select(requests::id)
         .load(conn)?)
 }

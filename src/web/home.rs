@@ -13,6 +13,7 @@ pub struct RightCard {
     pub title: String,
     pub summary: String,
     pub article: String,
+    pub start: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -34,6 +35,7 @@ pub async fn home(req: HttpRequest, lang: Lang) -> HomePage {
                 title: lang.t(&format!("kind.{k}.title")).into_owned(),
                 summary: lang.t(&format!("kind.{k}.summary")).into_owned(),
                 article: lang.t(&format!("kind.{k}.article")).into_owned(),
+                start: lang.t(&format!("kind.{k}.start")).into_owned(),
             })
             .collect(),
     }

@@ -1,10 +1,14 @@
 //! The HTTP application: routes, middleware, shared state.
 
+pub mod csrf;
 pub mod error;
 pub mod headers;
 pub mod health;
 pub mod home;
 pub mod lang;
+pub mod multipart;
+pub mod page;
+pub mod public;
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -27,11 +31,12 @@ pub struct AppState {
 
 /// Registers every route. Public pages at the root, staff pages under
 /// /staff, the JSON API under /api (each added by its own module).
-pub fn routes(cfg: &mut web::ServiceConfig) {
+pub fn routes(cfg: &mut web::ServiceConfig, limit: &public::PostLimit) {
     cfg.route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
         .route("/", web::get().to(home::home))
         .service(actix_files::Files::new("/static", static_dir()).prefer_utf8(true));
+    public::routes(cfg, limit);
 }
 
 /// Where the stylesheet and scripts are served from: `static/` beside the
@@ -45,14 +50,18 @@ fn static_dir() -> std::path::PathBuf {
 /// Builds the server on an already bound listener (port 0 in tests).
 fn server(state: AppState, listener: TcpListener) -> std::io::Result<Server> {
     let https = state.config.base_url.starts_with("https://");
+    let limit = public::post_limit(state.config.rate_limit);
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
+            .app_data(web::FormConfig::default().limit(256 * 1024))
             .wrap(error::render_errors())
+            .wrap(actix_web::middleware::from_fn(csrf::ensure_cookie))
+            .wrap(actix_web::middleware::from_fn(lang::remember_choice))
             .wrap(headers::security_headers(https))
             .wrap(TracingLogger::default())
-            .configure(routes)
+            .configure(|cfg| routes(cfg, &limit))
             .default_service(web::to(error::not_found))
     })
     .listen(listener)?

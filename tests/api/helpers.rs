@@ -102,6 +102,44 @@ pub struct ReceivedEmail {
 }
 
 impl ReceivedEmail {
+    /// The decoded subject.
+    pub fn subject(&self) -> String {
+        mail_parser::MessageParser::default()
+            .parse(self.data.as_bytes())
+            .and_then(|m| m.subject().map(str::to_owned))
+            .unwrap_or_default()
+    }
+
+    /// The decoded plain-text body.
+    pub fn text(&self) -> String {
+        mail_parser::MessageParser::default()
+            .parse(self.data.as_bytes())
+            .and_then(|m| m.body_text(0).map(|t| t.into_owned()))
+            .unwrap_or_default()
+    }
+
+    /// The six-digit code in a verification email.
+    pub fn code(&self) -> String {
+        let text = self.text();
+        text.lines()
+            .filter_map(|l| l.rsplit_once(": ").map(|(_, v)| v.trim().to_owned()))
+            .find(|v| v.len() == 6 && v.bytes().all(|b| b.is_ascii_digit()))
+            .unwrap_or_else(|| panic!("no code in: {text}"))
+    }
+
+    /// The path of the first link to `prefix` (`/v/`, `/r/`) in the body.
+    pub fn link(&self, prefix: &str) -> String {
+        let text = self.text();
+        let start = text
+            .find(prefix)
+            .unwrap_or_else(|| panic!("no {prefix} link in: {text}"));
+        text[start..]
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
     pub fn header(&self, name: &str) -> Option<String> {
         let prefix = format!("{}:", name.to_ascii_lowercase());
         self.data
@@ -199,6 +237,22 @@ impl TestSmtp {
         self.inbox.lock().expect("inbox").clone()
     }
 
+    /// The messages sent to `address`.
+    pub fn to(&self, address: &str) -> Vec<ReceivedEmail> {
+        self.received()
+            .into_iter()
+            .filter(|m| m.to.iter().any(|t| t == address))
+            .collect()
+    }
+
+    /// Waits for the `n`th message to `address` and returns it.
+    pub async fn wait_for_to(&self, address: &str, n: usize) -> ReceivedEmail {
+        eventually(&format!("email {n} to {address}"), || {
+            self.to(address).into_iter().nth(n - 1)
+        })
+        .await
+    }
+
     /// Waits until at least `n` messages arrived (or panics after 15 s).
     pub async fn wait_for(&self, n: usize) -> Vec<ReceivedEmail> {
         eventually("emails to arrive", || {
@@ -223,29 +277,29 @@ pub async fn eventually<T>(what: &str, mut check: impl FnMut() -> Option<T>) -> 
     }
 }
 
-/// Settings for a test desk, as environment-style pairs over the defaults.
+/// Settings for a test desk: test defaults, overridden by `extra` (flag
+/// names without the dashes).
 pub fn test_config(db: &TestDb, extra: &[(&str, &str)]) -> Config {
-    let data_dir = db.dir.join("data");
-    let mut argv: Vec<String> = vec![
-        "rightsdesk".into(),
-        "--database-url".into(),
-        db.url_string.clone(),
-        "--bind".into(),
-        "127.0.0.1:0".into(),
-        "--data-dir".into(),
-        data_dir.display().to_string(),
-        "--job-interval".into(),
-        "100ms".into(),
-        "--mail-retry-base".into(),
-        "200ms".into(),
-        "--mail-from".into(),
-        "Rightsdesk Test <privacy@rightsdesk.test>".into(),
-        "--secret-key".into(),
-        SecretKey::generate().to_base64(),
+    let data_dir = db.dir.join("data").display().to_string();
+    let secret = SecretKey::generate().to_base64();
+    let mut settings: Vec<(&str, String)> = vec![
+        ("database-url", db.url_string.clone()),
+        ("bind", "127.0.0.1:0".into()),
+        ("data-dir", data_dir),
+        ("job-interval", "100ms".into()),
+        ("mail-retry-base", "200ms".into()),
+        ("rate-limit", "100000".into()),
+        ("mail-from", "Rightsdesk Test <privacy@rightsdesk.test>".into()),
+        ("secret-key", secret),
     ];
     for (flag, value) in extra {
+        settings.retain(|(f, _)| f != flag);
+        settings.push((flag, (*value).to_owned()));
+    }
+    let mut argv: Vec<String> = vec!["rightsdesk".into()];
+    for (flag, value) in settings {
         argv.push(format!("--{flag}"));
-        argv.push((*value).to_owned());
+        argv.push(value);
     }
     #[derive(Parser)]
     struct Wrapper {
@@ -280,6 +334,52 @@ impl TestApp {
     /// its own module of tests).
     pub fn create_request(&self, kind: RequestKind, email: &str) -> Created {
         create_request(&self.store, &self.keys, kind, email)
+    }
+
+    /// Fetches a page and returns its body and the CSRF token of its forms.
+    pub async fn page_with_csrf(&self, path: &str) -> (String, String) {
+        let body = self.get(path).await.text().await.expect("body");
+        let token = csrf_token_in(&body).unwrap_or_else(|| panic!("no csrf token on {path}"));
+        (body, token)
+    }
+
+    /// Posts a URL-encoded form.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(format!("{}{}", self.address, path))
+            .form(fields)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Posts the request form (multipart) with a fresh CSRF token.
+    pub async fn submit_request(
+        &self,
+        fields: &[(&str, &str)],
+        file: Option<(&str, Vec<u8>)>,
+    ) -> reqwest::Response {
+        let (_, token) = self.page_with_csrf("/requests/new").await;
+        let mut form = reqwest::multipart::Form::new().text("csrf_token", token);
+        for (name, value) in fields {
+            form = form.text(name.to_string(), value.to_string());
+        }
+        if let Some((filename, bytes)) = file {
+            form = form.part(
+                "authority_document",
+                reqwest::multipart::Part::bytes(bytes).file_name(filename.to_owned()),
+            );
+        }
+        self.post_multipart("/requests", form).await
+    }
+
+    pub async fn post_multipart(&self, path: &str, form: reqwest::multipart::Form) -> reqwest::Response {
+        self.client
+            .post(format!("{}{}", self.address, path))
+            .multipart(form)
+            .send()
+            .await
+            .expect("request")
     }
 
     pub async fn stop(&self) {
@@ -332,6 +432,13 @@ pub async fn spawn_app_with(options: SpawnOptions<'_>) -> TestApp {
         client,
         handle,
     }
+}
+
+/// The value of the first `csrf_token` hidden input on a page.
+pub fn csrf_token_in(html: &str) -> Option<String> {
+    let marker = r#"name="csrf_token" value=""#;
+    let start = html.find(marker)? + marker.len();
+    Some(html[start..].split('"').next()?.to_owned())
 }
 
 static SEQ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
@@ -410,4 +517,45 @@ pub fn cli_env(db: &TestDb) -> HashMap<&'static str, String> {
         ("RIGHTSDESK_SECRET_KEY", SecretKey::generate().to_base64()),
         ("RIGHTSDESK_LOG", "warn".to_owned()),
     ])
+}
+
+/// A small catalog: one department, one system, two categories.
+pub fn seed_catalog(store: &Store) {
+    use rightsdesk::domain::retention::{RetentionBasis, RetentionRule};
+    use rightsdesk::store::catalog;
+    let rule = RetentionRule::new(RetentionBasis::UntilWithdrawal, None, None).expect("rule");
+    store
+        .write(|conn| {
+            let now = store::now();
+            let dept = catalog::upsert_department(conn, "IRM", "IRM", "privacy", None, now)?;
+            let system = catalog::upsert_system(
+                conn,
+                &catalog::SystemSpec {
+                    code: "MEMBERSHIP",
+                    name: "Membership database",
+                    description: "",
+                    department_id: &dept,
+                    processed_overseas: false,
+                },
+                now,
+            )?;
+            for (code, ko, en) in [
+                ("member_email", "회원 이메일", "Member email"),
+                ("member_name", "회원 이름", "Member name"),
+            ] {
+                catalog::upsert_category(
+                    conn,
+                    &catalog::CategorySpec {
+                        code,
+                        system_id: &system,
+                        name_ko: ko,
+                        name_en: en,
+                        retention: &rule,
+                    },
+                    now,
+                )?;
+            }
+            Ok(())
+        })
+        .expect("seed catalog");
 }

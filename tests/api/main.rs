@@ -9,4 +9,5 @@ mod helpers;
 mod lifecycle;
 mod outbox;
 mod references;
+mod requester;
 mod web;

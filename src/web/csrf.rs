@@ -1,0 +1,100 @@
+//! CSRF for every form: a middleware gives each browser a nonce cookie; the
+//! [`Csrf`] extractor makes the token for a page and checks a submitted one.
+
+use std::future::{Ready, ready};
+
+use actix_web::body::MessageBody;
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+
+use super::AppState;
+use super::error::AppError;
+use crate::auth::csrf;
+
+/// The nonce this request's pages are bound to.
+#[derive(Clone)]
+struct Nonce(String);
+
+/// Middleware: a browser without a nonce cookie gets one with this response.
+pub async fn ensure_cookie(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let existing = req
+        .cookie(csrf::COOKIE)
+        .map(|c| c.value().to_owned())
+        .filter(|v| !v.is_empty());
+    let secure = req
+        .app_data::<web::Data<AppState>>()
+        .is_some_and(|s| s.config.base_url.starts_with("https://"));
+    let issued = match existing {
+        Some(nonce) => {
+            req.extensions_mut().insert(Nonce(nonce));
+            None
+        }
+        None => {
+            let nonce = csrf::new_nonce();
+            req.extensions_mut().insert(Nonce(nonce.clone()));
+            Some(nonce)
+        }
+    };
+    let mut res = next.call(req).await?;
+    if let Some(nonce) = issued {
+        let cookie = Cookie::build(csrf::COOKIE, nonce)
+            .path("/")
+            .http_only(true)
+            .secure(secure)
+            .same_site(SameSite::Lax)
+            .finish();
+        res.response_mut().add_cookie(&cookie)?;
+    }
+    Ok(res)
+}
+
+/// The CSRF state of one request.
+pub struct Csrf {
+    nonce: Option<String>,
+    key: [u8; 32],
+    /// Whether the nonce came with the request (a post can only pass then).
+    from_cookie: bool,
+}
+
+impl Csrf {
+    /// The token to embed in this page's forms.
+    pub fn token(&self) -> String {
+        self.nonce
+            .as_deref()
+            .map(|n| csrf::token(&self.key, n))
+            .unwrap_or_default()
+    }
+
+    /// Accepts a submitted token or refuses the post with 403.
+    pub fn check(&self, submitted: Option<&str>) -> Result<(), AppError> {
+        let cookie = self.nonce.as_deref().filter(|_| self.from_cookie);
+        if csrf::is_valid(&self.key, cookie, submitted) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+impl FromRequest for Csrf {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let Some(state) = req.app_data::<web::Data<AppState>>() else {
+            return ready(Err(actix_web::error::ErrorInternalServerError("no state")));
+        };
+        let from_cookie = req.cookie(csrf::COOKIE).is_some();
+        let nonce = req.extensions().get::<Nonce>().map(|n| n.0.clone());
+        ready(Ok(Csrf {
+            nonce,
+            key: state.keys.csrf,
+            from_cookie,
+        }))
+    }
+}

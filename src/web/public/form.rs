@@ -1,0 +1,329 @@
+//! The request form (`GET /requests/new`, `POST /requests`) and the receipt.
+
+use actix_multipart::Multipart;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use askama_web::WebTemplate;
+use chrono::Datelike;
+use serde::Deserialize;
+
+use crate::auth::{codes, tokens};
+use crate::domain::actor::Actor;
+use crate::domain::document::DocumentPurpose;
+use crate::domain::reference::Reference;
+use crate::domain::request::{Channel, OnBehalf, RequestKind};
+use crate::domain::submission::{self, FieldError, RawSubmission, Submission, Upload};
+use crate::i18n::Lang;
+use crate::mail::notices::{self, Recipient};
+use crate::store::catalog::{DataCategory, DataSystem};
+use crate::store::requests::{Created, NewRequest};
+use crate::store::{self, catalog, documents, outbox, requests, verification};
+use crate::web::AppState;
+use crate::web::csrf::Csrf;
+use crate::web::error::AppError;
+use crate::web::multipart;
+use crate::web::page::{render, see_other};
+
+/// A radio or checkbox choice.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub hint: String,
+    pub checked: bool,
+}
+
+/// The data categories of one system, as checkboxes.
+pub struct SystemChoices {
+    pub name: String,
+    pub categories: Vec<Choice>,
+}
+
+/// An error as shown: the field's id and the translated message.
+pub struct ShownError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+#[derive(Template)]
+#[template(path = "public/request_form.html")]
+pub struct RequestFormPage {
+    pub lang: Lang,
+    pub path: String,
+    pub csrf_token: String,
+    pub form: RawSubmission,
+    pub errors: Vec<ShownError>,
+    pub kinds: Vec<Choice>,
+    pub on_behalf: Vec<Choice>,
+    pub systems: Vec<SystemChoices>,
+    /// A file had been chosen before the errors: it must be chosen again.
+    pub file_was_chosen: bool,
+}
+
+impl RequestFormPage {
+    /// The message for `field`, if it has an error.
+    pub fn error(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+
+    /// `aria-describedby` for a field: its hint and its error, if any.
+    pub fn described_by(&self, field: &str, hint: bool) -> String {
+        let mut ids = Vec::new();
+        if hint {
+            ids.push(format!("{field}-hint"));
+        }
+        if self.error(field).is_some() {
+            ids.push(format!("{field}-error"));
+        }
+        ids.join(" ")
+    }
+
+    fn build(
+        lang: Lang,
+        csrf_token: String,
+        form: RawSubmission,
+        errors: &[FieldError],
+        systems: &[DataSystem],
+        categories: &[DataCategory],
+        file_was_chosen: bool,
+    ) -> Self {
+        let kinds = RequestKind::ALL
+            .iter()
+            .map(|k| Choice {
+                value: k.as_str().to_owned(),
+                label: lang.t(&format!("kind.{k}.title")).into_owned(),
+                hint: lang.t(&format!("kind.{k}.summary")).into_owned(),
+                checked: form.kind == k.as_str(),
+            })
+            .collect();
+        let chosen_on_behalf = if form.on_behalf.is_empty() {
+            OnBehalf::SelfRequest.as_str()
+        } else {
+            form.on_behalf.as_str()
+        };
+        let on_behalf = OnBehalf::ALL
+            .iter()
+            .map(|o| Choice {
+                value: o.as_str().to_owned(),
+                label: lang.t(&format!("form.on_behalf.{o}")).into_owned(),
+                hint: lang.t(&format!("form.on_behalf.{o}_hint")).into_owned(),
+                checked: chosen_on_behalf == o.as_str(),
+            })
+            .collect();
+        let systems = systems
+            .iter()
+            .map(|s| SystemChoices {
+                name: s.name.clone(),
+                categories: categories
+                    .iter()
+                    .filter(|c| c.system_id == s.id)
+                    .map(|c| Choice {
+                        value: c.code.clone(),
+                        label: match lang {
+                            Lang::Ko => c.name_ko.clone(),
+                            Lang::En => c.name_en.clone(),
+                        },
+                        hint: String::new(),
+                        checked: form.categories.contains(&c.code),
+                    })
+                    .collect(),
+            })
+            .filter(|s| !s.categories.is_empty())
+            .collect();
+        let errors = errors
+            .iter()
+            .map(|e| ShownError {
+                field: e.field,
+                message: lang.t(e.message).into_owned(),
+            })
+            .collect();
+        Self {
+            lang,
+            path: "/requests/new".to_owned(),
+            csrf_token,
+            form,
+            errors,
+            kinds,
+            on_behalf,
+            systems,
+            file_was_chosen,
+        }
+    }
+}
+
+async fn load_catalog(state: &AppState) -> Result<(Vec<DataSystem>, Vec<DataCategory>), AppError> {
+    let store = state.store.clone();
+    Ok(web::block(move || {
+        store.read(|conn| Ok((catalog::list_systems(conn)?, catalog::list_categories(conn)?)))
+    })
+    .await??)
+}
+
+#[derive(Deserialize)]
+pub struct NewRequestQuery {
+    kind: Option<String>,
+}
+
+/// `GET /requests/new[?kind=K]`: the empty form.
+pub async fn new_request(
+    lang: Lang,
+    csrf: Csrf,
+    state: web::Data<AppState>,
+    query: web::Query<NewRequestQuery>,
+) -> Result<HttpResponse, AppError> {
+    let (systems, categories) = load_catalog(&state).await?;
+    let form = RawSubmission {
+        kind: query
+            .kind
+            .as_deref()
+            .filter(|k| k.parse::<RequestKind>().is_ok())
+            .unwrap_or_default()
+            .to_owned(),
+        ..RawSubmission::default()
+    };
+    let page = RequestFormPage::build(lang, csrf.token(), form, &[], &systems, &categories, false);
+    render(StatusCode::OK, &page)
+}
+
+/// `POST /requests`: validates, then stores the request, its document, its
+/// hold, its audit event and the verification email in one transaction.
+pub async fn submit(
+    lang: Lang,
+    csrf: Csrf,
+    state: web::Data<AppState>,
+    payload: Multipart,
+) -> Result<HttpResponse, AppError> {
+    let data = multipart::read(payload, "authority_document").await?;
+    csrf.check(data.get(crate::auth::csrf::FIELD))?;
+    let raw = RawSubmission {
+        kind: data.text("kind"),
+        requester_name: data.text("requester_name"),
+        requester_email: data.text("requester_email"),
+        requester_phone: data.text("requester_phone"),
+        on_behalf: data.text("on_behalf"),
+        subject_name: data.text("subject_name"),
+        subject_email: data.text("subject_email"),
+        details: data.text("details"),
+        correction: data.text("correction"),
+        categories: data.all("categories"),
+        website: data.text("website"),
+    };
+    let (systems, categories) = load_catalog(&state).await?;
+    let known: Vec<String> = categories.iter().map(|c| c.code.clone()).collect();
+    let file_was_chosen = !matches!(data.file, Upload::None);
+    let region = state.config.jurisdiction.phone_region();
+    let submission = match submission::validate(&raw, data.file, &known, region) {
+        Ok(submission) => submission,
+        Err(errors) => {
+            let page = RequestFormPage::build(
+                lang,
+                csrf.token(),
+                raw,
+                &errors,
+                &systems,
+                &categories,
+                file_was_chosen,
+            );
+            return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        }
+    };
+    let category_ids = submission
+        .categories
+        .iter()
+        .filter_map(|code| categories.iter().find(|c| &c.code == code).map(|c| c.id.clone()))
+        .collect();
+    let state2 = state.clone();
+    let created = web::block(move || store_submission(&state2, submission, category_ids, lang)).await??;
+    Ok(see_other(&format!("/requests/{}/submitted", created.reference)))
+}
+
+fn store_submission(
+    state: &AppState,
+    submission: Submission,
+    category_ids: Vec<String>,
+    lang: Lang,
+) -> Result<Created, store::StoreError> {
+    let now = store::now();
+    let new = NewRequest {
+        kind: submission.kind,
+        channel: Channel::Web,
+        jurisdiction: state.config.jurisdiction,
+        on_behalf: submission.on_behalf,
+        received_at: now,
+        reference_year: now.and_utc().with_timezone(&state.config.timezone).year(),
+        requester_name: submission.requester_name,
+        requester_email: submission.requester_email,
+        requester_phone: submission.requester_phone,
+        subject_name: submission.subject_name,
+        subject_email: submission.subject_email,
+        subject_phone: None,
+        details: submission.details,
+        correction: submission.correction,
+        category_ids,
+        lang: lang.code().to_owned(),
+    };
+    let keys = &state.keys;
+    state.store.write(|conn| {
+        let created = requests::create(conn, &new, &keys.identifier_index, &Actor::Requester, now)?;
+        if let Some(document) = &submission.authority_document {
+            documents::save(
+                conn,
+                &keys.documents,
+                &created.id,
+                DocumentPurpose::Authority,
+                document.as_ref(),
+                now,
+            )?;
+        }
+        let code = codes::generate();
+        verification::set_code(
+            conn,
+            &created.id,
+            &codes::hash(&keys.codes, &created.id, &code),
+            now,
+        )?;
+        let link = format!(
+            "{}/v/{}",
+            state.config.base_url,
+            tokens::issue(keys, tokens::Purpose::Verify, &created.id)
+        );
+        let reference = created.reference.to_string();
+        let duplicate_of = created.duplicate_of.map(|r| r.to_string());
+        let email = notices::verification(
+            Recipient {
+                request_id: &created.id,
+                reference: &reference,
+                name: &new.requester_name,
+                email: new.requester_email.as_str(),
+                lang,
+            },
+            &link,
+            &code,
+            duplicate_of.as_deref(),
+        );
+        outbox::enqueue(conn, &[email], now)?;
+        Ok(created)
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "public/submitted.html")]
+pub struct SubmittedPage {
+    pub lang: Lang,
+    pub path: String,
+    pub reference: String,
+}
+
+/// `GET /requests/{reference}/submitted`: the receipt. It shows nothing
+/// that is not in its address, so it is the same for anyone.
+pub async fn submitted(lang: Lang, path: web::Path<String>) -> Result<SubmittedPage, AppError> {
+    let reference: Reference = path.parse().map_err(|_| AppError::NotFound)?;
+    Ok(SubmittedPage {
+        lang,
+        path: format!("/requests/{reference}/submitted"),
+        reference: reference.to_string(),
+    })
+}

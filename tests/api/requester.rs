@@ -1,0 +1,661 @@
+//! The requester's side end to end over HTTP and real SMTP: the form,
+//! verification by code and by link, tracking, the status page.
+
+use rightsdesk::domain::lifecycle::RequestStatus;
+use rightsdesk::domain::reference::Reference;
+use rightsdesk::store::{self, documents, holds, requests};
+
+use crate::helpers::{SpawnOptions, TestApp, TestSmtp, csrf_token_in, seed_catalog, spawn_app_with};
+
+async fn app(smtp: &TestSmtp, extra: Vec<(&'static str, &'static str)>) -> TestApp {
+    let app = spawn_app_with(SpawnOptions {
+        smtp_url: Some(smtp.url()),
+        extra,
+    })
+    .await;
+    seed_catalog(&app.store);
+    app
+}
+
+fn self_request(kind: &'static str, email: &'static str) -> Vec<(&'static str, &'static str)> {
+    let mut fields = vec![
+        ("kind", kind),
+        ("on_behalf", "self"),
+        ("requester_name", "Kim Minji"),
+        ("requester_email", email),
+        ("details", "Please act on this."),
+    ];
+    if kind == "correction" {
+        fields.push(("correction", "Name: Kim Minj → Kim Minji"));
+    }
+    fields
+}
+
+fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+fn reference_from(location: &str) -> Reference {
+    location
+        .trim_start_matches("/requests/")
+        .trim_end_matches("/submitted")
+        .parse()
+        .expect("reference in location")
+}
+
+fn status_of(app: &TestApp, reference: &Reference) -> RequestStatus {
+    let conn = &mut app.store.conn().expect("conn");
+    requests::get_by_reference(conn, reference)
+        .expect("request")
+        .status()
+        .expect("status")
+}
+
+fn request_count(app: &TestApp) -> i64 {
+    let conn = &mut app.store.conn().expect("conn");
+    requests::count_by_status(conn)
+        .expect("count")
+        .iter()
+        .map(|(_, n)| n)
+        .sum()
+}
+
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_self_request_of_each_kind_reaches_in_progress_by_code() {
+    let smtp = TestSmtp::start();
+    let app = app(&smtp, vec![]).await;
+    for (i, kind) in ["access", "correction", "deletion", "suspension"]
+        .into_iter()
+        .enumerate()
+    {
+        let email: &'static str = Box::leak(format!("code{i}@example.com").into_boxed_str());
+        let response = app.submit_request(&self_request(kind, email), None).await;
+        assert_eq!(
+            response.status(),
+            303,
+            "{kind}: {}",
+            response.text().await.unwrap_or_default()
+        );
+        let receipt_path = location(&response);
+        let reference = reference_from(&receipt_path);
+        assert_eq!(status_of(&app, &reference), RequestStatus::Unverified);
+
+        let receipt = app.get(&receipt_path).await.text().await.expect("receipt");
+        assert!(receipt.contains(&reference.to_string()));
+
+        let email_msg = smtp.wait_for_to(email, 1).await;
+        assert!(
+            email_msg.subject().contains(&reference.to_string()),
+            "{}",
+            email_msg.subject()
+        );
+        let code = email_msg.code();
+
+        let verify_path = format!("/requests/{reference}/verify");
+        let (_, token) = app.page_with_csrf(&verify_path).await;
+        let response = app
+            .post_form(&verify_path, &[("code", &code), ("csrf_token", &token)])
+            .await;
+        assert_eq!(response.status(), 303, "{kind}");
+        let status_path = location(&response);
+        assert!(status_path.starts_with("/r/"), "{status_path}");
+        assert_eq!(status_of(&app, &reference), RequestStatus::InProgress, "{kind}");
+
+        let status_page = app.get(&status_path).await;
+        assert_eq!(status_page.status(), 200);
+        let body = status_page.text().await.expect("body");
+        assert!(body.contains(&reference.to_string()));
+        // The verified email carries the status link too.
+        let verified = smtp.wait_for_to(email, 2).await;
+        assert!(verified.link("/r/").starts_with("/r/"));
+    }
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_self_request_of_each_kind_reaches_in_progress_by_link() {
+    let smtp = TestSmtp::start();
+    let app = app(&smtp, vec![]).await;
+    for (i, kind) in ["access", "correction", "deletion", "suspension"]
+        .into_iter()
+        .enumerate()
+    {
+        let email: &'static str = Box::leak(format!("link{i}@example.com").into_boxed_str());
+        let response = app.submit_request(&self_request(kind, email), None).await;
+        assert_eq!(response.status(), 303);
+        let reference = reference_from(&location(&response));
+        let link = smtp.wait_for_to(email, 1).await.link("/v/");
+
+        // Opening the link changes nothing (mail scanners open links).
+        let (page, token) = app.page_with_csrf(&link).await;
+        assert!(page.contains(r#"method="post""#));
+        assert_eq!(status_of(&app, &reference), RequestStatus::Unverified);
+
+        let response = app.post_form(&link, &[("csrf_token", &token)]).await;
+        assert_eq!(response.status(), 303, "{kind}");
+        assert_eq!(status_of(&app, &reference), RequestStatus::InProgress, "{kind}");
+
+        // A second confirmation is harmless.
+        let again = app.post_form(&link, &[("csrf_token", &token)]).await;
+        assert_eq!(again.status(), 200);
+    }
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delegate_request_with_a_pdf_reaches_verifying_and_the_document_is_stored_encrypted() {
+    let smtp = TestSmtp::start();
+    let app = app(&smtp, vec![]).await;
+    let fields = [
+        ("kind", "correction"),
+        ("on_behalf", "delegate"),
+        ("requester_name", "Lee Seojun"),
+        ("requester_email", "seojun@example.com"),
+        ("subject_name", "Lee Haeun"),
+        ("subject_email", "haeun@example.com"),
+        ("correction", "Name: Lee Haneul → Lee Haeun"),
+        ("categories", "member_name"),
+    ];
+    let response = app.submit_request(&fields, Some(("poa.pdf", PDF.to_vec()))).await;
+    assert_eq!(
+        response.status(),
+        303,
+        "{}",
+        response.text().await.unwrap_or_default()
+    );
+    let reference = reference_from(&location(&response));
+
+    let email = smtp.wait_for_to("seojun@example.com", 1).await;
+    let verify_path = format!("/requests/{reference}/verify");
+    let (_, token) = app.page_with_csrf(&verify_path).await;
+    let response = app
+        .post_form(&verify_path, &[("code", &email.code()), ("csrf_token", &token)])
+        .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(status_of(&app, &reference), RequestStatus::Verifying);
+
+    let conn = &mut app.store.conn().expect("conn");
+    let row = requests::get_by_reference(conn, &reference).expect("request");
+    assert_eq!(row.subject_email, "haeun@example.com");
+    let docs = documents::list_for_request(conn, &row.id).expect("documents");
+    assert_eq!(docs.len(), 1);
+    assert_eq!(docs[0].purpose, "authority");
+    assert_eq!(docs[0].content_type, "application/pdf");
+    assert_eq!(docs[0].size_bytes, PDF.len() as i64);
+    let stored = documents::stored_bytes(conn, &docs[0].id).expect("stored");
+    assert_ne!(stored, PDF, "the stored bytes must not be the upload");
+    assert!(
+        !stored.windows(5).any(|w| w == b"%PDF-"),
+        "no plaintext in storage"
+    );
+    let (_, plain) = documents::read(conn, &app.keys.documents, &row.id, &docs[0].id).expect("decrypt");
+    assert_eq!(plain, PDF);
+
+    // The hold freezes the subject's data from the moment of asking.
+    let active: Vec<_> = holds::for_request(conn, &row.id)
+        .expect("holds")
+        .into_iter()
+        .filter(|h| h.lifted_at.is_none())
+        .collect();
+    assert_eq!(active.len(), 1);
+    assert_eq!(active[0].scope, "member_name");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_validation_error_is_shown_beside_its_field_and_keeps_the_other_values() {
+    let smtp = TestSmtp::start();
+    let app = app(&smtp, vec![]).await;
+    let base = [
+        ("kind", "access"),
+        ("on_behalf", "self"),
+        ("requester_name", "Kim Minji"),
+        ("requester_email", "keep@example.com"),
+        ("requester_phone", "010-1234-5678"),
+        ("details", "keep these details"),
+    ];
+    let with = |field: &'static str, value: &'static str| -> Vec<(&'static str, &'static str)> {
+        let mut fields: Vec<_> = base.iter().copied().filter(|(k, _)| *k != field).collect();
+        fields.push((field, value));
+        fields
+    };
+    let long_name: &'static str = Box::leak("가".repeat(101).into_boxed_str());
+    type File = Option<(&'static str, Vec<u8>)>;
+    type Fields = Vec<(&'static str, &'static str)>;
+    let cases: Vec<(Fields, File, &str, &str)> = vec![
+        (
+            with("requester_name", ""),
+            None,
+            "requester_name",
+            "Fill in this field.",
+        ),
+        (
+            with("requester_name", long_name),
+            None,
+            "requester_name",
+            "This is too long.",
+        ),
+        (
+            with("requester_email", "not-an-email"),
+            None,
+            "requester_email",
+            "right format",
+        ),
+        (
+            with("requester_phone", "12"),
+            None,
+            "requester_phone",
+            "phone number",
+        ),
+        (
+            with("kind", "erase"),
+            None,
+            "kind",
+            "Choose what you want to ask for.",
+        ),
+        (
+            with("kind", "correction"),
+            None,
+            "correction",
+            "Fill in this field.",
+        ),
+        (
+            with("details", "my RRN is 900101-1234567"),
+            None,
+            "details",
+            "resident registration number",
+        ),
+        (
+            with("categories", "secret"),
+            None,
+            "categories",
+            "not on the list",
+        ),
+        (
+            with("on_behalf", "delegate"),
+            None,
+            "authority_document",
+            "power of attorney",
+        ),
+        (
+            with("on_behalf", "delegate"),
+            Some(("poa.pdf", b"MZ not a pdf".to_vec())),
+            "authority_document",
+            "PDF, PNG or JPEG",
+        ),
+        (
+            with("on_behalf", "delegate"),
+            Some(("big.pdf", {
+                let mut big = b"%PDF-".to_vec();
+                big.resize(10 * 1024 * 1024 + 10, b'x');
+                big
+            })),
+            "authority_document",
+            "10 MB",
+        ),
+    ];
+    let before = request_count(&app);
+    for (fields, file, field, message) in cases {
+        let had_file = file.is_some();
+        let response = app
+            .client
+            .get(format!("{}/?lang=en", app.address))
+            .send()
+            .await
+            .expect("language");
+        drop(response);
+        let response = app.submit_request(&fields, file).await;
+        assert_eq!(response.status(), 422, "{field}");
+        let body = response.text().await.expect("body");
+        assert!(
+            body.contains(&format!(r#"id="{field}-error""#)),
+            "{field}: no error beside the field"
+        );
+        assert!(body.contains(message), "{field}: message {message:?} missing");
+        assert!(body.contains(r#"class="error-summary""#), "{field}: no summary");
+        assert!(
+            body.contains(&format!(r##"href="#{field}""##)),
+            "{field}: summary does not link"
+        );
+        for (name, value) in &fields {
+            if *name == field || *name == "kind" || *name == "on_behalf" || *name == "categories" {
+                continue;
+            }
+            assert!(body.contains(value), "{field}: the value of {name} was lost");
+        }
+        if had_file {
+            assert!(
+                body.contains("choose it again"),
+                "{field}: the page must ask for the file again"
+            );
+        }
+        assert!(csrf_token_in(&body).is_some());
+    }
+    assert_eq!(request_count(&app), before, "nothing is stored for invalid input");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_or_wrong_csrf_token_is_refused_and_stores_nothing() {
+    let smtp = TestSmtp::start();
+    let app = app(&smtp, vec![]).await;
+    app.get("/requests/new").await;
+    for token in [None, Some("forged.token"), Some("")] {
+        let mut form = reqwest::multipart::Form::new();
+        for (name, value) in self_request("deletion", "csrf@example.com") {
+            form = form.text(name, value);
+        }
+        if let Some(token) = token {
+            form = form.text("csrf_token", token.to_owned());
+        }
+        let response = app.post_multipart("/requests", form).await;
+        assert_eq!(response.status(), 403);
+        assert!(response.text().await.expect("body").contains("<html"));
+    }
+    // A token from another browser (another cookie) is refused too.
+    let (_, token) = app.page_with_csrf("/requests/new").await;
+    let stranger = reqwest::Client::new();
+    let mut form = reqwest::multipart::Form::new().text("csrf_token", token);
+    for (name, value) in self_request("deletion", "csrf@example.com") {
+        form = form.text(name, value);
+    }
+    let response = stranger
+        .post(format!("{}/requests", app.address))
+        .multipart(form)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(response.status(), 403);
+    assert_eq!(request_count(&app), 0);
+    assert!(smtp.received().is_empty());
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sixth_wrong_code_finds_the_code_locked_until_a_new_one_is_sent() {
+    let smtp = TestSmtp::start();
+    let app = app(&smtp, vec![]).await;
+    let response = app
+        .submit_request(&self_request("access", "locked@example.com"), None)
+        .await;
+    let reference = reference_from(&location(&response));
+    let right = smtp.wait_for_to("locked@example.com", 1).await.code();
+    let wrong = if right == "000000" { "111111" } else { "000000" };
+    let path = format!("/requests/{reference}/verify");
+    let (_, token) = app.page_with_csrf(&path).await;
+    for attempt in 1..=5 {
+        let response = app
+            .post_form(&path, &[("code", wrong), ("csrf_token", &token)])
+            .await;
+        assert_eq!(response.status(), 422);
+        let body = response.text().await.expect("body");
+        if attempt < 5 {
+            assert!(
+                body.contains(&format!("{} more", 5 - attempt))
+                    || body.contains(&format!("{}번 더", 5 - attempt)),
+                "{body}"
+            );
+        } else {
+            assert!(body.contains("locked") || body.contains("잠겼"), "{body}");
+        }
+    }
+    // The sixth try, even with the right code, is refused: the code is locked.
+    let response = app
+        .post_form(&path, &[("code", &right), ("csrf_token", &token)])
+        .await;
+    assert_eq!(response.status(), 422);
+    let body = response.text().await.expect("body");
+    assert!(body.contains("locked") || body.contains("잠겼"));
+    assert_eq!(status_of(&app, &reference), RequestStatus::Unverified);
+
+    // A new code unlocks it.
+    let response = app
+        .post_form(&format!("{path}/new-code"), &[("csrf_token", &token)])
+        .await;
+    assert_eq!(response.status(), 200);
+    let fresh = smtp.wait_for_to("locked@example.com", 2).await.code();
+    let response = app
+        .post_form(&path, &[("code", &fresh), ("csrf_token", &token)])
+        .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(status_of(&app, &reference), RequestStatus::InProgress);
+
+    // New codes are rate limited.
+    let response = app
+        .submit_request(&self_request("access", "limited@example.com"), None)
+        .await;
+    let other = reference_from(&location(&response));
+    let response = app
+        .post_form(
+            &format!("/requests/{other}/verify/new-code"),
+            &[("csrf_token", &token)],
+        )
+        .await;
+    let body = response.text().await.expect("body");
+    assert!(body.contains("seconds") || body.contains("초 뒤"), "{body}");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn track_answers_the_same_whether_or_not_the_reference_exists() {
+    let smtp = TestSmtp::start();
+    let app = app(&smtp, vec![]).await;
+    let response = app
+        .submit_request(&self_request("access", "track@example.com"), None)
+        .await;
+    let reference = reference_from(&location(&response));
+    smtp.wait_for_to("track@example.com", 1).await;
+
+    let (_, token) = app.page_with_csrf("/track").await;
+    let ask = |reference: String, email: &'static str| {
+        let token = token.clone();
+        let app = &app;
+        async move {
+            let response = app
+                .post_form(
+                    "/track",
+                    &[
+                        ("reference", &reference),
+                        ("email", email),
+                        ("csrf_token", &token),
+                    ],
+                )
+                .await;
+            let status = response.status();
+            let body = response.text().await.expect("body");
+            // Remove what the person typed before comparing the pages.
+            (status, body.replace(&reference, "REF").replace(email, "EMAIL"))
+        }
+    };
+    let matching = ask(reference.to_string(), "track@example.com").await;
+    let wrong_email = ask(reference.to_string(), "someone@example.com").await;
+    let unknown = ask("DSR-2026-999999".to_owned(), "track@example.com").await;
+    assert_eq!(matching.0, 200);
+    assert_eq!(matching, wrong_email);
+    assert_eq!(matching, unknown);
+
+    // Only the matching pair got an email, with a working status link.
+    let link_email = smtp.wait_for_to("track@example.com", 2).await;
+    let status_path = link_email.link("/r/");
+    assert_eq!(app.get(&status_path).await.status(), 200);
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    assert!(smtp.to("someone@example.com").is_empty());
+    assert_eq!(smtp.to("track@example.com").len(), 2);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_status_token_for_one_request_gives_nothing_about_another() {
+    let smtp = TestSmtp::start();
+    let app = app(&smtp, vec![]).await;
+    let mut paths = Vec::new();
+    for email in ["a@example.com", "b@example.com"] {
+        let response = app.submit_request(&self_request("access", email), None).await;
+        let reference = reference_from(&location(&response));
+        let code = smtp.wait_for_to(email, 1).await.code();
+        let path = format!("/requests/{reference}/verify");
+        let (_, token) = app.page_with_csrf(&path).await;
+        let response = app
+            .post_form(&path, &[("code", &code), ("csrf_token", &token)])
+            .await;
+        paths.push((reference, location(&response)));
+    }
+    let (ref_a, status_a) = &paths[0];
+    let (ref_b, _) = &paths[1];
+    // B's result document, which A's token must not reach.
+    let b_doc = app
+        .store
+        .write(|conn| {
+            let row = requests::get_by_reference(conn, ref_b)?;
+            documents::save(
+                conn,
+                &app.keys.documents,
+                &row.id,
+                rightsdesk::domain::document::DocumentPurpose::Result,
+                rightsdesk::domain::document::AcceptedDocumentRef {
+                    kind: rightsdesk::domain::document::DocumentType::Pdf,
+                    filename: "copy.pdf",
+                    bytes: PDF,
+                },
+                store::now(),
+            )
+        })
+        .expect("save");
+    let page_a = app.get(status_a).await.text().await.expect("page");
+    assert!(page_a.contains(&ref_a.to_string()));
+    assert!(!page_a.contains(&ref_b.to_string()));
+    assert_eq!(
+        app.get(&format!("{status_a}/documents/{b_doc}")).await.status(),
+        404
+    );
+    assert_eq!(app.get("/r/not-a-token").await.status(), 404);
+    // A verification token is not a status token.
+    let verify_link = smtp.wait_for_to("a@example.com", 1).await.link("/v/");
+    let as_status = verify_link.replacen("/v/", "/r/", 1);
+    assert_eq!(app.get(&as_status).await.status(), 404);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn withdrawing_lifts_the_hold_and_tells_the_requester() {
+    let smtp = TestSmtp::start();
+    let app = app(&smtp, vec![]).await;
+    let response = app
+        .submit_request(&self_request("deletion", "withdraw@example.com"), None)
+        .await;
+    let reference = reference_from(&location(&response));
+    let code = smtp.wait_for_to("withdraw@example.com", 1).await.code();
+    let path = format!("/requests/{reference}/verify");
+    let (_, token) = app.page_with_csrf(&path).await;
+    let status_path = location(
+        &app.post_form(&path, &[("code", &code), ("csrf_token", &token)])
+            .await,
+    );
+
+    let id = {
+        let conn = &mut app.store.conn().expect("conn");
+        requests::get_by_reference(conn, &reference).expect("row").id
+    };
+    let active = |app: &TestApp| {
+        let conn = &mut app.store.conn().expect("conn");
+        holds::for_request(conn, &id)
+            .expect("holds")
+            .iter()
+            .filter(|h| h.lifted_at.is_none())
+            .count()
+    };
+    assert_eq!(active(&app), 1);
+
+    let (confirm, token) = app.page_with_csrf(&format!("{status_path}/withdraw")).await;
+    assert!(confirm.contains(&reference.to_string()));
+    let response = app
+        .post_form(&format!("{status_path}/withdraw"), &[("csrf_token", &token)])
+        .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(status_of(&app, &reference), RequestStatus::Withdrawn);
+    assert_eq!(active(&app), 0);
+    let notice = smtp.wait_for_to("withdraw@example.com", 3).await;
+    assert!(notice.subject().contains(&reference.to_string()));
+
+    let page = app.get(&status_path).await.text().await.expect("page");
+    assert!(
+        !page.contains("/withdraw\""),
+        "no withdraw form on a withdrawn request"
+    );
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unverified_request_expires_lifting_its_hold_and_telling_the_requester() {
+    let smtp = TestSmtp::start();
+    let app = app(&smtp, vec![("unverified-expiry", "1s")]).await;
+    let response = app
+        .submit_request(&self_request("correction", "expire@example.com"), None)
+        .await;
+    let reference = reference_from(&location(&response));
+    smtp.wait_for_to("expire@example.com", 1).await;
+    let expired = smtp.wait_for_to("expire@example.com", 2).await;
+    assert!(expired.subject().contains(&reference.to_string()));
+    assert_eq!(status_of(&app, &reference), RequestStatus::Expired);
+    let conn = &mut app.store.conn().expect("conn");
+    let row = requests::get_by_reference(conn, &reference).expect("row");
+    assert!(
+        holds::for_request(conn, &row.id)
+            .expect("holds")
+            .iter()
+            .all(|h| h.lifted_at.is_some())
+    );
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_request_of_the_same_kind_within_a_day_is_linked_as_a_duplicate() {
+    let smtp = TestSmtp::start();
+    let app = app(&smtp, vec![]).await;
+    let first = reference_from(&location(
+        &app.submit_request(&self_request("deletion", "dup@example.com"), None)
+            .await,
+    ));
+    let second = reference_from(&location(
+        &app.submit_request(&self_request("deletion", "dup@example.com"), None)
+            .await,
+    ));
+    let notice = smtp.wait_for_to("dup@example.com", 2).await;
+    assert!(notice.text().contains(&first.to_string()), "{}", notice.text());
+    let conn = &mut app.store.conn().expect("conn");
+    let first_row = requests::get_by_reference(conn, &first).expect("first");
+    let second_row = requests::get_by_reference(conn, &second).expect("second");
+    assert_eq!(second_row.duplicate_of.as_deref(), Some(first_row.id.as_str()));
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn posts_past_the_rate_limit_are_refused() {
+    let smtp = TestSmtp::start();
+    let app = app(&smtp, vec![("rate-limit", "3")]).await;
+    let (_, token) = app.page_with_csrf("/track").await;
+    let mut statuses = Vec::new();
+    for _ in 0..5 {
+        let response = app
+            .post_form(
+                "/track",
+                &[
+                    ("reference", "DSR-2026-000001"),
+                    ("email", "x@example.com"),
+                    ("csrf_token", &token),
+                ],
+            )
+            .await;
+        statuses.push(response.status().as_u16());
+    }
+    assert_eq!(&statuses[..3], &[200, 200, 200]);
+    assert_eq!(statuses[4], 429);
+    app.stop().await;
+}
