@@ -157,6 +157,9 @@ mod tests {
             keys.push(format!("status.{status}.help"));
             keys.push(format!("timeline.to.{status}"));
         }
+        for jurisdiction in crate::domain::jurisdiction::Jurisdiction::ALL {
+            keys.push(format!("jurisdiction.{jurisdiction}"));
+        }
         for who in OnBehalf::ALL {
             keys.push(format!("form.on_behalf.{who}"));
             keys.push(format!("form.on_behalf.{who}_hint"));

@@ -64,11 +64,18 @@ fn paragraph(to: &Recipient<'_>, key: &str) -> String {
     to.lang.tf(key, &[("reference", to.reference)])
 }
 
-/// Confirm your email: the link and the code.
-pub fn verification(to: Recipient<'_>, link: &str, code: &str, duplicate_of: Option<&str>) -> NewEmail {
+/// Confirm your email: the link, the code, and where to enter it.
+pub fn verification(
+    to: Recipient<'_>,
+    link: &str,
+    code: &str,
+    code_page: &str,
+    duplicate_of: Option<&str>,
+) -> NewEmail {
     let mut paragraphs = vec![
         paragraph(&to, "email.verification.received"),
         paragraph(&to, "email.verification.how"),
+        to.lang.tf("email.verification.code_page", &[("url", code_page)]),
     ];
     if let Some(earlier) = duplicate_of {
         paragraphs.push(
@@ -165,7 +172,14 @@ mod tests {
     #[test]
     fn the_verification_email_carries_link_code_and_reference_in_both_languages() {
         for lang in [Lang::Ko, Lang::En] {
-            let email = verification(to(lang), "http://desk/v/TOKEN", "123456", Some("DSR-2026-000000"));
+            let email = verification(
+                to(lang),
+                "http://desk/v/TOKEN",
+                "123456",
+                "http://desk/requests/DSR-2026-000001/verify",
+                Some("DSR-2026-000000"),
+            );
+            assert!(email.text.contains("http://desk/requests/DSR-2026-000001/verify"));
             assert!(
                 email.subject.starts_with("[DSR-2026-000001] "),
                 "{}",

@@ -1,10 +1,12 @@
 //! The home page: the rights a person has and how to use them.
 
-use actix_web::HttpRequest;
+use actix_web::{HttpRequest, web};
 use askama::Template;
 use askama_web::WebTemplate;
 
+use super::AppState;
 use super::lang::Lang;
+use crate::domain::jurisdiction::ResponsePeriod;
 use crate::domain::request::RequestKind;
 
 /// One right, as the home page lists it.
@@ -22,10 +24,21 @@ pub struct HomePage {
     pub lang: Lang,
     pub path: String,
     pub rights: Vec<RightCard>,
+    /// How long the company has to answer, under the active profile.
+    pub response_period: String,
 }
 
-pub async fn home(req: HttpRequest, lang: Lang) -> HomePage {
+pub async fn home(req: HttpRequest, lang: Lang, state: web::Data<AppState>) -> HomePage {
+    let jurisdiction = state.config.jurisdiction;
+    let law = lang.t(&format!("jurisdiction.{jurisdiction}")).into_owned();
+    let response_period = match jurisdiction.response_period() {
+        ResponsePeriod::CalendarDays(n) => {
+            lang.tf("home.period_days", &[("n", &n.to_string()), ("law", &law)])
+        }
+        ResponsePeriod::Months(n) => lang.tf("home.period_months", &[("n", &n.to_string()), ("law", &law)]),
+    };
     HomePage {
+        response_period,
         lang,
         path: req.path().to_owned(),
         rights: RequestKind::ALL

@@ -37,6 +37,10 @@ async fn the_home_page_is_korean_by_default_and_english_on_request() {
     let en = app.get("/?lang=en").await.text().await.expect("body");
     assert!(en.contains(r#"<html lang="en">"#));
     assert!(en.contains("Your rights over your personal data"));
+    assert!(
+        en.contains("within 10 days"),
+        "the response period of the active profile"
+    );
 
     let accept = app
         .client

@@ -291,6 +291,7 @@ fn store_submission(
             tokens::issue(keys, tokens::Purpose::Verify, &created.id)
         );
         let reference = created.reference.to_string();
+        let code_page = format!("{}/requests/{reference}/verify", state.config.base_url);
         let duplicate_of = created.duplicate_of.map(|r| r.to_string());
         let email = notices::verification(
             Recipient {
@@ -302,6 +303,7 @@ fn store_submission(
             },
             &link,
             &code,
+            &code_page,
             duplicate_of.as_deref(),
         );
         outbox::enqueue(conn, &[email], now)?;
