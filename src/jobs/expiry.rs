@@ -5,7 +5,6 @@ use std::time::Duration;
 
 use crate::domain::actor::Actor;
 use crate::domain::lifecycle::RequestStatus;
-use crate::i18n::Lang;
 use crate::mail::notices::{self, Recipient};
 use crate::store::{self, Store, StoreError, lifecycle, requests};
 
@@ -27,13 +26,7 @@ pub fn expire_unverified(store: &Store, period: Duration) -> Result<usize, Store
                 if row.status()? != RequestStatus::Unverified {
                     return Ok(false);
                 }
-                let email = notices::expired(Recipient {
-                    request_id: &row.id,
-                    reference: &row.reference,
-                    name: &row.requester_name,
-                    email: &row.requester_email,
-                    lang: Lang::from_code(&row.lang).unwrap_or_default(),
-                });
+                let email = notices::expired(Recipient::requester_of(&row));
                 lifecycle::apply(
                     conn,
                     lifecycle::Transition {

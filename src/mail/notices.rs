@@ -6,6 +6,7 @@ use askama::Template;
 
 use crate::i18n::Lang;
 use crate::store::outbox::NewEmail;
+use crate::store::requests::RequestRow;
 
 #[derive(Template)]
 #[template(path = "email/notice.txt")]
@@ -26,6 +27,19 @@ pub struct Recipient<'a> {
     pub name: &'a str,
     pub email: &'a str,
     pub lang: Lang,
+}
+
+impl<'a> Recipient<'a> {
+    /// The requester of a stored request, in the language they asked in.
+    pub fn requester_of(row: &'a RequestRow) -> Self {
+        Recipient {
+            request_id: &row.id,
+            reference: &row.reference,
+            name: &row.requester_name,
+            email: &row.requester_email,
+            lang: Lang::from_code(&row.lang).unwrap_or_default(),
+        }
+    }
 }
 
 fn notice(

@@ -53,6 +53,13 @@ pub async fn ensure_cookie(
     Ok(res)
 }
 
+/// A form whose only field is the CSRF token (buttons that act).
+#[derive(Debug, serde::Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    pub csrf_token: String,
+}
+
 /// The CSRF state of one request.
 pub struct Csrf {
     nonce: Option<String>,

@@ -21,10 +21,9 @@ use crate::domain::request::VerificationState;
 use crate::domain::submission::{MAX_TEXT_CHARS, Upload, contains_resident_registration_number};
 use crate::i18n::Lang;
 use crate::mail::notices::{self, Recipient};
-use crate::store::requests::RequestRow;
 use crate::store::{self, DbConnection, StoreError, audit, documents, holds, lifecycle, messages, requests};
 use crate::web::AppState;
-use crate::web::csrf::Csrf;
+use crate::web::csrf::{Csrf, CsrfForm};
 use crate::web::error::AppError;
 use crate::web::multipart;
 use crate::web::page::{render, see_other};
@@ -226,16 +225,6 @@ pub async fn status_page(
     .await
 }
 
-fn recipient<'a>(row: &'a RequestRow) -> Recipient<'a> {
-    Recipient {
-        request_id: &row.id,
-        reference: &row.reference,
-        name: &row.requester_name,
-        email: &row.requester_email,
-        lang: Lang::from_code(&row.lang).unwrap_or_default(),
-    }
-}
-
 /// Checks a requester's free text: required, not too long, no resident
 /// registration number. Returns the message key of the problem.
 fn check_text(text: &str) -> Result<String, &'static str> {
@@ -414,20 +403,14 @@ pub async fn withdraw_confirm(
     )
 }
 
-#[derive(Deserialize)]
-pub struct CsrfOnly {
-    #[serde(default, rename = "csrf_token")]
-    csrf: String,
-}
-
 /// `POST /r/{token}/withdraw`: withdraws the request; its holds are lifted.
 pub async fn withdraw(
     csrf: Csrf,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    form: web::Form<CsrfOnly>,
+    form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse, AppError> {
-    csrf.check(Some(&form.csrf))?;
+    csrf.check(Some(&form.csrf_token))?;
     let token = path.into_inner();
     let request_id = request_of(&state, &token)?;
     let st = state.clone();
@@ -443,7 +426,7 @@ pub async fn withdraw(
                     reason: None,
                     expected_version: None,
                     payload: serde_json::json!({}),
-                    emails: vec![notices::withdrawn(recipient(&row))],
+                    emails: vec![notices::withdrawn(Recipient::requester_of(&row))],
                 },
                 store::now(),
             )
@@ -509,7 +492,7 @@ pub async fn object(
                     reason: None,
                     expected_version: None,
                     payload: serde_json::json!({}),
-                    emails: vec![notices::objection_received(recipient(&row), &link)],
+                    emails: vec![notices::objection_received(Recipient::requester_of(&row), &link)],
                 },
                 now,
             )

@@ -114,16 +114,7 @@ pub async fn request_link(
                 st.config.base_url,
                 tokens::issue(&st.keys, tokens::Purpose::Status, &row.id)
             );
-            let email = notices::status_link(
-                Recipient {
-                    request_id: &row.id,
-                    reference: &row.reference,
-                    name: &row.requester_name,
-                    email: &row.requester_email,
-                    lang: Lang::from_code(&row.lang).unwrap_or_default(),
-                },
-                &link,
-            );
+            let email = notices::status_link(Recipient::requester_of(&row), &link);
             outbox::enqueue(conn, &[email], store::now())?;
             Ok(())
         })

@@ -17,7 +17,7 @@ use crate::mail::notices::{self, Recipient};
 use crate::store::requests::RequestRow;
 use crate::store::{self, DbConnection, StoreError, lifecycle, outbox, requests, verification};
 use crate::web::AppState;
-use crate::web::csrf::Csrf;
+use crate::web::csrf::{Csrf, CsrfForm};
 use crate::web::error::AppError;
 use crate::web::page::{render, see_other};
 
@@ -34,20 +34,6 @@ pub struct VerifyPage {
     pub notice: Option<String>,
     /// Whether the code field is offered (not when locked or done).
     pub can_enter_code: bool,
-}
-
-fn recipient<'a>(row: &'a RequestRow, lang: Lang) -> Recipient<'a> {
-    Recipient {
-        request_id: &row.id,
-        reference: &row.reference,
-        name: &row.requester_name,
-        email: &row.requester_email,
-        lang,
-    }
-}
-
-fn row_lang(row: &RequestRow) -> Lang {
-    Lang::from_code(&row.lang).unwrap_or_default()
 }
 
 /// Marks the request verified and moves it on: agents' documents (and, if
@@ -73,7 +59,7 @@ fn complete(state: &AppState, conn: &mut DbConnection, row: &RequestRow) -> Resu
             reason: None,
             expected_version: None,
             payload: serde_json::json!({"verified_by": "email"}),
-            emails: vec![notices::verified(recipient(row, row_lang(row)), &link, review)],
+            emails: vec![notices::verified(Recipient::requester_of(row), &link, review)],
         },
         now,
     )?;
@@ -182,12 +168,6 @@ pub async fn enter_code(
     render(status, &shown)
 }
 
-#[derive(Deserialize)]
-pub struct CsrfOnly {
-    #[serde(default, rename = "csrf_token")]
-    csrf: String,
-}
-
 enum ResendOutcome {
     Sent,
     Wait(i64),
@@ -202,9 +182,9 @@ pub async fn new_code(
     csrf: Csrf,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    form: web::Form<CsrfOnly>,
+    form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse, AppError> {
-    csrf.check(Some(&form.csrf))?;
+    csrf.check(Some(&form.csrf_token))?;
     let reference: Reference = path.parse().map_err(|_| AppError::NotFound)?;
     let st = state.clone();
     let outcome = web::block(move || {
@@ -232,7 +212,7 @@ pub async fn new_code(
                 st.config.base_url,
                 tokens::issue(&st.keys, tokens::Purpose::Verify, &row.id)
             );
-            let email = notices::new_code(recipient(&row, row_lang(&row)), &link, &code);
+            let email = notices::new_code(Recipient::requester_of(&row), &link, &code);
             outbox::enqueue(conn, &[email], now)?;
             Ok(ResendOutcome::Sent)
         })
@@ -303,9 +283,9 @@ pub async fn confirm_link(
     csrf: Csrf,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    form: web::Form<CsrfOnly>,
+    form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse, AppError> {
-    csrf.check(Some(&form.csrf))?;
+    csrf.check(Some(&form.csrf_token))?;
     let token = path.into_inner();
     let request_id = match tokens::verify(&state.keys, tokens::Purpose::Verify, &token) {
         Ok(id) => id,
