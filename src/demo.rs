@@ -12,6 +12,7 @@ use crate::auth::keys::Keys;
 use crate::auth::password;
 use crate::config::Config;
 use crate::domain::actor::Actor;
+use crate::domain::deadline;
 use crate::domain::identifier::Email;
 use crate::domain::lifecycle::RequestStatus::{self, *};
 use crate::domain::request::{Channel, OnBehalf, RequestKind};
@@ -581,6 +582,7 @@ fn load_samples(
                 on_behalf: sample.on_behalf,
                 received_at,
                 reference_year: local_year,
+                due_date: deadline::due_date_at(config.jurisdiction, received_at, config.timezone),
                 requester_name: requester_name.to_owned(),
                 requester_email: parse(requester_email)?,
                 requester_phone: None,

@@ -3,6 +3,7 @@
 
 pub mod actor;
 pub mod audit;
+pub mod deadline;
 pub mod document;
 pub mod identifier;
 pub mod jurisdiction;

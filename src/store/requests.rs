@@ -24,6 +24,8 @@ pub struct NewRequest {
     pub received_at: NaiveDateTime,
     /// The year the reference is numbered in (the profile's local year).
     pub reference_year: i32,
+    /// The last day on which an answer is on time.
+    pub due_date: NaiveDate,
     pub requester_name: String,
     pub requester_email: Email,
     pub requester_phone: Option<Phone>,
@@ -136,6 +138,7 @@ pub fn create(
             requests::jurisdiction.eq(new.jurisdiction.as_str()),
             requests::channel.eq(new.channel.as_str()),
             requests::received_at.eq(new.received_at),
+            requests::due_date.eq(new.due_date),
             requests::on_behalf.eq(new.on_behalf.as_str()),
             requests::requester_name.eq(&new.requester_name),
             requests::requester_email.eq(new.requester_email.as_str()),

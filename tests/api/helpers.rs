@@ -459,6 +459,11 @@ pub fn create_request(store: &Store, keys: &Keys, kind: RequestKind, email: &str
                     on_behalf: OnBehalf::SelfRequest,
                     received_at: now,
                     reference_year: 2026,
+                    due_date: rightsdesk::domain::deadline::due_date_at(
+                        Jurisdiction::KrPipa,
+                        now,
+                        chrono_tz::Asia::Seoul,
+                    ),
                     requester_name: format!("Requester {n}"),
                     requester_email: email.clone(),
                     requester_phone: None,

@@ -112,6 +112,21 @@ async fn a_self_request_of_each_kind_reaches_in_progress_by_code() {
         assert_eq!(status_page.status(), 200);
         let body = status_page.text().await.expect("body");
         assert!(body.contains(&reference.to_string()));
+        let row = {
+            let conn = &mut app.store.conn().expect("conn");
+            requests::get_by_reference(conn, &reference).expect("row")
+        };
+        let due = row.due_date.expect("due date");
+        let expected = rightsdesk::domain::deadline::due_date_at(
+            rightsdesk::domain::jurisdiction::Jurisdiction::KrPipa,
+            row.received_at,
+            chrono_tz::Asia::Seoul,
+        );
+        assert_eq!(due, expected);
+        assert!(
+            body.contains(&due.format("%Y-%m-%d").to_string()),
+            "the status page shows the due date"
+        );
         // The verified email carries the status link too.
         let verified = smtp.wait_for_to(email, 2).await;
         assert!(verified.link("/r/").starts_with("/r/"));

@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use crate::auth::{codes, tokens};
 use crate::domain::actor::Actor;
+use crate::domain::deadline;
 use crate::domain::document::DocumentPurpose;
 use crate::domain::reference::Reference;
 use crate::domain::request::{Channel, OnBehalf, RequestKind};
@@ -254,6 +255,7 @@ fn store_submission(
         on_behalf: submission.on_behalf,
         received_at: now,
         reference_year: now.and_utc().with_timezone(&state.config.timezone).year(),
+        due_date: deadline::due_date_at(state.config.jurisdiction, now, state.config.timezone),
         requester_name: submission.requester_name,
         requester_email: submission.requester_email,
         requester_phone: submission.requester_phone,

@@ -63,7 +63,8 @@ pub struct StatusPage {
     pub status_help: String,
     pub received: String,
     pub due: Option<String>,
-    pub days_left: Option<i64>,
+    /// "3 days left", "due today" or "overdue by 2 days".
+    pub due_note: Option<String>,
     pub frozen_since: Option<String>,
     pub timeline: Vec<TimelineEntry>,
     pub messages: Vec<MessageView>,
@@ -164,7 +165,15 @@ fn build_page(
         status_help: lang.t(&format!("status.{status}.help")).into_owned(),
         received: local(row.received_at, tz),
         due: row.due_date.map(|d| d.format("%Y-%m-%d").to_string()),
-        days_left: row.due_date.map(|d| (d - today).num_days()),
+        // A closed request's due date is history, not a countdown.
+        due_note: row.due_date.filter(|_| !status.is_closed()).map(|d| {
+            let days = (d - today).num_days();
+            match days {
+                0 => lang.t("status_page.due_today").into_owned(),
+                d if d > 0 => lang.tf("status_page.days_left", &[("days", &d.to_string())]),
+                d => lang.tf("status_page.overdue", &[("days", &(-d).to_string())]),
+            }
+        }),
         frozen_since,
         timeline,
         messages,
