@@ -674,3 +674,152 @@ async fn posts_past_the_rate_limit_are_refused() {
     assert_eq!(statuses[4], 429);
     app.stop().await;
 }
+
+/// Submits a self-request and confirms it by code; returns its reference,
+/// id and status page path.
+async fn verified_request(
+    app: &TestApp,
+    smtp: &TestSmtp,
+    kind: &'static str,
+    email: &'static str,
+) -> (Reference, String, String) {
+    let response = app.submit_request(&self_request(kind, email), None).await;
+    let reference = reference_from(&location(&response));
+    let code = smtp.wait_for_to(email, 1).await.code();
+    let path = format!("/requests/{reference}/verify");
+    let (_, token) = app.page_with_csrf(&path).await;
+    let status_path = location(
+        &app.post_form(&path, &[("code", &code), ("csrf_token", &token)])
+            .await,
+    );
+    let conn = &mut app.store.conn().expect("conn");
+    let id = requests::get_by_reference(conn, &reference).expect("row").id;
+    (reference, id, status_path)
+}
+
+fn staff_moves(app: &TestApp, id: &str, to: RequestStatus, role: rightsdesk::domain::staff::StaffRole) {
+    app.store
+        .write(|conn| {
+            rightsdesk::store::lifecycle::apply(
+                conn,
+                rightsdesk::store::lifecycle::Transition {
+                    request_id: id,
+                    to,
+                    actor: &rightsdesk::domain::actor::Actor::Staff {
+                        id: "staff-1".into(),
+                        role,
+                    },
+                    reason: Some("checked with the membership team"),
+                    expected_version: None,
+                    payload: serde_json::json!({}),
+                    emails: Vec::new(),
+                },
+                store::now(),
+            )
+        })
+        .expect("staff transition");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn information_sent_when_asked_for_returns_the_request_to_work() {
+    use rightsdesk::domain::staff::StaffRole;
+    let smtp = TestSmtp::start();
+    let app = app(&smtp, vec![]).await;
+    let (reference, id, status_path) = verified_request(&app, &smtp, "correction", "info@example.com").await;
+    staff_moves(&app, &id, RequestStatus::AwaitingRequester, StaffRole::Handler);
+
+    let (page, token) = app.page_with_csrf(&status_path).await;
+    assert!(
+        page.contains("checked with the membership team"),
+        "staff reasons appear in the history"
+    );
+    // An empty message is refused beside its field.
+    let form = reqwest::multipart::Form::new()
+        .text("csrf_token", token.clone())
+        .text("message", "  ");
+    let response = app
+        .post_multipart(&format!("{status_path}/information"), form)
+        .await;
+    assert_eq!(response.status(), 422);
+    assert!(
+        response
+            .text()
+            .await
+            .expect("body")
+            .contains(r#"id="message-error""#)
+    );
+
+    let form = reqwest::multipart::Form::new()
+        .text("csrf_token", token)
+        .text(
+            "message",
+            "My old name was Kim Minj; a scan of my ID card is attached.",
+        )
+        .part(
+            "document",
+            reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("id.pdf"),
+        );
+    let response = app
+        .post_multipart(&format!("{status_path}/information"), form)
+        .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(status_of(&app, &reference), RequestStatus::InProgress);
+    let conn = &mut app.store.conn().expect("conn");
+    let messages = rightsdesk::store::messages::list_for_request(conn, &id).expect("messages");
+    assert_eq!(messages.len(), 1);
+    assert!(messages[0].document_id.is_some());
+    let docs = documents::list_for_request(conn, &id).expect("documents");
+    assert_eq!(docs[0].purpose, "requester_information");
+    let page = app.get(&status_path).await.text().await.expect("page");
+    assert!(page.contains("My old name was Kim Minj"));
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_objection_reopens_a_refused_deletion_and_freezes_the_data_again() {
+    use rightsdesk::domain::staff::StaffRole;
+    let smtp = TestSmtp::start();
+    let app = app(&smtp, vec![]).await;
+    let (reference, id, status_path) = verified_request(&app, &smtp, "deletion", "object@example.com").await;
+    staff_moves(&app, &id, RequestStatus::Refused, StaffRole::PrivacyOfficer);
+    let active = |app: &TestApp| {
+        let conn = &mut app.store.conn().expect("conn");
+        holds::for_request(conn, &id)
+            .expect("holds")
+            .iter()
+            .filter(|h| h.lifted_at.is_none())
+            .count()
+    };
+    assert_eq!(active(&app), 0, "a refusal lifts the hold");
+
+    let (page, token) = app.page_with_csrf(&status_path).await;
+    assert!(
+        page.contains(r#"action="/r/"#) && page.contains("/objection\""),
+        "the objection form is offered"
+    );
+    let response = app
+        .post_form(
+            &format!("{status_path}/objection"),
+            &[
+                ("reason", "The law cited does not apply to me."),
+                ("csrf_token", &token),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(status_of(&app, &reference), RequestStatus::Objection);
+    assert_eq!(active(&app), 1, "the objection freezes the data again");
+    let notice = smtp.wait_for_to("object@example.com", 3).await;
+    assert!(notice.subject().contains(&reference.to_string()));
+
+    // An objection to an open request is refused.
+    let (_, token) = app.page_with_csrf(&status_path).await;
+    let again = app
+        .post_form(
+            &format!("{status_path}/objection"),
+            &[("reason", "again"), ("csrf_token", &token)],
+        )
+        .await;
+    assert_eq!(again.status(), 409);
+    app.stop().await;
+}
