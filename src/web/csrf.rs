@@ -22,6 +22,15 @@ pub async fn ensure_cookie(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    // Only pages have forms: the API, assets and probes get no cookie.
+    let path = req.path();
+    let has_forms = !(path.starts_with("/api/")
+        || path.starts_with("/static/")
+        || path == "/healthz"
+        || path == "/readyz");
+    if !has_forms {
+        return next.call(req).await;
+    }
     let existing = req
         .cookie(csrf::COOKIE)
         .map(|c| c.value().to_owned())

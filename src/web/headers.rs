@@ -1,6 +1,9 @@
 //! Security headers on every response.
 
-use actix_web::middleware::DefaultHeaders;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{CACHE_CONTROL, HeaderValue};
+use actix_web::middleware::{DefaultHeaders, Next};
 
 /// No inline script or style, nothing from elsewhere, never framed, and no
 /// referrer (status links carry tokens in their path).
@@ -24,4 +27,20 @@ pub fn security_headers(https: bool) -> DefaultHeaders {
     } else {
         headers
     }
+}
+
+/// Middleware: pages and API answers may carry personal data (status pages
+/// are reached by a token in the address), so nothing but the stylesheet
+/// and scripts may be stored by a browser or a shared cache.
+pub async fn no_store(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let is_asset = req.path().starts_with("/static/");
+    let mut res = next.call(req).await?;
+    if !is_asset && !res.headers().contains_key(CACHE_CONTROL) {
+        res.headers_mut()
+            .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    Ok(res)
 }

@@ -59,6 +59,7 @@ fn server(state: AppState, listener: TcpListener) -> std::io::Result<Server> {
             .wrap(error::render_errors())
             .wrap(actix_web::middleware::from_fn(csrf::ensure_cookie))
             .wrap(actix_web::middleware::from_fn(lang::remember_choice))
+            .wrap(actix_web::middleware::from_fn(headers::no_store))
             .wrap(headers::security_headers(https))
             .wrap(TracingLogger::default())
             .configure(|cfg| routes(cfg, &limit))

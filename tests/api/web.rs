@@ -8,6 +8,10 @@ async fn health_and_readiness_answer() {
     let app = spawn_app(&smtp).await;
     let health = app.get("/healthz").await;
     assert_eq!(health.status(), 200);
+    assert!(
+        health.headers().get("set-cookie").is_none(),
+        "probes get no cookie"
+    );
     assert_eq!(health.text().await.expect("body"), "ok");
     let ready = app.get("/readyz").await;
     assert_eq!(ready.status(), 200);
@@ -33,6 +37,11 @@ async fn the_home_page_is_korean_by_default_and_english_on_request() {
     );
     assert_eq!(headers["x-content-type-options"], "nosniff");
     assert_eq!(headers["referrer-policy"], "no-referrer");
+    assert_eq!(headers["cache-control"], "no-store");
+    assert!(headers.get_all("set-cookie").iter().any(|c| {
+        c.to_str()
+            .is_ok_and(|c| c.starts_with("rd_csrf=") && c.contains("HttpOnly"))
+    }));
 
     let en = app.get("/?lang=en").await.text().await.expect("body");
     assert!(en.contains(r#"<html lang="en">"#));
@@ -53,6 +62,10 @@ async fn the_home_page_is_korean_by_default_and_english_on_request() {
 
     let css = app.get("/static/style.css").await;
     assert_eq!(css.status(), 200);
+    assert!(
+        css.headers().get("cache-control").is_none(),
+        "assets may be cached"
+    );
     assert!(
         css.headers()["content-type"]
             .to_str()
