@@ -4,18 +4,45 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::audit::{self, NewEvent};
 use super::schema::requests;
 use super::{DbConnection, StoreError};
+use crate::domain::actor::Actor;
 use crate::domain::request::VerificationState;
 
-/// Stores a new code (as its hash): tries start again from zero.
+fn record(
+    conn: &mut DbConnection,
+    request_id: &str,
+    action: &str,
+    payload: serde_json::Value,
+    now: NaiveDateTime,
+) -> Result<(), StoreError> {
+    audit::append(
+        conn,
+        NewEvent {
+            request_id: Some(request_id),
+            actor: &Actor::System,
+            action,
+            from_status: None,
+            to_status: None,
+            reason: None,
+            payload,
+        },
+        now,
+    )?;
+    Ok(())
+}
+
+/// Stores a new code (as its hash), with its audit event: tries start
+/// again from zero. Call inside `Store::write`, with the email that
+/// carries the code.
 pub fn set_code(
     conn: &mut DbConnection,
     request_id: &str,
     code_hash: &str,
     now: NaiveDateTime,
 ) -> Result<(), StoreError> {
-    diesel::update(requests::table.find(request_id))
+    let sent: i32 = diesel::update(requests::table.find(request_id))
         .set((
             requests::verification_code_hash.eq(code_hash),
             requests::verification_attempts.eq(0),
@@ -23,8 +50,15 @@ pub fn set_code(
             requests::verification_sent_at.eq(now),
             requests::updated_at.eq(now),
         ))
-        .execute(conn)?;
-    Ok(())
+        .returning(requests::verification_codes_sent)
+        .get_result(conn)?;
+    record(
+        conn,
+        request_id,
+        "verification.code_sent",
+        serde_json::json!({"codes_sent": sent}),
+        now,
+    )
 }
 
 /// The stored hash of the current code, if one is outstanding.
@@ -37,12 +71,25 @@ pub fn code_hash(conn: &mut DbConnection, request_id: &str) -> Result<Option<Str
         .flatten())
 }
 
-/// Counts a wrong code; returns the tries used so far.
-pub fn record_wrong_attempt(conn: &mut DbConnection, request_id: &str) -> Result<i32, StoreError> {
-    Ok(diesel::update(requests::table.find(request_id))
+/// Counts a wrong code, with its audit event; returns the tries used so far.
+pub fn record_wrong_attempt(
+    conn: &mut DbConnection,
+    request_id: &str,
+    max_attempts: i32,
+    now: NaiveDateTime,
+) -> Result<i32, StoreError> {
+    let used: i32 = diesel::update(requests::table.find(request_id))
         .set(requests::verification_attempts.eq(requests::verification_attempts + 1))
         .returning(requests::verification_attempts)
-        .get_result(conn)?)
+        .get_result(conn)?;
+    record(
+        conn,
+        request_id,
+        "verification.code_rejected",
+        serde_json::json!({"attempts": used, "locked": used >= max_attempts}),
+        now,
+    )?;
+    Ok(used)
 }
 
 /// Records how the requester was verified; the code can no longer be used.

@@ -7,11 +7,12 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::auth::tokens;
+use crate::domain::actor::Actor;
 use crate::domain::identifier::{Email, EmailError};
 use crate::domain::reference::Reference;
 use crate::i18n::Lang;
 use crate::mail::notices::{self, Recipient};
-use crate::store::{self, StoreError, outbox, requests};
+use crate::store::{self, StoreError, audit, outbox, requests};
 use crate::web::AppState;
 use crate::web::csrf::Csrf;
 use crate::web::error::AppError;
@@ -115,7 +116,21 @@ pub async fn request_link(
                 tokens::issue(&st.keys, tokens::Purpose::Status, &row.id)
             );
             let email = notices::status_link(Recipient::requester_of(&row), &link);
-            outbox::enqueue(conn, &[email], store::now())?;
+            let now = store::now();
+            outbox::enqueue(conn, &[email], now)?;
+            audit::append(
+                conn,
+                audit::NewEvent {
+                    request_id: Some(&row.id),
+                    actor: &Actor::Requester,
+                    action: "requester.status_link_sent",
+                    from_status: None,
+                    to_status: None,
+                    reason: None,
+                    payload: serde_json::json!({}),
+                },
+                now,
+            )?;
             Ok(())
         })
     })

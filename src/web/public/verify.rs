@@ -136,7 +136,7 @@ pub async fn enter_code(
             if codes::matches(&st.keys.codes, &row.id, &code, &stored) {
                 return Ok(CodeOutcome::Verified(complete(&st, conn, &row)?));
             }
-            let used = verification::record_wrong_attempt(conn, &row.id)?;
+            let used = verification::record_wrong_attempt(conn, &row.id, codes::MAX_ATTEMPTS, store::now())?;
             Ok(if used >= codes::MAX_ATTEMPTS {
                 CodeOutcome::Locked
             } else {
