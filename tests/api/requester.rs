@@ -433,7 +433,10 @@ async fn the_sixth_wrong_code_finds_the_code_locked_until_a_new_one_is_sent() {
         let conn = &mut app.store.conn().expect("conn");
         let id = requests::get_by_reference(conn, &reference).expect("row").id;
         let events = rightsdesk::store::audit::for_request(conn, &id).expect("events");
-        let rejected = events.iter().filter(|e| e.action == "verification.code_rejected").count();
+        let rejected = events
+            .iter()
+            .filter(|e| e.action == "verification.code_rejected")
+            .count();
         assert_eq!(rejected, 5, "each wrong code is in the audit trail");
     }
 

@@ -40,10 +40,23 @@ pub struct SystemChoices {
     pub categories: Vec<Choice>,
 }
 
-/// An error as shown: the field's id and the translated message.
+/// An error as shown: the field's id, its label (for the summary at the
+/// top) and the translated message.
 pub struct ShownError {
     pub field: &'static str,
+    pub label: String,
     pub message: String,
+}
+
+/// The message key of a field's label.
+fn label_key(field: &str) -> String {
+    match field {
+        "kind" => "form.kind_legend".to_owned(),
+        "on_behalf" => "form.on_behalf_legend".to_owned(),
+        "categories" => "form.categories_legend".to_owned(),
+        "website" => "form.honeypot".to_owned(),
+        other => format!("form.{other}"),
+    }
 }
 
 #[derive(Template)]
@@ -138,6 +151,7 @@ impl RequestFormPage {
             .iter()
             .map(|e| ShownError {
                 field: e.field,
+                label: lang.t(&label_key(e.field)).into_owned(),
                 message: lang.t(e.message).into_owned(),
             })
             .collect();
@@ -161,6 +175,41 @@ async fn load_catalog(state: &AppState) -> Result<(Vec<DataSystem>, Vec<DataCate
         store.read(|conn| Ok((catalog::list_systems(conn)?, catalog::list_categories(conn)?)))
     })
     .await??)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::label_key;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn every_field_that_can_have_an_error_has_a_label() {
+        let fields = [
+            "kind",
+            "on_behalf",
+            "requester_name",
+            "requester_email",
+            "requester_phone",
+            "subject_name",
+            "subject_email",
+            "authority_document",
+            "correction",
+            "categories",
+            "details",
+            "website",
+        ];
+        for field in fields {
+            for lang in [Lang::Ko, Lang::En] {
+                let key = label_key(field);
+                assert_ne!(
+                    lang.t(&key),
+                    key.as_str(),
+                    "{field} has no label in {}",
+                    lang.code()
+                );
+            }
+        }
+    }
 }
 
 #[derive(Deserialize)]
