@@ -151,3 +151,48 @@ fn staff_add_reads_the_password_from_stdin_and_checks_its_input() {
         assert_eq!(String::from_utf8_lossy(&output.stderr).trim().lines().count(), 1);
     }
 }
+
+#[test]
+fn serve_stops_gracefully_on_sigterm() {
+    use std::io::Read;
+    use std::time::{Duration, Instant};
+    let db = TestDb::fresh();
+    let port = crate::helpers::TestSmtp::reserve_port();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("rightsdesk"))
+        .envs(cli_env(&db))
+        .env("RIGHTSDESK_BIND", format!("127.0.0.1:{port}"))
+        .env("RIGHTSDESK_LOG", "info")
+        .arg("serve")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "the desk did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let exit = loop {
+        if let Some(exit) = child.try_wait().expect("wait") {
+            break exit;
+        }
+        assert!(Instant::now() < deadline, "the desk did not stop after SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(exit.success(), "{exit:?}");
+    let mut log = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut log)
+        .expect("read");
+    assert!(log.contains("graceful shutdown"), "{log}");
+    assert!(log.contains("background jobs stopped"), "{log}");
+}
