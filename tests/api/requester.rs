@@ -522,15 +522,8 @@ async fn a_status_token_for_one_request_gives_nothing_about_another() {
     let app = app(&smtp, vec![]).await;
     let mut paths = Vec::new();
     for email in ["a@example.com", "b@example.com"] {
-        let response = app.submit_request(&self_request("access", email), None).await;
-        let reference = reference_from(&location(&response));
-        let code = smtp.wait_for_to(email, 1).await.code();
-        let path = format!("/requests/{reference}/verify");
-        let (_, token) = app.page_with_csrf(&path).await;
-        let response = app
-            .post_form(&path, &[("code", &code), ("csrf_token", &token)])
-            .await;
-        paths.push((reference, location(&response)));
+        let (reference, _, status_path) = verified_request(&app, &smtp, "access", email).await;
+        paths.push((reference, status_path));
     }
     let (ref_a, status_a) = &paths[0];
     let (ref_b, _) = &paths[1];
@@ -572,22 +565,8 @@ async fn a_status_token_for_one_request_gives_nothing_about_another() {
 async fn withdrawing_lifts_the_hold_and_tells_the_requester() {
     let smtp = TestSmtp::start();
     let app = app(&smtp, vec![]).await;
-    let response = app
-        .submit_request(&self_request("deletion", "withdraw@example.com"), None)
-        .await;
-    let reference = reference_from(&location(&response));
-    let code = smtp.wait_for_to("withdraw@example.com", 1).await.code();
-    let path = format!("/requests/{reference}/verify");
-    let (_, token) = app.page_with_csrf(&path).await;
-    let status_path = location(
-        &app.post_form(&path, &[("code", &code), ("csrf_token", &token)])
-            .await,
-    );
-
-    let id = {
-        let conn = &mut app.store.conn().expect("conn");
-        requests::get_by_reference(conn, &reference).expect("row").id
-    };
+    let (reference, id, status_path) =
+        verified_request(&app, &smtp, "deletion", "withdraw@example.com").await;
     let active = |app: &TestApp| {
         let conn = &mut app.store.conn().expect("conn");
         holds::for_request(conn, &id)
