@@ -82,6 +82,14 @@ pub struct ConfigArgs {
     /// Posts per minute one IP address may make to the public form, tracking and code entry
     #[arg(long, env = "RIGHTSDESK_RATE_LIMIT", default_value = "20", global = true)]
     pub rate_limit: String,
+    /// Take the client address from Forwarded / X-Forwarded-For (only behind a reverse proxy that sets them) (true/false)
+    #[arg(
+        long,
+        env = "RIGHTSDESK_TRUST_FORWARDED",
+        default_value = "false",
+        global = true
+    )]
+    pub trust_forwarded: String,
     /// How long a request may stay unverified before it expires, e.g. 7d
     #[arg(
         long,
@@ -156,6 +164,16 @@ pub struct Config {
     pub unverified_expiry: Duration,
     /// Email control alone does not verify a self-requester: staff review too.
     pub self_requests_need_review: bool,
+    /// The client address comes from the reverse proxy's headers.
+    pub trust_forwarded: bool,
+}
+
+fn flag(name: &'static str, raw: &str) -> Result<bool, ConfigError> {
+    match raw.trim() {
+        "true" | "1" | "yes" => Ok(true),
+        "false" | "0" | "no" => Ok(false),
+        other => Err(invalid(name, format!("{other:?} is not true or false"))),
+    }
 }
 
 fn duration(name: &'static str, raw: &str) -> Result<Duration, ConfigError> {
@@ -287,16 +305,11 @@ impl Config {
                     ),
                 )
             })?;
-        let self_requests_need_review = match args.self_requests_need_review.trim() {
-            "true" | "1" | "yes" => true,
-            "false" | "0" | "no" => false,
-            other => {
-                return Err(invalid(
-                    "RIGHTSDESK_SELF_REQUESTS_NEED_REVIEW",
-                    format!("{other:?} is not true or false"),
-                ));
-            }
-        };
+        let self_requests_need_review = flag(
+            "RIGHTSDESK_SELF_REQUESTS_NEED_REVIEW",
+            &args.self_requests_need_review,
+        )?;
+        let trust_forwarded = flag("RIGHTSDESK_TRUST_FORWARDED", &args.trust_forwarded)?;
         Ok(Self {
             database_url,
             bind,
@@ -315,6 +328,7 @@ impl Config {
             rate_limit,
             unverified_expiry: duration("RIGHTSDESK_UNVERIFIED_EXPIRY", &args.unverified_expiry)?,
             self_requests_need_review,
+            trust_forwarded,
         })
     }
 

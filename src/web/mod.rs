@@ -50,7 +50,7 @@ fn static_dir() -> std::path::PathBuf {
 /// Builds the server on an already bound listener (port 0 in tests).
 fn server(state: AppState, listener: TcpListener) -> std::io::Result<Server> {
     let https = state.config.base_url.starts_with("https://");
-    let limit = public::post_limit(state.config.rate_limit);
+    let limit = public::post_limit(state.config.rate_limit, state.config.trust_forwarded);
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
         App::new()

@@ -812,3 +812,42 @@ async fn an_objection_reopens_a_refused_deletion_and_freezes_the_data_again() {
     assert_eq!(again.status(), 409);
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit() {
+    let smtp = TestSmtp::start();
+    for trust in ["true", "false"] {
+        let app = app(&smtp, vec![("rate-limit", "2"), ("trust-forwarded", trust)]).await;
+        let (_, token) = app.page_with_csrf("/track").await;
+        let mut statuses = Vec::new();
+        for client in ["203.0.113.1", "203.0.113.1", "203.0.113.1", "203.0.113.2"] {
+            let response = app
+                .client
+                .post(format!("{}/track", app.address))
+                .header("X-Forwarded-For", client)
+                .form(&[
+                    ("reference", "DSR-2026-000001"),
+                    ("email", "x@example.com"),
+                    ("csrf_token", &token),
+                ])
+                .send()
+                .await
+                .expect("post");
+            statuses.push(response.status().as_u16());
+        }
+        if trust == "true" {
+            assert_eq!(
+                statuses,
+                [200, 200, 429, 200],
+                "the second client is not limited by the first"
+            );
+        } else {
+            assert_eq!(
+                statuses,
+                [200, 200, 429, 429],
+                "forwarded headers are ignored unless trusted"
+            );
+        }
+        app.stop().await;
+    }
+}

@@ -6,19 +6,66 @@ pub mod status;
 pub mod track;
 pub mod verify;
 
+use std::net::IpAddr;
+
 use actix_governor::governor::middleware::NoOpMiddleware;
-use actix_governor::{Governor, GovernorConfig, GovernorConfigBuilder, PeerIpKeyExtractor};
+use actix_governor::{
+    Governor, GovernorConfig, GovernorConfigBuilder, KeyExtractor, SimpleKeyExtractionError,
+};
+use actix_web::dev::ServiceRequest;
 use actix_web::http::Method;
 use actix_web::web;
 
-/// The per-IP limit on posts to the public endpoints (the form, tracking,
-/// code entry). Built once so every worker shares it.
-pub type PostLimit = GovernorConfig<PeerIpKeyExtractor, NoOpMiddleware>;
+/// Who a post counts against: the client's IP address — the peer's, or,
+/// behind a trusted reverse proxy, the one it reports in `Forwarded` /
+/// `X-Forwarded-For`. IPv6 addresses count per /56, as one household.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientIp {
+    pub trust_forwarded: bool,
+}
 
-/// `per_minute` posts per minute per IP, with a burst of the same size.
-pub fn post_limit(per_minute: u32) -> PostLimit {
+impl ClientIp {
+    fn address(&self, req: &ServiceRequest) -> Option<IpAddr> {
+        let forwarded = if self.trust_forwarded {
+            let info = req.connection_info();
+            info.realip_remote_addr().and_then(|a| {
+                a.parse::<IpAddr>()
+                    .ok()
+                    .or_else(|| a.parse::<std::net::SocketAddr>().ok().map(|s| s.ip()))
+            })
+        } else {
+            None
+        };
+        forwarded.or_else(|| req.peer_addr().map(|s| s.ip()))
+    }
+}
+
+impl KeyExtractor for ClientIp {
+    type Key = IpAddr;
+    type KeyExtractionError = SimpleKeyExtractionError<&'static str>;
+
+    fn extract(&self, req: &ServiceRequest) -> Result<IpAddr, Self::KeyExtractionError> {
+        match self.address(req) {
+            Some(IpAddr::V6(v6)) => {
+                let mut octets = v6.octets();
+                octets[7..].fill(0);
+                Ok(IpAddr::V6(octets.into()))
+            }
+            Some(v4) => Ok(v4),
+            None => Err(SimpleKeyExtractionError::new("the client address is unknown")),
+        }
+    }
+}
+
+/// The per-client limit on posts to the public endpoints (the form,
+/// tracking, code entry). Built once so every worker shares it.
+pub type PostLimit = GovernorConfig<ClientIp, NoOpMiddleware>;
+
+/// `per_minute` posts per minute per client, with a burst of the same size.
+pub fn post_limit(per_minute: u32, trust_forwarded: bool) -> PostLimit {
     let per_minute = per_minute.max(1);
     GovernorConfigBuilder::default()
+        .key_extractor(ClientIp { trust_forwarded })
         .period(
             std::time::Duration::from_millis(60_000 / u64::from(per_minute))
                 .max(std::time::Duration::from_millis(1)),
