@@ -8,7 +8,7 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand};
 
 use crate::auth::keys::Keys;
-use crate::auth::password;
+use crate::auth::{password, tokens};
 use crate::config::{Config, ConfigArgs, LogFormat};
 use crate::domain::actor::Actor;
 use crate::domain::identifier::Email;
@@ -61,7 +61,7 @@ pub enum StaffCommand {
         /// Department code (required for handler and department_lead)
         #[arg(long)]
         department: Option<String>,
-        /// Read the password from the first line of standard input; otherwise a one-time password is printed
+        /// Read the password from the first line of standard input; otherwise a one-time set-password link (valid 72 hours) is printed
         #[arg(long)]
         password_stdin: bool,
     },
@@ -152,14 +152,14 @@ fn run(cli: Cli) -> Result<(), Failure> {
             password_stdin,
         }) => {
             store.migrate()?;
-            staff_add(
-                &store,
-                &email,
-                &name,
-                &role,
-                department.as_deref(),
+            let new = StaffAdd {
+                email: &email,
+                name: &name,
+                role: &role,
+                department: department.as_deref(),
                 password_stdin,
-            )
+            };
+            staff_add(&store, &config, &keys, &new)
         }
         Command::Audit(AuditCommand::Verify) => {
             store.migrate()?;
@@ -210,26 +210,31 @@ fn serve(config: Config, store: Store, keys: Keys) -> Result<(), Failure> {
     })
 }
 
-fn staff_add(
-    store: &Store,
-    email: &str,
-    name: &str,
-    role: &str,
-    department: Option<&str>,
+/// The arguments of `staff add`.
+struct StaffAdd<'a> {
+    email: &'a str,
+    name: &'a str,
+    role: &'a str,
+    department: Option<&'a str>,
     password_stdin: bool,
-) -> Result<(), Failure> {
-    let email = Email::parse(email).map_err(|e| Failure::new(format!("--email: {e}"), 2))?;
-    let name = name.trim();
+}
+
+fn staff_add(store: &Store, config: &Config, keys: &Keys, new: &StaffAdd<'_>) -> Result<(), Failure> {
+    let email = Email::parse(new.email).map_err(|e| Failure::new(format!("--email: {e}"), 2))?;
+    let name = new.name.trim();
     if name.is_empty() || name.chars().count() > 200 {
         return Err(Failure::new("--name: give a name of 1 to 200 characters", 2));
     }
-    let role: StaffRole = role.parse().map_err(|_| {
+    let role: StaffRole = new.role.parse().map_err(|_| {
         Failure::new(
-            format!("--role: {role:?} is not a role (handler, department_lead, privacy_officer, admin)"),
+            format!(
+                "--role: {:?} is not a role (handler, department_lead, privacy_officer, admin)",
+                new.role
+            ),
             2,
         )
     })?;
-    let department_code = match department {
+    let department_code = match new.department {
         Some(raw) => Some(
             department_code(raw)
                 .ok_or_else(|| Failure::new(format!("--department: {raw:?} is not a department code"), 2))?,
@@ -242,19 +247,19 @@ fn staff_add(
         }
         None => None,
     };
-    let (password, one_time) = if password_stdin {
+    let hash = if new.password_stdin {
         let mut line = String::new();
         std::io::stdin()
             .lock()
             .read_line(&mut line)
             .map_err(|e| Failure::new(format!("cannot read the password from stdin: {e}"), 2))?;
-        (line.trim_end_matches(['\r', '\n']).to_owned(), false)
+        let password = line.trim_end_matches(['\r', '\n']);
+        Some(password::hash(password).map_err(|e| Failure::new(format!("password: {e}"), 2))?)
     } else {
-        (password::one_time(), true)
+        None
     };
-    let hash = password::hash(&password).map_err(|e| Failure::new(format!("password: {e}"), 2))?;
 
-    store.write(|conn| {
+    let link = store.write(|conn| {
         let department_id = match &department_code {
             Some(code) => Some(
                 catalog::department_by_code(conn, code)?
@@ -270,8 +275,8 @@ fn staff_add(
                 name,
                 role,
                 department_id: department_id.as_deref(),
-                password_hash: Some(&hash),
-                must_change_password: one_time,
+                password_hash: hash.as_deref(),
+                must_change_password: false,
             },
             store::now(),
         )?;
@@ -288,11 +293,20 @@ fn staff_add(
             },
             store::now(),
         )?;
-        Ok(())
+        let link = match hash {
+            Some(_) => None,
+            None => {
+                let version = store::staff::password_version(conn, &id)?;
+                let token = tokens::issue_bound(keys, tokens::Purpose::SetPassword, &id, Some(&version));
+                Some(format!("{}/staff/set-password/{token}", config.base_url))
+            }
+        };
+        Ok(link)
     })?;
     println!("Created {role} account for {email}.");
-    if one_time {
-        println!("One-time password (shown once; it must be changed at first login): {password}");
+    if let Some(link) = link {
+        println!("Send this link to {email} to set a password (valid 72 hours, works once):");
+        println!("{link}");
     }
     Ok(())
 }

@@ -14,6 +14,8 @@ pub enum Purpose {
     Verify,
     /// The requester's status page.
     Status,
+    /// A staff member's link to set their password (single use).
+    SetPassword,
 }
 
 impl Purpose {
@@ -21,6 +23,7 @@ impl Purpose {
         match self {
             Purpose::Verify => "verify",
             Purpose::Status => "status",
+            Purpose::SetPassword => "set-password",
         }
     }
 
@@ -33,6 +36,7 @@ impl Purpose {
         match self {
             Purpose::Verify => Duration::days(7),
             Purpose::Status => Duration::days(30),
+            Purpose::SetPassword => Duration::hours(72),
         }
     }
 }
@@ -47,6 +51,10 @@ struct Claims {
     sub: String,
     iat: i64,
     exp: i64,
+    /// A fingerprint of the state the token was issued for; when the state
+    /// changes (a password is set), the token stops working.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ver: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -59,6 +67,12 @@ pub enum TokenError {
 
 /// Issues a token of `purpose` bound to `subject` (a request id).
 pub fn issue(keys: &Keys, purpose: Purpose, subject: &str) -> String {
+    issue_bound(keys, purpose, subject, None)
+}
+
+/// Issues a token that also carries a fingerprint of the state it was made
+/// for (see [`verify_bound`]).
+pub fn issue_bound(keys: &Keys, purpose: Purpose, subject: &str, version: Option<&str>) -> String {
     let now = Utc::now();
     let claims = Claims {
         iss: ISSUER.to_owned(),
@@ -66,6 +80,7 @@ pub fn issue(keys: &Keys, purpose: Purpose, subject: &str) -> String {
         sub: subject.to_owned(),
         iat: now.timestamp(),
         exp: (now + purpose.lifetime()).timestamp(),
+        ver: version.map(str::to_owned),
     };
     let key = EncodingKey::from_secret(&keys.token_key(purpose.name()));
     // HS256 over a serialisable struct cannot fail.
@@ -74,6 +89,16 @@ pub fn issue(keys: &Keys, purpose: Purpose, subject: &str) -> String {
 
 /// Checks a token of `purpose` and returns the subject it is bound to.
 pub fn verify(keys: &Keys, purpose: Purpose, token: &str) -> Result<String, TokenError> {
+    verify_bound(keys, purpose, token).map(|(subject, _)| subject)
+}
+
+/// Checks a token and returns its subject and the state fingerprint it
+/// was issued for.
+pub fn verify_bound(
+    keys: &Keys,
+    purpose: Purpose,
+    token: &str,
+) -> Result<(String, Option<String>), TokenError> {
     let mut validation = Validation::new(Algorithm::HS256);
     validation.set_issuer(&[ISSUER]);
     validation.set_audience(&[purpose.audience()]);
@@ -81,7 +106,7 @@ pub fn verify(keys: &Keys, purpose: Purpose, token: &str) -> Result<String, Toke
     validation.leeway = 0;
     let key = DecodingKey::from_secret(&keys.token_key(purpose.name()));
     match decode::<Claims>(token, &key, &validation) {
-        Ok(data) => Ok(data.claims.sub),
+        Ok(data) => Ok((data.claims.sub, data.claims.ver)),
         Err(e) if matches!(e.kind(), jsonwebtoken::errors::ErrorKind::ExpiredSignature) => {
             Err(TokenError::Expired)
         }
@@ -115,6 +140,17 @@ mod tests {
     }
 
     #[test]
+    fn bound_tokens_carry_their_state_fingerprint() {
+        let keys = Keys::new(SecretKey::generate());
+        let token = issue_bound(&keys, Purpose::SetPassword, "staff-1", Some("v1"));
+        assert_eq!(
+            verify_bound(&keys, Purpose::SetPassword, &token),
+            Ok(("staff-1".to_owned(), Some("v1".to_owned())))
+        );
+        assert_eq!(verify(&keys, Purpose::Status, &token), Err(TokenError::Invalid));
+    }
+
+    #[test]
     fn expired_tokens_say_so() {
         let keys = Keys::new(SecretKey::generate());
         let claims = Claims {
@@ -123,6 +159,7 @@ mod tests {
             sub: "r".into(),
             iat: 0,
             exp: Utc::now().timestamp() - 10,
+            ver: None,
         };
         let token = encode(
             &Header::new(Algorithm::HS256),

@@ -72,3 +72,37 @@ pub fn password_hash(conn: &mut DbConnection, id: &str) -> Result<Option<String>
         .optional()?
         .flatten())
 }
+
+/// A fingerprint of a staff member's current password (or of having none):
+/// set-password links are bound to it, so each works once.
+pub fn password_version(conn: &mut DbConnection, id: &str) -> Result<String, StoreError> {
+    use sha2::{Digest, Sha256};
+    let exists: Option<Option<String>> = staff_users::table
+        .find(id)
+        .select(staff_users::password_hash)
+        .first(conn)
+        .optional()?;
+    let hash = exists.ok_or(StoreError::NotFound)?;
+    let digest = Sha256::digest(hash.as_deref().unwrap_or("unset").as_bytes());
+    Ok(hex::encode(&digest[..8]))
+}
+
+pub fn get(conn: &mut DbConnection, id: &str) -> Result<StaffUser, StoreError> {
+    staff_users::table
+        .find(id)
+        .select(StaffUser::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(StoreError::NotFound)
+}
+
+/// Sets a staff member's password (an argon2id PHC string).
+pub fn set_password(conn: &mut DbConnection, id: &str, hash: &str) -> Result<(), StoreError> {
+    diesel::update(staff_users::table.find(id))
+        .set((
+            staff_users::password_hash.eq(hash),
+            staff_users::must_change_password.eq(false),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

@@ -9,6 +9,7 @@ pub mod lang;
 pub mod multipart;
 pub mod page;
 pub mod public;
+pub mod staff;
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -37,6 +38,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, limit: &public::PostLimit) {
         .route("/", web::get().to(home::home))
         .service(actix_files::Files::new("/static", static_dir()).prefer_utf8(true));
     public::routes(cfg, limit);
+    staff::routes(cfg);
 }
 
 /// Where the stylesheet and scripts are served from: `static/` beside the

@@ -129,6 +129,23 @@ fn staff_add_reads_the_password_from_stdin_and_checks_its_input() {
         &hash
     ));
 
+    let printed = run(
+        &db,
+        &[],
+        &[
+            "staff",
+            "add",
+            "--email",
+            "officer@example.com",
+            "--name",
+            "Officer",
+            "--role",
+            "privacy_officer",
+        ],
+    );
+    assert!(printed.status.success());
+    assert!(String::from_utf8_lossy(&printed.stdout).contains("/staff/set-password/"));
+
     let cases: [&[&str]; 3] = [
         &["--email", "x@example.com", "--name", "X", "--role", "handler"],
         &["--email", "x@example.com", "--name", "X", "--role", "boss"],

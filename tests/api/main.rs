@@ -10,4 +10,5 @@ mod lifecycle;
 mod outbox;
 mod references;
 mod requester;
+mod staff;
 mod web;
