@@ -87,7 +87,9 @@ impl DatabaseUrl {
             }
             DatabaseUrl::Postgres(url) => {
                 let mut conn = PgConnection::establish(url)?;
-                conn.batch_execute("SET TIME ZONE 'UTC'")
+                // Notices (such as "relation already exists, skipping" from
+                // the migration table check) would go to stderr via libpq.
+                conn.batch_execute("SET TIME ZONE 'UTC'; SET client_min_messages TO WARNING")
                     .map_err(ConnectionError::CouldntSetupConfiguration)?;
                 Ok(DbConnection::Pg(conn))
             }

@@ -184,8 +184,20 @@ fn serve_stops_gracefully_on_sigterm() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("spawn");
+    // Serving a request means the server, and its signal handling, runs.
+    let answers = || {
+        use std::io::Write;
+        let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+            return false;
+        };
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+        let asked =
+            stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        let mut reply = String::new();
+        asked.is_ok() && stream.read_to_string(&mut reply).is_ok() && reply.starts_with("HTTP/1.1 200")
+    };
     let deadline = Instant::now() + Duration::from_secs(20);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+    while !answers() {
         assert!(Instant::now() < deadline, "the desk did not start");
         std::thread::sleep(Duration::from_millis(50));
     }
