@@ -95,6 +95,21 @@ for (const lang of ["ko", "en"]) {
     assert.ok((await page.locator(".timeline li").count()) >= 2);
     await expectAccessible(page, "status page");
 
+    // The withdrawal confirmation, tracking (empty and with errors) and the
+    // error page are accessible too.
+    const statusUrl = page.url();
+    await page.click(`a[href$="/withdraw"]`);
+    await page.waitForURL(/\/withdraw$/);
+    await expectAccessible(page, "withdrawal confirmation");
+    await page.goto(`${desk.base}/track`);
+    await expectAccessible(page, "tracking form");
+    await page.click('form[action="/track"] button[type="submit"]');
+    await page.waitForSelector("#error-summary");
+    await expectAccessible(page, "tracking form with errors");
+    await page.goto(`${desk.base}/no/such/page`);
+    await expectAccessible(page, "404 page");
+    await page.goto(statusUrl);
+
     // At 360 px wide nothing overflows sideways.
     await page.setViewportSize({ width: 360, height: 800 });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
