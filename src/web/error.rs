@@ -199,16 +199,19 @@ pub fn render_errors<B: 'static>() -> ErrorHandlers<B> {
 
 fn render_error<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
     let status = res.status();
-    let Some(error) = res.response().error() else {
-        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
-    };
-    let (key, detail) = match error.as_error::<AppError>() {
-        Some(app) => (app.key(), app.public_detail()),
-        None if status.is_client_error() => (key_for_status(status), Some(error.to_string())),
-        None => {
-            tracing::error!(%error, "request failed");
-            (key_for_status(status), None)
-        }
+    let (key, detail) = match res.response().error() {
+        Some(error) => match error.as_error::<AppError>() {
+            Some(app) => (app.key(), app.public_detail()),
+            None if status.is_client_error() => (key_for_status(status), Some(error.to_string())),
+            None => {
+                tracing::error!(%error, "request failed");
+                (key_for_status(status), None)
+            }
+        },
+        // The rate limiter answers 429 itself, in plain text; it gets the
+        // same page or problem document as every other refusal.
+        None if status == StatusCode::TOO_MANY_REQUESTS => (key_for_status(status), None),
+        None => return Ok(ErrorHandlerResponse::Response(res.map_into_left_body())),
     };
     let (req, _) = res.into_parts();
     let response = if is_api(req.path()) {

@@ -661,6 +661,27 @@ async fn posts_past_the_rate_limit_are_refused() {
     }
     assert_eq!(&statuses[..3], &[200, 200, 200]);
     assert_eq!(statuses[4], 429);
+    let refused = app
+        .post_form(
+            "/track?lang=en",
+            &[
+                ("reference", "DSR-2026-000001"),
+                ("email", "x@example.com"),
+                ("csrf_token", &token),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), 429);
+    assert!(
+        refused.headers()["content-type"]
+            .to_str()
+            .expect("type")
+            .starts_with("text/html")
+    );
+    assert!(
+        refused.text().await.expect("body").contains("Too many requests"),
+        "the refusal is explained on a page"
+    );
     app.stop().await;
 }
 
