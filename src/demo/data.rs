@@ -1,85 +1,27 @@
-//! `rightsdesk demo`: the reference deployment of DOMAIN.md — departments
-//! IRM (privacy) and CLOUDPLEX (reception), the systems and data categories
-//! of the published policy with their retention rules, one demo staff member
-//! per role, and sample requests in every status. Running it again changes
-//! nothing that exists and creates nothing twice.
+//! The reference deployment as data: the departments, data systems and
+//! categories of the published privacy policy (DOMAIN.md), one staff member
+//! per role, and sample requests with the path each takes.
 
-use std::fmt;
-
-use chrono::{Datelike, Duration};
-
-use crate::auth::keys::Keys;
-use crate::auth::password;
-use crate::config::Config;
-use crate::domain::actor::Actor;
-use crate::domain::deadline;
-use crate::domain::identifier::Email;
 use crate::domain::lifecycle::RequestStatus::{self, *};
 use crate::domain::request::{Channel, OnBehalf, RequestKind};
-use crate::domain::retention::{RetentionBasis, RetentionRule};
+use crate::domain::retention::RetentionBasis;
 use crate::domain::staff::StaffRole;
-use crate::store::catalog::{self, CategorySpec, SystemSpec};
-use crate::store::lifecycle::{self, Transition};
-use crate::store::requests::{self, NewRequest};
-use crate::store::{self, DbConnection, Store, StoreError, settings};
 
-/// What a run of the demo loader did.
-#[derive(Debug, Default)]
-pub struct DemoReport {
-    pub departments: usize,
-    pub systems: usize,
-    pub categories: usize,
-    /// (email, role, one-time password) of accounts created by this run.
-    pub staff_created: Vec<(String, String, String)>,
-    pub staff_existing: usize,
-    pub requests_created: usize,
-    pub requests_existing: bool,
+pub(super) struct CategoryDef {
+    pub(super) code: &'static str,
+    pub(super) ko: &'static str,
+    pub(super) en: &'static str,
+    pub(super) basis: RetentionBasis,
+    pub(super) months: Option<i32>,
+    pub(super) law: Option<&'static str>,
 }
 
-impl fmt::Display for DemoReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "Reference deployment loaded: {} departments, {} data systems, {} data categories.",
-            self.departments, self.systems, self.categories
-        )?;
-        if self.staff_created.is_empty() {
-            writeln!(
-                f,
-                "Demo staff already exist ({}); their passwords are unchanged.",
-                self.staff_existing
-            )?;
-        } else {
-            writeln!(
-                f,
-                "Demo staff (one-time passwords, shown once; change them at first login):"
-            )?;
-            for (email, role, password) in &self.staff_created {
-                writeln!(f, "  {role:<16} {email:<38} {password}")?;
-            }
-        }
-        if self.requests_existing {
-            writeln!(f, "Sample requests were loaded before; none added.")
-        } else {
-            writeln!(
-                f,
-                "Sample requests created: {} (one or more in every status).",
-                self.requests_created
-            )
-        }
-    }
-}
-
-struct CategoryDef {
+pub(super) const fn cat(
     code: &'static str,
     ko: &'static str,
     en: &'static str,
     basis: RetentionBasis,
-    months: Option<i32>,
-    law: Option<&'static str>,
-}
-
-const fn cat(code: &'static str, ko: &'static str, en: &'static str, basis: RetentionBasis) -> CategoryDef {
+) -> CategoryDef {
     CategoryDef {
         code,
         ko,
@@ -90,7 +32,7 @@ const fn cat(code: &'static str, ko: &'static str, en: &'static str, basis: Rete
     }
 }
 
-const fn statutory(
+pub(super) const fn statutory(
     code: &'static str,
     ko: &'static str,
     en: &'static str,
@@ -107,21 +49,21 @@ const fn statutory(
     }
 }
 
-struct SystemDef {
-    code: &'static str,
-    name: &'static str,
-    description: &'static str,
-    department: &'static str,
-    overseas: bool,
-    categories: &'static [CategoryDef],
+pub(super) struct SystemDef {
+    pub(super) code: &'static str,
+    pub(super) name: &'static str,
+    pub(super) description: &'static str,
+    pub(super) department: &'static str,
+    pub(super) overseas: bool,
+    pub(super) categories: &'static [CategoryDef],
 }
 
 use RetentionBasis::{UntilPurposeComplete, UntilWithdrawal};
 
-const E_COMMERCE_ACT: &str = "전자상거래 등에서의 소비자보호에 관한 법률 시행령 제6조";
+pub(super) const E_COMMERCE_ACT: &str = "전자상거래 등에서의 소비자보호에 관한 법률 시행령 제6조";
 
 /// The data held under the reference privacy policy (DOMAIN.md).
-const SYSTEMS: &[SystemDef] = &[
+pub(super) const SYSTEMS: &[SystemDef] = &[
     SystemDef {
         code: "MEMBERSHIP",
         name: "회원 관리 DB (Membership database)",
@@ -244,7 +186,7 @@ const SYSTEMS: &[SystemDef] = &[
     },
 ];
 
-const DEPARTMENTS: &[(&str, &str, &str, &str)] = &[
+pub(super) const DEPARTMENTS: &[(&str, &str, &str, &str)] = &[
     (
         "IRM",
         "IRM 개인정보보호팀 (Privacy)",
@@ -259,7 +201,7 @@ const DEPARTMENTS: &[(&str, &str, &str, &str)] = &[
     ),
 ];
 
-const STAFF: &[(&str, &str, StaffRole, Option<&str>)] = &[
+pub(super) const STAFF: &[(&str, &str, StaffRole, Option<&str>)] = &[
     (
         "cpo@rightsdesk.example",
         "정보보호 책임자 (Privacy Officer)",
@@ -293,27 +235,27 @@ const STAFF: &[(&str, &str, StaffRole, Option<&str>)] = &[
 ];
 
 /// One sample request: who asks, and the path it takes through the lifecycle.
-struct Sample {
-    kind: RequestKind,
-    on_behalf: OnBehalf,
-    channel: Channel,
-    requester: (&'static str, &'static str),
-    subject: Option<(&'static str, &'static str)>,
-    days_ago: i64,
-    details: &'static str,
-    correction: Option<&'static str>,
-    path: &'static [(RequestStatus, Role)],
+pub(super) struct Sample {
+    pub(super) kind: RequestKind,
+    pub(super) on_behalf: OnBehalf,
+    pub(super) channel: Channel,
+    pub(super) requester: (&'static str, &'static str),
+    pub(super) subject: Option<(&'static str, &'static str)>,
+    pub(super) days_ago: i64,
+    pub(super) details: &'static str,
+    pub(super) correction: Option<&'static str>,
+    pub(super) path: &'static [(RequestStatus, Role)],
 }
 
 #[derive(Clone, Copy)]
-enum Role {
+pub(super) enum Role {
     Requester,
     Handler,
     Officer,
     System,
 }
 
-const SAMPLES: &[Sample] = &[
+pub(super) const SAMPLES: &[Sample] = &[
     Sample {
         kind: RequestKind::Access,
         on_behalf: OnBehalf::SelfRequest,
@@ -456,175 +398,3 @@ const SAMPLES: &[Sample] = &[
         ],
     },
 ];
-
-const SAMPLES_LOADED: &str = "demo.samples_loaded_at";
-
-/// Loads the reference deployment. Idempotent.
-pub fn load(store: &Store, config: &Config, keys: &Keys) -> Result<DemoReport, StoreError> {
-    let mut report = DemoReport::default();
-    store.write(|conn| {
-        let now = store::now();
-        for (code, name, function, email) in DEPARTMENTS {
-            catalog::upsert_department(conn, code, name, function, Some(email), now)?;
-            report.departments += 1;
-        }
-        for system in SYSTEMS {
-            let department =
-                catalog::department_by_code(conn, system.department)?.ok_or(StoreError::NotFound)?;
-            let system_id = catalog::upsert_system(
-                conn,
-                &SystemSpec {
-                    code: system.code,
-                    name: system.name,
-                    description: system.description,
-                    department_id: &department.id,
-                    processed_overseas: system.overseas,
-                },
-                now,
-            )?;
-            report.systems += 1;
-            for c in system.categories {
-                let rule = RetentionRule::new(c.basis, c.months, c.law.map(str::to_owned))
-                    .map_err(|e| StoreError::Invalid(format!("{}: {e}", c.code)))?;
-                catalog::upsert_category(
-                    conn,
-                    &CategorySpec {
-                        code: c.code,
-                        system_id: &system_id,
-                        name_ko: c.ko,
-                        name_en: c.en,
-                        retention: &rule,
-                    },
-                    now,
-                )?;
-                report.categories += 1;
-            }
-        }
-        load_staff(conn, &mut report, now)?;
-        if settings::get(conn, SAMPLES_LOADED)?.is_some() {
-            report.requests_existing = true;
-        } else {
-            report.requests_created = load_samples(conn, config, keys, now)?;
-            settings::set(conn, SAMPLES_LOADED, &now.to_string(), now)?;
-        }
-        Ok(())
-    })?;
-    Ok(report)
-}
-
-fn load_staff(
-    conn: &mut DbConnection,
-    report: &mut DemoReport,
-    now: chrono::NaiveDateTime,
-) -> Result<(), StoreError> {
-    for (email, name, role, department) in STAFF {
-        let email = Email::parse(email).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        if store::staff::by_email(conn, &email)?.is_some() {
-            report.staff_existing += 1;
-            continue;
-        }
-        let department_id = match department {
-            Some(code) => Some(
-                catalog::department_by_code(conn, code)?
-                    .ok_or(StoreError::NotFound)?
-                    .id,
-            ),
-            None => None,
-        };
-        let one_time = password::one_time();
-        let hash = password::hash(&one_time).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        store::staff::create(
-            conn,
-            &store::staff::NewStaff {
-                email: &email,
-                name,
-                role: *role,
-                department_id: department_id.as_deref(),
-                password_hash: Some(&hash),
-                must_change_password: true,
-            },
-            now,
-        )?;
-        report
-            .staff_created
-            .push((email.to_string(), role.to_string(), one_time));
-    }
-    Ok(())
-}
-
-fn load_samples(
-    conn: &mut DbConnection,
-    config: &Config,
-    keys: &Keys,
-    now: chrono::NaiveDateTime,
-) -> Result<usize, StoreError> {
-    let officer = staff_actor(conn, "cpo@rightsdesk.example", StaffRole::PrivacyOfficer)?;
-    let handler = staff_actor(conn, "handler.irm@rightsdesk.example", StaffRole::Handler)?;
-    let categories = catalog::list_categories(conn)?;
-    for (i, sample) in SAMPLES.iter().enumerate() {
-        let parse = |e: &str| Email::parse(e).map_err(|err| StoreError::Invalid(err.to_string()));
-        let (requester_name, requester_email) = sample.requester;
-        let (subject_name, subject_email) = sample.subject.unwrap_or(sample.requester);
-        let received_at = now - Duration::days(sample.days_ago) - Duration::minutes(7 * i as i64);
-        let local_year = received_at.and_utc().with_timezone(&config.timezone).year();
-        // A few samples name specific categories; the rest concern all data.
-        let category_ids = categories
-            .iter()
-            .filter(|c| i % 3 == 1 && c.code.starts_with("member_"))
-            .map(|c| c.id.clone())
-            .collect();
-        let created = requests::create(
-            conn,
-            &NewRequest {
-                kind: sample.kind,
-                channel: sample.channel,
-                jurisdiction: config.jurisdiction,
-                on_behalf: sample.on_behalf,
-                received_at,
-                reference_year: local_year,
-                due_date: deadline::due_date_at(config.jurisdiction, received_at, config.timezone),
-                requester_name: requester_name.to_owned(),
-                requester_email: parse(requester_email)?,
-                requester_phone: None,
-                subject_name: subject_name.to_owned(),
-                subject_email: parse(subject_email)?,
-                subject_phone: None,
-                details: sample.details.to_owned(),
-                correction: sample.correction.map(str::to_owned),
-                category_ids,
-                lang: "ko".into(),
-            },
-            &keys.identifier_index,
-            &Actor::Requester,
-            now,
-        )?;
-        for (to, role) in sample.path {
-            let actor = match role {
-                Role::Requester => &Actor::Requester,
-                Role::Handler => &handler,
-                Role::Officer => &officer,
-                Role::System => &Actor::System,
-            };
-            lifecycle::apply(
-                conn,
-                Transition {
-                    request_id: &created.id,
-                    to: *to,
-                    actor,
-                    reason: Some("demo data"),
-                    expected_version: None,
-                    payload: serde_json::json!({"demo": true}),
-                    emails: Vec::new(),
-                },
-                now,
-            )?;
-        }
-    }
-    Ok(SAMPLES.len())
-}
-
-fn staff_actor(conn: &mut DbConnection, email: &str, role: StaffRole) -> Result<Actor, StoreError> {
-    let email = Email::parse(email).map_err(|e| StoreError::Invalid(e.to_string()))?;
-    let staff = store::staff::by_email(conn, &email)?.ok_or(StoreError::NotFound)?;
-    Ok(Actor::Staff { id: staff.id, role })
-}
