@@ -8,13 +8,14 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand};
 
 use crate::auth::keys::Keys;
-use crate::auth::{password, tokens};
+use crate::auth::password;
+use crate::clock::SystemClock;
 use crate::config::{Config, ConfigArgs, LogFormat};
-use crate::domain::actor::Actor;
 use crate::domain::identifier::Email;
 use crate::domain::staff::{StaffRole, department_code};
-use crate::store::{self, Store, audit, catalog};
+use crate::store::{self, Store, audit};
 use crate::web::Application;
+use crate::workflow::{Desk, WorkflowError, staff};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -95,6 +96,16 @@ impl From<store::StoreError> for Failure {
     }
 }
 
+impl From<WorkflowError> for Failure {
+    fn from(e: WorkflowError) -> Self {
+        match e {
+            // The operator's input was refused: say what to fix.
+            WorkflowError::Refused(refusal) => Failure::new(refusal.to_string(), 2),
+            other => Failure::new(other.to_string(), 1),
+        }
+    }
+}
+
 /// Parses the environment and arguments, runs the command, and reports.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -121,12 +132,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
             "RIGHTSDESK_SECRET_KEY is not set: generated a secret key and saved it; back it up, documents cannot be read without it"
         );
     }
-    let keys = Keys::new(secret);
+    let keys = Arc::new(Keys::new(secret));
     let store = Store::open(&config.database_url, config.db_pool_size)
         .map_err(|e| Failure::new(format!("cannot open the database: {e}"), 1))?;
+    let desk = Desk::new(store.clone(), Arc::new(config), keys, Arc::new(SystemClock));
 
     match command {
-        Command::Serve => serve(config, store, keys),
+        Command::Serve => serve(desk),
         Command::Migrate => {
             let applied = store.migrate()?;
             if applied.is_empty() {
@@ -140,7 +152,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Demo => {
             store.migrate()?;
-            let report = crate::demo::load(&store, &config, &keys)?;
+            let report = crate::demo::load(&desk)?;
             print!("{report}");
             Ok(())
         }
@@ -159,7 +171,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 department: department.as_deref(),
                 password_stdin,
             };
-            staff_add(&store, &config, &keys, &new)
+            staff_add(&desk, &new)
         }
         Command::Audit(AuditCommand::Verify) => {
             store.migrate()?;
@@ -189,18 +201,16 @@ fn init_tracing(config: &Config) {
     drop(result);
 }
 
-fn serve(config: Config, store: Store, keys: Keys) -> Result<(), Failure> {
-    let applied = store.migrate()?;
+fn serve(desk: Desk) -> Result<(), Failure> {
+    let applied = desk.store.migrate()?;
     for name in &applied {
         tracing::info!(migration = %name, "migration applied");
     }
-    let config = Arc::new(config);
     actix_web::rt::System::new().block_on(async move {
-        let app = Application::build(config.clone(), store, keys)
-            .map_err(|e| Failure::new(format!("cannot start: {e:#}"), 1))?;
+        let base_url = desk.config.base_url.clone();
+        let app = Application::build(desk).map_err(|e| Failure::new(format!("cannot start: {e:#}"), 1))?;
         println!(
-            "Rightsdesk is running at {} ({} database)",
-            config.base_url,
+            "Rightsdesk is running at {base_url} ({} database)",
             app.backend().name()
         );
         println!("Load the demo data with: cargo run --release -- demo   (stop with Ctrl-C)");
@@ -219,7 +229,7 @@ struct StaffAdd<'a> {
     password_stdin: bool,
 }
 
-fn staff_add(store: &Store, config: &Config, keys: &Keys, new: &StaffAdd<'_>) -> Result<(), Failure> {
+fn staff_add(desk: &Desk, new: &StaffAdd<'_>) -> Result<(), Failure> {
     let email = Email::parse(new.email).map_err(|e| Failure::new(format!("--email: {e}"), 2))?;
     let name = new.name.trim();
     if name.is_empty() || name.chars().count() > 200 {
@@ -259,50 +269,17 @@ fn staff_add(store: &Store, config: &Config, keys: &Keys, new: &StaffAdd<'_>) ->
         None
     };
 
-    let link = store.write(|conn| {
-        let department_id = match &department_code {
-            Some(code) => Some(
-                catalog::department_by_code(conn, code)?
-                    .ok_or_else(|| store::StoreError::Invalid(format!("--department: no department has the code {code}")))?
-                    .id,
-            ),
-            None => None,
-        };
-        let id = store::staff::create(
-            conn,
-            &store::staff::NewStaff {
-                email: &email,
-                name,
-                role,
-                department_id: department_id.as_deref(),
-                password_hash: hash.as_deref(),
-                must_change_password: false,
-            },
-            store::now(),
-        )?;
-        audit::append(
-            conn,
-            audit::NewEvent {
-                request_id: None,
-                actor: &Actor::System,
-                action: "staff.created",
-                from_status: None,
-                to_status: None,
-                reason: None,
-                payload: serde_json::json!({"staff_id": id, "role": role.as_str(), "department": department_code}),
-            },
-            store::now(),
-        )?;
-        let link = match hash {
-            Some(_) => None,
-            None => {
-                let version = store::staff::password_version(conn, &id)?;
-                let token = tokens::issue_bound(keys, tokens::Purpose::SetPassword, &id, Some(&version));
-                Some(format!("{}/staff/set-password/{token}", config.base_url))
-            }
-        };
-        Ok(link)
-    })?;
+    let added = staff::add_account(
+        desk,
+        staff::NewAccount {
+            email: email.clone(),
+            name: name.to_owned(),
+            role,
+            department: department_code,
+            password_hash: hash,
+        },
+    )?;
+    let link = added.set_password_link;
     println!("Created {role} account for {email}.");
     if let Some(link) = link {
         println!("Send this link to {email} to set a password (valid 72 hours, works once):");

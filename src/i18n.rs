@@ -3,7 +3,10 @@
 
 use std::borrow::Cow;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// A language of pages and notices; stored with a request as its code, so
+/// its notices are written in the language it was made in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, diesel::AsExpression, diesel::FromSqlRow)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum Lang {
     #[default]
     Ko,
@@ -11,11 +14,18 @@ pub enum Lang {
 }
 
 impl Lang {
+    pub const ALL: &'static [Lang] = &[Lang::Ko, Lang::En];
+
     pub const fn code(self) -> &'static str {
         match self {
             Lang::Ko => "ko",
             Lang::En => "en",
         }
+    }
+
+    /// The stored form: the language code.
+    pub const fn as_str(self) -> &'static str {
+        self.code()
     }
 
     /// The other language, for the switcher.
@@ -66,6 +76,23 @@ impl Lang {
             }
         }
         best.map(|(lang, _)| lang)
+    }
+}
+
+impl std::str::FromStr for Lang {
+    type Err = crate::domain::request::UnknownValue;
+
+    /// Exactly `ko` or `en` (stored values); [`Lang::from_code`] is the
+    /// lenient reader of what browsers send.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Lang::ALL
+            .iter()
+            .copied()
+            .find(|l| l.code() == s)
+            .ok_or_else(|| crate::domain::request::UnknownValue {
+                what: "language",
+                value: s.to_owned(),
+            })
     }
 }
 
@@ -125,7 +152,15 @@ mod tests {
                     continue;
                 }
                 let text = std::fs::read_to_string(&path).unwrap();
-                for marker in ["lang.t(\"", "lang.tf(\"", ".t(\"", "\"form.errors."] {
+                for marker in [
+                    "lang.t(\"",
+                    "lang.tf(\"",
+                    ".t(\"",
+                    "\"form.errors.",
+                    "\"error.",
+                    "\"refusal.",
+                    "\"status.",
+                ] {
                     for (i, _) in text.match_indices(marker) {
                         // A quoted marker is part of the key; the others precede it.
                         let from = if marker.starts_with('"') {
@@ -174,6 +209,7 @@ mod tests {
             "unavailable",
             "internal",
             "method_not_allowed",
+            "unprocessable",
         ] {
             keys.push(format!("error.{key}.title"));
             keys.push(format!("error.{key}.message"));

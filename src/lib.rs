@@ -4,6 +4,7 @@ rust_i18n::i18n!("locales", fallback = "ko");
 
 pub mod auth;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod domain;
@@ -12,3 +13,4 @@ pub mod jobs;
 pub mod mail;
 pub mod store;
 pub mod web;
+pub mod workflow;

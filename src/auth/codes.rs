@@ -43,20 +43,31 @@ pub fn hash(key: &[u8], request_id: &str, code: &str) -> String {
     hex::encode(mac.finalize().into_bytes())
 }
 
-/// Whether `entered` (spaces and dashes ignored) is the code behind `stored`.
-pub fn matches(key: &[u8], request_id: &str, entered: &str, stored: &str) -> bool {
-    let digits: String = entered
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .collect();
-    if digits.len() != 6 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+/// A code as a person typed it, spaces and dashes removed. Anything that
+/// is not six digits can match no code, and counts as a wrong try.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnteredCode(String);
+
+impl EnteredCode {
+    pub fn parse(raw: &str) -> Self {
+        Self(raw.chars().filter(|c| !c.is_whitespace() && *c != '-').collect())
+    }
+
+    fn is_well_formed(&self) -> bool {
+        self.0.len() == 6 && self.0.bytes().all(|b| b.is_ascii_digit())
+    }
+}
+
+/// Whether `entered` is the code behind `stored`, compared in constant time.
+pub fn matches(key: &[u8], request_id: &str, entered: &EnteredCode, stored: &str) -> bool {
+    if !entered.is_well_formed() {
         return false;
     }
     let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key)
         .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
     mac.update(request_id.as_bytes());
     mac.update(b":");
-    mac.update(digits.as_bytes());
+    mac.update(entered.0.as_bytes());
     hex::decode(stored).is_ok_and(|s| mac.verify_slice(&s).is_ok())
 }
 
@@ -89,12 +100,13 @@ mod tests {
         let code = generate();
         assert_eq!(code.len(), 6);
         let stored = hash(b"k", "r1", &code);
-        assert!(matches(b"k", "r1", &code, &stored));
+        let entered = |raw: &str| EnteredCode::parse(raw);
+        assert!(matches(b"k", "r1", &entered(&code), &stored));
         let spaced = format!("{} {}", &code[..3], &code[3..]);
-        assert!(matches(b"k", "r1", &spaced, &stored));
-        assert!(!matches(b"k", "r2", &code, &stored));
-        assert!(!matches(b"other", "r1", &code, &stored));
-        assert!(!matches(b"k", "r1", "12345", &stored));
-        assert!(!matches(b"k", "r1", "abcdef", &stored));
+        assert!(matches(b"k", "r1", &entered(&spaced), &stored));
+        assert!(!matches(b"k", "r2", &entered(&code), &stored));
+        assert!(!matches(b"other", "r1", &entered(&code), &stored));
+        assert!(!matches(b"k", "r1", &entered("12345"), &stored));
+        assert!(!matches(b"k", "r1", &entered("abcdef"), &stored));
     }
 }

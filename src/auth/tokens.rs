@@ -1,7 +1,7 @@
 //! Signed, expiring tokens, one issuer, audience and key per purpose, so a
 //! token made for one purpose is useless for any other.
 
-use chrono::{Duration, Utc};
+use chrono::{Duration, NaiveDateTime};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
 use serde::{Deserialize, Serialize};
 
@@ -65,15 +65,27 @@ pub enum TokenError {
     Invalid,
 }
 
-/// Issues a token of `purpose` bound to `subject` (a request id).
-pub fn issue(keys: &Keys, purpose: Purpose, subject: &str) -> String {
-    issue_bound(keys, purpose, subject, None)
+/// A token could not be made (never replaced by an empty one).
+#[derive(Debug, thiserror::Error)]
+#[error("the token could not be signed: {0}")]
+pub struct SignError(#[from] jsonwebtoken::errors::Error);
+
+/// Issues a token of `purpose` bound to `subject` (a request id), valid
+/// from `now` for the purpose's lifetime.
+pub fn issue(keys: &Keys, purpose: Purpose, subject: &str, now: NaiveDateTime) -> Result<String, SignError> {
+    issue_bound(keys, purpose, subject, None, now)
 }
 
 /// Issues a token that also carries a fingerprint of the state it was made
 /// for (see [`verify_bound`]).
-pub fn issue_bound(keys: &Keys, purpose: Purpose, subject: &str, version: Option<&str>) -> String {
-    let now = Utc::now();
+pub fn issue_bound(
+    keys: &Keys,
+    purpose: Purpose,
+    subject: &str,
+    version: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<String, SignError> {
+    let now = now.and_utc();
     let claims = Claims {
         iss: ISSUER.to_owned(),
         aud: purpose.audience(),
@@ -83,58 +95,66 @@ pub fn issue_bound(keys: &Keys, purpose: Purpose, subject: &str, version: Option
         ver: version.map(str::to_owned),
     };
     let key = EncodingKey::from_secret(&keys.token_key(purpose.name()));
-    // HS256 over a serialisable struct cannot fail.
-    encode(&Header::new(Algorithm::HS256), &claims, &key).unwrap_or_default()
+    Ok(encode(&Header::new(Algorithm::HS256), &claims, &key)?)
 }
 
-/// Checks a token of `purpose` and returns the subject it is bound to.
-pub fn verify(keys: &Keys, purpose: Purpose, token: &str) -> Result<String, TokenError> {
-    verify_bound(keys, purpose, token).map(|(subject, _)| subject)
+/// Checks a token of `purpose` at `now` and returns the subject it is
+/// bound to.
+pub fn verify(keys: &Keys, purpose: Purpose, token: &str, now: NaiveDateTime) -> Result<String, TokenError> {
+    verify_bound(keys, purpose, token, now).map(|(subject, _)| subject)
 }
 
-/// Checks a token and returns its subject and the state fingerprint it
-/// was issued for.
+/// Checks a token at `now` and returns its subject and the state
+/// fingerprint it was issued for. Expiry is judged against `now` (the
+/// desk's clock), not the machine's.
 pub fn verify_bound(
     keys: &Keys,
     purpose: Purpose,
     token: &str,
+    now: NaiveDateTime,
 ) -> Result<(String, Option<String>), TokenError> {
     let mut validation = Validation::new(Algorithm::HS256);
     validation.set_issuer(&[ISSUER]);
     validation.set_audience(&[purpose.audience()]);
     validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+    validation.validate_exp = false;
     validation.leeway = 0;
     let key = DecodingKey::from_secret(&keys.token_key(purpose.name()));
-    match decode::<Claims>(token, &key, &validation) {
-        Ok(data) => Ok((data.claims.sub, data.claims.ver)),
-        Err(e) if matches!(e.kind(), jsonwebtoken::errors::ErrorKind::ExpiredSignature) => {
-            Err(TokenError::Expired)
-        }
-        Err(_) => Err(TokenError::Invalid),
+    let claims = decode::<Claims>(token, &key, &validation)
+        .map_err(|_| TokenError::Invalid)?
+        .claims;
+    if claims.exp <= now.and_utc().timestamp() {
+        return Err(TokenError::Expired);
     }
+    Ok((claims.sub, claims.ver))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::auth::keys::SecretKey;
+    use crate::clock::{Clock, SystemClock};
+
+    fn now() -> NaiveDateTime {
+        SystemClock.now()
+    }
 
     #[test]
     fn a_token_verifies_only_for_its_purpose_and_key() {
         let keys = Keys::new(SecretKey::generate());
-        let token = issue(&keys, Purpose::Verify, "request-1");
-        assert_eq!(verify(&keys, Purpose::Verify, &token), Ok("request-1".to_owned()));
-        assert_eq!(verify(&keys, Purpose::Status, &token), Err(TokenError::Invalid));
+        let token = issue(&keys, Purpose::Verify, "request-1", now()).unwrap();
+        assert_eq!(verify(&keys, Purpose::Verify, &token, now()), Ok("request-1".to_owned()));
+        assert_eq!(verify(&keys, Purpose::Status, &token, now()), Err(TokenError::Invalid));
         let other = Keys::new(SecretKey::generate());
-        assert_eq!(verify(&other, Purpose::Verify, &token), Err(TokenError::Invalid));
+        assert_eq!(verify(&other, Purpose::Verify, &token, now()), Err(TokenError::Invalid));
         assert_eq!(
-            verify(&keys, Purpose::Verify, "garbage"),
+            verify(&keys, Purpose::Verify, "garbage", now()),
             Err(TokenError::Invalid)
         );
         let mut tampered = token.clone();
         tampered.pop();
         assert_eq!(
-            verify(&keys, Purpose::Verify, &tampered),
+            verify(&keys, Purpose::Verify, &tampered, now()),
             Err(TokenError::Invalid)
         );
     }
@@ -142,12 +162,12 @@ mod tests {
     #[test]
     fn bound_tokens_carry_their_state_fingerprint() {
         let keys = Keys::new(SecretKey::generate());
-        let token = issue_bound(&keys, Purpose::SetPassword, "staff-1", Some("v1"));
+        let token = issue_bound(&keys, Purpose::SetPassword, "staff-1", Some("v1"), now()).unwrap();
         assert_eq!(
-            verify_bound(&keys, Purpose::SetPassword, &token),
+            verify_bound(&keys, Purpose::SetPassword, &token, now()),
             Ok(("staff-1".to_owned(), Some("v1".to_owned())))
         );
-        assert_eq!(verify(&keys, Purpose::Status, &token), Err(TokenError::Invalid));
+        assert_eq!(verify(&keys, Purpose::Status, &token, now()), Err(TokenError::Invalid));
     }
 
     #[test]
@@ -158,7 +178,7 @@ mod tests {
             aud: Purpose::Status.audience(),
             sub: "r".into(),
             iat: 0,
-            exp: Utc::now().timestamp() - 10,
+            exp: now().and_utc().timestamp() - 10,
             ver: None,
         };
         let token = encode(
@@ -167,6 +187,21 @@ mod tests {
             &EncodingKey::from_secret(&keys.token_key("status")),
         )
         .unwrap();
-        assert_eq!(verify(&keys, Purpose::Status, &token), Err(TokenError::Expired));
+        assert_eq!(verify(&keys, Purpose::Status, &token, now()), Err(TokenError::Expired));
+    }
+
+    #[test]
+    fn a_token_expires_by_the_clock_it_is_checked_against() {
+        let keys = Keys::new(SecretKey::generate());
+        let issued = now();
+        let token = issue(&keys, Purpose::Verify, "r", issued).unwrap();
+        let just_before = issued + Purpose::Verify.lifetime() - Duration::seconds(1);
+        assert_eq!(verify(&keys, Purpose::Verify, &token, just_before), Ok("r".to_owned()));
+        let after = issued + Purpose::Verify.lifetime();
+        assert_eq!(verify(&keys, Purpose::Verify, &token, after), Err(TokenError::Expired));
+        // A tampered expired token is invalid, not merely expired.
+        let mut tampered = token.clone();
+        tampered.pop();
+        assert_eq!(verify(&keys, Purpose::Verify, &tampered, after), Err(TokenError::Invalid));
     }
 }

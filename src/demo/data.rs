@@ -1,7 +1,8 @@
 //! The reference deployment as data: the departments, data systems and
-//! categories of the published privacy policy (DOMAIN.md), one staff member
+//! categories of the company's published privacy policy, one staff member
 //! per role, and sample requests with the path each takes.
 
+use crate::domain::catalog::DepartmentFunction;
 use crate::domain::lifecycle::RequestStatus::{self, *};
 use crate::domain::request::{Channel, OnBehalf, RequestKind};
 use crate::domain::retention::RetentionBasis;
@@ -62,7 +63,7 @@ use RetentionBasis::{UntilPurposeComplete, UntilWithdrawal};
 
 pub(super) const E_COMMERCE_ACT: &str = "전자상거래 등에서의 소비자보호에 관한 법률 시행령 제6조";
 
-/// The data held under the reference privacy policy (DOMAIN.md).
+/// The data held under the reference privacy policy.
 pub(super) const SYSTEMS: &[SystemDef] = &[
     SystemDef {
         code: "MEMBERSHIP",
@@ -186,17 +187,17 @@ pub(super) const SYSTEMS: &[SystemDef] = &[
     },
 ];
 
-pub(super) const DEPARTMENTS: &[(&str, &str, &str, &str)] = &[
+pub(super) const DEPARTMENTS: &[(&str, &str, DepartmentFunction, &str)] = &[
     (
         "IRM",
         "IRM 개인정보보호팀 (Privacy)",
-        "privacy",
+        DepartmentFunction::Privacy,
         "irm@rightsdesk.example",
     ),
     (
         "CLOUDPLEX",
         "CloudPlex 접수 (Reception)",
-        "reception",
+        DepartmentFunction::Reception,
         "cloudplex@rightsdesk.example",
     ),
 ];

@@ -1,4 +1,4 @@
-//! `rightsdesk demo`: the reference deployment of DOMAIN.md — departments
+//! `rightsdesk demo`: the reference deployment — departments
 //! IRM (privacy) and CLOUDPLEX (reception), the systems and data categories
 //! of the published policy with their retention rules, one demo staff member
 //! per role, and sample requests in every status. Running it again changes
@@ -8,9 +8,7 @@ use std::fmt;
 
 use chrono::{Datelike, Duration};
 
-use crate::auth::keys::Keys;
 use crate::auth::password;
-use crate::config::Config;
 use crate::domain::actor::Actor;
 use crate::domain::deadline;
 use crate::domain::identifier::Email;
@@ -19,7 +17,8 @@ use crate::domain::staff::StaffRole;
 use crate::store::catalog::{self, CategorySpec, SystemSpec};
 use crate::store::lifecycle::{self, Transition};
 use crate::store::requests::{self, NewRequest};
-use crate::store::{self, DbConnection, Store, StoreError, settings};
+use crate::store::{self, DbConnection, StoreError, settings};
+use crate::workflow::Desk;
 
 mod data;
 
@@ -75,12 +74,12 @@ impl fmt::Display for DemoReport {
 const SAMPLES_LOADED: &str = "demo.samples_loaded_at";
 
 /// Loads the reference deployment. Idempotent.
-pub fn load(store: &Store, config: &Config, keys: &Keys) -> Result<DemoReport, StoreError> {
+pub fn load(desk: &Desk) -> Result<DemoReport, StoreError> {
     let mut report = DemoReport::default();
-    store.write(|conn| {
-        let now = store::now();
+    let now = desk.clock.now();
+    desk.store.write(|conn| {
         for (code, name, function, email) in DEPARTMENTS {
-            catalog::upsert_department(conn, code, name, function, Some(email), now)?;
+            catalog::upsert_department(conn, code, name, *function, Some(email), now)?;
             report.departments += 1;
         }
         for system in SYSTEMS {
@@ -119,7 +118,7 @@ pub fn load(store: &Store, config: &Config, keys: &Keys) -> Result<DemoReport, S
         if settings::get(conn, SAMPLES_LOADED)?.is_some() {
             report.requests_existing = true;
         } else {
-            report.requests_created = load_samples(conn, config, keys, now)?;
+            report.requests_created = load_samples(conn, desk, now)?;
             settings::set(conn, SAMPLES_LOADED, &now.to_string(), now)?;
         }
         Ok(())
@@ -167,12 +166,8 @@ fn load_staff(
     Ok(())
 }
 
-fn load_samples(
-    conn: &mut DbConnection,
-    config: &Config,
-    keys: &Keys,
-    now: chrono::NaiveDateTime,
-) -> Result<usize, StoreError> {
+fn load_samples(conn: &mut DbConnection, desk: &Desk, now: chrono::NaiveDateTime) -> Result<usize, StoreError> {
+    let (config, keys) = (&desk.config, &desk.keys);
     let officer = staff_actor(conn, "cpo@rightsdesk.example", StaffRole::PrivacyOfficer)?;
     let handler = staff_actor(conn, "handler.irm@rightsdesk.example", StaffRole::Handler)?;
     let categories = catalog::list_categories(conn)?;
@@ -207,7 +202,7 @@ fn load_samples(
                 details: sample.details.to_owned(),
                 correction: sample.correction.map(str::to_owned),
                 category_ids,
-                lang: "ko".into(),
+                lang: crate::i18n::Lang::Ko,
             },
             &keys.identifier_index,
             &Actor::Requester,

@@ -16,6 +16,17 @@ wire_enum! {
     }
 }
 
+wire_enum! {
+    /// What kind of actor an audit event records.
+    ActorKind, "actor kind" {
+        Requester => "requester",
+        Staff => "staff",
+        /// Another system, with a service token.
+        Service => "service",
+        System => "system",
+    }
+}
+
 /// A concrete actor, as recorded in the audit trail.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Actor {
@@ -49,12 +60,12 @@ impl Actor {
     }
 
     /// The kind recorded in the audit trail.
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> ActorKind {
         match self {
-            Actor::Requester => "requester",
-            Actor::Staff { .. } => "staff",
-            Actor::Service { .. } => "service",
-            Actor::System => "system",
+            Actor::Requester => ActorKind::Requester,
+            Actor::Staff { .. } => ActorKind::Staff,
+            Actor::Service { .. } => ActorKind::Service,
+            Actor::System => ActorKind::System,
         }
     }
 
@@ -97,7 +108,7 @@ mod tests {
         ];
         for (actor, role, kind) in table {
             assert_eq!(actor.role(), role, "{actor:?}");
-            assert_eq!(actor.kind(), kind);
+            assert_eq!(actor.kind().as_str(), kind);
         }
     }
 }

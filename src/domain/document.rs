@@ -56,6 +56,17 @@ pub enum DocumentError {
     WrongType,
 }
 
+impl DocumentError {
+    /// The message key that tells the person what to do about it.
+    pub const fn message_key(self) -> &'static str {
+        match self {
+            DocumentError::Empty => "form.errors.document_empty",
+            DocumentError::TooLarge => "form.errors.document_too_large",
+            DocumentError::WrongType => "form.errors.document_type",
+        }
+    }
+}
+
 /// A document ready to store: its detected type, a safe name, the bytes.
 #[derive(Debug, Clone, Copy)]
 pub struct AcceptedDocumentRef<'a> {

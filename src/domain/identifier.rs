@@ -6,6 +6,8 @@ use std::fmt;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
+use super::request::wire_enum;
+
 /// Longest email address accepted (RFC 5321 path limit).
 pub const MAX_EMAIL_LEN: usize = 254;
 
@@ -24,6 +26,17 @@ pub enum EmailError {
     TooLong,
     #[error("this is not a valid email address")]
     Invalid,
+}
+
+impl EmailError {
+    /// The message key that tells the person what to fix.
+    pub const fn message_key(&self) -> &'static str {
+        match self {
+            EmailError::Empty => "form.errors.required",
+            EmailError::TooLong => "form.errors.too_long",
+            EmailError::Invalid => "form.errors.email_invalid",
+        }
+    }
 }
 
 impl Email {
@@ -99,6 +112,16 @@ impl fmt::Display for Phone {
     }
 }
 
+wire_enum! {
+    /// The kinds of identifier a subject is known by.
+    IdentifierScheme, "identifier scheme" {
+        Email => "email",
+        Phone => "phone",
+        /// An opaque subject id of another system's own.
+        Subject => "subject",
+    }
+}
+
 /// An identifier another system may ask about: `email:…`, `phone:…` or
 /// `subject:…` (an opaque subject id of the caller's own).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -145,11 +168,11 @@ impl Identifier {
         }
     }
 
-    pub fn scheme(&self) -> &'static str {
+    pub fn scheme(&self) -> IdentifierScheme {
         match self {
-            Identifier::Email(_) => "email",
-            Identifier::Phone(_) => "phone",
-            Identifier::Subject(_) => "subject",
+            Identifier::Email(_) => IdentifierScheme::Email,
+            Identifier::Phone(_) => IdentifierScheme::Phone,
+            Identifier::Subject(_) => IdentifierScheme::Subject,
         }
     }
 

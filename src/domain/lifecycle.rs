@@ -2,10 +2,10 @@
 //! each. Anything not in the table is refused with an error value.
 
 use super::actor::ActorRole;
-use super::request::{RequestKind, wire_enum};
+use super::request::{OnBehalf, RequestKind, VerificationState, wire_enum};
 
 wire_enum! {
-    /// Where a request stands (DESIGN.md, "Request lifecycle").
+    /// Where a request stands.
     RequestStatus, "status" {
         /// Received; the requester has not yet confirmed their email.
         Unverified => "unverified",
@@ -230,6 +230,69 @@ pub fn check_transition(
     })
 }
 
+/// Whether the requester may move a request of `kind` from `from` to `to`:
+/// the transition table, asked on the requester's behalf.
+pub fn requester_may(kind: RequestKind, from: RequestStatus, to: RequestStatus) -> bool {
+    check_transition(kind, from, to, Some(ActorRole::Requester)).is_ok()
+}
+
+/// What the requester may do with their request now. The status page
+/// offers exactly these, and the workflows that carry them out ask the same
+/// rules (withdrawal and objection through the transition table).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequesterOptions {
+    /// Send a message or a document: once verified, while the request is open.
+    pub add_information: bool,
+    pub withdraw: bool,
+    /// Object to a decision.
+    pub object: bool,
+}
+
+impl RequesterOptions {
+    pub fn of(kind: RequestKind, status: RequestStatus) -> Self {
+        Self {
+            add_information: !status.is_closed() && status != RequestStatus::Unverified,
+            withdraw: requester_may(kind, status, RequestStatus::Withdrawn),
+            object: requester_may(kind, status, RequestStatus::Objection),
+        }
+    }
+}
+
+/// How much proof of identity the deployment wants before work starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct IdentityPolicy {
+    /// Email control alone does not verify a self-requester: staff review
+    /// a document too (as they always do for agents).
+    pub self_requests_need_review: bool,
+}
+
+impl IdentityPolicy {
+    /// Whether what has been proven lets work start. Agents must have their
+    /// authority document accepted (PIPA Decree 45), or staff confirm on
+    /// another channel; email control is enough for a self-requester unless
+    /// the deployment wants a review.
+    pub fn identity_established(self, on_behalf: OnBehalf, proven: VerificationState) -> bool {
+        match proven {
+            VerificationState::Pending => false,
+            VerificationState::EmailConfirmed => {
+                !on_behalf.needs_authority_document() && !self.self_requests_need_review
+            }
+            VerificationState::DocumentAccepted | VerificationState::StaffConfirmed => true,
+        }
+    }
+
+    /// Where a request goes once the requester has done their part (confirmed
+    /// their email, or sent the information asked for): to work when
+    /// identity is established, otherwise to staff review.
+    pub fn status_after_requester(self, on_behalf: OnBehalf, proven: VerificationState) -> RequestStatus {
+        if self.identity_established(on_behalf, proven) {
+            RequestStatus::InProgress
+        } else {
+            RequestStatus::Verifying
+        }
+    }
+}
+
 /// What entering a status does to the holds a request placed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HoldEffect {
@@ -368,6 +431,68 @@ mod tests {
         }
         for status in RequestStatus::ALL {
             assert!(reached.contains(status), "{status} unreachable");
+        }
+    }
+
+    #[test]
+    fn requester_options_follow_the_table() {
+        use RequestKind::*;
+        // (kind, status, add information, withdraw, object)
+        let table = [
+            (Access, Unverified, false, true, false),
+            (Deletion, Verifying, true, true, false),
+            (Deletion, InProgress, true, true, false),
+            (Correction, AwaitingRequester, true, true, false),
+            (Access, Postponed, true, true, false),
+            (Deletion, Objection, true, true, false),
+            (Deletion, Completed, false, false, true),
+            (Access, PartiallyCompleted, false, false, true),
+            (Suspension, Refused, false, false, true),
+            (Access, Withdrawn, false, false, false),
+            (Correction, Expired, false, false, false),
+        ];
+        for (kind, status, add, withdraw, object) in table {
+            let options = RequesterOptions::of(kind, status);
+            assert_eq!(
+                options,
+                RequesterOptions {
+                    add_information: add,
+                    withdraw,
+                    object
+                },
+                "{kind} {status}"
+            );
+        }
+    }
+
+    #[test]
+    fn where_a_request_goes_once_the_requester_has_done_their_part() {
+        use OnBehalf::*;
+        use VerificationState::*;
+        let plain = IdentityPolicy::default();
+        let strict = IdentityPolicy {
+            self_requests_need_review: true,
+        };
+        let table = [
+            (plain, SelfRequest, EmailConfirmed, InProgress),
+            (plain, Delegate, EmailConfirmed, Verifying),
+            (plain, LegalRepresentative, EmailConfirmed, Verifying),
+            (plain, Delegate, DocumentAccepted, InProgress),
+            (plain, Delegate, StaffConfirmed, InProgress),
+            (plain, SelfRequest, Pending, Verifying),
+            (strict, SelfRequest, EmailConfirmed, Verifying),
+            (strict, SelfRequest, DocumentAccepted, InProgress),
+        ];
+        for (policy, who, proven, expected) in table {
+            assert_eq!(
+                policy.status_after_requester(who, proven),
+                expected,
+                "{policy:?} {who} {proven}"
+            );
+            // Every such move is one the requester may make.
+            for from in [Unverified, AwaitingRequester] {
+                assert!(requester_may(RequestKind::Access, from, expected), "{from} -> {expected}");
+            }
         }
     }
 

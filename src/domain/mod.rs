@@ -3,8 +3,11 @@
 
 pub mod actor;
 pub mod audit;
+pub mod catalog;
 pub mod deadline;
 pub mod document;
+pub mod email;
+pub mod hold;
 pub mod identifier;
 pub mod jurisdiction;
 pub mod lifecycle;

@@ -10,10 +10,14 @@ pub struct UnknownValue {
 
 /// Declares a closed set of wire names with `as_str`, `Display`, `FromStr`
 /// and `ALL`, so that every such set is parsed and printed the same way.
+/// Each set is also a text column value (read and written by `store::types`),
+/// so stored state is typed all the way down.
 macro_rules! wire_enum {
     ($(#[$meta:meta])* $name:ident, $what:literal { $($(#[$vmeta:meta])* $variant:ident => $wire:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+                 ::diesel::AsExpression, ::diesel::FromSqlRow)]
+        #[diesel(sql_type = ::diesel::sql_types::Text)]
         pub enum $name { $($(#[$vmeta])* #[serde(rename = $wire)] $variant),+ }
 
         impl $name {
@@ -45,6 +49,8 @@ macro_rules! wire_enum {
 }
 pub(crate) use wire_enum;
 
+use super::hold::HoldReason;
+
 wire_enum! {
     /// The right being exercised (PIPA Art. 35–37).
     RequestKind, "request kind" {
@@ -64,12 +70,12 @@ impl RequestKind {
     }
 
     /// The reason recorded on the holds this kind places, if it places any.
-    pub const fn hold_reason(self) -> Option<&'static str> {
+    pub const fn hold_reason(self) -> Option<HoldReason> {
         match self {
             Self::Access => None,
-            Self::Correction => Some("correction_pending"),
-            Self::Deletion => Some("deletion_pending"),
-            Self::Suspension => Some("suspension_requested"),
+            Self::Correction => Some(HoldReason::CorrectionPending),
+            Self::Deletion => Some(HoldReason::DeletionPending),
+            Self::Suspension => Some(HoldReason::ProcessingSuspended),
         }
     }
 
@@ -124,6 +130,14 @@ wire_enum! {
         DocumentAccepted => "document_accepted",
         /// Staff confirmed identity on another channel (phone, in person).
         StaffConfirmed => "staff_confirmed",
+    }
+}
+
+wire_enum! {
+    /// Who wrote a message about a request.
+    MessageAuthor, "message author" {
+        Requester => "requester",
+        Staff => "staff",
     }
 }
 

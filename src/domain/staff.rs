@@ -3,7 +3,7 @@
 use super::request::wire_enum;
 
 wire_enum! {
-    /// A staff member's role (CONTRACT.md).
+    /// A staff member's role.
     StaffRole, "role" {
         /// Works the tasks of their own department.
         Handler => "handler",

@@ -3,7 +3,7 @@
 //! tied to its field.
 
 use super::document::{self, DocumentError, DocumentType};
-use super::identifier::{Email, EmailError, Phone};
+use super::identifier::{Email, Phone};
 use super::request::{OnBehalf, RequestKind};
 
 pub const MAX_NAME_CHARS: usize = 100;
@@ -109,6 +109,38 @@ pub fn contains_resident_registration_number(text: &str) -> bool {
     false
 }
 
+/// The rule for free text a person types: trimmed, required or not, at
+/// most `max` characters, and never a resident registration number. Returns
+/// the trimmed text, or the message key of the problem.
+pub fn free_text(value: &str, required: bool, max: usize) -> Result<String, &'static str> {
+    let value = value.trim();
+    if value.is_empty() {
+        if required {
+            return Err("form.errors.required");
+        }
+    } else if value.chars().count() > max {
+        return Err("form.errors.too_long");
+    } else if contains_resident_registration_number(value) {
+        return Err("form.errors.rrn");
+    }
+    Ok(value.to_owned())
+}
+
+/// A required message a requester writes (more information, an
+/// objection): checked by [`free_text`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequesterText(String);
+
+impl RequesterText {
+    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+        free_text(raw, true, MAX_TEXT_CHARS).map(Self)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 fn text_field(
     value: &str,
     field: &'static str,
@@ -116,35 +148,38 @@ fn text_field(
     max: usize,
     errors: &mut Vec<FieldError>,
 ) -> String {
-    let value = value.trim();
-    if value.is_empty() {
-        if required {
-            errors.push(err(field, "form.errors.required"));
-        }
-    } else if value.chars().count() > max {
-        errors.push(err(field, "form.errors.too_long"));
-    } else if contains_resident_registration_number(value) {
-        errors.push(err(field, "form.errors.rrn"));
+    free_text(value, required, max).unwrap_or_else(|message| {
+        errors.push(err(field, message));
+        value.trim().to_owned()
+    })
+}
+
+/// Accepts an uploaded file: recognised by its content, safely named.
+pub fn accept_upload(filename: &str, bytes: Vec<u8>) -> Result<AcceptedDocument, DocumentError> {
+    let kind = document::detect(&bytes)?;
+    Ok(AcceptedDocument {
+        kind,
+        filename: document::safe_filename(filename, kind),
+        bytes,
+    })
+}
+
+/// An optional document sent with a message: none, or an accepted file, or
+/// the message key of the problem.
+pub fn optional_document(upload: Upload) -> Result<Option<AcceptedDocument>, &'static str> {
+    match upload {
+        Upload::None => Ok(None),
+        Upload::TooLarge => Err(DocumentError::TooLarge.message_key()),
+        Upload::File { filename, bytes } => accept_upload(&filename, bytes)
+            .map(Some)
+            .map_err(DocumentError::message_key),
     }
-    value.to_owned()
 }
 
 fn email_field(value: &str, field: &'static str, errors: &mut Vec<FieldError>) -> Option<Email> {
-    match Email::parse(value) {
-        Ok(email) => Some(email),
-        Err(EmailError::Empty) => {
-            errors.push(err(field, "form.errors.required"));
-            None
-        }
-        Err(EmailError::TooLong) => {
-            errors.push(err(field, "form.errors.too_long"));
-            None
-        }
-        Err(EmailError::Invalid) => {
-            errors.push(err(field, "form.errors.email_invalid"));
-            None
-        }
-    }
+    Email::parse(value)
+        .map_err(|e| errors.push(err(field, e.message_key())))
+        .ok()
 }
 
 /// Checks a submission. `known_categories` are the codes the desk offers;
@@ -246,21 +281,10 @@ pub fn validate(
         // A self-requester needs no authority document; one sent anyway is
         // not kept (the desk keeps no sensitive file it does not need).
         Upload::File { .. } if !is_agent => None,
-        Upload::File { filename, bytes } => match document::detect(&bytes) {
-            Ok(kind) => Some(AcceptedDocument {
-                kind,
-                filename: document::safe_filename(&filename, kind),
-                bytes,
-            }),
+        Upload::File { filename, bytes } => match accept_upload(&filename, bytes) {
+            Ok(accepted) => Some(accepted),
             Err(e) => {
-                errors.push(err(
-                    "authority_document",
-                    match e {
-                        DocumentError::Empty => "form.errors.document_empty",
-                        DocumentError::TooLarge => "form.errors.document_too_large",
-                        DocumentError::WrongType => "form.errors.document_type",
-                    },
-                ));
+                errors.push(err("authority_document", e.message_key()));
                 None
             }
         },

@@ -1,34 +1,77 @@
-//! The background loop every instance runs beside the web server. Each job
+//! The background work every instance runs beside the web server. Each job
 //! claims its work from tables, so any number of instances may run it.
-
-pub mod expiry;
+//!
+//! Two loops: email delivery, which runs when a transaction that queued
+//! email commits (woken by the desk's mail signal) and otherwise every
+//! interval — the fallback, and how emails queued by other instances or
+//! retries leave; and the periodic jobs (the expiry of unverified
+//! requests), every interval.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use tokio::sync::watch;
 
-use crate::config::Config;
-use crate::mail::Mailer;
-use crate::mail::delivery;
-use crate::store::Store;
+use crate::mail::{Mailer, delivery};
+use crate::workflow::{Desk, expire};
 
-/// Runs the jobs every `config.job_interval` until `stop` turns true.
-pub async fn run(store: Store, mailer: Mailer, config: Arc<Config>, mut stop: watch::Receiver<bool>) {
+/// Runs the jobs until `stop` turns true; counts delivery passes in
+/// `delivery_passes`.
+pub async fn run(desk: Desk, mailer: Mailer, delivery_passes: Arc<AtomicU64>, stop: watch::Receiver<bool>) {
     let claimant = format!("{}-{}", hostname(), uuid::Uuid::now_v7());
-    tracing::info!(%claimant, interval = ?config.job_interval, "background jobs started");
+    tracing::info!(%claimant, interval = ?desk.config.job_interval, "background jobs started");
+    let delivery = tokio::spawn(deliver(desk.clone(), mailer, claimant, delivery_passes, stop.clone()));
+    periodic(desk, stop).await;
+    if let Err(error) = delivery.await {
+        tracing::error!(%error, "email delivery ended abnormally");
+    }
+    tracing::info!("background jobs stopped");
+}
+
+/// Waits for the interval (or `wake`, when given); false once stopped.
+async fn pause(desk: &Desk, stop: &mut watch::Receiver<bool>, wake: bool) -> bool {
+    tokio::select! {
+        _ = tokio::time::sleep(desk.config.job_interval) => {}
+        _ = desk.mail.woken(), if wake => {}
+        _ = stop.changed() => {}
+    }
+    !*stop.borrow()
+}
+
+async fn periodic(desk: Desk, mut stop: watch::Receiver<bool>) {
     loop {
-        let (s, c) = (store.clone(), config.clone());
-        match tokio::task::spawn_blocking(move || expiry::expire_unverified(&s, c.unverified_expiry)).await {
+        let d = desk.clone();
+        match tokio::task::spawn_blocking(move || expire::expire_unverified(&d)).await {
             Ok(Ok(0)) => {}
             Ok(Ok(n)) => tracing::info!(expired = n, "unverified requests expired"),
             Ok(Err(error)) => tracing::error!(%error, "expiry pass failed"),
             Err(error) => tracing::error!(%error, "expiry pass panicked"),
         }
-        // Delivery runs after the other jobs so that the emails they queue
-        // leave in the same pass.
-        let (s, m, c, name) = (store.clone(), mailer.clone(), config.clone(), claimant.clone());
+        if !pause(&desk, &mut stop, false).await {
+            return;
+        }
+    }
+}
+
+async fn deliver(
+    desk: Desk,
+    mailer: Mailer,
+    claimant: String,
+    passes: Arc<AtomicU64>,
+    mut stop: watch::Receiver<bool>,
+) {
+    loop {
+        let (d, m, name) = (desk.clone(), mailer.clone(), claimant.clone());
         let pass = tokio::task::spawn_blocking(move || {
-            delivery::deliver_due(&s, &m, &c.mail_from, &name, c.mail_retry_base)
+            let config = &d.config;
+            delivery::deliver_due(
+                &d.store,
+                &m,
+                &config.mail_from,
+                &name,
+                config.mail_retry_base,
+                d.clock.as_ref(),
+            )
         });
         match pass.await {
             Ok(Ok(report)) if report.sent + report.failed > 0 => {
@@ -38,15 +81,11 @@ pub async fn run(store: Store, mailer: Mailer, config: Arc<Config>, mut stop: wa
             Ok(Err(error)) => tracing::error!(%error, "email delivery pass failed"),
             Err(error) => tracing::error!(%error, "email delivery pass panicked"),
         }
-        tokio::select! {
-            _ = tokio::time::sleep(config.job_interval) => {}
-            _ = stop.changed() => break,
-        }
-        if *stop.borrow() {
-            break;
+        passes.fetch_add(1, Ordering::SeqCst);
+        if !pause(&desk, &mut stop, true).await {
+            return;
         }
     }
-    tracing::info!("background jobs stopped");
 }
 
 fn hostname() -> String {

@@ -8,7 +8,9 @@ use std::time::Duration;
 use lettre::message::Mailbox;
 
 use super::Mailer;
-use crate::store::{Store, StoreError, now, outbox};
+use crate::clock::Clock;
+use crate::store::outbox::{self, Attempt};
+use crate::store::{Store, StoreError};
 
 /// How long a claim lasts: far longer than one SMTP send may take.
 const LEASE: Duration = Duration::from_secs(300);
@@ -38,11 +40,12 @@ pub fn deliver_due(
     from: &Mailbox,
     claimant: &str,
     retry_base: Duration,
+    clock: &dyn Clock,
 ) -> Result<DeliveryReport, StoreError> {
     let mut report = DeliveryReport::default();
     let lease = chrono::Duration::from_std(LEASE).unwrap_or(chrono::Duration::minutes(5));
     loop {
-        let claimed = outbox::claim_due(&mut *store.conn()?, claimant, now(), lease, BATCH)?;
+        let claimed = outbox::claim_due(&mut *store.conn()?, claimant, clock.now(), lease, BATCH)?;
         if claimed.is_empty() {
             return Ok(report);
         }
@@ -50,21 +53,21 @@ pub fn deliver_due(
         for email in claimed {
             match mailer.send(from, &email) {
                 Ok(()) => {
-                    outbox::mark_sent(&mut *store.conn()?, &email.id, claimant, now())?;
+                    let sent = Attempt::Sent { at: clock.now() };
+                    outbox::finish(&mut *store.conn()?, &email.id, claimant, sent)?;
                     report.sent += 1;
                     tracing::info!(email = %email.id, "email sent");
                 }
                 Err(error) => {
                     let wait = backoff(retry_base, email.attempts);
                     let retry_at =
-                        now() + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::hours(6));
-                    outbox::mark_failed(
-                        &mut *store.conn()?,
-                        &email.id,
-                        claimant,
-                        &error.to_string(),
+                        clock.now() + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::hours(6));
+                    let error = error.to_string();
+                    let failed = Attempt::Failed {
+                        error: &error,
                         retry_at,
-                    )?;
+                    };
+                    outbox::finish(&mut *store.conn()?, &email.id, claimant, failed)?;
                     report.failed += 1;
                     tracing::warn!(email = %email.id, attempts = email.attempts + 1, %error, retry_in = ?wait, "email not sent; will retry");
                 }

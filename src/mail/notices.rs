@@ -1,6 +1,8 @@
 //! The emails the desk sends to requesters, in the request's language.
 //! Each notice is a subject and paragraphs from `locales/`, rendered by one
-//! plain-text template.
+//! plain-text template. A notice that fails to render is an error: the
+//! transaction that wanted to send it fails with it, so no email without
+//! its code or link is ever queued.
 
 use askama::Template;
 
@@ -19,73 +21,110 @@ struct NoticeText<'a> {
     code: Option<&'a str>,
 }
 
+/// A notice could not be rendered.
+#[derive(Debug, thiserror::Error)]
+#[error("the {key} notice could not be rendered: {source}")]
+pub struct NoticeError {
+    pub key: &'static str,
+    #[source]
+    pub source: askama::Error,
+}
+
 /// Who a notice goes to and which request it is about.
-#[derive(Debug, Clone, Copy)]
-pub struct Recipient<'a> {
-    pub request_id: &'a str,
-    pub reference: &'a str,
-    pub name: &'a str,
-    pub email: &'a str,
+#[derive(Debug, Clone)]
+pub struct Recipient {
+    pub request_id: String,
+    pub reference: String,
+    pub name: String,
+    pub email: String,
     pub lang: Lang,
 }
 
-impl<'a> Recipient<'a> {
+impl Recipient {
     /// The requester of a stored request, in the language they asked in.
-    pub fn requester_of(row: &'a RequestRow) -> Self {
+    pub fn requester_of(row: &RequestRow) -> Self {
         Recipient {
-            request_id: &row.id,
-            reference: &row.reference,
-            name: &row.requester_name,
-            email: &row.requester_email,
-            lang: Lang::from_code(&row.lang).unwrap_or_default(),
+            request_id: row.id.clone(),
+            reference: row.reference.clone(),
+            name: row.requester_name.clone(),
+            email: row.requester_email.clone(),
+            lang: row.lang,
         }
     }
 }
 
-fn notice(
-    to: Recipient<'_>,
-    key: &str,
-    paragraphs: Vec<String>,
-    link: Option<&str>,
-    code: Option<&str>,
-) -> NewEmail {
-    let args = [("reference", to.reference)];
-    let subject = format!(
-        "[{}] {}",
-        to.reference,
-        to.lang.tf(&format!("email.{key}.subject"), &args)
-    );
-    let text = NoticeText {
-        lang: to.lang,
-        name: to.name,
-        reference: to.reference,
-        paragraphs: &paragraphs,
-        link,
-        code,
+/// A notice ready to render: translated paragraphs, and the link and code
+/// it must carry.
+#[derive(Debug, Clone)]
+pub struct Notice {
+    /// The message key family (`email.<key>.subject`).
+    pub key: &'static str,
+    pub to: Recipient,
+    pub paragraphs: Vec<String>,
+    pub link: Option<String>,
+    pub code: Option<String>,
+}
+
+impl Notice {
+    fn new(to: Recipient, key: &'static str, paragraphs: Vec<String>) -> Self {
+        Self {
+            key,
+            to,
+            paragraphs,
+            link: None,
+            code: None,
+        }
     }
-    .render()
-    .unwrap_or_else(|_| paragraphs.join("\n\n"));
-    NewEmail {
-        request_id: Some(to.request_id.to_owned()),
-        to: to.email.to_owned(),
-        subject,
-        text,
-        html: None,
+
+    fn with_link(mut self, link: &str) -> Self {
+        self.link = Some(link.to_owned());
+        self
+    }
+
+    /// Renders the email. Fails rather than sending less than the notice
+    /// holds.
+    pub fn render(&self) -> Result<NewEmail, NoticeError> {
+        let to = &self.to;
+        let subject = format!(
+            "[{}] {}",
+            to.reference,
+            to.lang.tf(
+                &format!("email.{}.subject", self.key),
+                &[("reference", &to.reference)]
+            )
+        );
+        let text = NoticeText {
+            lang: to.lang,
+            name: &to.name,
+            reference: &to.reference,
+            paragraphs: &self.paragraphs,
+            link: self.link.as_deref(),
+            code: self.code.as_deref(),
+        }
+        .render()
+        .map_err(|source| NoticeError { key: self.key, source })?;
+        Ok(NewEmail {
+            request_id: Some(to.request_id.clone()),
+            to: to.email.clone(),
+            subject,
+            text,
+            html: None,
+        })
     }
 }
 
-fn paragraph(to: &Recipient<'_>, key: &str) -> String {
-    to.lang.tf(key, &[("reference", to.reference)])
+fn paragraph(to: &Recipient, key: &str) -> String {
+    to.lang.tf(key, &[("reference", &to.reference)])
 }
 
 /// Confirm your email: the link, the code, and where to enter it.
 pub fn verification(
-    to: Recipient<'_>,
+    to: Recipient,
     link: &str,
     code: &str,
     code_page: &str,
     duplicate_of: Option<&str>,
-) -> NewEmail {
+) -> Notice {
     let mut paragraphs = vec![
         paragraph(&to, "email.verification.received"),
         paragraph(&to, "email.verification.how"),
@@ -98,69 +137,58 @@ pub fn verification(
         );
     }
     paragraphs.push(paragraph(&to, "email.verification.not_you"));
-    notice(to, "verification", paragraphs, Some(link), Some(code))
+    let mut notice = Notice::new(to, "verification", paragraphs).with_link(link);
+    notice.code = Some(code.to_owned());
+    notice
 }
 
 /// A new code, asked for by the requester.
-pub fn new_code(to: Recipient<'_>, link: &str, code: &str) -> NewEmail {
+pub fn new_code(to: Recipient, link: &str, code: &str) -> Notice {
     let paragraphs = vec![
         paragraph(&to, "email.new_code.body"),
         paragraph(&to, "email.verification.not_you"),
     ];
-    notice(to, "new_code", paragraphs, Some(link), Some(code))
+    let mut notice = Notice::new(to, "new_code", paragraphs).with_link(link);
+    notice.code = Some(code.to_owned());
+    notice
 }
 
 /// Verified: what happens next, and the status link.
-pub fn verified(to: Recipient<'_>, status_link: &str, documents_under_review: bool) -> NewEmail {
+pub fn verified(to: Recipient, status_link: &str, documents_under_review: bool) -> Notice {
     let next = if documents_under_review {
         "email.verified.review"
     } else {
         "email.verified.in_progress"
     };
     let paragraphs = vec![paragraph(&to, next), paragraph(&to, "email.status_link.body")];
-    notice(to, "verified", paragraphs, Some(status_link), None)
+    Notice::new(to, "verified", paragraphs).with_link(status_link)
 }
 
 /// The status link asked for on the tracking page.
-pub fn status_link(to: Recipient<'_>, status_link: &str) -> NewEmail {
+pub fn status_link(to: Recipient, status_link: &str) -> Notice {
     let paragraphs = vec![
         paragraph(&to, "email.status_link.body"),
         paragraph(&to, "email.status_link.not_you"),
     ];
-    notice(to, "status_link", paragraphs, Some(status_link), None)
+    Notice::new(to, "status_link", paragraphs).with_link(status_link)
 }
 
 /// The request was withdrawn by the requester.
-pub fn withdrawn(to: Recipient<'_>) -> NewEmail {
-    notice(
-        to,
-        "withdrawn",
-        vec![paragraph(&to, "email.withdrawn.body")],
-        None,
-        None,
-    )
+pub fn withdrawn(to: Recipient) -> Notice {
+    let paragraphs = vec![paragraph(&to, "email.withdrawn.body")];
+    Notice::new(to, "withdrawn", paragraphs)
 }
 
 /// The request expired without verification.
-pub fn expired(to: Recipient<'_>) -> NewEmail {
-    notice(
-        to,
-        "expired",
-        vec![paragraph(&to, "email.expired.body")],
-        None,
-        None,
-    )
+pub fn expired(to: Recipient) -> Notice {
+    let paragraphs = vec![paragraph(&to, "email.expired.body")];
+    Notice::new(to, "expired", paragraphs)
 }
 
 /// The requester's objection was received and the request reopened.
-pub fn objection_received(to: Recipient<'_>, status_link: &str) -> NewEmail {
-    notice(
-        to,
-        "objection",
-        vec![paragraph(&to, "email.objection.body")],
-        Some(status_link),
-        None,
-    )
+pub fn objection_received(to: Recipient, status_link: &str) -> Notice {
+    let paragraphs = vec![paragraph(&to, "email.objection.body")];
+    Notice::new(to, "objection", paragraphs).with_link(status_link)
 }
 
 #[cfg(test)]
@@ -173,12 +201,12 @@ mod tests {
             .any(|word| word.starts_with("email.") && word.len() > "email.".len())
     }
 
-    fn to(lang: Lang) -> Recipient<'static> {
+    fn to(lang: Lang) -> Recipient {
         Recipient {
-            request_id: "r1",
-            reference: "DSR-2026-000001",
-            name: "김민지",
-            email: "minji@example.com",
+            request_id: "r1".into(),
+            reference: "DSR-2026-000001".into(),
+            name: "김민지".into(),
+            email: "minji@example.com".into(),
             lang,
         }
     }
@@ -192,7 +220,9 @@ mod tests {
                 "123456",
                 "http://desk/requests/DSR-2026-000001/verify",
                 Some("DSR-2026-000000"),
-            );
+            )
+            .render()
+            .unwrap();
             assert!(email.text.contains("http://desk/requests/DSR-2026-000001/verify"));
             assert!(
                 email.subject.starts_with("[DSR-2026-000001] "),
@@ -224,7 +254,8 @@ mod tests {
                 expired(to(lang)),
                 objection_received(to(lang), "l"),
             ];
-            for email in all {
+            for notice in all {
+                let email = notice.render().unwrap();
                 for text in [&email.subject, &email.text] {
                     assert!(!has_key(text), "untranslated: {text}");
                     assert!(!text.contains("%{"), "placeholder left: {text}");

@@ -7,40 +7,76 @@ use diesel::sql_types::BigInt;
 
 use super::schema::{audit_events, audit_head};
 use super::{DbConnection, StoreError, new_id};
-use crate::domain::actor::Actor;
-use crate::domain::audit::{AuditContent, ChainBreak, ChainVerifier, StoredEvent, chain_hash};
+use crate::domain::actor::{Actor, ActorKind};
+use crate::domain::audit::{AuditAction, AuditContent, ChainBreak, ChainVerifier, StoredEvent, chain_hash};
+use crate::domain::lifecycle::RequestStatus;
 
 /// An event to append. Payloads must not hold personal data.
 #[derive(Debug, Clone)]
 pub struct NewEvent<'a> {
     pub request_id: Option<&'a str>,
     pub actor: &'a Actor,
-    pub action: &'a str,
-    pub from_status: Option<&'a str>,
-    pub to_status: Option<&'a str>,
+    pub action: AuditAction,
+    pub from_status: Option<RequestStatus>,
+    pub to_status: Option<RequestStatus>,
     pub reason: Option<&'a str>,
     pub payload: serde_json::Value,
 }
 
+impl<'a> NewEvent<'a> {
+    /// An event about a request that changes no status.
+    pub fn about(request_id: &'a str, actor: &'a Actor, action: AuditAction, payload: serde_json::Value) -> Self {
+        Self {
+            request_id: Some(request_id),
+            actor,
+            action,
+            from_status: None,
+            to_status: None,
+            reason: None,
+            payload,
+        }
+    }
+}
+
+/// An event as the desk shows it (a request's history).
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = audit_events)]
 pub struct EventRow {
     pub seq: i64,
     pub id: String,
     pub request_id: Option<String>,
-    pub actor_kind: String,
+    pub actor_kind: ActorKind,
     pub actor_id: Option<String>,
-    pub action: String,
-    pub from_status: Option<String>,
-    pub to_status: Option<String>,
+    pub action: AuditAction,
+    pub from_status: Option<RequestStatus>,
+    pub to_status: Option<RequestStatus>,
     pub reason: Option<String>,
     pub at: NaiveDateTime,
     pub payload: String,
-    pub prev_hash: String,
-    pub hash: String,
 }
 
-impl EventRow {
+/// An event exactly as stored, every field as text: what the chain's hash
+/// covers. Verification reads this form so that any alteration, even to a
+/// value outside every known set, is reported as a broken chain.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = audit_events)]
+struct RawEventRow {
+    seq: i64,
+    id: String,
+    request_id: Option<String>,
+    actor_kind: String,
+    actor_id: Option<String>,
+    action: String,
+    from_status: Option<String>,
+    to_status: Option<String>,
+    reason: Option<String>,
+    at: NaiveDateTime,
+    payload: String,
+    prev_hash: String,
+    hash: String,
+}
+
+impl RawEventRow {
     /// The stored event; a payload that is no longer JSON was altered.
     fn into_stored(self) -> Result<StoredEvent, ChainBreak> {
         let Ok(payload) = serde_json::from_str(&self.payload) else {
@@ -103,16 +139,17 @@ pub fn append(conn: &mut DbConnection, event: NewEvent<'_>, at: NaiveDateTime) -
         seq: head_seq + 1,
         id: new_id(),
         request_id: event.request_id.map(str::to_owned),
-        actor_kind: event.actor.kind().to_owned(),
+        actor_kind: event.actor.kind().as_str().to_owned(),
         actor_id: event.actor.id().map(str::to_owned),
-        action: event.action.to_owned(),
-        from_status: event.from_status.map(str::to_owned),
-        to_status: event.to_status.map(str::to_owned),
+        action: event.action.as_str().to_owned(),
+        from_status: event.from_status.map(|s| s.as_str().to_owned()),
+        to_status: event.to_status.map(|s| s.as_str().to_owned()),
         reason: event.reason.map(str::to_owned),
         at,
         payload: event.payload,
     };
-    let hash = chain_hash(&head_hash, &content);
+    let hash = chain_hash(&head_hash, &content)
+        .map_err(|e| StoreError::Corrupt(format!("the audit event cannot be encoded: {e}")))?;
     diesel::insert_into(audit_events::table)
         .values((
             audit_events::seq.eq(content.seq),
@@ -163,11 +200,11 @@ pub fn verify(conn: &mut DbConnection) -> Result<Verification, StoreError> {
     let mut verifier = ChainVerifier::default();
     let mut after = 0_i64;
     loop {
-        let rows: Vec<EventRow> = audit_events::table
+        let rows: Vec<RawEventRow> = audit_events::table
             .filter(audit_events::seq.gt(after))
             .order(audit_events::seq.asc())
             .limit(PAGE)
-            .select(EventRow::as_select())
+            .select(RawEventRow::as_select())
             .load(conn)?;
         let Some(last) = rows.last() else { break };
         after = last.seq;

@@ -6,7 +6,34 @@ use diesel::prelude::*;
 
 use super::schema::{data_categories, data_systems, departments};
 use super::{DbConnection, StoreError, new_id};
-use crate::domain::retention::RetentionRule;
+use crate::domain::catalog::DepartmentFunction;
+use crate::domain::retention::{RetentionBasis, RetentionRule};
+
+/// Inserts the row of `$table` with code `$code`, or updates the one that
+/// has it, setting `$changes` (a tuple of column assignments) either way;
+/// evaluates to the row's id.
+macro_rules! upsert_by_code {
+    ($conn:expr, $table:ident, $code:expr, $changes:expr, $now:expr) => {{
+        let existing: Option<String> = $table::table
+            .filter($table::code.eq($code))
+            .select($table::id)
+            .first($conn)
+            .optional()?;
+        match existing {
+            Some(id) => {
+                diesel::update($table::table.find(&id)).set($changes).execute($conn)?;
+                Ok(id)
+            }
+            None => {
+                let id = new_id();
+                diesel::insert_into($table::table)
+                    .values(($table::id.eq(&id), $table::code.eq($code), $changes, $table::created_at.eq($now)))
+                    .execute($conn)?;
+                Ok(id)
+            }
+        }
+    }};
+}
 
 #[derive(Debug, Clone, Queryable, Selectable, PartialEq, Eq)]
 #[diesel(table_name = departments)]
@@ -14,7 +41,7 @@ pub struct Department {
     pub id: String,
     pub code: String,
     pub name: String,
-    pub function: String,
+    pub function: DepartmentFunction,
     pub email: Option<String>,
 }
 
@@ -37,7 +64,7 @@ pub struct DataCategory {
     pub system_id: String,
     pub name_ko: String,
     pub name_en: String,
-    pub retention_basis: String,
+    pub retention_basis: RetentionBasis,
     pub retention_months: Option<i32>,
     pub legal_basis: Option<String>,
 }
@@ -47,32 +74,17 @@ pub fn upsert_department(
     conn: &mut DbConnection,
     code: &str,
     name: &str,
-    function: &str,
+    function: DepartmentFunction,
     email: Option<&str>,
     now: NaiveDateTime,
 ) -> Result<String, StoreError> {
-    if let Some(existing) = department_by_code(conn, code)? {
-        diesel::update(departments::table.find(&existing.id))
-            .set((
-                departments::name.eq(name),
-                departments::function.eq(function),
-                departments::email.eq(email),
-            ))
-            .execute(conn)?;
-        return Ok(existing.id);
-    }
-    let id = new_id();
-    diesel::insert_into(departments::table)
-        .values((
-            departments::id.eq(&id),
-            departments::code.eq(code),
-            departments::name.eq(name),
-            departments::function.eq(function),
-            departments::email.eq(email),
-            departments::created_at.eq(now),
-        ))
-        .execute(conn)?;
-    Ok(id)
+    let code = code.to_ascii_uppercase();
+    let changes = (
+        departments::name.eq(name),
+        departments::function.eq(function),
+        departments::email.eq(email),
+    );
+    upsert_by_code!(conn, departments, &code, changes, now)
 }
 
 /// Finds a department by code (codes are stored upper-case).
@@ -106,35 +118,13 @@ pub fn upsert_system(
     spec: &SystemSpec<'_>,
     now: NaiveDateTime,
 ) -> Result<String, StoreError> {
-    let existing: Option<String> = data_systems::table
-        .filter(data_systems::code.eq(spec.code))
-        .select(data_systems::id)
-        .first(conn)
-        .optional()?;
-    if let Some(id) = existing {
-        diesel::update(data_systems::table.find(&id))
-            .set((
-                data_systems::name.eq(spec.name),
-                data_systems::description.eq(spec.description),
-                data_systems::department_id.eq(spec.department_id),
-                data_systems::processed_overseas.eq(spec.processed_overseas),
-            ))
-            .execute(conn)?;
-        return Ok(id);
-    }
-    let id = new_id();
-    diesel::insert_into(data_systems::table)
-        .values((
-            data_systems::id.eq(&id),
-            data_systems::code.eq(spec.code),
-            data_systems::name.eq(spec.name),
-            data_systems::description.eq(spec.description),
-            data_systems::department_id.eq(spec.department_id),
-            data_systems::processed_overseas.eq(spec.processed_overseas),
-            data_systems::created_at.eq(now),
-        ))
-        .execute(conn)?;
-    Ok(id)
+    let changes = (
+        data_systems::name.eq(spec.name),
+        data_systems::description.eq(spec.description),
+        data_systems::department_id.eq(spec.department_id),
+        data_systems::processed_overseas.eq(spec.processed_overseas),
+    );
+    upsert_by_code!(conn, data_systems, spec.code, changes, now)
 }
 
 pub fn list_systems(conn: &mut DbConnection) -> Result<Vec<DataSystem>, StoreError> {
@@ -159,42 +149,15 @@ pub fn upsert_category(
     spec: &CategorySpec<'_>,
     now: NaiveDateTime,
 ) -> Result<String, StoreError> {
-    let existing: Option<String> = data_categories::table
-        .filter(data_categories::code.eq(spec.code))
-        .select(data_categories::id)
-        .first(conn)
-        .optional()?;
-    let basis = spec.retention.basis.as_str();
-    let months = spec.retention.months;
-    let legal = spec.retention.legal_basis.as_deref();
-    if let Some(id) = existing {
-        diesel::update(data_categories::table.find(&id))
-            .set((
-                data_categories::system_id.eq(spec.system_id),
-                data_categories::name_ko.eq(spec.name_ko),
-                data_categories::name_en.eq(spec.name_en),
-                data_categories::retention_basis.eq(basis),
-                data_categories::retention_months.eq(months),
-                data_categories::legal_basis.eq(legal),
-            ))
-            .execute(conn)?;
-        return Ok(id);
-    }
-    let id = new_id();
-    diesel::insert_into(data_categories::table)
-        .values((
-            data_categories::id.eq(&id),
-            data_categories::code.eq(spec.code),
-            data_categories::system_id.eq(spec.system_id),
-            data_categories::name_ko.eq(spec.name_ko),
-            data_categories::name_en.eq(spec.name_en),
-            data_categories::retention_basis.eq(basis),
-            data_categories::retention_months.eq(months),
-            data_categories::legal_basis.eq(legal),
-            data_categories::created_at.eq(now),
-        ))
-        .execute(conn)?;
-    Ok(id)
+    let changes = (
+        data_categories::system_id.eq(spec.system_id),
+        data_categories::name_ko.eq(spec.name_ko),
+        data_categories::name_en.eq(spec.name_en),
+        data_categories::retention_basis.eq(spec.retention.basis),
+        data_categories::retention_months.eq(spec.retention.months),
+        data_categories::legal_basis.eq(spec.retention.legal_basis.as_deref()),
+    );
+    upsert_by_code!(conn, data_categories, spec.code, changes, now)
 }
 
 pub fn list_categories(conn: &mut DbConnection) -> Result<Vec<DataCategory>, StoreError> {
@@ -202,4 +165,20 @@ pub fn list_categories(conn: &mut DbConnection) -> Result<Vec<DataCategory>, Sto
         .order(data_categories::code.asc())
         .select(DataCategory::as_select())
         .load(conn)?)
+}
+
+/// The ids of the data categories with these codes, in the same order;
+/// `None` if any code is unknown.
+pub fn category_ids_by_code(conn: &mut DbConnection, codes: &[String]) -> Result<Option<Vec<String>>, StoreError> {
+    if codes.is_empty() {
+        return Ok(Some(Vec::new()));
+    }
+    let found: Vec<(String, String)> = data_categories::table
+        .filter(data_categories::code.eq_any(codes))
+        .select((data_categories::code, data_categories::id))
+        .load(conn)?;
+    Ok(codes
+        .iter()
+        .map(|code| found.iter().find(|(c, _)| c == code).map(|(_, id)| id.clone()))
+        .collect())
 }

@@ -36,12 +36,12 @@ pub fn save(
                 aad: id.as_bytes(),
             },
         )
-        .map_err(|_| StoreError::Invalid("the document could not be encrypted".into()))?;
+        .map_err(|_| StoreError::Crypto(format!("document {id}")))?;
     diesel::insert_into(documents::table)
         .values((
             documents::id.eq(&id),
             documents::request_id.eq(request_id),
-            documents::purpose.eq(purpose.as_str()),
+            documents::purpose.eq(purpose),
             documents::filename.eq(document.filename),
             documents::content_type.eq(document.kind.content_type()),
             documents::size_bytes.eq(document.bytes.len() as i64),
@@ -59,7 +59,7 @@ pub fn save(
 pub struct DocumentInfo {
     pub id: String,
     pub request_id: String,
-    pub purpose: String,
+    pub purpose: DocumentPurpose,
     pub filename: String,
     pub content_type: String,
     pub size_bytes: i64,

@@ -1,19 +1,37 @@
 //! Holds: the freeze on a data subject's data while a request is pending.
-//! Placed and lifted only through [`place_for_request`] and
-//! [`lift_for_request`], which the lifecycle and the holds API share.
+//! Placed and lifted only through [`place_for_request`],
+//! [`lift_for_request`] and [`restore_for_request`], which the lifecycle
+//! uses. A hold covers all of the subject's data (`scope_all`) or the data
+//! categories and systems listed beside it, one row each.
+
+use std::collections::HashSet;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::{holds, requests};
+use super::schema::{data_categories, data_systems, hold_categories, hold_systems, holds, requests};
 use super::{DbConnection, StoreError, new_id};
-use crate::domain::identifier::IdentifierKey;
+use crate::domain::hold::{HoldReason, HoldScope};
+use crate::domain::identifier::{IdentifierKey, IdentifierScheme};
 
 /// One identifier to freeze: its scheme and keyed hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HoldTarget {
-    pub scheme: &'static str,
+    pub scheme: IdentifierScheme,
     pub key: IdentifierKey,
+}
+
+/// What a hold covers, by stored ids: all, or these categories and systems.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScopeIds {
+    pub category_ids: Vec<String>,
+    pub system_ids: Vec<String>,
+}
+
+impl ScopeIds {
+    pub fn is_all(&self) -> bool {
+        self.category_ids.is_empty() && self.system_ids.is_empty()
+    }
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, PartialEq, Eq)]
@@ -21,12 +39,61 @@ pub struct HoldTarget {
 pub struct HoldRow {
     pub id: String,
     pub request_id: String,
-    pub identifier_scheme: String,
-    pub scope: String,
-    pub reason: String,
+    pub identifier_scheme: IdentifierScheme,
+    pub scope_all: bool,
+    pub reason: HoldReason,
     pub placed_at: NaiveDateTime,
     pub lifted_at: Option<NaiveDateTime>,
     pub lift_reason: Option<String>,
+}
+
+/// A hold with its scope, by codes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hold {
+    pub id: String,
+    pub request_id: String,
+    pub identifier_scheme: IdentifierScheme,
+    pub scope: HoldScope,
+    pub reason: HoldReason,
+    pub placed_at: NaiveDateTime,
+    pub lifted_at: Option<NaiveDateTime>,
+    pub lift_reason: Option<String>,
+}
+
+fn insert(
+    conn: &mut DbConnection,
+    request_id: &str,
+    target: (&IdentifierScheme, &str),
+    scope: &ScopeIds,
+    reason: HoldReason,
+    now: NaiveDateTime,
+) -> Result<String, StoreError> {
+    let id = new_id();
+    diesel::insert_into(holds::table)
+        .values((
+            holds::id.eq(&id),
+            holds::request_id.eq(request_id),
+            holds::identifier_key.eq(target.1),
+            holds::identifier_scheme.eq(target.0),
+            holds::scope_all.eq(scope.is_all()),
+            holds::reason.eq(reason),
+            holds::placed_at.eq(now),
+        ))
+        .execute(conn)?;
+    for category_id in &scope.category_ids {
+        diesel::insert_into(hold_categories::table)
+            .values((
+                hold_categories::hold_id.eq(&id),
+                hold_categories::category_id.eq(category_id),
+            ))
+            .execute(conn)?;
+    }
+    for system_id in &scope.system_ids {
+        diesel::insert_into(hold_systems::table)
+            .values((hold_systems::hold_id.eq(&id), hold_systems::system_id.eq(system_id)))
+            .execute(conn)?;
+    }
+    Ok(id)
 }
 
 /// Places one hold per target for a request; returns the new hold ids.
@@ -34,27 +101,14 @@ pub fn place_for_request(
     conn: &mut DbConnection,
     request_id: &str,
     targets: &[HoldTarget],
-    scope: &str,
-    reason: &str,
+    scope: &ScopeIds,
+    reason: HoldReason,
     now: NaiveDateTime,
 ) -> Result<Vec<String>, StoreError> {
-    let mut ids = Vec::with_capacity(targets.len());
-    for target in targets {
-        let id = new_id();
-        diesel::insert_into(holds::table)
-            .values((
-                holds::id.eq(&id),
-                holds::request_id.eq(request_id),
-                holds::identifier_key.eq(target.key.as_str()),
-                holds::identifier_scheme.eq(target.scheme),
-                holds::scope.eq(scope),
-                holds::reason.eq(reason),
-                holds::placed_at.eq(now),
-            ))
-            .execute(conn)?;
-        ids.push(id);
-    }
-    Ok(ids)
+    targets
+        .iter()
+        .map(|t| insert(conn, request_id, (&t.scheme, t.key.as_str()), scope, reason, now))
+        .collect()
 }
 
 /// Lifts every active hold of a request; returns the ids lifted.
@@ -76,50 +130,88 @@ pub fn lift_for_request(
     Ok(ids)
 }
 
-/// Places again, once each, the holds a request had before they were lifted
-/// (an objection reopens the dispute). Returns the new hold ids.
+fn scope_ids(conn: &mut DbConnection, hold_id: &str) -> Result<ScopeIds, StoreError> {
+    Ok(ScopeIds {
+        category_ids: hold_categories::table
+            .filter(hold_categories::hold_id.eq(hold_id))
+            .select(hold_categories::category_id)
+            .load(conn)?,
+        system_ids: hold_systems::table
+            .filter(hold_systems::hold_id.eq(hold_id))
+            .select(hold_systems::system_id)
+            .load(conn)?,
+    })
+}
+
+/// Places again, once per identifier, the holds a request had before they
+/// were lifted (an objection reopens the dispute), with the same scope and
+/// reason. Returns the new hold ids.
 pub fn restore_for_request(
     conn: &mut DbConnection,
     request_id: &str,
     now: NaiveDateTime,
 ) -> Result<Vec<String>, StoreError> {
-    let previous: Vec<(String, String, String, String, Option<NaiveDateTime>)> = holds::table
+    let previous: Vec<(String, String, IdentifierScheme, HoldReason, Option<NaiveDateTime>)> = holds::table
         .filter(holds::request_id.eq(request_id))
         .order(holds::placed_at.asc())
         .select((
+            holds::id,
             holds::identifier_key,
             holds::identifier_scheme,
-            holds::scope,
             holds::reason,
             holds::lifted_at,
         ))
         .load(conn)?;
-    let is_active = |l: &Option<NaiveDateTime>| l.is_none();
-    let mut covered: std::collections::HashSet<(&String, &String)> = previous
+    let mut covered: HashSet<&String> = previous
         .iter()
-        .filter(|(.., lifted_at)| is_active(lifted_at))
-        .map(|(key, _, scope, ..)| (key, scope))
+        .filter(|(.., lifted_at)| lifted_at.is_none())
+        .map(|(_, key, ..)| key)
         .collect();
     let mut placed = Vec::new();
-    for (key, scheme, scope, reason, _) in &previous {
-        if !covered.insert((key, scope)) {
+    for (id, key, scheme, reason, _) in &previous {
+        if !covered.insert(key) {
             continue;
         }
-        let id = new_id();
-        diesel::insert_into(holds::table)
-            .values((
-                holds::id.eq(&id),
-                holds::request_id.eq(request_id),
-                holds::identifier_key.eq(key),
-                holds::identifier_scheme.eq(scheme),
-                holds::scope.eq(scope),
-                holds::reason.eq(reason),
-                holds::placed_at.eq(now),
-            ))
-            .execute(conn)?;
-        placed.push(id);
+        let scope = scope_ids(conn, id)?;
+        placed.push(insert(conn, request_id, (scheme, key), &scope, *reason, now)?);
     }
     Ok(placed)
+}
+
+/// The scope of one hold, by codes.
+fn scope_of(conn: &mut DbConnection, row: &HoldRow) -> Result<HoldScope, StoreError> {
+    if row.scope_all {
+        return Ok(HoldScope::All);
+    }
+    let categories = hold_categories::table
+        .inner_join(data_categories::table)
+        .filter(hold_categories::hold_id.eq(&row.id))
+        .select(data_categories::code)
+        .load(conn)?;
+    let systems = hold_systems::table
+        .inner_join(data_systems::table)
+        .filter(hold_systems::hold_id.eq(&row.id))
+        .select(data_systems::code)
+        .load(conn)?;
+    Ok(HoldScope::of(categories, systems))
+}
+
+fn with_scopes(conn: &mut DbConnection, rows: Vec<HoldRow>) -> Result<Vec<Hold>, StoreError> {
+    rows.into_iter()
+        .map(|row| {
+            let scope = scope_of(conn, &row)?;
+            Ok(Hold {
+                id: row.id,
+                request_id: row.request_id,
+                identifier_scheme: row.identifier_scheme,
+                scope,
+                reason: row.reason,
+                placed_at: row.placed_at,
+                lifted_at: row.lifted_at,
+                lift_reason: row.lift_reason,
+            })
+        })
+        .collect()
 }
 
 /// The active holds on an identifier, with their requests' references: the
@@ -127,21 +219,56 @@ pub fn restore_for_request(
 pub fn active_for_identifier(
     conn: &mut DbConnection,
     key: &IdentifierKey,
-) -> Result<Vec<(HoldRow, String)>, StoreError> {
-    Ok(holds::table
+) -> Result<Vec<(Hold, String)>, StoreError> {
+    let rows: Vec<(HoldRow, String)> = holds::table
         .inner_join(requests::table)
         .filter(holds::identifier_key.eq(key.as_str()))
         .filter(holds::lifted_at.is_null())
         .order(holds::placed_at.asc())
         .select((HoldRow::as_select(), requests::reference))
-        .load(conn)?)
+        .load(conn)?;
+    let (rows, references): (Vec<HoldRow>, Vec<String>) = rows.into_iter().unzip();
+    Ok(with_scopes(conn, rows)?.into_iter().zip(references).collect())
 }
 
-/// Every hold a request has placed, active or lifted.
-pub fn for_request(conn: &mut DbConnection, request_id: &str) -> Result<Vec<HoldRow>, StoreError> {
-    Ok(holds::table
+/// Whether an active hold on an identifier covers a data category (a hold
+/// on all data, on the category, or on the system that holds it): one
+/// indexed query.
+pub fn category_is_frozen(
+    conn: &mut DbConnection,
+    key: &IdentifierKey,
+    category_id: &str,
+) -> Result<bool, StoreError> {
+    let system_of_category = data_categories::table
+        .filter(data_categories::id.eq(category_id))
+        .select(data_categories::system_id);
+    let covers_category = hold_categories::table
+        .filter(hold_categories::hold_id.eq(holds::id))
+        .filter(hold_categories::category_id.eq(category_id));
+    let covers_system = hold_systems::table
+        .filter(hold_systems::hold_id.eq(holds::id))
+        .filter(hold_systems::system_id.eq_any(system_of_category));
+    let found: Option<String> = holds::table
+        .filter(holds::identifier_key.eq(key.as_str()))
+        .filter(holds::lifted_at.is_null())
+        .filter(
+            holds::scope_all
+                .eq(true)
+                .or(diesel::dsl::exists(covers_category))
+                .or(diesel::dsl::exists(covers_system)),
+        )
+        .select(holds::id)
+        .first(conn)
+        .optional()?;
+    Ok(found.is_some())
+}
+
+/// Every hold a request has placed, active or lifted, with its scope.
+pub fn for_request(conn: &mut DbConnection, request_id: &str) -> Result<Vec<Hold>, StoreError> {
+    let rows = holds::table
         .filter(holds::request_id.eq(request_id))
         .order(holds::placed_at.asc())
         .select(HoldRow::as_select())
-        .load(conn)?)
+        .load(conn)?;
+    with_scopes(conn, rows)
 }

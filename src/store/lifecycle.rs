@@ -12,6 +12,7 @@ use super::requests::{self};
 use super::schema::requests as req;
 use super::{DbConnection, StoreError};
 use crate::domain::actor::Actor;
+use crate::domain::audit::AuditAction;
 use crate::domain::lifecycle::{HoldEffect, RequestStatus, check_transition, hold_effect};
 
 /// A requested change of status.
@@ -46,8 +47,8 @@ pub struct Applied {
 /// a conflict or any later failure in the same transaction leaves no trace.
 pub fn apply(conn: &mut DbConnection, t: Transition<'_>, now: NaiveDateTime) -> Result<Applied, StoreError> {
     let current = requests::get(conn, t.request_id)?;
-    let kind = current.kind()?;
-    let from = current.status()?;
+    let kind = current.kind;
+    let from = current.status;
     if t.expected_version.is_some_and(|v| v != current.version) {
         return Err(StoreError::Conflict);
     }
@@ -79,9 +80,9 @@ pub fn apply(conn: &mut DbConnection, t: Transition<'_>, now: NaiveDateTime) -> 
         NewEvent {
             request_id: Some(t.request_id),
             actor: t.actor,
-            action: "request.transition",
-            from_status: Some(from.as_str()),
-            to_status: Some(t.to.as_str()),
+            action: AuditAction::RequestTransition,
+            from_status: Some(from),
+            to_status: Some(t.to),
             reason: t.reason,
             payload,
         },
@@ -99,7 +100,7 @@ pub fn apply(conn: &mut DbConnection, t: Transition<'_>, now: NaiveDateTime) -> 
             .filter(req::version.eq(current.version)),
     )
     .set((
-        req::status.eq(t.to.as_str()),
+        req::status.eq(t.to),
         req::version.eq(version),
         req::updated_at.eq(now),
         req::closed_at.eq(closed_at),

@@ -5,13 +5,14 @@ use diesel::prelude::*;
 
 use super::schema::request_messages;
 use super::{DbConnection, StoreError, new_id};
+use crate::domain::request::MessageAuthor;
 
 #[derive(Debug, Clone, Queryable, Selectable, PartialEq, Eq)]
 #[diesel(table_name = request_messages)]
 pub struct Message {
     pub id: String,
     pub request_id: String,
-    pub author: String,
+    pub author: MessageAuthor,
     pub body: String,
     pub document_id: Option<String>,
     pub created_at: NaiveDateTime,
@@ -34,8 +35,8 @@ pub fn add(
 ) -> Result<String, StoreError> {
     let id = new_id();
     let (author, staff_id) = match author {
-        Author::Requester => ("requester", None),
-        Author::Staff { id } => ("staff", Some(id)),
+        Author::Requester => (MessageAuthor::Requester, None),
+        Author::Staff { id } => (MessageAuthor::Staff, Some(id)),
     };
     diesel::insert_into(request_messages::table)
         .values((

@@ -15,9 +15,9 @@ pub mod requests;
 pub mod schema;
 pub mod settings;
 pub mod staff;
+pub mod types;
 pub mod verification;
 
-use chrono::{NaiveDateTime, SubsecRound, Utc};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
@@ -27,6 +27,8 @@ use crate::domain::lifecycle::TransitionError;
 
 /// What can go wrong in the store. Domain refusals travel through it so
 /// that a refused transition rolls its transaction back like any error.
+/// Only `NotFound`, `Transition` and `Conflict` concern what a person did;
+/// every other variant is an internal failure and is never shown as theirs.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("not found")]
@@ -35,6 +37,8 @@ pub enum StoreError {
     Transition(#[from] TransitionError),
     #[error("the request changed since it was read; reload it and try again")]
     Conflict,
+    /// A broken invariant: something the calling code should have
+    /// prevented (an exhausted reference counter, an unknown category id).
     #[error("{0}")]
     Invalid(String),
     #[error("database error: {0}")]
@@ -47,12 +51,8 @@ pub enum StoreError {
     Migration(String),
     #[error("stored data is unreadable: {0}")]
     Corrupt(String),
-}
-
-/// The current time as stored: UTC, truncated to microseconds, which both
-/// backends keep exactly (the audit hash depends on exact round trips).
-pub fn now() -> NaiveDateTime {
-    Utc::now().naive_utc().trunc_subsecs(6)
+    #[error("encryption failed: {0}")]
+    Crypto(String),
 }
 
 /// A new id: a UUID v7, which sorts by creation time.
@@ -111,13 +111,30 @@ impl Store {
         Ok(())
     }
 
-    /// Runs `f` in a read-only transaction (one consistent snapshot).
+    /// Runs `f` in a read-only transaction: one consistent snapshot, so a
+    /// page built from several queries never mixes two states. On
+    /// PostgreSQL the transaction is `REPEATABLE READ, READ ONLY`; on SQLite
+    /// (WAL) a read transaction sees the database as of its first read.
     pub fn read<T>(
         &self,
         f: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
+        self.read_as(f)
+    }
+
+    /// [`Store::read`] for callers with their own error type.
+    pub fn read_as<T, E>(&self, f: impl FnOnce(&mut DbConnection) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<StoreError> + From<diesel::result::Error>,
+    {
         let mut conn = self.conn()?;
-        (*conn).transaction(f)
+        (*conn).transaction(|conn| {
+            if let DbConnection::Pg(pg) = conn {
+                // Must be the transaction's first statement.
+                pg.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")?;
+            }
+            f(conn)
+        })
     }
 
     /// Runs `f` in a write transaction that may append audit events: the
@@ -128,6 +145,14 @@ impl Store {
         &self,
         f: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
+        self.write_as(f)
+    }
+
+    /// [`Store::write`] for callers with their own error type.
+    pub fn write_as<T, E>(&self, f: impl FnOnce(&mut DbConnection) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<StoreError> + From<diesel::result::Error>,
+    {
         let mut conn = self.conn()?;
         (*conn).transaction(|conn| {
             audit::lock_head(conn)?;

@@ -7,6 +7,7 @@ use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamp};
 
 use super::schema::email_outbox;
 use super::{DbConnection, StoreError, new_id};
+use crate::domain::email::EmailStatus;
 
 /// An email to queue. `to` must be a valid address (parsed by the caller).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,7 +37,7 @@ pub fn enqueue(
                 email_outbox::body_text.eq(&email.text),
                 email_outbox::body_html.eq(&email.html),
                 email_outbox::message_id.eq(format!("<{id}@rightsdesk>")),
-                email_outbox::status.eq("queued"),
+                email_outbox::status.eq(EmailStatus::Queued),
                 email_outbox::attempts.eq(0),
                 email_outbox::next_attempt_at.eq(now),
                 email_outbox::created_at.eq(now),
@@ -66,27 +67,18 @@ pub struct ClaimedEmail {
     pub attempts: i32,
 }
 
-const CLAIM_PG: &str = "\
+/// The claim, with the row lock PostgreSQL needs (`{lock}`) so that
+/// concurrent claimants skip each other's rows. SQLite runs one writer at a
+/// time, so the single statement is the only claimant while it runs (and
+/// its `$n` parameters are numbered by first appearance, as PostgreSQL's).
+const CLAIM: &str = "\
 UPDATE email_outbox SET claimed_by = $1, claimed_until = $2
 WHERE id IN (
     SELECT id FROM email_outbox
     WHERE status = 'queued' AND next_attempt_at <= $3
       AND (claimed_until IS NULL OR claimed_until < $3)
     ORDER BY next_attempt_at
-    LIMIT $4
-    FOR UPDATE SKIP LOCKED)
-RETURNING id, recipient, subject, body_text, body_html, message_id, attempts";
-
-// SQLite runs one writer at a time, so this single statement is the only
-// claimant while it runs.
-const CLAIM_SQLITE: &str = "\
-UPDATE email_outbox SET claimed_by = ?1, claimed_until = ?2
-WHERE id IN (
-    SELECT id FROM email_outbox
-    WHERE status = 'queued' AND next_attempt_at <= ?3
-      AND (claimed_until IS NULL OR claimed_until < ?3)
-    ORDER BY next_attempt_at
-    LIMIT ?4)
+    LIMIT $4{lock})
 RETURNING id, recipient, subject, body_text, body_html, message_id, attempts";
 
 /// Claims up to `limit` due emails for `claimant` for `lease`. Two claimants
@@ -99,65 +91,43 @@ pub fn claim_due(
     lease: Duration,
     limit: i64,
 ) -> Result<Vec<ClaimedEmail>, StoreError> {
-    let until = now + lease;
-    let claimed = match conn {
-        DbConnection::Pg(c) => diesel::sql_query(CLAIM_PG)
-            .bind::<Text, _>(claimant)
-            .bind::<Timestamp, _>(until)
-            .bind::<Timestamp, _>(now)
-            .bind::<BigInt, _>(limit)
-            .load(c)?,
-        DbConnection::Sqlite(c) => diesel::sql_query(CLAIM_SQLITE)
-            .bind::<Text, _>(claimant)
-            .bind::<Timestamp, _>(until)
-            .bind::<Timestamp, _>(now)
-            .bind::<BigInt, _>(limit)
-            .load(c)?,
+    let lock = match conn {
+        DbConnection::Pg(_) => "\n    FOR UPDATE SKIP LOCKED",
+        DbConnection::Sqlite(_) => "",
     };
-    Ok(claimed)
+    Ok(diesel::sql_query(CLAIM.replace("{lock}", lock))
+        .bind::<Text, _>(claimant)
+        .bind::<Timestamp, _>(now + lease)
+        .bind::<Timestamp, _>(now)
+        .bind::<BigInt, _>(limit)
+        .load(conn)?)
 }
 
-/// Records a successful send. Only the claimant may mark its row.
-pub fn mark_sent(
-    conn: &mut DbConnection,
-    id: &str,
-    claimant: &str,
-    now: NaiveDateTime,
-) -> Result<bool, StoreError> {
+/// How a send attempt ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attempt<'a> {
+    Sent { at: NaiveDateTime },
+    Failed { error: &'a str, retry_at: NaiveDateTime },
+}
+
+/// Records the outcome of a send attempt and releases the claim. Only the
+/// claimant may mark its row; returns whether it did.
+pub fn finish(conn: &mut DbConnection, id: &str, claimant: &str, attempt: Attempt<'_>) -> Result<bool, StoreError> {
+    let (status, sent_at, error, next_attempt_at) = match attempt {
+        Attempt::Sent { at } => (EmailStatus::Sent, Some(at), None, None),
+        Attempt::Failed { error, retry_at } => (EmailStatus::Queued, None, Some(error), Some(retry_at)),
+    };
     let n = diesel::update(
         email_outbox::table
             .filter(email_outbox::id.eq(id))
             .filter(email_outbox::claimed_by.eq(claimant)),
     )
     .set((
-        email_outbox::status.eq("sent"),
-        email_outbox::sent_at.eq(now),
-        email_outbox::attempts.eq(email_outbox::attempts + 1),
-        email_outbox::claimed_by.eq(None::<String>),
-        email_outbox::claimed_until.eq(None::<NaiveDateTime>),
-        email_outbox::last_error.eq(None::<String>),
-    ))
-    .execute(conn)?;
-    Ok(n == 1)
-}
-
-/// Records a failed attempt and when to try again.
-pub fn mark_failed(
-    conn: &mut DbConnection,
-    id: &str,
-    claimant: &str,
-    error: &str,
-    retry_at: NaiveDateTime,
-) -> Result<bool, StoreError> {
-    let n = diesel::update(
-        email_outbox::table
-            .filter(email_outbox::id.eq(id))
-            .filter(email_outbox::claimed_by.eq(claimant)),
-    )
-    .set((
+        email_outbox::status.eq(status),
+        email_outbox::sent_at.eq(sent_at),
         email_outbox::attempts.eq(email_outbox::attempts + 1),
         email_outbox::last_error.eq(error),
-        email_outbox::next_attempt_at.eq(retry_at),
+        next_attempt_at.map(|at| email_outbox::next_attempt_at.eq(at)),
         email_outbox::claimed_by.eq(None::<String>),
         email_outbox::claimed_until.eq(None::<NaiveDateTime>),
     ))
@@ -173,7 +143,7 @@ pub struct OutboxRow {
     pub request_id: Option<String>,
     pub recipient: String,
     pub subject: String,
-    pub status: String,
+    pub status: EmailStatus,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
     pub last_error: Option<String>,
@@ -200,7 +170,7 @@ pub fn for_request(conn: &mut DbConnection, request_id: &str) -> Result<Vec<Outb
 /// How many emails are waiting to be sent.
 pub fn queued_count(conn: &mut DbConnection) -> Result<i64, StoreError> {
     Ok(email_outbox::table
-        .filter(email_outbox::status.eq("queued"))
+        .filter(email_outbox::status.eq(EmailStatus::Queued))
         .count()
         .get_result(conn)?)
 }

@@ -4,15 +4,18 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::audit::{self, NewEvent};
-use super::holds::{self, HoldTarget};
+use super::holds::{self, HoldTarget, ScopeIds};
 use super::schema::{data_categories, reference_counters, request_categories, requests};
 use super::{DbConnection, StoreError, new_id};
 use crate::domain::actor::Actor;
+use crate::domain::audit::AuditAction;
+use crate::domain::hold::HoldScope;
 use crate::domain::identifier::{Email, Identifier, Phone};
 use crate::domain::jurisdiction::Jurisdiction;
 use crate::domain::lifecycle::RequestStatus;
 use crate::domain::reference::{MAX_PER_YEAR, Reference};
 use crate::domain::request::{Channel, OnBehalf, RequestKind, VerificationState};
+use crate::i18n::Lang;
 
 /// A request ready to be stored: every field already parsed and normalised.
 #[derive(Debug, Clone)]
@@ -36,8 +39,8 @@ pub struct NewRequest {
     pub correction: Option<String>,
     /// Ids of the data categories concerned; empty means all.
     pub category_ids: Vec<String>,
-    /// The language notices to the requester are written in (`ko`, `en`).
-    pub lang: String,
+    /// The language notices to the requester are written in.
+    pub lang: Lang,
 }
 
 /// What [`create`] made.
@@ -67,11 +70,11 @@ fn find_duplicate(
     let since = received_at - chrono::Duration::hours(DUPLICATE_WINDOW_HOURS);
     Ok(requests::table
         .filter(requests::subject_email_key.eq(subject_email_key))
-        .filter(requests::kind.eq(kind.as_str()))
+        .filter(requests::kind.eq(kind))
         .filter(requests::received_at.ge(since))
         .filter(requests::received_at.le(received_at))
         .filter(requests::duplicate_of.is_null())
-        .filter(requests::status.ne_all([RequestStatus::Expired.as_str(), RequestStatus::Withdrawn.as_str()]))
+        .filter(requests::status.ne_all([RequestStatus::Expired, RequestStatus::Withdrawn]))
         .order(requests::received_at.asc())
         .select((requests::id, requests::reference))
         .first(conn)
@@ -133,13 +136,13 @@ pub fn create(
             requests::reference.eq(reference.to_string()),
             requests::ref_year.eq(reference.year()),
             requests::ref_number.eq(reference.number()),
-            requests::kind.eq(new.kind.as_str()),
-            requests::status.eq(status.as_str()),
-            requests::jurisdiction.eq(new.jurisdiction.as_str()),
-            requests::channel.eq(new.channel.as_str()),
+            requests::kind.eq(new.kind),
+            requests::status.eq(status),
+            requests::jurisdiction.eq(new.jurisdiction),
+            requests::channel.eq(new.channel),
             requests::received_at.eq(new.received_at),
             requests::due_date.eq(new.due_date),
-            requests::on_behalf.eq(new.on_behalf.as_str()),
+            requests::on_behalf.eq(new.on_behalf),
             requests::requester_name.eq(&new.requester_name),
             requests::requester_email.eq(new.requester_email.as_str()),
             requests::requester_email_key.eq(requester_email_key.as_str()),
@@ -151,9 +154,9 @@ pub fn create(
             requests::subject_phone_key.eq(subject_phone_key.as_ref().map(|k| k.as_str())),
             requests::details.eq(&new.details),
             requests::correction.eq(&new.correction),
-            requests::verification_state.eq(VerificationState::Pending.as_str()),
+            requests::verification_state.eq(VerificationState::Pending),
             requests::duplicate_of.eq(duplicate.as_ref().map(|(id, _)| id)),
-            requests::lang.eq(&new.lang),
+            requests::lang.eq(new.lang),
             requests::version.eq(1),
             requests::created_at.eq(now),
             requests::updated_at.eq(now),
@@ -189,7 +192,10 @@ pub fn create(
                 key,
             });
         }
-        let scope = hold_scope(&category_codes);
+        let scope = ScopeIds {
+            category_ids: new.category_ids.clone(),
+            system_ids: Vec::new(),
+        };
         hold_ids = holds::place_for_request(conn, &id, &targets, &scope, reason, now)?;
     }
 
@@ -198,16 +204,17 @@ pub fn create(
         NewEvent {
             request_id: Some(&id),
             actor,
-            action: "request.received",
+            action: AuditAction::RequestReceived,
             from_status: None,
-            to_status: Some(status.as_str()),
+            to_status: Some(status),
             reason: None,
             payload: serde_json::json!({
                 "reference": reference.to_string(),
-                "kind": new.kind.as_str(),
-                "channel": new.channel.as_str(),
-                "on_behalf": new.on_behalf.as_str(),
+                "kind": new.kind,
+                "channel": new.channel,
+                "on_behalf": new.on_behalf,
                 "categories": category_codes,
+                "scope": HoldScope::of_categories(&category_codes).to_string(),
                 "holds_placed": hold_ids,
                 "duplicate_of": duplicate.as_ref().map(|(_, reference)| reference),
             }),
@@ -215,7 +222,9 @@ pub fn create(
         now,
     )?;
 
-    let duplicate_of = duplicate.and_then(|(_, r)| r.parse().ok());
+    let duplicate_of = duplicate
+        .map(|(_, r)| r.parse().map_err(|e| StoreError::Corrupt(format!("stored reference {r:?}: {e}"))))
+        .transpose()?;
     Ok(Created {
         id,
         reference,
@@ -225,30 +234,19 @@ pub fn create(
     })
 }
 
-/// The scope of a hold: the category codes concerned, or `all`.
-pub fn hold_scope(category_codes: &[String]) -> String {
-    if category_codes.is_empty() {
-        "all".to_owned()
-    } else {
-        let mut codes = category_codes.to_vec();
-        codes.sort();
-        codes.join(",")
-    }
-}
-
 /// A request as stored (without its secrets).
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = requests)]
 pub struct RequestRow {
     pub id: String,
     pub reference: String,
-    pub kind: String,
-    pub status: String,
-    pub jurisdiction: String,
-    pub channel: String,
+    pub kind: RequestKind,
+    pub status: RequestStatus,
+    pub jurisdiction: Jurisdiction,
+    pub channel: Channel,
     pub received_at: NaiveDateTime,
     pub due_date: Option<NaiveDate>,
-    pub on_behalf: String,
+    pub on_behalf: OnBehalf,
     pub requester_name: String,
     pub requester_email: String,
     pub requester_phone: Option<String>,
@@ -257,36 +255,17 @@ pub struct RequestRow {
     pub subject_phone: Option<String>,
     pub details: String,
     pub correction: Option<String>,
-    pub verification_state: String,
+    pub verification_state: VerificationState,
     pub verified_at: Option<NaiveDateTime>,
     pub duplicate_of: Option<String>,
     pub closed_at: Option<NaiveDateTime>,
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
-    pub lang: String,
+    pub lang: Lang,
     pub verification_attempts: i32,
     pub verification_codes_sent: i32,
     pub verification_sent_at: Option<NaiveDateTime>,
-}
-
-impl RequestRow {
-    pub fn kind(&self) -> Result<RequestKind, StoreError> {
-        self.kind.parse().map_err(|e| StoreError::Corrupt(format!("{e}")))
-    }
-
-    pub fn status(&self) -> Result<RequestStatus, StoreError> {
-        self.status
-            .parse()
-            .map_err(|e| StoreError::Corrupt(format!("{e}")))
-    }
-
-    /// Who submitted the request relative to the data subject.
-    pub fn submitted_by(&self) -> Result<OnBehalf, StoreError> {
-        self.on_behalf
-            .parse()
-            .map_err(|e| StoreError::Corrupt(format!("{e}")))
-    }
 }
 
 pub fn get(conn: &mut DbConnection, id: &str) -> Result<RequestRow, StoreError> {
@@ -308,7 +287,7 @@ pub fn get_by_reference(conn: &mut DbConnection, reference: &Reference) -> Resul
 }
 
 /// How many requests are in each status.
-pub fn count_by_status(conn: &mut DbConnection) -> Result<Vec<(String, i64)>, StoreError> {
+pub fn count_by_status(conn: &mut DbConnection) -> Result<Vec<(RequestStatus, i64)>, StoreError> {
     Ok(requests::table
         .group_by(requests::status)
         .select((requests::status, diesel::dsl::count_star()))
@@ -323,7 +302,7 @@ pub fn unverified_before(
     limit: i64,
 ) -> Result<Vec<String>, StoreError> {
     Ok(requests::table
-        .filter(requests::status.eq(RequestStatus::Unverified.as_str()))
+        .filter(requests::status.eq(RequestStatus::Unverified))
         .filter(requests::received_at.lt(cutoff))
         .order(requests::received_at.asc())
         .limit(limit)

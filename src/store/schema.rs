@@ -154,11 +154,31 @@ diesel::table! {
         request_id -> Text,
         identifier_key -> Text,
         identifier_scheme -> Text,
-        scope -> Text,
+        scope_all -> Bool,
         reason -> Text,
         placed_at -> Timestamp,
         lifted_at -> Nullable<Timestamp>,
         lift_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    hold_categories (hold_id, category_id) {
+        hold_id -> Text,
+        category_id -> Text,
+    }
+}
+
+diesel::table! {
+    hold_systems (hold_id, system_id) {
+        hold_id -> Text,
+        system_id -> Text,
+    }
+}
+
+diesel::table! {
+    audit_actions (name) {
+        name -> Text,
     }
 }
 
@@ -237,6 +257,10 @@ diesel::joinable!(request_tasks -> data_systems (system_id));
 diesel::joinable!(request_tasks -> departments (department_id));
 diesel::joinable!(documents -> requests (request_id));
 diesel::joinable!(holds -> requests (request_id));
+diesel::joinable!(hold_categories -> holds (hold_id));
+diesel::joinable!(hold_categories -> data_categories (category_id));
+diesel::joinable!(hold_systems -> holds (hold_id));
+diesel::joinable!(hold_systems -> data_systems (system_id));
 diesel::joinable!(request_messages -> requests (request_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -251,6 +275,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     request_tasks,
     documents,
     holds,
+    hold_categories,
+    hold_systems,
+    audit_actions,
     audit_events,
     audit_head,
     email_outbox,

@@ -8,28 +8,17 @@ use super::audit::{self, NewEvent};
 use super::schema::requests;
 use super::{DbConnection, StoreError};
 use crate::domain::actor::Actor;
+use crate::domain::audit::AuditAction;
 use crate::domain::request::VerificationState;
 
 fn record(
     conn: &mut DbConnection,
     request_id: &str,
-    action: &str,
+    action: AuditAction,
     payload: serde_json::Value,
     now: NaiveDateTime,
 ) -> Result<(), StoreError> {
-    audit::append(
-        conn,
-        NewEvent {
-            request_id: Some(request_id),
-            actor: &Actor::System,
-            action,
-            from_status: None,
-            to_status: None,
-            reason: None,
-            payload,
-        },
-        now,
-    )?;
+    audit::append(conn, NewEvent::about(request_id, &Actor::System, action, payload), now)?;
     Ok(())
 }
 
@@ -55,7 +44,7 @@ pub fn set_code(
     record(
         conn,
         request_id,
-        "verification.code_sent",
+        AuditAction::CodeSent,
         serde_json::json!({"codes_sent": sent}),
         now,
     )
@@ -85,7 +74,7 @@ pub fn record_wrong_attempt(
     record(
         conn,
         request_id,
-        "verification.code_rejected",
+        AuditAction::CodeRejected,
         serde_json::json!({"attempts": used, "locked": used >= max_attempts}),
         now,
     )?;
@@ -101,7 +90,7 @@ pub fn mark_verified(
 ) -> Result<(), StoreError> {
     diesel::update(requests::table.find(request_id))
         .set((
-            requests::verification_state.eq(state.as_str()),
+            requests::verification_state.eq(state),
             requests::verified_at.eq(now),
             requests::verification_code_hash.eq(None::<String>),
         ))

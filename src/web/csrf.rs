@@ -37,7 +37,7 @@ pub async fn ensure_cookie(
         .filter(|v| !v.is_empty());
     let secure = req
         .app_data::<web::Data<AppState>>()
-        .is_some_and(|s| s.config.base_url.starts_with("https://"));
+        .is_some_and(|s| s.config().base_url.starts_with("https://"));
     let issued = match existing {
         Some(nonce) => {
             req.extensions_mut().insert(Nonce(nonce));
@@ -78,12 +78,14 @@ pub struct Csrf {
 }
 
 impl Csrf {
-    /// The token to embed in this page's forms.
-    pub fn token(&self) -> String {
+    /// The token to embed in this page's forms. Every page gets a nonce
+    /// from [`ensure_cookie`]; a page without one is a wiring fault, never
+    /// a form with an empty token.
+    pub fn token(&self) -> Result<String, AppError> {
         self.nonce
             .as_deref()
             .map(|n| csrf::token(&self.key, n))
-            .unwrap_or_default()
+            .ok_or_else(|| AppError::internal(anyhow::anyhow!("no CSRF nonce on a page with forms")))
     }
 
     /// Accepts a submitted token or refuses the post with 403.
@@ -109,7 +111,7 @@ impl FromRequest for Csrf {
         let nonce = req.extensions().get::<Nonce>().map(|n| n.0.clone());
         ready(Ok(Csrf {
             nonce,
-            key: state.keys.csrf,
+            key: state.desk.keys.csrf,
             from_cookie,
         }))
     }

@@ -1,5 +1,8 @@
 //! The one application error. Browsers get an HTML error page in their
-//! language; the JSON API gets an RFC 9457 problem document.
+//! language; the JSON API gets an RFC 9457 problem document. What a person
+//! can fix is said to them specifically, in their language; an internal
+//! failure is said only as "something went wrong" with a reference that
+//! the log line carries too.
 
 use actix_web::dev::ServiceResponse;
 use actix_web::http::StatusCode;
@@ -9,77 +12,208 @@ use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
 
 use super::lang::Lang;
+use crate::domain::lifecycle::TransitionError;
 use crate::store::StoreError;
+use crate::workflow::{Refusal, WorkflowError};
+
+/// A value put into a message: text as is, or another message key (a
+/// status or a kind), translated in the same language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MessageArg {
+    Text(String),
+    Key(String),
+}
+
+/// A message for the person, by key, rendered in their language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserMessage {
+    pub key: &'static str,
+    pub args: Vec<(&'static str, MessageArg)>,
+}
+
+impl UserMessage {
+    pub fn new(key: &'static str) -> Self {
+        Self { key, args: Vec::new() }
+    }
+
+    fn key_arg(mut self, name: &'static str, key: String) -> Self {
+        self.args.push((name, MessageArg::Key(key)));
+        self
+    }
+
+    /// The message in `lang`.
+    pub fn render(&self, lang: Lang) -> String {
+        let args: Vec<(&str, String)> = self
+            .args
+            .iter()
+            .map(|(name, arg)| {
+                let value = match arg {
+                    MessageArg::Text(text) => text.clone(),
+                    MessageArg::Key(key) => lang.t(key).into_owned(),
+                };
+                (*name, value)
+            })
+            .collect();
+        let borrowed: Vec<(&str, &str)> = args.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        lang.tf(self.key, &borrowed)
+    }
+
+    /// Why a move of the lifecycle was refused, in words a person can use.
+    pub fn of_transition(error: &TransitionError) -> Self {
+        let status = |s: &crate::domain::lifecycle::RequestStatus| format!("status.{s}.label");
+        match error {
+            TransitionError::NoSuchTransition { from, to } => Self::new("refusal.transition.no_such")
+                .key_arg("from", status(from))
+                .key_arg("to", status(to)),
+            TransitionError::NotForKind { kind, from, to } => Self::new("refusal.transition.not_for_kind")
+                .key_arg("kind", format!("kind.{kind}.title"))
+                .key_arg("from", status(from))
+                .key_arg("to", status(to)),
+            TransitionError::ActorNotAllowed { from, to, .. } => Self::new("refusal.transition.not_allowed")
+                .key_arg("from", status(from))
+                .key_arg("to", status(to)),
+        }
+    }
+}
+
+/// A short reference that ties an error page to its log line.
+fn new_reference() -> String {
+    uuid::Uuid::new_v4().simple().to_string()[..10].to_ascii_uppercase()
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("not found")]
     NotFound,
-    #[error("{0}")]
-    BadRequest(String),
     #[error("forbidden")]
     Forbidden,
-    #[error("{0}")]
-    Conflict(String),
+    /// Something the person can fix or should know (a refused move, a
+    /// malformed form), with the status it answers.
+    #[error("refused: {}", message.key)]
+    Refused { status: StatusCode, message: UserMessage },
     #[error("the upload is too large")]
     PayloadTooLarge,
     #[error("too many requests")]
     TooManyRequests,
-    #[error("the database is unavailable")]
-    Unavailable(#[source] anyhow::Error),
-    #[error("internal error")]
-    Internal(#[source] anyhow::Error),
-}
-
-impl From<StoreError> for AppError {
-    fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::NotFound => AppError::NotFound,
-            StoreError::Conflict => AppError::Conflict(e.to_string()),
-            StoreError::Transition(t) => AppError::Conflict(t.to_string()),
-            StoreError::Invalid(m) => AppError::BadRequest(m),
-            StoreError::Pool(_) | StoreError::Connection(_) => AppError::Unavailable(e.into()),
-            other => AppError::Internal(other.into()),
-        }
-    }
-}
-
-impl From<actix_web::error::BlockingError> for AppError {
-    fn from(e: actix_web::error::BlockingError) -> Self {
-        AppError::Internal(anyhow::anyhow!("blocking task failed: {e}"))
-    }
+    #[error("the database is unavailable (reference {reference})")]
+    Unavailable {
+        #[source]
+        cause: anyhow::Error,
+        reference: String,
+    },
+    #[error("internal error (reference {reference})")]
+    Internal {
+        #[source]
+        cause: anyhow::Error,
+        reference: String,
+    },
 }
 
 impl AppError {
+    /// An internal failure: logged with a reference, never shown.
+    pub fn internal(cause: impl Into<anyhow::Error>) -> Self {
+        AppError::Internal {
+            cause: cause.into(),
+            reference: new_reference(),
+        }
+    }
+
+    fn unavailable(cause: impl Into<anyhow::Error>) -> Self {
+        AppError::Unavailable {
+            cause: cause.into(),
+            reference: new_reference(),
+        }
+    }
+
+    /// A request whose form could not be read (400), said by key.
+    pub fn bad_request(key: &'static str) -> Self {
+        AppError::Refused {
+            status: StatusCode::BAD_REQUEST,
+            message: UserMessage::new(key),
+        }
+    }
+
+    fn conflict(message: UserMessage) -> Self {
+        AppError::Refused {
+            status: StatusCode::CONFLICT,
+            message,
+        }
+    }
+
     /// The message key of this error's title and explanation.
     fn key(&self) -> &'static str {
         match self {
             AppError::NotFound => "not_found",
-            AppError::BadRequest(_) => "bad_request",
+            AppError::Refused { status, .. } => key_for_status(*status),
             AppError::Forbidden => "forbidden",
-            AppError::Conflict(_) => "conflict",
             AppError::PayloadTooLarge => "too_large",
             AppError::TooManyRequests => "too_many_requests",
-            AppError::Unavailable(_) => "unavailable",
-            AppError::Internal(_) => "internal",
+            AppError::Unavailable { .. } => "unavailable",
+            AppError::Internal { .. } => "internal",
         }
     }
 
-    /// Detail safe to show: never the internals of a server error.
-    fn public_detail(&self) -> Option<String> {
+    /// Detail safe to show, in `lang`: never the internals of a failure.
+    fn public_detail(&self, lang: Lang) -> Option<String> {
         match self {
-            AppError::BadRequest(m) | AppError::Conflict(m) => Some(m.clone()),
+            AppError::Refused { message, .. } => Some(message.render(lang)),
+            _ => None,
+        }
+    }
+
+    /// The reference of an internal failure, shown so that a person can
+    /// quote it.
+    fn reference(&self) -> Option<&str> {
+        match self {
+            AppError::Internal { reference, .. } | AppError::Unavailable { reference, .. } => Some(reference),
             _ => None,
         }
     }
 
     fn log(&self) {
         match self {
-            AppError::Internal(cause) | AppError::Unavailable(cause) => {
-                tracing::error!(error = ?cause, "request failed");
+            AppError::Internal { cause, reference } => {
+                tracing::error!(error = ?cause, %reference, "request failed");
+            }
+            AppError::Unavailable { cause, reference } => {
+                tracing::error!(error = ?cause, %reference, "database unavailable");
             }
             _ => {}
         }
+    }
+}
+
+impl From<WorkflowError> for AppError {
+    fn from(e: WorkflowError) -> Self {
+        match e {
+            WorkflowError::NotFound => AppError::NotFound,
+            WorkflowError::Refused(refusal) => {
+                let status = match refusal {
+                    Refusal::UnknownCategory => StatusCode::UNPROCESSABLE_ENTITY,
+                    _ => StatusCode::CONFLICT,
+                };
+                AppError::Refused {
+                    status,
+                    message: UserMessage::new(refusal.message_key()),
+                }
+            }
+            WorkflowError::Transition(t) => AppError::conflict(UserMessage::of_transition(&t)),
+            WorkflowError::Stale => AppError::conflict(UserMessage::new("refusal.stale")),
+            WorkflowError::Store(e @ (StoreError::Pool(_) | StoreError::Connection(_))) => AppError::unavailable(e),
+            other => AppError::internal(other),
+        }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        WorkflowError::from(e).into()
+    }
+}
+
+impl From<actix_web::error::BlockingError> for AppError {
+    fn from(e: actix_web::error::BlockingError) -> Self {
+        AppError::internal(anyhow::anyhow!("blocking task failed: {e}"))
     }
 }
 
@@ -92,6 +226,8 @@ pub struct ErrorPage {
     pub title: String,
     pub message: String,
     pub detail: Option<String>,
+    /// The reference of an internal failure, for the person to quote.
+    pub reference: Option<String>,
 }
 
 impl ErrorPage {
@@ -103,6 +239,7 @@ impl ErrorPage {
             title: lang.t(&format!("error.{key}.title")).into_owned(),
             message: lang.t(&format!("error.{key}.message")).into_owned(),
             detail,
+            reference: None,
         }
     }
 
@@ -126,13 +263,12 @@ impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Refused { status, .. } => *status,
             AppError::Forbidden => StatusCode::FORBIDDEN,
-            AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -155,6 +291,7 @@ fn key_for_status(status: StatusCode) -> &'static str {
         405 => "method_not_allowed",
         409 => "conflict",
         413 => "too_large",
+        422 => "unprocessable",
         429 => "too_many_requests",
         503 => "unavailable",
         400..=499 => "bad_request",
@@ -175,14 +312,18 @@ pub struct Problem {
     pub status: u16,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// The reference of an internal failure (also in the server's log).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
 }
 
-pub fn problem_response(status: StatusCode, key: &str, detail: Option<String>) -> HttpResponse {
+pub fn problem_response(status: StatusCode, key: &str, detail: Option<String>, reference: Option<&str>) -> HttpResponse {
     let problem = Problem {
         kind: format!("about:blank#{key}"),
         title: Lang::En.t(&format!("error.{key}.title")).into_owned(),
         status: status.as_u16(),
         detail,
+        instance: reference.map(|r| format!("urn:rightsdesk:error:{r}")),
     };
     HttpResponse::build(status)
         .content_type("application/problem+json")
@@ -199,26 +340,36 @@ pub fn render_errors<B: 'static>() -> ErrorHandlers<B> {
 
 fn render_error<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
     let status = res.status();
-    let (key, detail) = match res.response().error() {
+    let api = is_api(res.request().path());
+    let lang = if api {
+        Lang::En
+    } else {
+        super::lang::of_request(res.request())
+    };
+    let (key, detail, reference) = match res.response().error() {
         Some(error) => match error.as_error::<AppError>() {
-            Some(app) => (app.key(), app.public_detail()),
-            None if status.is_client_error() => (key_for_status(status), Some(error.to_string())),
+            Some(app) => (app.key(), app.public_detail(lang), app.reference().map(str::to_owned)),
+            // Extractor and framework refusals (a malformed form, an
+            // unknown method) say only what the status says.
+            None if status.is_client_error() => (key_for_status(status), None, None),
             None => {
-                tracing::error!(%error, "request failed");
-                (key_for_status(status), None)
+                let reference = new_reference();
+                tracing::error!(%error, %reference, "request failed");
+                (key_for_status(status), None, Some(reference))
             }
         },
         // The rate limiter answers 429 itself, in plain text; it gets the
         // same page or problem document as every other refusal.
-        None if status == StatusCode::TOO_MANY_REQUESTS => (key_for_status(status), None),
+        None if status == StatusCode::TOO_MANY_REQUESTS => (key_for_status(status), None, None),
         None => return Ok(ErrorHandlerResponse::Response(res.map_into_left_body())),
     };
     let (req, _) = res.into_parts();
-    let response = if is_api(req.path()) {
-        problem_response(status, key, detail)
+    let response = if api {
+        problem_response(status, key, detail, reference.as_deref())
     } else {
-        let mut page = ErrorPage::new(super::lang::of_request(&req), status, key, detail);
+        let mut page = ErrorPage::new(lang, status, key, detail);
         page.path = req.path().to_owned();
+        page.reference = reference;
         page.into_response()
     };
     Ok(ErrorHandlerResponse::Response(

@@ -13,7 +13,7 @@ pub async fn healthz() -> HttpResponse {
 
 /// Ready: the database answers.
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
-    let store = state.store.clone();
+    let store = state.desk.store.clone();
     match web::block(move || store.ping()).await {
         Ok(Ok(())) => HttpResponse::Ok()
             .content_type("text/plain; charset=utf-8")

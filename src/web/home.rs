@@ -29,7 +29,7 @@ pub struct HomePage {
 }
 
 pub async fn home(req: HttpRequest, lang: Lang, state: web::Data<AppState>) -> HomePage {
-    let jurisdiction = state.config.jurisdiction;
+    let jurisdiction = state.config().jurisdiction;
     let law = lang.t(&format!("jurisdiction.{jurisdiction}")).into_owned();
     let response_period = match jurisdiction.response_period() {
         ResponsePeriod::CalendarDays(n) => {

@@ -1,5 +1,7 @@
-//! The HTTP application: routes, middleware, shared state.
+//! The HTTP application: routes, middleware, shared state. Handlers parse
+//! a request into a workflow's input, run the workflow, and render.
 
+pub mod assets;
 pub mod csrf;
 pub mod error;
 pub mod headers;
@@ -13,21 +15,37 @@ pub mod staff;
 
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
 
 use actix_web::dev::Server;
 use actix_web::{App, HttpServer, web};
 use tracing_actix_web::TracingLogger;
 
-use crate::auth::keys::Keys;
 use crate::config::Config;
-use crate::store::Store;
+use crate::workflow::{Desk, WorkflowError};
+use error::AppError;
 
-/// What every handler may use.
+/// What every handler may use: the desk the workflows run on.
 #[derive(Clone)]
 pub struct AppState {
-    pub store: Store,
-    pub config: Arc<Config>,
-    pub keys: Arc<Keys>,
+    pub desk: Desk,
+}
+
+impl AppState {
+    pub fn config(&self) -> &Config {
+        &self.desk.config
+    }
+
+    /// Runs a workflow on a blocking thread and turns its error into the
+    /// answer the person gets.
+    pub async fn run<T, F>(&self, workflow: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Desk) -> Result<T, WorkflowError> + Send + 'static,
+    {
+        let desk = self.desk.clone();
+        Ok(web::block(move || workflow(&desk)).await??)
+    }
 }
 
 /// Registers every route. Public pages at the root, staff pages under
@@ -36,23 +54,15 @@ pub fn routes(cfg: &mut web::ServiceConfig, limit: &public::PostLimit) {
     cfg.route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
         .route("/", web::get().to(home::home))
-        .service(actix_files::Files::new("/static", static_dir()).prefer_utf8(true));
+        .route("/static/{path:.*}", web::get().to(assets::serve));
     public::routes(cfg, limit);
     staff::routes(cfg);
 }
 
-/// Where the stylesheet and scripts are served from: `static/` beside the
-/// crate (the binary is run from the checkout), overridable for packaging.
-fn static_dir() -> std::path::PathBuf {
-    std::env::var_os("RIGHTSDESK_STATIC_DIR")
-        .map(Into::into)
-        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("static"))
-}
-
 /// Builds the server on an already bound listener (port 0 in tests).
 fn server(state: AppState, listener: TcpListener) -> std::io::Result<Server> {
-    let https = state.config.base_url.starts_with("https://");
-    let limit = public::post_limit(state.config.rate_limit, state.config.trust_forwarded);
+    let https = state.config().base_url.starts_with("https://");
+    let limit = public::post_limit(state.config().rate_limit, state.config().trust_forwarded);
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
         App::new()
@@ -76,38 +86,51 @@ fn server(state: AppState, listener: TcpListener) -> std::io::Result<Server> {
 /// The running desk: the HTTP server and the background jobs beside it.
 pub struct Application {
     port: u16,
-    backend: crate::store::Backend,
+    desk: Desk,
     server: Server,
     stop_jobs: tokio::sync::watch::Sender<bool>,
     jobs: tokio::task::JoinHandle<()>,
+    delivery_passes: Arc<AtomicU64>,
 }
 
 impl Application {
-    /// Binds `config.bind` (port 0 picks a free port) and starts the server
-    /// and the jobs. Call inside a Tokio runtime. SIGTERM and SIGINT stop
-    /// the server gracefully; the jobs stop after it.
-    pub fn build(config: Arc<Config>, store: Store, keys: Keys) -> anyhow::Result<Self> {
+    /// Binds the desk's `bind` address (port 0 picks a free port) and starts
+    /// the server and the jobs. Call inside a Tokio runtime. SIGTERM and
+    /// SIGINT stop the server gracefully; the jobs stop after it.
+    pub fn build(desk: Desk) -> anyhow::Result<Self> {
         use anyhow::Context;
-        let listener =
-            TcpListener::bind(config.bind).with_context(|| format!("cannot listen on {}", config.bind))?;
+        let bind = desk.config.bind;
+        let listener = TcpListener::bind(bind).with_context(|| format!("cannot listen on {bind}"))?;
         let port = listener.local_addr()?.port();
-        let mailer = crate::mail::Mailer::from_config(&config.mail)?;
+        let mailer = crate::mail::Mailer::from_config(&desk.config.mail)?;
         let (stop_jobs, stop_rx) = tokio::sync::watch::channel(false);
-        let jobs = tokio::spawn(crate::jobs::run(store.clone(), mailer, config.clone(), stop_rx));
-        let backend = store.backend();
-        let state = AppState {
-            store,
-            config,
-            keys: Arc::new(keys),
-        };
-        let server = server(state, listener)?;
+        let delivery_passes = Arc::new(AtomicU64::new(0));
+        let jobs = tokio::spawn(crate::jobs::run(
+            desk.clone(),
+            mailer,
+            delivery_passes.clone(),
+            stop_rx,
+        ));
+        let server = server(AppState { desk: desk.clone() }, listener)?;
         Ok(Self {
             port,
-            backend,
+            desk,
             server,
             stop_jobs,
             jobs,
+            delivery_passes,
         })
+    }
+
+    /// The desk the server and jobs run on.
+    pub fn desk(&self) -> &Desk {
+        &self.desk
+    }
+
+    /// How many email delivery passes have finished (a pass that sent
+    /// nothing counts too), for waiting on the jobs in tests.
+    pub fn delivery_passes(&self) -> Arc<AtomicU64> {
+        self.delivery_passes.clone()
     }
 
     pub fn port(&self) -> u16 {
@@ -115,7 +138,7 @@ impl Application {
     }
 
     pub fn backend(&self) -> crate::store::Backend {
-        self.backend
+        self.desk.store.backend()
     }
 
     /// A handle to stop the server from elsewhere (tests).

@@ -46,8 +46,9 @@ impl FormData {
     }
 }
 
-fn bad(message: &str) -> AppError {
-    AppError::BadRequest(message.to_owned())
+fn malformed(e: impl std::fmt::Display) -> AppError {
+    tracing::debug!(error = %e, "malformed multipart body");
+    AppError::bad_request("error.form.malformed")
 }
 
 /// Reads the whole form. `file_field` names the one field read as a file.
@@ -56,10 +57,10 @@ pub async fn read(mut payload: Multipart, file_field: &str) -> Result<FormData, 
     let mut file = Upload::None;
     let mut count = 0;
     while let Some(field) = payload.next().await {
-        let mut field = field.map_err(|e| bad(&format!("malformed form data: {e}")))?;
+        let mut field = field.map_err(malformed)?;
         count += 1;
         if count > MAX_FIELDS {
-            return Err(bad("too many form fields"));
+            return Err(AppError::bad_request("error.form.too_many_fields"));
         }
         let name = field.name().unwrap_or_default().to_owned();
         if name == file_field {
@@ -70,7 +71,7 @@ pub async fn read(mut payload: Multipart, file_field: &str) -> Result<FormData, 
             let mut bytes = Vec::new();
             let mut total = 0_usize;
             while let Some(chunk) = field.next().await {
-                let chunk = chunk.map_err(|e| bad(&format!("upload interrupted: {e}")))?;
+                let chunk = chunk.map_err(malformed)?;
                 total += chunk.len();
                 if total > MAX_DRAIN_BYTES {
                     return Err(AppError::PayloadTooLarge);
@@ -90,13 +91,13 @@ pub async fn read(mut payload: Multipart, file_field: &str) -> Result<FormData, 
         } else {
             let mut value = Vec::new();
             while let Some(chunk) = field.next().await {
-                let chunk = chunk.map_err(|e| bad(&format!("form interrupted: {e}")))?;
+                let chunk = chunk.map_err(malformed)?;
                 if value.len() + chunk.len() > MAX_FIELD_BYTES {
-                    return Err(bad("a form field is too long"));
+                    return Err(AppError::bad_request("error.form.field_too_long"));
                 }
                 value.extend_from_slice(&chunk);
             }
-            let value = String::from_utf8(value).map_err(|_| bad("a form field is not valid UTF-8"))?;
+            let value = String::from_utf8(value).map_err(|_| AppError::bad_request("error.form.not_utf8"))?;
             fields.push((name, value));
         }
     }

@@ -11,7 +11,7 @@ use super::error::AppError;
 pub fn render(status: StatusCode, page: &impl Template) -> Result<HttpResponse, AppError> {
     let body = page
         .render()
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("template: {e}")))?;
+        .map_err(|e| AppError::internal(anyhow::anyhow!("template: {e}")))?;
     Ok(HttpResponse::build(status)
         .content_type(ContentType::html())
         .body(body))

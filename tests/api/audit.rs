@@ -6,7 +6,7 @@ use rightsdesk::auth::keys::{Keys, SecretKey};
 use rightsdesk::domain::actor::Actor;
 use rightsdesk::domain::lifecycle::RequestStatus;
 use rightsdesk::domain::request::RequestKind;
-use rightsdesk::store::{self, lifecycle};
+use rightsdesk::store::lifecycle;
 
 use crate::helpers::{TestDb, cli_env, create_request};
 
@@ -47,7 +47,7 @@ fn seed(db: &TestDb) {
                         payload: serde_json::json!({}),
                         emails: Vec::new(),
                     },
-                    store::now(),
+                    crate::helpers::now(),
                 )
             })
             .expect("transition");

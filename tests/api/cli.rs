@@ -38,7 +38,7 @@ fn configuration_errors_are_one_line_naming_the_setting_and_exit_non_zero() {
 
 #[test]
 fn migrate_applies_then_reports_up_to_date() {
-    let db = TestDb::fresh();
+    let db = TestDb::empty();
     let first = run(&db, &[], &["migrate"]);
     assert!(
         first.status.success(),
@@ -119,7 +119,7 @@ fn staff_add_reads_the_password_from_stdin_and_checks_its_input() {
     let staff = rightsdesk::store::staff::by_email(conn, &email)
         .expect("query")
         .expect("created");
-    assert_eq!(staff.role, "handler");
+    assert_eq!(staff.role, rightsdesk::domain::staff::StaffRole::Handler);
     assert!(!staff.must_change_password);
     let hash = rightsdesk::store::staff::password_hash(conn, &staff.id)
         .expect("hash")

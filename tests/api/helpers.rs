@@ -7,52 +7,135 @@ use std::collections::HashMap;
 use std::io;
 use std::net::{IpAddr, TcpListener};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
+use chrono::NaiveDateTime;
 use clap::Parser;
 use diesel::Connection;
+use diesel::RunQueryDsl;
 use diesel::connection::SimpleConnection;
 use mailin_embedded::response::{self, Response};
 use rightsdesk::auth::keys::{Keys, SecretKey};
+use rightsdesk::clock::{Clock, ManualClock, SystemClock};
 use rightsdesk::config::{Config, ConfigArgs};
 use rightsdesk::domain::actor::Actor;
 use rightsdesk::domain::identifier::Email;
 use rightsdesk::domain::jurisdiction::Jurisdiction;
+use rightsdesk::domain::lifecycle::RequestStatus;
 use rightsdesk::domain::request::{Channel, OnBehalf, RequestKind};
+use rightsdesk::i18n::Lang;
 use rightsdesk::store::requests::{Created, NewRequest};
 use rightsdesk::store::{self, DatabaseUrl, DbConnection, Store};
 use rightsdesk::web::Application;
+use rightsdesk::workflow::Desk;
+
+/// The machine's time, as the store keeps it (for setting data up).
+pub fn now() -> NaiveDateTime {
+    SystemClock.now()
+}
 
 /// Which backend this run of the suite tests.
 pub fn backend_name() -> String {
     std::env::var("RIGHTSDESK_TEST_BACKEND").unwrap_or_else(|_| "sqlite".to_owned())
 }
 
-/// A database that exists for one test.
+/// A database that exists for one test. On PostgreSQL it is cloned from a
+/// template migrated once per cluster, and dropped when the test ends.
 pub struct TestDb {
     pub url: DatabaseUrl,
     pub url_string: String,
     /// Keeps the SQLite file's folder alive.
     _dir: tempfile::TempDir,
     pub dir: PathBuf,
+    /// The PostgreSQL server and database name, to drop it at the end.
+    pg: Option<(String, String)>,
+}
+
+/// The PostgreSQL server of this run (`RIGHTSDESK_TEST_PG`), without a
+/// trailing slash.
+fn pg_server() -> String {
+    std::env::var("RIGHTSDESK_TEST_PG")
+        .expect("RIGHTSDESK_TEST_PG=postgres://user@host:port is needed for the postgres backend")
+        .trim_end_matches('/')
+        .to_owned()
+}
+
+fn pg_admin(server: &str) -> diesel::PgConnection {
+    diesel::PgConnection::establish(&format!("{server}/postgres")).expect("connect to the test PostgreSQL server")
+}
+
+/// The name of a database migrated with this checkout's migrations, made
+/// once per cluster (under an advisory lock, as test processes race) and
+/// then only ever copied.
+fn pg_template(server: &str) -> &'static str {
+    static TEMPLATE: OnceLock<String> = OnceLock::new();
+    TEMPLATE.get_or_init(|| {
+        use sha2::{Digest, Sha256};
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/postgres");
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&root)
+            .expect("migrations")
+            .flat_map(|d| std::fs::read_dir(d.expect("entry").path()).expect("migration"))
+            .map(|f| f.expect("file").path())
+            .collect();
+        files.sort();
+        let mut hasher = Sha256::new();
+        for file in files {
+            hasher.update(file.to_string_lossy().as_bytes());
+            hasher.update(std::fs::read(&file).expect("read migration"));
+        }
+        let name = format!("rd_template_{}", &hex::encode(hasher.finalize())[..16]);
+        let mut admin = pg_admin(server);
+        admin.batch_execute("SELECT pg_advisory_lock(4711)").expect("lock");
+        #[derive(diesel::QueryableByName)]
+        struct Found {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let found: Vec<Found> = diesel::sql_query(format!(
+            "SELECT count(*) AS n FROM pg_database WHERE datname = '{name}'"
+        ))
+        .load::<Found>(&mut admin)
+        .expect("look for the template");
+        if found.first().is_none_or(|f| f.n == 0) {
+            admin
+                .batch_execute(&format!("CREATE DATABASE {name}"))
+                .expect("create the template");
+            let url = DatabaseUrl::parse(&format!("{server}/{name}")).expect("url");
+            let mut conn = url.connect().expect("connect to the template");
+            store::migrations::run(&mut conn).expect("migrate the template");
+        }
+        admin.batch_execute("SELECT pg_advisory_unlock(4711)").expect("unlock");
+        name
+    })
 }
 
 impl TestDb {
+    /// A database with every migration applied.
     pub fn fresh() -> Self {
+        Self::new(true)
+    }
+
+    /// A database no migration has touched.
+    pub fn empty() -> Self {
+        Self::new(false)
+    }
+
+    fn new(migrated: bool) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().to_owned();
         match backend_name().as_str() {
             "postgres" => {
-                let server = std::env::var("RIGHTSDESK_TEST_PG").expect(
-                    "RIGHTSDESK_TEST_PG=postgres://user@host:port is needed for the postgres backend",
-                );
-                let server = server.trim_end_matches('/');
+                let server = pg_server();
                 let name = format!("rd_test_{}", uuid::Uuid::new_v4().simple());
-                let mut admin = diesel::PgConnection::establish(&format!("{server}/postgres"))
-                    .expect("connect to the test PostgreSQL server");
-                admin
-                    .batch_execute(&format!("CREATE DATABASE {name}"))
+                let create = if migrated {
+                    format!("CREATE DATABASE {name} TEMPLATE {}", pg_template(&server))
+                } else {
+                    format!("CREATE DATABASE {name}")
+                };
+                pg_admin(&server)
+                    .batch_execute(&create)
                     .expect("create the test database");
                 let url_string = format!("{server}/{name}");
                 Self {
@@ -60,6 +143,7 @@ impl TestDb {
                     url_string,
                     _dir: dir,
                     dir: path,
+                    pg: Some((server, name)),
                 }
             }
             "sqlite" => {
@@ -69,6 +153,7 @@ impl TestDb {
                     url_string,
                     _dir: dir,
                     dir: path,
+                    pg: None,
                 }
             }
             other => panic!("unknown RIGHTSDESK_TEST_BACKEND {other:?}"),
@@ -90,6 +175,17 @@ impl TestDb {
 
     pub fn is_postgres(&self) -> bool {
         matches!(self.url, DatabaseUrl::Postgres(_))
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some((server, name)) = &self.pg {
+            // FORCE ends the connections the test's pools still hold.
+            if let Ok(mut admin) = diesel::PgConnection::establish(&format!("{server}/postgres")) {
+                let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            }
+        }
     }
 }
 
@@ -313,12 +409,18 @@ pub fn test_config(db: &TestDb, extra: &[(&str, &str)]) -> Config {
 pub struct TestApp {
     pub address: String,
     pub port: u16,
-    pub db: TestDb,
     pub store: Store,
     pub keys: Keys,
     pub config: Arc<Config>,
+    /// The desk the server and jobs run on, with the clock below.
+    pub desk: Desk,
+    /// The desk's clock: tests move it forward instead of sleeping.
+    pub clock: Arc<ManualClock>,
     pub client: reqwest::Client,
     handle: actix_web::dev::ServerHandle,
+    delivery_passes: Arc<AtomicU64>,
+    // Last, so the database outlives the pools above.
+    pub db: TestDb,
 }
 
 impl TestApp {
@@ -385,6 +487,23 @@ impl TestApp {
     pub async fn stop(&self) {
         self.handle.stop(true).await;
     }
+
+    /// Waits until no email is left queued and the delivery job has made
+    /// `passes` more passes after that: the condition a check that nothing
+    /// more arrives can rely on.
+    pub async fn settle(&self, passes: u64) {
+        let store = self.store.clone();
+        eventually("the outbox to empty", || {
+            let queued = store::outbox::queued_count(&mut store.conn().expect("conn")).expect("count");
+            (queued == 0).then_some(())
+        })
+        .await;
+        let start = self.delivery_passes.load(Ordering::SeqCst);
+        eventually("more delivery passes", || {
+            (self.delivery_passes.load(Ordering::SeqCst) >= start + passes).then_some(())
+        })
+        .await;
+    }
 }
 
 pub struct SpawnOptions<'a> {
@@ -413,9 +532,12 @@ pub async fn spawn_app_with(options: SpawnOptions<'_>) -> TestApp {
     let store = db.store();
     let secret = config.load_secret().expect("secret").0;
     let keys = Keys::new(secret);
-    let app = Application::build(config.clone(), store.clone(), keys.clone()).expect("build app");
+    let clock = Arc::new(ManualClock::new());
+    let desk = Desk::new(store.clone(), config.clone(), Arc::new(keys.clone()), clock.clone());
+    let app = Application::build(desk.clone()).expect("build app");
     let port = app.port();
     let handle = app.handle();
+    let delivery_passes = app.delivery_passes();
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -425,12 +547,15 @@ pub async fn spawn_app_with(options: SpawnOptions<'_>) -> TestApp {
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
         port,
-        db,
         store,
         keys,
         config,
+        desk,
+        clock,
         client,
         handle,
+        delivery_passes,
+        db,
     }
 }
 
@@ -447,7 +572,7 @@ static SEQ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new
 pub fn create_request(store: &Store, keys: &Keys, kind: RequestKind, email: &str) -> Created {
     let n = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let email = Email::parse(email).expect("email");
-    let now = store::now();
+    let now = now();
     store
         .write(|conn| {
             store::requests::create(
@@ -473,7 +598,7 @@ pub fn create_request(store: &Store, keys: &Keys, kind: RequestKind, email: &str
                     details: "test".into(),
                     correction: (kind == RequestKind::Correction).then(|| "name: A → B".to_owned()),
                     category_ids: Vec::new(),
-                    lang: "ko".into(),
+                    lang: Lang::Ko,
                 },
                 &keys.identifier_index,
                 &Actor::Requester,
@@ -489,7 +614,7 @@ pub struct Footprint {
     pub audit_events: i64,
     pub outbox: i64,
     pub active_holds: i64,
-    pub status: String,
+    pub status: RequestStatus,
     pub version: i32,
 }
 
@@ -531,8 +656,15 @@ pub fn seed_catalog(store: &Store) {
     let rule = RetentionRule::new(RetentionBasis::UntilWithdrawal, None, None).expect("rule");
     store
         .write(|conn| {
-            let now = store::now();
-            let dept = catalog::upsert_department(conn, "IRM", "IRM", "privacy", None, now)?;
+            let now = now();
+            let dept = catalog::upsert_department(
+                conn,
+                "IRM",
+                "IRM",
+                rightsdesk::domain::catalog::DepartmentFunction::Privacy,
+                None,
+                now,
+            )?;
             let system = catalog::upsert_system(
                 conn,
                 &catalog::SystemSpec {

@@ -40,7 +40,7 @@ fn apply(store: &Store, request_id: &str, to: RequestStatus, actor: &Actor) -> R
                 payload: serde_json::json!({}),
                 emails: Vec::new(),
             },
-            store::now(),
+            crate::helpers::now(),
         )
     })
 }
@@ -92,11 +92,11 @@ fn every_allowed_transition_succeeds_and_writes_exactly_one_audit_event() {
                 apply(&store, &created.id, to, &actor_for(role)).expect("setup path");
             }
             let before = footprint(&store, &created.id);
-            assert_eq!(before.status, rule.from.as_str());
+            assert_eq!(before.status, rule.from);
             let applied = apply(&store, &created.id, rule.to, &actor_for(*actor_role))
                 .unwrap_or_else(|e| panic!("{kind}: {} -> {} by {actor_role}: {e}", rule.from, rule.to));
             let after = footprint(&store, &created.id);
-            assert_eq!(after.status, rule.to.as_str());
+            assert_eq!(after.status, rule.to);
             assert_eq!(
                 after.audit_events,
                 before.audit_events + 1,
@@ -244,7 +244,7 @@ fn a_transition_whose_transaction_fails_leaves_no_audit_and_no_outbox_row() {
                 payload: serde_json::json!({}),
                 emails: vec![email.clone()],
             },
-            store::now(),
+            crate::helpers::now(),
         )?;
         assert_eq!(applied.holds_lifted.len(), 1);
         assert_eq!(applied.emails.len(), 1);
@@ -268,7 +268,7 @@ fn a_transition_whose_transaction_fails_leaves_no_audit_and_no_outbox_row() {
                 payload: serde_json::json!({}),
                 emails: vec![email.clone()],
             },
-            store::now(),
+            crate::helpers::now(),
         )
     });
     assert!(matches!(stale, Err(StoreError::Conflict)), "{stale:?}");

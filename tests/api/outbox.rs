@@ -5,12 +5,13 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use rightsdesk::domain::actor::Actor;
+use rightsdesk::domain::email::EmailStatus;
 use rightsdesk::domain::lifecycle::RequestStatus;
 use rightsdesk::domain::request::RequestKind;
 use rightsdesk::mail::Mailer;
 use rightsdesk::mail::delivery;
 use rightsdesk::store::outbox::{self, NewEmail};
-use rightsdesk::store::{self, Store, lifecycle};
+use rightsdesk::store::{Store, lifecycle};
 
 use crate::helpers::{SpawnOptions, TestApp, TestSmtp, eventually, spawn_app, spawn_app_with};
 
@@ -45,7 +46,7 @@ fn transition_with_email(app: &TestApp, to: &str) -> String {
                         &format!("Request {} verified", created.reference),
                     )],
                 },
-                store::now(),
+                crate::helpers::now(),
             )
         })
         .expect("transition");
@@ -66,7 +67,7 @@ async fn an_outbox_email_arrives_at_the_smtp_server_exactly_once() {
     let store = app.store.clone();
     let sent = eventually("the row to be marked sent", || {
         let r = row(&store, &id);
-        (r.status == "sent").then_some(r)
+        (r.status == EmailStatus::Sent).then_some(r)
     })
     .await;
     assert_eq!(sent.attempts, 1);
@@ -101,7 +102,7 @@ async fn with_the_smtp_server_down_the_email_stays_queued_with_its_error_and_is_
         (r.attempts >= 1).then_some(r)
     })
     .await;
-    assert_eq!(failed.status, "queued");
+    assert_eq!(failed.status, EmailStatus::Queued);
     assert!(
         failed.last_error.as_deref().is_some_and(|e| !e.is_empty()),
         "{failed:?}"
@@ -112,7 +113,7 @@ async fn with_the_smtp_server_down_the_email_stays_queued_with_its_error_and_is_
     let received = smtp.wait_for(1).await;
     let sent = eventually("the row to be marked sent", || {
         let r = row(&store, &id);
-        (r.status == "sent").then_some(r)
+        (r.status == EmailStatus::Sent).then_some(r)
     })
     .await;
     assert!(sent.attempts >= 2, "{sent:?}");
@@ -135,7 +136,7 @@ fn two_instances_draining_the_same_outbox_send_each_email_once() {
         .map(|i| email_for(&created.id, &format!("r{i}@example.com"), &format!("notice {i}")))
         .collect();
     store
-        .write(|conn| outbox::enqueue(conn, &emails, store::now()))
+        .write(|conn| outbox::enqueue(conn, &emails, crate::helpers::now()))
         .expect("enqueue");
 
     let config = rightsdesk::config::MailTransportConfig::Smtp(smtp.url());
@@ -151,6 +152,7 @@ fn two_instances_draining_the_same_outbox_send_each_email_once() {
                     &from,
                     &format!("instance-{n}"),
                     Duration::from_secs(30),
+                    &rightsdesk::clock::SystemClock,
                 )
                 .expect("deliver")
             })

@@ -28,7 +28,14 @@ async fn the_home_page_is_korean_by_default_and_english_on_request() {
     let body = ko.text().await.expect("body");
     assert!(body.contains(r#"<html lang="ko">"#));
     assert!(body.contains("열람 요구"));
-    assert!(body.contains(r#"href="/static/style.css""#));
+    // The stylesheet is linked by its content hash, so it can be cached.
+    assert!(body.contains(r#"href="/static/style.css?v="#));
+    let css_path = body
+        .split(r#"href=""#)
+        .find(|s| s.starts_with("/static/style.css?v="))
+        .and_then(|s| s.split('"').next())
+        .expect("stylesheet link")
+        .to_owned();
 
     let csp = headers["content-security-policy"].to_str().expect("csp");
     assert!(
@@ -60,11 +67,12 @@ async fn the_home_page_is_korean_by_default_and_english_on_request() {
         .expect("request");
     assert!(accept.text().await.expect("body").contains(r#"<html lang="en">"#));
 
-    let css = app.get("/static/style.css").await;
+    let css = app.get(&css_path).await;
     assert_eq!(css.status(), 200);
+    let cache = css.headers()["cache-control"].to_str().expect("cache").to_owned();
     assert!(
-        css.headers().get("cache-control").is_none(),
-        "assets may be cached"
+        !cache.contains("no-store") && cache.contains("max-age=31536000") && cache.contains("immutable"),
+        "assets may be cached: {cache}"
     );
     assert!(
         css.headers()["content-type"]
@@ -72,6 +80,20 @@ async fn the_home_page_is_korean_by_default_and_english_on_request() {
             .expect("type")
             .starts_with("text/css")
     );
+    // Without the hash, the browser must revalidate, and its ETag answers 304.
+    let etag = css.headers()["etag"].to_str().expect("etag").to_owned();
+    let plain = app.get("/static/style.css").await;
+    assert_eq!(plain.status(), 200);
+    assert!(plain.headers()["cache-control"].to_str().expect("cache").contains("no-cache"));
+    let revalidated = app
+        .client
+        .get(format!("{}/static/style.css", app.address))
+        .header("If-None-Match", &etag)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(revalidated.status(), 304);
+    assert_eq!(app.get("/static/../Cargo.toml").await.status(), 404);
     app.stop().await;
 }
 

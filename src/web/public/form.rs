@@ -5,26 +5,19 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use askama_web::WebTemplate;
-use chrono::Datelike;
 use serde::Deserialize;
 
-use crate::auth::{codes, tokens};
-use crate::domain::actor::Actor;
-use crate::domain::deadline;
-use crate::domain::document::DocumentPurpose;
 use crate::domain::reference::Reference;
 use crate::domain::request::{Channel, OnBehalf, RequestKind};
-use crate::domain::submission::{self, FieldError, RawSubmission, Submission, Upload};
+use crate::domain::submission::{self, FieldError, RawSubmission, Upload};
 use crate::i18n::Lang;
-use crate::mail::notices::{self, Recipient};
 use crate::store::catalog::{DataCategory, DataSystem};
-use crate::store::requests::{Created, NewRequest};
-use crate::store::{self, catalog, documents, outbox, requests, verification};
 use crate::web::AppState;
 use crate::web::csrf::Csrf;
 use crate::web::error::AppError;
 use crate::web::multipart;
 use crate::web::page::{render, see_other};
+use crate::workflow::{catalog, submit};
 
 /// A radio or checkbox choice.
 pub struct Choice {
@@ -170,11 +163,7 @@ impl RequestFormPage {
 }
 
 async fn load_catalog(state: &AppState) -> Result<(Vec<DataSystem>, Vec<DataCategory>), AppError> {
-    let store = state.store.clone();
-    Ok(web::block(move || {
-        store.read(|conn| Ok((catalog::list_systems(conn)?, catalog::list_categories(conn)?)))
-    })
-    .await??)
+    state.run(catalog::public_catalog).await
 }
 
 #[cfg(test)]
@@ -234,7 +223,7 @@ pub async fn new_request(
             .to_owned(),
         ..RawSubmission::default()
     };
-    let page = RequestFormPage::build(lang, csrf.token(), form, &[], &systems, &categories, false);
+    let page = RequestFormPage::build(lang, csrf.token()?, form, &[], &systems, &categories, false);
     render(StatusCode::OK, &page)
 }
 
@@ -264,13 +253,13 @@ pub async fn submit(
     let (systems, categories) = load_catalog(&state).await?;
     let known: Vec<String> = categories.iter().map(|c| c.code.clone()).collect();
     let file_was_chosen = !matches!(data.file, Upload::None);
-    let region = state.config.jurisdiction.phone_region();
+    let region = state.config().jurisdiction.phone_region();
     let submission = match submission::validate(&raw, data.file, &known, region) {
         Ok(submission) => submission,
         Err(errors) => {
             let page = RequestFormPage::build(
                 lang,
-                csrf.token(),
+                csrf.token()?,
                 raw,
                 &errors,
                 &systems,
@@ -280,86 +269,13 @@ pub async fn submit(
             return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
-    let category_ids = submission
-        .categories
-        .iter()
-        .filter_map(|code| categories.iter().find(|c| &c.code == code).map(|c| c.id.clone()))
-        .collect();
-    let state2 = state.clone();
-    let created = web::block(move || store_submission(&state2, submission, category_ids, lang)).await??;
-    Ok(see_other(&format!("/requests/{}/submitted", created.reference)))
-}
-
-fn store_submission(
-    state: &AppState,
-    submission: Submission,
-    category_ids: Vec<String>,
-    lang: Lang,
-) -> Result<Created, store::StoreError> {
-    let now = store::now();
-    let new = NewRequest {
-        kind: submission.kind,
+    let input = submit::NewSubmission {
+        submission,
         channel: Channel::Web,
-        jurisdiction: state.config.jurisdiction,
-        on_behalf: submission.on_behalf,
-        received_at: now,
-        reference_year: now.and_utc().with_timezone(&state.config.timezone).year(),
-        due_date: deadline::due_date_at(state.config.jurisdiction, now, state.config.timezone),
-        requester_name: submission.requester_name,
-        requester_email: submission.requester_email,
-        requester_phone: submission.requester_phone,
-        subject_name: submission.subject_name,
-        subject_email: submission.subject_email,
-        subject_phone: None,
-        details: submission.details,
-        correction: submission.correction,
-        category_ids,
-        lang: lang.code().to_owned(),
+        lang,
     };
-    let keys = &state.keys;
-    state.store.write(|conn| {
-        let created = requests::create(conn, &new, &keys.identifier_index, &Actor::Requester, now)?;
-        if let Some(document) = &submission.authority_document {
-            documents::save(
-                conn,
-                &keys.documents,
-                &created.id,
-                DocumentPurpose::Authority,
-                document.as_ref(),
-                now,
-            )?;
-        }
-        let code = codes::generate();
-        verification::set_code(
-            conn,
-            &created.id,
-            &codes::hash(&keys.codes, &created.id, &code),
-            now,
-        )?;
-        let link = format!(
-            "{}/v/{}",
-            state.config.base_url,
-            tokens::issue(keys, tokens::Purpose::Verify, &created.id)
-        );
-        let reference = created.reference.to_string();
-        let code_page = format!("{}/requests/{reference}/verify", state.config.base_url);
-        let duplicate_of = created.duplicate_of.map(|r| r.to_string());
-        let email = notices::verification(
-            Recipient {
-                request_id: &created.id,
-                reference: &reference,
-                name: &new.requester_name,
-                email: new.requester_email.as_str(),
-                lang,
-            },
-            &link,
-            &code,
-            &code_page,
-            duplicate_of.as_deref(),
-        );
-        outbox::enqueue(conn, &[email], now)?;
-        Ok(created)
-    })
+    let submitted = state.run(move |desk| submit::submit(desk, input)).await?;
+    Ok(see_other(&format!("/requests/{}/submitted", submitted.reference)))
 }
 
 #[derive(Template, WebTemplate)]

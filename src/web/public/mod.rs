@@ -98,7 +98,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, limit: &PostLimit) {
         .service(
             web::resource("/v/{token}")
                 .wrap(Governor::new(limit))
-                .route(web::get().to(verify::link_page))
+                .route(web::get().to(verify::link_form))
                 .route(web::post().to(verify::confirm_link)),
         )
         .service(

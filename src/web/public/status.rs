@@ -13,20 +13,18 @@ use chrono::NaiveDateTime;
 use chrono_tz::Tz;
 use serde::Deserialize;
 
-use crate::auth::tokens;
-use crate::domain::actor::Actor;
-use crate::domain::document::{self, DocumentPurpose};
-use crate::domain::lifecycle::RequestStatus;
-use crate::domain::request::VerificationState;
-use crate::domain::submission::{MAX_TEXT_CHARS, Upload, contains_resident_registration_number};
+use crate::domain::request::MessageAuthor;
+use crate::domain::submission::{RequesterText, optional_document};
 use crate::i18n::Lang;
-use crate::mail::notices::{self, Recipient};
-use crate::store::{self, DbConnection, StoreError, audit, documents, holds, lifecycle, messages, requests};
 use crate::web::AppState;
-use crate::web::csrf::{Csrf, CsrfForm};
+use crate::web::csrf::Csrf;
 use crate::web::error::AppError;
 use crate::web::multipart;
 use crate::web::page::{render, see_other};
+use crate::workflow::add_information::{self, AddInformation};
+use crate::workflow::object::{self, Object};
+use crate::workflow::status::{self, Milestone, StatusView};
+use crate::workflow::withdraw::{self, Withdraw};
 
 /// One line of the timeline.
 pub struct TimelineEntry {
@@ -57,6 +55,9 @@ pub struct StatusPage {
     pub csrf_token: String,
     pub token: String,
     pub reference: String,
+    /// The version of the request shown; forms send it back, so an action
+    /// on a request that changed meanwhile is refused, not misapplied.
+    pub version: i32,
     pub kind_title: String,
     pub status: String,
     pub status_label: String,
@@ -95,122 +96,103 @@ fn human_size(bytes: i64) -> String {
     }
 }
 
-/// The request a status token is bound to (404 for any bad token).
-fn request_of(state: &AppState, token: &str) -> Result<String, AppError> {
-    tokens::verify(&state.keys, tokens::Purpose::Status, token).map_err(|_| AppError::NotFound)
-}
-
-fn build_page(
-    state: &AppState,
-    conn: &mut DbConnection,
-    lang: Lang,
-    csrf_token: String,
-    token: &str,
-    request_id: &str,
-) -> Result<StatusPage, StoreError> {
-    let tz = state.config.timezone;
-    let row = requests::get(conn, request_id)?;
-    let status = row.status()?;
-    let kind = row.kind()?;
-    let timeline = audit::for_request(conn, request_id)?
-        .into_iter()
-        .filter_map(|e| {
-            let key = match (e.action.as_str(), e.to_status.as_deref()) {
-                ("request.received", _) => "timeline.received".to_owned(),
-                ("request.transition", Some(to)) => format!("timeline.to.{to}"),
-                ("requester.information_added", _) => "timeline.information_added".to_owned(),
-                _ => return None,
-            };
-            Some(TimelineEntry {
-                at: local(e.at, tz),
-                text: lang.t(&key).into_owned(),
-                // Staff's stated reasons are shown; the requester's own are not echoed.
-                reason: e.reason.filter(|_| e.actor_kind == "staff"),
+impl StatusPage {
+    fn build(view: StatusView, lang: Lang, tz: Tz, csrf_token: String, token: &str) -> Self {
+        let row = view.request;
+        let status = row.status;
+        let timeline = view
+            .timeline
+            .into_iter()
+            .map(|item| {
+                let key = match item.what {
+                    Milestone::Received => "timeline.received".to_owned(),
+                    Milestone::StatusChanged(to) => format!("timeline.to.{to}"),
+                    Milestone::InformationAdded => "timeline.information_added".to_owned(),
+                };
+                TimelineEntry {
+                    at: local(item.at, tz),
+                    text: lang.t(&key).into_owned(),
+                    reason: item.staff_reason,
+                }
             })
-        })
-        .collect();
-    let messages = messages::list_for_request(conn, request_id)?
-        .into_iter()
-        .map(|m| MessageView {
-            at: local(m.created_at, tz),
-            from_staff: m.author == "staff",
-            body: m.body,
-        })
-        .collect();
-    let downloads = documents::list_for_request(conn, request_id)?
-        .into_iter()
-        .filter(|d| d.purpose == DocumentPurpose::Result.as_str())
-        .map(|d| DownloadView {
-            id: d.id,
-            filename: d.filename,
-            size: human_size(d.size_bytes),
-        })
-        .collect();
-    let frozen_since = holds::for_request(conn, request_id)?
-        .iter()
-        .filter(|h| h.lifted_at.is_none())
-        .map(|h| h.placed_at)
-        .min()
-        .map(|at| local(at, tz));
-    let today = chrono::Utc::now().with_timezone(&tz).date_naive();
-    Ok(StatusPage {
-        lang,
-        path: format!("/r/{token}"),
-        csrf_token,
-        token: token.to_owned(),
-        reference: row.reference.clone(),
-        kind_title: lang.t(&format!("kind.{kind}.title")).into_owned(),
-        status: status.as_str().to_owned(),
-        status_label: lang.t(&format!("status.{status}.label")).into_owned(),
-        status_help: lang.t(&format!("status.{status}.help")).into_owned(),
-        received: local(row.received_at, tz),
-        due: row.due_date.map(|d| d.format("%Y-%m-%d").to_string()),
-        // A closed request's due date is history, not a countdown.
-        due_note: row.due_date.filter(|_| !status.is_closed()).map(|d| {
-            let days = (d - today).num_days();
-            match days {
-                0 => lang.t("status_page.due_today").into_owned(),
-                d if d > 0 => lang.tf("status_page.days_left", &[("days", &d.to_string())]),
-                d => lang.tf("status_page.overdue", &[("days", &(-d).to_string())]),
-            }
-        }),
-        frozen_since,
-        timeline,
-        messages,
-        downloads,
-        can_add_information: !status.is_closed() && status != RequestStatus::Unverified,
-        can_withdraw: !status.is_closed(),
-        can_object: matches!(
-            status,
-            RequestStatus::Completed | RequestStatus::PartiallyCompleted | RequestStatus::Refused
-        ),
-        message_error: None,
-        document_error: None,
-        objection_error: None,
-        message_value: String::new(),
-        objection_value: String::new(),
-    })
+            .collect();
+        let messages = view
+            .messages
+            .into_iter()
+            .map(|m| MessageView {
+                at: local(m.created_at, tz),
+                from_staff: m.author == MessageAuthor::Staff,
+                body: m.body,
+            })
+            .collect();
+        let downloads = view
+            .results
+            .into_iter()
+            .map(|d| DownloadView {
+                id: d.id,
+                filename: d.filename,
+                size: human_size(d.size_bytes),
+            })
+            .collect();
+        let today = view.today;
+        Self {
+            lang,
+            path: format!("/r/{token}"),
+            csrf_token,
+            token: token.to_owned(),
+            reference: row.reference.clone(),
+            version: row.version,
+            kind_title: lang.t(&format!("kind.{}.title", row.kind)).into_owned(),
+            status: status.as_str().to_owned(),
+            status_label: lang.t(&format!("status.{status}.label")).into_owned(),
+            status_help: lang.t(&format!("status.{status}.help")).into_owned(),
+            received: local(row.received_at, tz),
+            due: row.due_date.map(|d| d.format("%Y-%m-%d").to_string()),
+            // A closed request's due date is history, not a countdown.
+            due_note: row.due_date.filter(|_| !status.is_closed()).map(|d| {
+                let days = (d - today).num_days();
+                match days {
+                    0 => lang.t("status_page.due_today").into_owned(),
+                    d if d > 0 => lang.tf("status_page.days_left", &[("days", &d.to_string())]),
+                    d => lang.tf("status_page.overdue", &[("days", &(-d).to_string())]),
+                }
+            }),
+            frozen_since: view.frozen_since.map(|at| local(at, tz)),
+            timeline,
+            messages,
+            downloads,
+            can_add_information: view.options.add_information,
+            can_withdraw: view.options.withdraw,
+            can_object: view.options.object,
+            message_error: None,
+            document_error: None,
+            objection_error: None,
+            message_value: String::new(),
+            objection_value: String::new(),
+        }
+    }
 }
 
+/// The request the token in the address names (404 for any bad token).
+fn request_of(state: &AppState, token: &str) -> Result<String, AppError> {
+    Ok(status::request_of_token(&state.desk, token)?)
+}
+
+/// Reads the request and renders its status page, adjusted (a form's
+/// errors and values) and with the given status.
 async fn show(
-    state: web::Data<AppState>,
+    state: &AppState,
     lang: Lang,
-    csrf_token: String,
-    token: String,
-    request_id: String,
-    adjust: impl FnOnce(&mut StatusPage) + Send + 'static,
-    status: StatusCode,
+    csrf: &Csrf,
+    token: &str,
+    adjust: impl FnOnce(&mut StatusPage),
+    code: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let st = state.clone();
-    let page = web::block(move || {
-        st.store.read(|conn| {
-            let mut page = build_page(&st, conn, lang, csrf_token, &token, &request_id)?;
-            adjust(&mut page);
-            Ok(page)
-        })
-    })
-    .await??;
-    render(status, &page)
+    let request_id = request_of(state, token)?;
+    let view = state.run(move |desk| status::status_view(desk, &request_id)).await?;
+    let mut page = StatusPage::build(view, lang, state.config().timezone, csrf.token()?, token);
+    adjust(&mut page);
+    render(code, &page)
 }
 
 /// `GET /r/{token}`
@@ -220,33 +202,13 @@ pub async fn status_page(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let token = path.into_inner();
-    let request_id = request_of(&state, &token)?;
-    show(
-        state,
-        lang,
-        csrf.token(),
-        token,
-        request_id,
-        |_| {},
-        StatusCode::OK,
-    )
-    .await
+    show(&state, lang, &csrf, &path, |_| {}, StatusCode::OK).await
 }
 
-/// Checks a requester's free text: required, not too long, no resident
-/// registration number. Returns the message key of the problem.
-fn check_text(text: &str) -> Result<String, &'static str> {
-    let text = text.trim();
-    if text.is_empty() {
-        Err("form.errors.required")
-    } else if text.chars().count() > MAX_TEXT_CHARS {
-        Err("form.errors.too_long")
-    } else if contains_resident_registration_number(text) {
-        Err("form.errors.rrn")
-    } else {
-        Ok(text.to_owned())
-    }
+/// The version a form says the person saw; a missing or garbled one
+/// means "do not check" (the lifecycle still refuses any move it forbids).
+fn seen_version(raw: Option<&str>) -> Option<i32> {
+    raw.and_then(|v| v.trim().parse().ok())
 }
 
 /// `POST /r/{token}/information`: a message and, optionally, one document.
@@ -263,116 +225,24 @@ pub async fn add_information(
     let data = multipart::read(payload, "document").await?;
     csrf.check(data.get(crate::auth::csrf::FIELD))?;
     let raw_message = data.text("message");
-    let message = check_text(&raw_message);
-    let document = match data.file {
-        Upload::None => Ok(None),
-        Upload::TooLarge => Err("form.errors.document_too_large"),
-        Upload::File { filename, bytes } => match document::detect(&bytes) {
-            Ok(kind) => Ok(Some((kind, document::safe_filename(&filename, kind), bytes))),
-            Err(document::DocumentError::Empty) => Err("form.errors.document_empty"),
-            Err(document::DocumentError::TooLarge) => Err("form.errors.document_too_large"),
-            Err(document::DocumentError::WrongType) => Err("form.errors.document_type"),
-        },
-    };
-    let (message, document) = match (message, document) {
-        (Ok(m), Ok(d)) => (m, d),
-        (m, d) => {
-            let (message_error, document_error) = (m.err(), d.err());
-            let csrf_token = csrf.token();
-            return show(
-                state,
-                lang,
-                csrf_token,
-                token,
-                request_id,
-                move |page| {
-                    page.message_error = message_error.map(|k| lang.t(k).into_owned());
-                    page.document_error = document_error.map(|k| lang.t(k).into_owned());
-                    page.message_value = raw_message;
-                },
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+    let (message, document) = match (RequesterText::parse(&raw_message), optional_document(data.file)) {
+        (Ok(message), Ok(document)) => (message, document),
+        (message, document) => {
+            let (message_error, document_error) = (message.err(), document.err());
+            let adjust = |page: &mut StatusPage| {
+                page.message_error = message_error.map(|k| lang.t(k).into_owned());
+                page.document_error = document_error.map(|k| lang.t(k).into_owned());
+                page.message_value = raw_message;
+            };
+            return show(&state, lang, &csrf, &token, adjust, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };
-    let st = state.clone();
-    let id = request_id.clone();
-    web::block(move || {
-        st.store.write(|conn| {
-            let row = requests::get(conn, &id)?;
-            let status = row.status()?;
-            if status.is_closed() || status == RequestStatus::Unverified {
-                return Err(StoreError::Invalid(
-                    lang.t("status.closed_for_changes").into_owned(),
-                ));
-            }
-            let now = store::now();
-            let document_id = match &document {
-                Some((kind, filename, bytes)) => Some(documents::save(
-                    conn,
-                    &st.keys.documents,
-                    &id,
-                    DocumentPurpose::RequesterInformation,
-                    document::AcceptedDocumentRef {
-                        kind: *kind,
-                        filename,
-                        bytes,
-                    },
-                    now,
-                )?),
-                None => None,
-            };
-            let message_id = messages::add(
-                conn,
-                &id,
-                messages::Author::Requester,
-                &message,
-                document_id.as_deref(),
-                now,
-            )?;
-            audit::append(
-                conn,
-                audit::NewEvent {
-                    request_id: Some(&id),
-                    actor: &Actor::Requester,
-                    action: "requester.information_added",
-                    from_status: None,
-                    to_status: None,
-                    reason: None,
-                    payload: serde_json::json!({"message": message_id, "document": document_id}),
-                },
-                now,
-            )?;
-            if status == RequestStatus::AwaitingRequester {
-                let accepted = matches!(
-                    row.verification_state.parse::<VerificationState>(),
-                    Ok(VerificationState::DocumentAccepted | VerificationState::StaffConfirmed)
-                );
-                let review =
-                    row.submitted_by()?.needs_authority_document() || st.config.self_requests_need_review;
-                let to = if review && !accepted {
-                    RequestStatus::Verifying
-                } else {
-                    RequestStatus::InProgress
-                };
-                lifecycle::apply(
-                    conn,
-                    lifecycle::Transition {
-                        request_id: &id,
-                        to,
-                        actor: &Actor::Requester,
-                        reason: None,
-                        expected_version: None,
-                        payload: serde_json::json!({"after": "requester.information_added"}),
-                        emails: Vec::new(),
-                    },
-                    now,
-                )?;
-            }
-            Ok(())
-        })
-    })
-    .await??;
+    let input = AddInformation {
+        request_id,
+        message,
+        document,
+    };
+    state.run(move |desk| add_information::add_information(desk, input)).await?;
     Ok(see_other(&format!("/r/{token}#timeline")))
 }
 
@@ -384,6 +254,7 @@ pub struct WithdrawPage {
     pub csrf_token: String,
     pub token: String,
     pub reference: String,
+    pub version: i32,
 }
 
 /// `GET /r/{token}/withdraw`: asks for confirmation.
@@ -395,9 +266,8 @@ pub async fn withdraw_confirm(
 ) -> Result<HttpResponse, AppError> {
     let token = path.into_inner();
     let request_id = request_of(&state, &token)?;
-    let st = state.clone();
-    let row = web::block(move || st.store.read(|conn| requests::get(conn, &request_id))).await??;
-    if row.status()?.is_closed() {
+    let view = state.run(move |desk| status::status_view(desk, &request_id)).await?;
+    if !view.options.withdraw {
         return Ok(see_other(&format!("/r/{token}")));
     }
     render(
@@ -405,11 +275,19 @@ pub async fn withdraw_confirm(
         &WithdrawPage {
             lang,
             path: format!("/r/{token}/withdraw"),
-            csrf_token: csrf.token(),
+            csrf_token: csrf.token()?,
             token,
-            reference: row.reference,
+            reference: view.request.reference,
+            version: view.request.version,
         },
     )
+}
+
+#[derive(Deserialize)]
+pub struct WithdrawForm {
+    #[serde(default)]
+    csrf_token: String,
+    version: Option<String>,
 }
 
 /// `POST /r/{token}/withdraw`: withdraws the request; its holds are lifted.
@@ -417,31 +295,15 @@ pub async fn withdraw(
     csrf: Csrf,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    form: web::Form<CsrfForm>,
+    form: web::Form<WithdrawForm>,
 ) -> Result<HttpResponse, AppError> {
     csrf.check(Some(&form.csrf_token))?;
     let token = path.into_inner();
-    let request_id = request_of(&state, &token)?;
-    let st = state.clone();
-    web::block(move || {
-        st.store.write(|conn| {
-            let row = requests::get(conn, &request_id)?;
-            lifecycle::apply(
-                conn,
-                lifecycle::Transition {
-                    request_id: &row.id,
-                    to: RequestStatus::Withdrawn,
-                    actor: &Actor::Requester,
-                    reason: None,
-                    expected_version: None,
-                    payload: serde_json::json!({}),
-                    emails: vec![notices::withdrawn(Recipient::requester_of(&row))],
-                },
-                store::now(),
-            )
-        })
-    })
-    .await??;
+    let input = Withdraw {
+        request_id: request_of(&state, &token)?,
+        expected_version: seen_version(form.version.as_deref()),
+    };
+    state.run(move |desk| withdraw::withdraw(desk, input)).await?;
     Ok(see_other(&format!("/r/{token}")))
 }
 
@@ -449,8 +311,9 @@ pub async fn withdraw(
 pub struct ObjectionForm {
     #[serde(default)]
     reason: String,
-    #[serde(default, rename = "csrf_token")]
-    csrf: String,
+    #[serde(default)]
+    csrf_token: String,
+    version: Option<String>,
 }
 
 /// `POST /r/{token}/objection`: objects to the decision; work reopens.
@@ -461,53 +324,26 @@ pub async fn object(
     path: web::Path<String>,
     form: web::Form<ObjectionForm>,
 ) -> Result<HttpResponse, AppError> {
-    csrf.check(Some(&form.csrf))?;
+    csrf.check(Some(&form.csrf_token))?;
     let token = path.into_inner();
     let request_id = request_of(&state, &token)?;
-    let reason = match check_text(&form.reason) {
+    let reason = match RequesterText::parse(&form.reason) {
         Ok(reason) => reason,
         Err(key) => {
             let raw = form.reason.clone();
-            let csrf_token = csrf.token();
-            return show(
-                state,
-                lang,
-                csrf_token,
-                token,
-                request_id,
-                move |page| {
-                    page.objection_error = Some(lang.t(key).into_owned());
-                    page.objection_value = raw;
-                },
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+            let adjust = |page: &mut StatusPage| {
+                page.objection_error = Some(lang.t(key).into_owned());
+                page.objection_value = raw;
+            };
+            return show(&state, lang, &csrf, &token, adjust, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };
-    let st = state.clone();
-    let link_token = token.clone();
-    web::block(move || {
-        st.store.write(|conn| {
-            let row = requests::get(conn, &request_id)?;
-            let now = store::now();
-            messages::add(conn, &row.id, messages::Author::Requester, &reason, None, now)?;
-            let link = format!("{}/r/{link_token}", st.config.base_url);
-            lifecycle::apply(
-                conn,
-                lifecycle::Transition {
-                    request_id: &row.id,
-                    to: RequestStatus::Objection,
-                    actor: &Actor::Requester,
-                    reason: None,
-                    expected_version: None,
-                    payload: serde_json::json!({}),
-                    emails: vec![notices::objection_received(Recipient::requester_of(&row), &link)],
-                },
-                now,
-            )
-        })
-    })
-    .await??;
+    let input = Object {
+        request_id,
+        reason,
+        expected_version: seen_version(form.version.as_deref()),
+    };
+    state.run(move |desk| object::object(desk, input)).await?;
     Ok(see_other(&format!("/r/{token}")))
 }
 
@@ -518,15 +354,9 @@ pub async fn download(
 ) -> Result<HttpResponse, AppError> {
     let (token, document_id) = path.into_inner();
     let request_id = request_of(&state, &token)?;
-    let st = state.clone();
-    let (info, bytes) = web::block(move || {
-        st.store
-            .read(|conn| documents::read(conn, &st.keys.documents, &request_id, &document_id))
-    })
-    .await??;
-    if info.purpose != DocumentPurpose::Result.as_str() {
-        return Err(AppError::NotFound);
-    }
+    let (info, bytes) = state
+        .run(move |desk| status::result_document(desk, &request_id, &document_id))
+        .await?;
     Ok(HttpResponse::Ok()
         .content_type(info.content_type)
         .insert_header(ContentDisposition {

@@ -6,17 +6,14 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::auth::tokens;
-use crate::domain::actor::Actor;
-use crate::domain::identifier::{Email, EmailError};
+use crate::domain::identifier::Email;
 use crate::domain::reference::Reference;
 use crate::i18n::Lang;
-use crate::mail::notices::{self, Recipient};
-use crate::store::{self, StoreError, audit, outbox, requests};
 use crate::web::AppState;
 use crate::web::csrf::Csrf;
 use crate::web::error::AppError;
 use crate::web::page::render;
+use crate::workflow::track::{self, Track};
 
 #[derive(Template)]
 #[template(path = "public/track.html")]
@@ -32,21 +29,24 @@ pub struct TrackPage {
     pub sent: bool,
 }
 
-/// `GET /track`
-pub async fn track_form(lang: Lang, csrf: Csrf) -> Result<HttpResponse, AppError> {
-    render(
-        StatusCode::OK,
-        &TrackPage {
+impl TrackPage {
+    fn new(lang: Lang, csrf: &Csrf, reference: &str, email: &str) -> Result<Self, AppError> {
+        Ok(Self {
             lang,
             path: "/track".into(),
-            csrf_token: csrf.token(),
-            reference: String::new(),
-            email: String::new(),
+            csrf_token: csrf.token()?,
+            reference: reference.trim().to_owned(),
+            email: email.trim().to_owned(),
             reference_error: None,
             email_error: None,
             sent: false,
-        },
-    )
+        })
+    }
+}
+
+/// `GET /track`
+pub async fn track_form(lang: Lang, csrf: Csrf) -> Result<HttpResponse, AppError> {
+    render(StatusCode::OK, &TrackPage::new(lang, &csrf, "", "")?)
 }
 
 #[derive(Deserialize)]
@@ -55,8 +55,8 @@ pub struct TrackForm {
     reference: String,
     #[serde(default)]
     email: String,
-    #[serde(default, rename = "csrf_token")]
-    csrf: String,
+    #[serde(default)]
+    csrf_token: String,
 }
 
 /// `POST /track`
@@ -66,17 +66,8 @@ pub async fn request_link(
     state: web::Data<AppState>,
     form: web::Form<TrackForm>,
 ) -> Result<HttpResponse, AppError> {
-    csrf.check(Some(&form.csrf))?;
-    let mut page = TrackPage {
-        lang,
-        path: "/track".into(),
-        csrf_token: csrf.token(),
-        reference: form.reference.trim().to_owned(),
-        email: form.email.trim().to_owned(),
-        reference_error: None,
-        email_error: None,
-        sent: false,
-    };
+    csrf.check(Some(&form.csrf_token))?;
+    let mut page = TrackPage::new(lang, &csrf, &form.reference, &form.email)?;
     // Only the shape of the input is judged here; whether it matches a
     // request is never shown.
     let reference = page.reference.parse::<Reference>().ok();
@@ -85,56 +76,14 @@ pub async fn request_link(
     } else if reference.is_none() {
         page.reference_error = Some(lang.t("track.reference_format").into_owned());
     }
-    let email = match Email::parse(&page.email) {
-        Ok(email) => Some(email),
-        Err(EmailError::Empty) => {
-            page.email_error = Some(lang.t("form.errors.required").into_owned());
-            None
-        }
-        Err(_) => {
-            page.email_error = Some(lang.t("form.errors.email_invalid").into_owned());
-            None
-        }
-    };
+    let email = Email::parse(&page.email)
+        .map_err(|e| page.email_error = Some(lang.t(e.message_key()).into_owned()))
+        .ok();
     let (Some(email), Some(reference)) = (email, reference) else {
         return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
-    let st = state.clone();
-    web::block(move || {
-        st.store.write(|conn| {
-            let row = match requests::get_by_reference(conn, &reference) {
-                Ok(row) => row,
-                Err(StoreError::NotFound) => return Ok(()),
-                Err(e) => return Err(e),
-            };
-            if row.requester_email != email.as_str() {
-                return Ok(());
-            }
-            let link = format!(
-                "{}/r/{}",
-                st.config.base_url,
-                tokens::issue(&st.keys, tokens::Purpose::Status, &row.id)
-            );
-            let email = notices::status_link(Recipient::requester_of(&row), &link);
-            let now = store::now();
-            outbox::enqueue(conn, &[email], now)?;
-            audit::append(
-                conn,
-                audit::NewEvent {
-                    request_id: Some(&row.id),
-                    actor: &Actor::Requester,
-                    action: "requester.status_link_sent",
-                    from_status: None,
-                    to_status: None,
-                    reason: None,
-                    payload: serde_json::json!({}),
-                },
-                now,
-            )?;
-            Ok(())
-        })
-    })
-    .await??;
+    let input = Track { reference, email };
+    state.run(move |desk| track::track(desk, input)).await?;
     page.sent = true;
     render(StatusCode::OK, &page)
 }

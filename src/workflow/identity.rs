@@ -1,0 +1,67 @@
+//! The two steps of proving an email address that several workflows share:
+//! sending a code (with its link), and accepting the proof.
+
+use super::{Tx, WorkflowError};
+use crate::auth::codes;
+use crate::auth::tokens::Purpose;
+use crate::domain::actor::Actor;
+use crate::domain::lifecycle::RequestStatus;
+use crate::domain::request::VerificationState;
+use crate::mail::notices::{self, Recipient};
+use crate::store::lifecycle::Transition;
+use crate::store::requests::RequestRow;
+use crate::store::verification;
+
+/// Which email carries a code.
+pub(super) enum CodeEmail<'a> {
+    /// The first, sent on receipt (naming an earlier linked request).
+    Verification { duplicate_of: Option<&'a str> },
+    /// One the requester asked for.
+    NewCode,
+}
+
+/// Makes a code for the request, stores its hash (tries start again), and
+/// queues the email that carries it with a fresh verification link.
+pub(super) fn send_code(tx: &mut Tx<'_>, row: &RequestRow, email: CodeEmail<'_>) -> Result<(), WorkflowError> {
+    let code = codes::generate();
+    let hash = codes::hash(&tx.desk.keys.codes, &row.id, &code);
+    verification::set_code(tx.conn, &row.id, &hash, tx.now)?;
+    let (link, _) = tx.link("/v/", Purpose::Verify, &row.id)?;
+    let to = Recipient::requester_of(row);
+    let notice = match email {
+        CodeEmail::Verification { duplicate_of } => {
+            let code_page = tx.desk.url(&format!("/requests/{}/verify", row.reference));
+            notices::verification(to, &link, &code, &code_page, duplicate_of)
+        }
+        CodeEmail::NewCode => notices::new_code(to, &link, &code),
+    };
+    tx.send(&[notice])
+}
+
+/// The requester controls the address: records it and moves the request to
+/// work or to staff review (the identity policy decides). Returns the
+/// token of the status page, which the email confirming it carries too.
+pub(super) fn confirm_email(tx: &mut Tx<'_>, row: &RequestRow) -> Result<String, WorkflowError> {
+    let proven = VerificationState::EmailConfirmed;
+    verification::mark_verified(tx.conn, &row.id, proven, tx.now)?;
+    let to = tx.desk.identity_policy().status_after_requester(row.on_behalf, proven);
+    let (link, token) = tx.link("/r/", Purpose::Status, &row.id)?;
+    let notice = notices::verified(
+        Recipient::requester_of(row),
+        &link,
+        to == RequestStatus::Verifying,
+    );
+    tx.transition(
+        Transition {
+            request_id: &row.id,
+            to,
+            actor: &Actor::Requester,
+            reason: None,
+            expected_version: None,
+            payload: serde_json::json!({"verified_by": "email"}),
+            emails: Vec::new(),
+        },
+        &[notice],
+    )?;
+    Ok(token)
+}

@@ -1,0 +1,195 @@
+//! The application layer: one module per thing a person or a timer can do
+//! to a request. Every door — the public pages, the staff pages, the API,
+//! the command line and the background jobs — calls these functions and
+//! only adapts its transport around them.
+//!
+//! A workflow takes typed input (domain types, never form strings) and a
+//! [`Desk`]; it runs in one transaction whose time is read once from the
+//! desk's clock; it returns a typed outcome or a [`WorkflowError`]. Its
+//! decisions come from `domain/`.
+
+pub mod add_information;
+pub mod catalog;
+mod error;
+pub mod expire;
+mod identity;
+pub mod new_code;
+pub mod object;
+pub mod staff;
+pub mod status;
+pub mod submit;
+pub mod track;
+pub mod verify_code;
+pub mod verify_link;
+pub mod withdraw;
+
+use std::sync::Arc;
+
+use chrono::NaiveDateTime;
+
+pub use self::error::{Refusal, WorkflowError};
+use crate::auth::keys::Keys;
+use crate::auth::tokens::{self, Purpose};
+use crate::clock::SharedClock;
+use crate::config::Config;
+use crate::domain::audit::AuditAction;
+use crate::domain::lifecycle::IdentityPolicy;
+use crate::mail::MailSignal;
+use crate::mail::notices::{Notice, NoticeError};
+use crate::store::audit::{self, NewEvent};
+use crate::store::lifecycle::{self, Applied};
+use crate::store::outbox::{self, NewEmail};
+use crate::store::{DbConnection, Store};
+
+/// Renders a notice into the email to queue.
+pub type NoticeRenderer = fn(&Notice) -> Result<NewEmail, NoticeError>;
+
+/// Everything a workflow may use: the store, the configuration, the keys,
+/// the clock, and the signal that wakes email delivery. Cheap to clone.
+#[derive(Clone)]
+pub struct Desk {
+    pub store: Store,
+    pub config: Arc<Config>,
+    pub keys: Arc<Keys>,
+    pub clock: SharedClock,
+    pub mail: MailSignal,
+    render_notice: NoticeRenderer,
+}
+
+impl Desk {
+    pub fn new(store: Store, config: Arc<Config>, keys: Arc<Keys>, clock: SharedClock) -> Self {
+        Self {
+            store,
+            config,
+            keys,
+            clock,
+            mail: MailSignal::default(),
+            render_notice: Notice::render,
+        }
+    }
+
+    /// The same desk with another way of rendering notices (to prove, in
+    /// tests, that a notice that fails to render fails its transaction).
+    pub fn with_notice_renderer(mut self, render: NoticeRenderer) -> Self {
+        self.render_notice = render;
+        self
+    }
+
+    /// The deployment's identity rules.
+    pub fn identity_policy(&self) -> IdentityPolicy {
+        IdentityPolicy {
+            self_requests_need_review: self.config.self_requests_need_review,
+        }
+    }
+
+    /// Runs `f` in one write transaction at one instant. Once it commits,
+    /// email delivery is woken if `f` queued any.
+    pub fn write<T>(&self, f: impl FnOnce(&mut Tx<'_>) -> Result<T, WorkflowError>) -> Result<T, WorkflowError> {
+        let now = self.clock.now();
+        let mut queued = false;
+        let result = self.store.write_as::<T, WorkflowError>(|conn| {
+            let mut tx = Tx {
+                conn,
+                now,
+                desk: self,
+                queued_mail: false,
+            };
+            let result = f(&mut tx)?;
+            queued = tx.queued_mail;
+            Ok(result)
+        })?;
+        if queued {
+            self.mail.wake();
+        }
+        Ok(result)
+    }
+
+    /// Runs `f` in one consistent read-only snapshot, at one instant.
+    pub fn read<T>(
+        &self,
+        f: impl FnOnce(&mut DbConnection, NaiveDateTime) -> Result<T, WorkflowError>,
+    ) -> Result<T, WorkflowError> {
+        let now = self.clock.now();
+        self.store.read_as(|conn| f(conn, now))
+    }
+
+    /// A link into the desk (`{base}{path}`).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.config.base_url)
+    }
+
+    /// A token of `purpose` for `subject`, issued `now`.
+    pub fn token(&self, purpose: Purpose, subject: &str, now: NaiveDateTime) -> Result<String, WorkflowError> {
+        Ok(tokens::issue(&self.keys, purpose, subject, now)?)
+    }
+
+    /// The subject a token of `purpose` is bound to, judged at `now`.
+    pub fn token_subject(
+        &self,
+        purpose: Purpose,
+        token: &str,
+        now: NaiveDateTime,
+    ) -> Result<String, tokens::TokenError> {
+        tokens::verify(&self.keys, purpose, token, now)
+    }
+}
+
+/// One write transaction of a workflow: the connection, the instant it
+/// happens at, and the emails it queues.
+pub struct Tx<'a> {
+    pub conn: &'a mut DbConnection,
+    /// The time of everything this transaction records.
+    pub now: NaiveDateTime,
+    pub desk: &'a Desk,
+    queued_mail: bool,
+}
+
+impl Tx<'_> {
+    /// Renders a notice; a notice that cannot be rendered fails the
+    /// transaction.
+    pub fn render(&self, notice: &Notice) -> Result<NewEmail, WorkflowError> {
+        Ok((self.desk.render_notice)(notice)?)
+    }
+
+    /// Renders and queues notices, in this transaction.
+    pub fn send(&mut self, notices: &[Notice]) -> Result<(), WorkflowError> {
+        let emails = notices.iter().map(|n| self.render(n)).collect::<Result<Vec<_>, _>>()?;
+        outbox::enqueue(self.conn, &emails, self.now)?;
+        self.queued_mail |= !emails.is_empty();
+        Ok(())
+    }
+
+    /// Appends an audit event about a request that changes no status.
+    pub fn record(
+        &mut self,
+        request_id: &str,
+        actor: &crate::domain::actor::Actor,
+        action: AuditAction,
+        payload: serde_json::Value,
+    ) -> Result<(), WorkflowError> {
+        audit::append(self.conn, NewEvent::about(request_id, actor, action, payload), self.now)?;
+        Ok(())
+    }
+
+    /// Moves a request through the lifecycle (the one place a status
+    /// changes), with the notices the move implies.
+    pub fn transition(
+        &mut self,
+        transition: lifecycle::Transition<'_>,
+        notices: &[Notice],
+    ) -> Result<Applied, WorkflowError> {
+        let emails = notices.iter().map(|n| self.render(n)).collect::<Result<Vec<_>, _>>()?;
+        self.queued_mail |= !emails.is_empty();
+        Ok(lifecycle::apply(
+            self.conn,
+            lifecycle::Transition { emails, ..transition },
+            self.now,
+        )?)
+    }
+
+    /// A link with a fresh token of `purpose` for `subject` (`{base}{prefix}{token}`).
+    pub fn link(&self, prefix: &str, purpose: Purpose, subject: &str) -> Result<(String, String), WorkflowError> {
+        let token = self.desk.token(purpose, subject, self.now)?;
+        Ok((self.desk.url(&format!("{prefix}{token}")), token))
+    }
+}

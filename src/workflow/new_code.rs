@@ -1,0 +1,43 @@
+//! A new code, asked for on the code page: sent to the address on file
+//! (never to one typed there), at most a few per request and not too often.
+
+use super::identity::{CodeEmail, send_code};
+use super::{Desk, WorkflowError};
+use crate::auth::codes;
+use crate::domain::lifecycle::RequestStatus;
+use crate::domain::reference::Reference;
+use crate::store::{StoreError, requests};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResendOutcome {
+    /// Sent — or nothing matched, which looks the same.
+    Sent,
+    /// Too soon: wait this many seconds.
+    Wait(i64),
+    /// This request may be sent no more codes.
+    NoMore,
+    /// The request is already confirmed.
+    NotNeeded,
+}
+
+pub fn send_new_code(desk: &Desk, reference: &Reference) -> Result<ResendOutcome, WorkflowError> {
+    desk.write(|tx| {
+        let row = match requests::get_by_reference(tx.conn, reference) {
+            Ok(row) => row,
+            Err(StoreError::NotFound) => return Ok(ResendOutcome::Sent),
+            Err(e) => return Err(e.into()),
+        };
+        if row.status != RequestStatus::Unverified {
+            return Ok(ResendOutcome::NotNeeded);
+        }
+        let since = row.verification_sent_at.map(|t| (tx.now - t).num_seconds());
+        let locked = row.verification_attempts >= codes::MAX_ATTEMPTS;
+        match codes::may_resend(row.verification_codes_sent, since, locked) {
+            Err(Some(wait)) => return Ok(ResendOutcome::Wait(wait)),
+            Err(None) => return Ok(ResendOutcome::NoMore),
+            Ok(()) => {}
+        }
+        send_code(tx, &row, CodeEmail::NewCode)?;
+        Ok(ResendOutcome::Sent)
+    })
+}

@@ -1,0 +1,48 @@
+//! The requester objects to a decision: their reasons are kept as a
+//! message, the request reopens (its holds placed again), and they are
+//! told by email.
+
+use super::{Desk, WorkflowError};
+use crate::auth::tokens::Purpose;
+use crate::domain::actor::Actor;
+use crate::domain::lifecycle::RequestStatus;
+use crate::domain::submission::RequesterText;
+use crate::mail::notices::{self, Recipient};
+use crate::store::lifecycle::Transition;
+use crate::store::{messages, requests};
+
+#[derive(Debug, Clone)]
+pub struct Object {
+    pub request_id: String,
+    pub reason: RequesterText,
+    /// The version of the request the person saw, if the page said.
+    pub expected_version: Option<i32>,
+}
+
+pub fn object(desk: &Desk, input: Object) -> Result<(), WorkflowError> {
+    desk.write(|tx| {
+        let row = requests::get(tx.conn, &input.request_id)?;
+        messages::add(
+            tx.conn,
+            &row.id,
+            messages::Author::Requester,
+            input.reason.as_str(),
+            None,
+            tx.now,
+        )?;
+        let (link, _) = tx.link("/r/", Purpose::Status, &row.id)?;
+        tx.transition(
+            Transition {
+                request_id: &row.id,
+                to: RequestStatus::Objection,
+                actor: &Actor::Requester,
+                reason: None,
+                expected_version: input.expected_version,
+                payload: serde_json::json!({}),
+                emails: Vec::new(),
+            },
+            &[notices::objection_received(Recipient::requester_of(&row), &link)],
+        )?;
+        Ok(())
+    })
+}

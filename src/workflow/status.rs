@@ -1,0 +1,111 @@
+//! What the requester's status page shows, read in one snapshot, and the
+//! results they may download. Every read is bound to the one request the
+//! status token names.
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use super::{Desk, WorkflowError};
+use crate::auth::tokens::Purpose;
+use crate::domain::actor::ActorKind;
+use crate::domain::audit::AuditAction;
+use crate::domain::document::DocumentPurpose;
+use crate::domain::lifecycle::{RequestStatus, RequesterOptions};
+use crate::store::documents::{self, DocumentInfo};
+use crate::store::messages::{self, Message};
+use crate::store::requests::{self, RequestRow};
+use crate::store::{audit, holds};
+
+/// The request a status token is bound to; any bad or expired token is
+/// simply not found.
+pub fn request_of_token(desk: &Desk, token: &str) -> Result<String, WorkflowError> {
+    desk.token_subject(Purpose::Status, token, desk.clock.now())
+        .map_err(|_| WorkflowError::NotFound)
+}
+
+/// One line of the requester's history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimelineItem {
+    pub at: NaiveDateTime,
+    pub what: Milestone,
+    /// A reason staff gave (the requester's own words are not echoed).
+    pub staff_reason: Option<String>,
+}
+
+/// What the requester is told happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Milestone {
+    Received,
+    StatusChanged(RequestStatus),
+    InformationAdded,
+}
+
+/// Everything the status page shows.
+#[derive(Debug, Clone)]
+pub struct StatusView {
+    pub request: RequestRow,
+    pub timeline: Vec<TimelineItem>,
+    pub messages: Vec<Message>,
+    /// Results the requester may download.
+    pub results: Vec<DocumentInfo>,
+    /// Since when the data concerned has been frozen, if it is.
+    pub frozen_since: Option<NaiveDateTime>,
+    pub options: RequesterOptions,
+    /// Today, in the profile's time zone (for "days left").
+    pub today: NaiveDate,
+}
+
+pub fn status_view(desk: &Desk, request_id: &str) -> Result<StatusView, WorkflowError> {
+    let tz = desk.config.timezone;
+    desk.read(|conn, now| {
+        let request = requests::get(conn, request_id)?;
+        let timeline = audit::for_request(conn, request_id)?
+            .into_iter()
+            .filter_map(|e| {
+                let what = match (e.action, e.to_status) {
+                    (AuditAction::RequestReceived, _) => Milestone::Received,
+                    (AuditAction::RequestTransition, Some(to)) => Milestone::StatusChanged(to),
+                    (AuditAction::InformationAdded, _) => Milestone::InformationAdded,
+                    _ => return None,
+                };
+                Some(TimelineItem {
+                    at: e.at,
+                    what,
+                    staff_reason: e.reason.filter(|_| e.actor_kind == ActorKind::Staff),
+                })
+            })
+            .collect();
+        let results = documents::list_for_request(conn, request_id)?
+            .into_iter()
+            .filter(|d| d.purpose == DocumentPurpose::Result)
+            .collect();
+        let frozen_since = holds::for_request(conn, request_id)?
+            .iter()
+            .filter(|h| h.lifted_at.is_none())
+            .map(|h| h.placed_at)
+            .min();
+        Ok(StatusView {
+            options: RequesterOptions::of(request.kind, request.status),
+            timeline,
+            messages: messages::list_for_request(conn, request_id)?,
+            results,
+            frozen_since,
+            today: now.and_utc().with_timezone(&tz).date_naive(),
+            request,
+        })
+    })
+}
+
+/// A result document of the request, decrypted; anything else is not found.
+pub fn result_document(
+    desk: &Desk,
+    request_id: &str,
+    document_id: &str,
+) -> Result<(DocumentInfo, Vec<u8>), WorkflowError> {
+    let (info, bytes) = desk.read(|conn, _| {
+        Ok(documents::read(conn, &desk.keys.documents, request_id, document_id)?)
+    })?;
+    if info.purpose != DocumentPurpose::Result {
+        return Err(WorkflowError::NotFound);
+    }
+    Ok((info, bytes))
+}

@@ -1,0 +1,90 @@
+//! A new request, from the public form (and, later, other channels): stored
+//! with its holds, its document and its audit event, and the requester
+//! emailed a code and a link to confirm their address — one transaction.
+
+use chrono::Datelike;
+
+use super::identity::{CodeEmail, send_code};
+use super::{Desk, Refusal, WorkflowError};
+use crate::domain::actor::Actor;
+use crate::domain::deadline;
+use crate::domain::document::DocumentPurpose;
+use crate::domain::reference::Reference;
+use crate::domain::request::Channel;
+use crate::domain::submission::Submission;
+use crate::i18n::Lang;
+use crate::store::requests::{self, NewRequest};
+use crate::store::{catalog, documents};
+
+/// A validated submission and how it arrived.
+#[derive(Debug, Clone)]
+pub struct NewSubmission {
+    pub submission: Submission,
+    pub channel: Channel,
+    /// The language the requester's notices are written in.
+    pub lang: Lang,
+}
+
+/// What was created.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submitted {
+    pub id: String,
+    pub reference: Reference,
+}
+
+pub fn submit(desk: &Desk, input: NewSubmission) -> Result<Submitted, WorkflowError> {
+    let NewSubmission {
+        submission,
+        channel,
+        lang,
+    } = input;
+    let config = &desk.config;
+    desk.write(|tx| {
+        let category_ids = catalog::category_ids_by_code(tx.conn, &submission.categories)?
+            .ok_or(Refusal::UnknownCategory)?;
+        let received_at = tx.now;
+        let new = NewRequest {
+            kind: submission.kind,
+            channel,
+            jurisdiction: config.jurisdiction,
+            on_behalf: submission.on_behalf,
+            received_at,
+            reference_year: received_at.and_utc().with_timezone(&config.timezone).year(),
+            due_date: deadline::due_date_at(config.jurisdiction, received_at, config.timezone),
+            requester_name: submission.requester_name,
+            requester_email: submission.requester_email,
+            requester_phone: submission.requester_phone,
+            subject_name: submission.subject_name,
+            subject_email: submission.subject_email,
+            subject_phone: None,
+            details: submission.details,
+            correction: submission.correction,
+            category_ids,
+            lang,
+        };
+        let created = requests::create(tx.conn, &new, &desk.keys.identifier_index, &Actor::Requester, tx.now)?;
+        if let Some(document) = &submission.authority_document {
+            documents::save(
+                tx.conn,
+                &desk.keys.documents,
+                &created.id,
+                DocumentPurpose::Authority,
+                document.as_ref(),
+                tx.now,
+            )?;
+        }
+        let row = requests::get(tx.conn, &created.id)?;
+        let duplicate_of = created.duplicate_of.map(|r| r.to_string());
+        send_code(
+            tx,
+            &row,
+            CodeEmail::Verification {
+                duplicate_of: duplicate_of.as_deref(),
+            },
+        )?;
+        Ok(Submitted {
+            id: created.id,
+            reference: created.reference,
+        })
+    })
+}

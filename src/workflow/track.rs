@@ -1,0 +1,39 @@
+//! Tracking: a reference and an email address in, a status link out by
+//! email to that address when they match. The caller learns nothing either
+//! way.
+
+use super::{Desk, WorkflowError};
+use crate::auth::tokens::Purpose;
+use crate::domain::actor::Actor;
+use crate::domain::audit::AuditAction;
+use crate::domain::identifier::Email;
+use crate::domain::reference::Reference;
+use crate::mail::notices::{self, Recipient};
+use crate::store::{StoreError, requests};
+
+#[derive(Debug, Clone)]
+pub struct Track {
+    pub reference: Reference,
+    pub email: Email,
+}
+
+pub fn track(desk: &Desk, input: Track) -> Result<(), WorkflowError> {
+    desk.write(|tx| {
+        let row = match requests::get_by_reference(tx.conn, &input.reference) {
+            Ok(row) => row,
+            Err(StoreError::NotFound) => return Ok(()),
+            Err(e) => return Err(e.into()),
+        };
+        if row.requester_email != input.email.as_str() {
+            return Ok(());
+        }
+        let (link, _) = tx.link("/r/", Purpose::Status, &row.id)?;
+        tx.send(&[notices::status_link(Recipient::requester_of(&row), &link)])?;
+        tx.record(
+            &row.id,
+            &Actor::Requester,
+            AuditAction::StatusLinkSent,
+            serde_json::json!({}),
+        )
+    })
+}

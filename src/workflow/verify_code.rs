@@ -1,0 +1,60 @@
+//! Confirming an email address with the code it was sent. Five wrong codes
+//! lock the code until a new one is sent; an unknown reference looks
+//! exactly like a wrong code.
+
+use super::identity::confirm_email;
+use super::{Desk, WorkflowError};
+use crate::auth::codes::{self, EnteredCode};
+use crate::domain::lifecycle::RequestStatus;
+use crate::domain::reference::Reference;
+use crate::store::{requests, verification};
+
+#[derive(Debug, Clone)]
+pub struct VerifyByCode {
+    pub reference: Reference,
+    pub code: EnteredCode,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CodeOutcome {
+    /// Confirmed; the token of the request's status page.
+    Verified { status_token: String },
+    AlreadyVerified,
+    Wrong { tries_left: i32 },
+    Locked,
+}
+
+pub fn verify_by_code(desk: &Desk, input: VerifyByCode) -> Result<CodeOutcome, WorkflowError> {
+    desk.write(|tx| {
+        let row = match requests::get_by_reference(tx.conn, &input.reference) {
+            Ok(row) => row,
+            Err(crate::store::StoreError::NotFound) => {
+                return Ok(CodeOutcome::Wrong {
+                    tries_left: codes::MAX_ATTEMPTS,
+                });
+            }
+            Err(e) => return Err(e.into()),
+        };
+        if row.status != RequestStatus::Unverified {
+            return Ok(CodeOutcome::AlreadyVerified);
+        }
+        if row.verification_attempts >= codes::MAX_ATTEMPTS {
+            return Ok(CodeOutcome::Locked);
+        }
+        let Some(stored) = verification::code_hash(tx.conn, &row.id)? else {
+            return Ok(CodeOutcome::Locked);
+        };
+        if codes::matches(&desk.keys.codes, &row.id, &input.code, &stored) {
+            let status_token = confirm_email(tx, &row)?;
+            return Ok(CodeOutcome::Verified { status_token });
+        }
+        let used = verification::record_wrong_attempt(tx.conn, &row.id, codes::MAX_ATTEMPTS, tx.now)?;
+        Ok(if used >= codes::MAX_ATTEMPTS {
+            CodeOutcome::Locked
+        } else {
+            CodeOutcome::Wrong {
+                tries_left: codes::MAX_ATTEMPTS - used,
+            }
+        })
+    })
+}

@@ -1,0 +1,36 @@
+//! The requester withdraws their request: work stops, holds are lifted,
+//! and they are told by email.
+
+use super::{Desk, WorkflowError};
+use crate::domain::actor::Actor;
+use crate::domain::lifecycle::RequestStatus;
+use crate::mail::notices::{self, Recipient};
+use crate::store::lifecycle::Transition;
+use crate::store::requests;
+
+#[derive(Debug, Clone)]
+pub struct Withdraw {
+    pub request_id: String,
+    /// The version of the request the person saw, if the page said; a
+    /// request changed since is refused as stale.
+    pub expected_version: Option<i32>,
+}
+
+pub fn withdraw(desk: &Desk, input: Withdraw) -> Result<(), WorkflowError> {
+    desk.write(|tx| {
+        let row = requests::get(tx.conn, &input.request_id)?;
+        tx.transition(
+            Transition {
+                request_id: &row.id,
+                to: RequestStatus::Withdrawn,
+                actor: &Actor::Requester,
+                reason: None,
+                expected_version: input.expected_version,
+                payload: serde_json::json!({}),
+                emails: Vec::new(),
+            },
+            &[notices::withdrawn(Recipient::requester_of(&row))],
+        )?;
+        Ok(())
+    })
+}
