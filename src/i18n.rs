@@ -85,14 +85,12 @@ impl std::str::FromStr for Lang {
     /// Exactly `ko` or `en` (stored values); [`Lang::from_code`] is the
     /// lenient reader of what browsers send.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Lang::ALL
-            .iter()
-            .copied()
-            .find(|l| l.code() == s)
-            .ok_or_else(|| crate::domain::request::UnknownValue {
+        Lang::ALL.iter().copied().find(|l| l.code() == s).ok_or_else(|| {
+            crate::domain::request::UnknownValue {
                 what: "language",
                 value: s.to_owned(),
-            })
+            }
+        })
     }
 }
 

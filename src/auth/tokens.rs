@@ -143,10 +143,19 @@ mod tests {
     fn a_token_verifies_only_for_its_purpose_and_key() {
         let keys = Keys::new(SecretKey::generate());
         let token = issue(&keys, Purpose::Verify, "request-1", now()).unwrap();
-        assert_eq!(verify(&keys, Purpose::Verify, &token, now()), Ok("request-1".to_owned()));
-        assert_eq!(verify(&keys, Purpose::Status, &token, now()), Err(TokenError::Invalid));
+        assert_eq!(
+            verify(&keys, Purpose::Verify, &token, now()),
+            Ok("request-1".to_owned())
+        );
+        assert_eq!(
+            verify(&keys, Purpose::Status, &token, now()),
+            Err(TokenError::Invalid)
+        );
         let other = Keys::new(SecretKey::generate());
-        assert_eq!(verify(&other, Purpose::Verify, &token, now()), Err(TokenError::Invalid));
+        assert_eq!(
+            verify(&other, Purpose::Verify, &token, now()),
+            Err(TokenError::Invalid)
+        );
         assert_eq!(
             verify(&keys, Purpose::Verify, "garbage", now()),
             Err(TokenError::Invalid)
@@ -167,7 +176,10 @@ mod tests {
             verify_bound(&keys, Purpose::SetPassword, &token, now()),
             Ok(("staff-1".to_owned(), Some("v1".to_owned())))
         );
-        assert_eq!(verify(&keys, Purpose::Status, &token, now()), Err(TokenError::Invalid));
+        assert_eq!(
+            verify(&keys, Purpose::Status, &token, now()),
+            Err(TokenError::Invalid)
+        );
     }
 
     #[test]
@@ -187,7 +199,10 @@ mod tests {
             &EncodingKey::from_secret(&keys.token_key("status")),
         )
         .unwrap();
-        assert_eq!(verify(&keys, Purpose::Status, &token, now()), Err(TokenError::Expired));
+        assert_eq!(
+            verify(&keys, Purpose::Status, &token, now()),
+            Err(TokenError::Expired)
+        );
     }
 
     #[test]
@@ -196,12 +211,21 @@ mod tests {
         let issued = now();
         let token = issue(&keys, Purpose::Verify, "r", issued).unwrap();
         let just_before = issued + Purpose::Verify.lifetime() - Duration::seconds(1);
-        assert_eq!(verify(&keys, Purpose::Verify, &token, just_before), Ok("r".to_owned()));
+        assert_eq!(
+            verify(&keys, Purpose::Verify, &token, just_before),
+            Ok("r".to_owned())
+        );
         let after = issued + Purpose::Verify.lifetime();
-        assert_eq!(verify(&keys, Purpose::Verify, &token, after), Err(TokenError::Expired));
+        assert_eq!(
+            verify(&keys, Purpose::Verify, &token, after),
+            Err(TokenError::Expired)
+        );
         // A tampered expired token is invalid, not merely expired.
         let mut tampered = token.clone();
         tampered.pop();
-        assert_eq!(verify(&keys, Purpose::Verify, &tampered, after), Err(TokenError::Invalid));
+        assert_eq!(
+            verify(&keys, Purpose::Verify, &tampered, after),
+            Err(TokenError::Invalid)
+        );
     }
 }

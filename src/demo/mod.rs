@@ -166,7 +166,11 @@ fn load_staff(
     Ok(())
 }
 
-fn load_samples(conn: &mut DbConnection, desk: &Desk, now: chrono::NaiveDateTime) -> Result<usize, StoreError> {
+fn load_samples(
+    conn: &mut DbConnection,
+    desk: &Desk,
+    now: chrono::NaiveDateTime,
+) -> Result<usize, StoreError> {
     let (config, keys) = (&desk.config, &desk.keys);
     let officer = staff_actor(conn, "cpo@rightsdesk.example", StaffRole::PrivacyOfficer)?;
     let handler = staff_actor(conn, "handler.irm@rightsdesk.example", StaffRole::Handler)?;

@@ -11,7 +11,7 @@ wire_enum! {
         Unverified => "unverified",
         /// Identity or authority documents are under staff review.
         Verifying => "verifying",
-        /// Verified and routed: department tasks are open.
+        /// Verified: the company is working on it.
         InProgress => "in_progress",
         /// Staff asked the requester for more information.
         AwaitingRequester => "awaiting_requester",
@@ -491,7 +491,10 @@ mod tests {
             );
             // Every such move is one the requester may make.
             for from in [Unverified, AwaitingRequester] {
-                assert!(requester_may(RequestKind::Access, from, expected), "{from} -> {expected}");
+                assert!(
+                    requester_may(RequestKind::Access, from, expected),
+                    "{from} -> {expected}"
+                );
             }
         }
     }

@@ -20,7 +20,13 @@ use crate::workflow::{Desk, expire};
 pub async fn run(desk: Desk, mailer: Mailer, delivery_passes: Arc<AtomicU64>, stop: watch::Receiver<bool>) {
     let claimant = format!("{}-{}", hostname(), uuid::Uuid::now_v7());
     tracing::info!(%claimant, interval = ?desk.config.job_interval, "background jobs started");
-    let delivery = tokio::spawn(deliver(desk.clone(), mailer, claimant, delivery_passes, stop.clone()));
+    let delivery = tokio::spawn(deliver(
+        desk.clone(),
+        mailer,
+        claimant,
+        delivery_passes,
+        stop.clone(),
+    ));
     periodic(desk, stop).await;
     if let Err(error) = delivery.await {
         tracing::error!(%error, "email delivery ended abnormally");

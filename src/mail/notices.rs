@@ -102,7 +102,10 @@ impl Notice {
             code: self.code.as_deref(),
         }
         .render()
-        .map_err(|source| NoticeError { key: self.key, source })?;
+        .map_err(|source| NoticeError {
+            key: self.key,
+            source,
+        })?;
         Ok(NewEmail {
             request_id: Some(to.request_id.clone()),
             to: to.email.clone(),

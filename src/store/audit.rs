@@ -25,7 +25,12 @@ pub struct NewEvent<'a> {
 
 impl<'a> NewEvent<'a> {
     /// An event about a request that changes no status.
-    pub fn about(request_id: &'a str, actor: &'a Actor, action: AuditAction, payload: serde_json::Value) -> Self {
+    pub fn about(
+        request_id: &'a str,
+        actor: &'a Actor,
+        action: AuditAction,
+        payload: serde_json::Value,
+    ) -> Self {
         Self {
             request_id: Some(request_id),
             actor,

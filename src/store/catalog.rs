@@ -21,13 +21,20 @@ macro_rules! upsert_by_code {
             .optional()?;
         match existing {
             Some(id) => {
-                diesel::update($table::table.find(&id)).set($changes).execute($conn)?;
+                diesel::update($table::table.find(&id))
+                    .set($changes)
+                    .execute($conn)?;
                 Ok(id)
             }
             None => {
                 let id = new_id();
                 diesel::insert_into($table::table)
-                    .values(($table::id.eq(&id), $table::code.eq($code), $changes, $table::created_at.eq($now)))
+                    .values((
+                        $table::id.eq(&id),
+                        $table::code.eq($code),
+                        $changes,
+                        $table::created_at.eq($now),
+                    ))
                     .execute($conn)?;
                 Ok(id)
             }
@@ -169,7 +176,10 @@ pub fn list_categories(conn: &mut DbConnection) -> Result<Vec<DataCategory>, Sto
 
 /// The ids of the data categories with these codes, in the same order;
 /// `None` if any code is unknown.
-pub fn category_ids_by_code(conn: &mut DbConnection, codes: &[String]) -> Result<Option<Vec<String>>, StoreError> {
+pub fn category_ids_by_code(
+    conn: &mut DbConnection,
+    codes: &[String],
+) -> Result<Option<Vec<String>>, StoreError> {
     if codes.is_empty() {
         return Ok(Some(Vec::new()));
     }

@@ -90,7 +90,10 @@ fn insert(
     }
     for system_id in &scope.system_ids {
         diesel::insert_into(hold_systems::table)
-            .values((hold_systems::hold_id.eq(&id), hold_systems::system_id.eq(system_id)))
+            .values((
+                hold_systems::hold_id.eq(&id),
+                hold_systems::system_id.eq(system_id),
+            ))
             .execute(conn)?;
     }
     Ok(id)
@@ -151,7 +154,13 @@ pub fn restore_for_request(
     request_id: &str,
     now: NaiveDateTime,
 ) -> Result<Vec<String>, StoreError> {
-    let previous: Vec<(String, String, IdentifierScheme, HoldReason, Option<NaiveDateTime>)> = holds::table
+    let previous: Vec<(
+        String,
+        String,
+        IdentifierScheme,
+        HoldReason,
+        Option<NaiveDateTime>,
+    )> = holds::table
         .filter(holds::request_id.eq(request_id))
         .order(holds::placed_at.asc())
         .select((

@@ -31,6 +31,23 @@ pub struct Transition<'a> {
     pub emails: Vec<NewEmail>,
 }
 
+impl<'a> Transition<'a> {
+    /// A move of `request_id` to `to` by `actor`, with no reason, no
+    /// version check, an empty payload and no emails (set the others with
+    /// struct update syntax).
+    pub fn new(request_id: &'a str, to: RequestStatus, actor: &'a Actor) -> Self {
+        Self {
+            request_id,
+            to,
+            actor,
+            reason: None,
+            expected_version: None,
+            payload: serde_json::json!({}),
+            emails: Vec::new(),
+        }
+    }
+}
+
 /// What a transition did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Applied {

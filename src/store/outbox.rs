@@ -112,7 +112,12 @@ pub enum Attempt<'a> {
 
 /// Records the outcome of a send attempt and releases the claim. Only the
 /// claimant may mark its row; returns whether it did.
-pub fn finish(conn: &mut DbConnection, id: &str, claimant: &str, attempt: Attempt<'_>) -> Result<bool, StoreError> {
+pub fn finish(
+    conn: &mut DbConnection,
+    id: &str,
+    claimant: &str,
+    attempt: Attempt<'_>,
+) -> Result<bool, StoreError> {
     let (status, sent_at, error, next_attempt_at) = match attempt {
         Attempt::Sent { at } => (EmailStatus::Sent, Some(at), None, None),
         Attempt::Failed { error, retry_at } => (EmailStatus::Queued, None, Some(error), Some(retry_at)),

@@ -223,7 +223,10 @@ pub fn create(
     )?;
 
     let duplicate_of = duplicate
-        .map(|(_, r)| r.parse().map_err(|e| StoreError::Corrupt(format!("stored reference {r:?}: {e}"))))
+        .map(|(_, r)| {
+            r.parse()
+                .map_err(|e| StoreError::Corrupt(format!("stored reference {r:?}: {e}")))
+        })
         .transpose()?;
     Ok(Created {
         id,

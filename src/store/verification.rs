@@ -18,7 +18,11 @@ fn record(
     payload: serde_json::Value,
     now: NaiveDateTime,
 ) -> Result<(), StoreError> {
-    audit::append(conn, NewEvent::about(request_id, &Actor::System, action, payload), now)?;
+    audit::append(
+        conn,
+        NewEvent::about(request_id, &Actor::System, action, payload),
+        now,
+    )?;
     Ok(())
 }
 

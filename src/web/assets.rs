@@ -116,12 +116,17 @@ pub async fn serve(
         HttpResponse::Ok()
     };
     response
-        .insert_header((header::ETAG, HeaderValue::from_str(&etag).map_err(AppError::internal)?))
+        .insert_header((
+            header::ETAG,
+            HeaderValue::from_str(&etag).map_err(AppError::internal)?,
+        ))
         .insert_header((header::CACHE_CONTROL, cache));
     if matches {
         return Ok(response.finish());
     }
-    Ok(response.content_type(asset.content_type).body(asset.bytes.into_owned()))
+    Ok(response
+        .content_type(asset.content_type)
+        .body(asset.bytes.into_owned()))
 }
 
 #[cfg(test)]
@@ -137,7 +142,10 @@ mod tests {
             let on_disk = std::fs::read(entry.path()).unwrap();
             let file = Embedded::get(&name).unwrap_or_else(|| panic!("{name} is not embedded"));
             assert_eq!(file.data.as_ref(), on_disk.as_slice(), "{name}");
-            assert_eq!(hex::encode(&file.metadata.sha256_hash()[..8]), short_hash(&on_disk));
+            assert_eq!(
+                hex::encode(&file.metadata.sha256_hash()[..8]),
+                short_hash(&on_disk)
+            );
         }
     }
 

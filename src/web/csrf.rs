@@ -8,6 +8,8 @@ use actix_web::cookie::{Cookie, SameSite};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use futures_util::future::LocalBoxFuture;
+use serde::de::DeserializeOwned;
 
 use super::AppState;
 use super::error::AppError;
@@ -62,11 +64,42 @@ pub async fn ensure_cookie(
     Ok(res)
 }
 
+/// A posted form that carries a CSRF token.
+pub trait CsrfField {
+    fn csrf_token(&self) -> &str;
+}
+
+/// A URL-encoded form whose CSRF token was checked: a post without a good
+/// token is refused (403) before the handler runs.
+pub struct Posted<T>(pub T);
+
+impl<T: DeserializeOwned + CsrfField + 'static> FromRequest for Posted<T> {
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let csrf = Csrf::from_request(req, payload).into_inner();
+        let form = web::Form::<T>::from_request(req, payload);
+        Box::pin(async move {
+            let csrf = csrf?;
+            let form = form.await?.into_inner();
+            csrf.check(Some(form.csrf_token()))?;
+            Ok(Posted(form))
+        })
+    }
+}
+
 /// A form whose only field is the CSRF token (buttons that act).
 #[derive(Debug, serde::Deserialize)]
 pub struct CsrfForm {
     #[serde(default)]
     pub csrf_token: String,
+}
+
+impl CsrfField for CsrfForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
 }
 
 /// The CSRF state of one request.

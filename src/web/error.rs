@@ -33,7 +33,10 @@ pub struct UserMessage {
 
 impl UserMessage {
     pub fn new(key: &'static str) -> Self {
-        Self { key, args: Vec::new() }
+        Self {
+            key,
+            args: Vec::new(),
+        }
     }
 
     fn key_arg(mut self, name: &'static str, key: String) -> Self {
@@ -90,7 +93,10 @@ pub enum AppError {
     /// Something the person can fix or should know (a refused move, a
     /// malformed form), with the status it answers.
     #[error("refused: {}", message.key)]
-    Refused { status: StatusCode, message: UserMessage },
+    Refused {
+        status: StatusCode,
+        message: UserMessage,
+    },
     #[error("the upload is too large")]
     PayloadTooLarge,
     #[error("too many requests")]
@@ -199,7 +205,9 @@ impl From<WorkflowError> for AppError {
             }
             WorkflowError::Transition(t) => AppError::conflict(UserMessage::of_transition(&t)),
             WorkflowError::Stale => AppError::conflict(UserMessage::new("refusal.stale")),
-            WorkflowError::Store(e @ (StoreError::Pool(_) | StoreError::Connection(_))) => AppError::unavailable(e),
+            WorkflowError::Store(e @ (StoreError::Pool(_) | StoreError::Connection(_))) => {
+                AppError::unavailable(e)
+            }
             other => AppError::internal(other),
         }
     }
@@ -317,7 +325,12 @@ pub struct Problem {
     pub instance: Option<String>,
 }
 
-pub fn problem_response(status: StatusCode, key: &str, detail: Option<String>, reference: Option<&str>) -> HttpResponse {
+pub fn problem_response(
+    status: StatusCode,
+    key: &str,
+    detail: Option<String>,
+    reference: Option<&str>,
+) -> HttpResponse {
     let problem = Problem {
         kind: format!("about:blank#{key}"),
         title: Lang::En.t(&format!("error.{key}.title")).into_owned(),
@@ -348,7 +361,11 @@ fn render_error<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerRes
     };
     let (key, detail, reference) = match res.response().error() {
         Some(error) => match error.as_error::<AppError>() {
-            Some(app) => (app.key(), app.public_detail(lang), app.reference().map(str::to_owned)),
+            Some(app) => (
+                app.key(),
+                app.public_detail(lang),
+                app.reference().map(str::to_owned),
+            ),
             // Extractor and framework refusals (a malformed form, an
             // unknown method) say only what the status says.
             None if status.is_client_error() => (key_for_status(status), None, None),

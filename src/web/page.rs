@@ -1,11 +1,42 @@
-//! Rendering pages with a status of the handler's choosing.
+//! What page handlers share: the extractor of what every page needs, and
+//! rendering with a status of the handler's choosing.
 
-use actix_web::HttpResponse;
+use std::future::{Ready, ready};
+
+use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
 use actix_web::http::header::ContentType;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use askama::Template;
 
+use super::AppState;
+use super::csrf::Csrf;
 use super::error::AppError;
+use super::lang::Lang;
+
+/// What every page handler needs, extracted once: the reader's language,
+/// the CSRF state of their browser, and the desk's state.
+pub struct Page {
+    pub lang: Lang,
+    pub csrf: Csrf,
+    pub state: web::Data<AppState>,
+}
+
+impl FromRequest for Page {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let page = (|| {
+            Ok(Page {
+                lang: Lang::from_request(req, payload).into_inner()?,
+                csrf: Csrf::from_request(req, payload).into_inner()?,
+                state: web::Data::<AppState>::from_request(req, payload).into_inner()?,
+            })
+        })();
+        ready(page)
+    }
+}
 
 /// Renders `page` with `status` (a form shown again with 422, say).
 pub fn render(status: StatusCode, page: &impl Template) -> Result<HttpResponse, AppError> {

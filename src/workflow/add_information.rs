@@ -53,18 +53,11 @@ pub fn add_information(desk: &Desk, input: AddInformation) -> Result<(), Workflo
             let to = desk
                 .identity_policy()
                 .status_after_requester(row.on_behalf, row.verification_state);
-            tx.transition(
-                Transition {
-                    request_id: &row.id,
-                    to,
-                    actor: &Actor::Requester,
-                    reason: None,
-                    expected_version: None,
-                    payload: serde_json::json!({"after": AuditAction::InformationAdded}),
-                    emails: Vec::new(),
-                },
-                &[],
-            )?;
+            let transition = Transition {
+                payload: serde_json::json!({"after": AuditAction::InformationAdded}),
+                ..Transition::new(&row.id, to, &Actor::Requester)
+            };
+            tx.transition(transition, &[])?;
         }
         Ok(())
     })

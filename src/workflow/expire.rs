@@ -14,7 +14,8 @@ const BATCH: i64 = 100;
 /// Expires every request unverified for longer than the configured period
 /// (by the desk's clock); returns how many it expired.
 pub fn expire_unverified(desk: &Desk) -> Result<usize, WorkflowError> {
-    let period = chrono::Duration::from_std(desk.config.unverified_expiry).unwrap_or(chrono::Duration::days(7));
+    let period =
+        chrono::Duration::from_std(desk.config.unverified_expiry).unwrap_or(chrono::Duration::days(7));
     let mut expired = 0;
     loop {
         let ids = desk.read(|conn, now| Ok(requests::unverified_before(conn, now - period, BATCH)?))?;
@@ -26,18 +27,11 @@ pub fn expire_unverified(desk: &Desk) -> Result<usize, WorkflowError> {
                 if row.status != RequestStatus::Unverified || row.received_at >= tx.now - period {
                     return Ok(false);
                 }
-                tx.transition(
-                    Transition {
-                        request_id: &row.id,
-                        to: RequestStatus::Expired,
-                        actor: &Actor::System,
-                        reason: None,
-                        expected_version: None,
-                        payload: serde_json::json!({"unverified_for_seconds": period.num_seconds()}),
-                        emails: Vec::new(),
-                    },
-                    &[notices::expired(Recipient::requester_of(&row))],
-                )?;
+                let transition = Transition {
+                    payload: serde_json::json!({"unverified_for_seconds": period.num_seconds()}),
+                    ..Transition::new(&row.id, RequestStatus::Expired, &Actor::System)
+                };
+                tx.transition(transition, &[notices::expired(Recipient::requester_of(&row))])?;
                 Ok(true)
             })?;
             expired += usize::from(done);

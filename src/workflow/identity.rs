@@ -22,7 +22,11 @@ pub(super) enum CodeEmail<'a> {
 
 /// Makes a code for the request, stores its hash (tries start again), and
 /// queues the email that carries it with a fresh verification link.
-pub(super) fn send_code(tx: &mut Tx<'_>, row: &RequestRow, email: CodeEmail<'_>) -> Result<(), WorkflowError> {
+pub(super) fn send_code(
+    tx: &mut Tx<'_>,
+    row: &RequestRow,
+    email: CodeEmail<'_>,
+) -> Result<(), WorkflowError> {
     let code = codes::generate();
     let hash = codes::hash(&tx.desk.keys.codes, &row.id, &code);
     verification::set_code(tx.conn, &row.id, &hash, tx.now)?;
@@ -44,24 +48,20 @@ pub(super) fn send_code(tx: &mut Tx<'_>, row: &RequestRow, email: CodeEmail<'_>)
 pub(super) fn confirm_email(tx: &mut Tx<'_>, row: &RequestRow) -> Result<String, WorkflowError> {
     let proven = VerificationState::EmailConfirmed;
     verification::mark_verified(tx.conn, &row.id, proven, tx.now)?;
-    let to = tx.desk.identity_policy().status_after_requester(row.on_behalf, proven);
+    let to = tx
+        .desk
+        .identity_policy()
+        .status_after_requester(row.on_behalf, proven);
     let (link, token) = tx.link("/r/", Purpose::Status, &row.id)?;
     let notice = notices::verified(
         Recipient::requester_of(row),
         &link,
         to == RequestStatus::Verifying,
     );
-    tx.transition(
-        Transition {
-            request_id: &row.id,
-            to,
-            actor: &Actor::Requester,
-            reason: None,
-            expected_version: None,
-            payload: serde_json::json!({"verified_by": "email"}),
-            emails: Vec::new(),
-        },
-        &[notice],
-    )?;
+    let transition = Transition {
+        payload: serde_json::json!({"verified_by": "email"}),
+        ..Transition::new(&row.id, to, &Actor::Requester)
+    };
+    tx.transition(transition, &[notice])?;
     Ok(token)
 }

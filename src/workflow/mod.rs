@@ -84,7 +84,10 @@ impl Desk {
 
     /// Runs `f` in one write transaction at one instant. Once it commits,
     /// email delivery is woken if `f` queued any.
-    pub fn write<T>(&self, f: impl FnOnce(&mut Tx<'_>) -> Result<T, WorkflowError>) -> Result<T, WorkflowError> {
+    pub fn write<T>(
+        &self,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T, WorkflowError>,
+    ) -> Result<T, WorkflowError> {
         let now = self.clock.now();
         let mut queued = false;
         let result = self.store.write_as::<T, WorkflowError>(|conn| {
@@ -119,7 +122,12 @@ impl Desk {
     }
 
     /// A token of `purpose` for `subject`, issued `now`.
-    pub fn token(&self, purpose: Purpose, subject: &str, now: NaiveDateTime) -> Result<String, WorkflowError> {
+    pub fn token(
+        &self,
+        purpose: Purpose,
+        subject: &str,
+        now: NaiveDateTime,
+    ) -> Result<String, WorkflowError> {
         Ok(tokens::issue(&self.keys, purpose, subject, now)?)
     }
 
@@ -153,7 +161,10 @@ impl Tx<'_> {
 
     /// Renders and queues notices, in this transaction.
     pub fn send(&mut self, notices: &[Notice]) -> Result<(), WorkflowError> {
-        let emails = notices.iter().map(|n| self.render(n)).collect::<Result<Vec<_>, _>>()?;
+        let emails = notices
+            .iter()
+            .map(|n| self.render(n))
+            .collect::<Result<Vec<_>, _>>()?;
         outbox::enqueue(self.conn, &emails, self.now)?;
         self.queued_mail |= !emails.is_empty();
         Ok(())
@@ -167,7 +178,11 @@ impl Tx<'_> {
         action: AuditAction,
         payload: serde_json::Value,
     ) -> Result<(), WorkflowError> {
-        audit::append(self.conn, NewEvent::about(request_id, actor, action, payload), self.now)?;
+        audit::append(
+            self.conn,
+            NewEvent::about(request_id, actor, action, payload),
+            self.now,
+        )?;
         Ok(())
     }
 
@@ -178,7 +193,10 @@ impl Tx<'_> {
         transition: lifecycle::Transition<'_>,
         notices: &[Notice],
     ) -> Result<Applied, WorkflowError> {
-        let emails = notices.iter().map(|n| self.render(n)).collect::<Result<Vec<_>, _>>()?;
+        let emails = notices
+            .iter()
+            .map(|n| self.render(n))
+            .collect::<Result<Vec<_>, _>>()?;
         self.queued_mail |= !emails.is_empty();
         Ok(lifecycle::apply(
             self.conn,
@@ -188,7 +206,12 @@ impl Tx<'_> {
     }
 
     /// A link with a fresh token of `purpose` for `subject` (`{base}{prefix}{token}`).
-    pub fn link(&self, prefix: &str, purpose: Purpose, subject: &str) -> Result<(String, String), WorkflowError> {
+    pub fn link(
+        &self,
+        prefix: &str,
+        purpose: Purpose,
+        subject: &str,
+    ) -> Result<(String, String), WorkflowError> {
         let token = self.desk.token(purpose, subject, self.now)?;
         Ok((self.desk.url(&format!("{prefix}{token}")), token))
     }

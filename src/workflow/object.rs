@@ -31,18 +31,12 @@ pub fn object(desk: &Desk, input: Object) -> Result<(), WorkflowError> {
             tx.now,
         )?;
         let (link, _) = tx.link("/r/", Purpose::Status, &row.id)?;
-        tx.transition(
-            Transition {
-                request_id: &row.id,
-                to: RequestStatus::Objection,
-                actor: &Actor::Requester,
-                reason: None,
-                expected_version: input.expected_version,
-                payload: serde_json::json!({}),
-                emails: Vec::new(),
-            },
-            &[notices::objection_received(Recipient::requester_of(&row), &link)],
-        )?;
+        let notice = notices::objection_received(Recipient::requester_of(&row), &link);
+        let transition = Transition {
+            expected_version: input.expected_version,
+            ..Transition::new(&row.id, RequestStatus::Objection, &Actor::Requester)
+        };
+        tx.transition(transition, &[notice])?;
         Ok(())
     })
 }

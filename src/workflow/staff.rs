@@ -71,11 +71,15 @@ pub fn add_account(desk: &Desk, new: NewAccount) -> Result<AccountAdded, Workflo
             Some(_) => None,
             None => {
                 let version = staff::password_version(tx.conn, &id)?;
-                let token = tokens::issue_bound(&desk.keys, Purpose::SetPassword, &id, Some(&version), tx.now)?;
+                let token =
+                    tokens::issue_bound(&desk.keys, Purpose::SetPassword, &id, Some(&version), tx.now)?;
                 Some(desk.url(&format!("/staff/set-password/{token}")))
             }
         };
-        Ok(AccountAdded { id, set_password_link })
+        Ok(AccountAdded {
+            id,
+            set_password_link,
+        })
     })
 }
 
@@ -112,7 +116,11 @@ pub fn account_for_link(desk: &Desk, token: &str) -> Result<staff::StaffUser, Wo
 
 /// Sets the password of the link's account (an argon2id hash); the link
 /// stops working.
-pub fn set_password(desk: &Desk, token: &str, password_hash: &str) -> Result<staff::StaffUser, WorkflowError> {
+pub fn set_password(
+    desk: &Desk,
+    token: &str,
+    password_hash: &str,
+) -> Result<staff::StaffUser, WorkflowError> {
     desk.write(|tx| {
         let user = account_of_link(desk, tx.conn, token, tx.now)?;
         staff::set_password(tx.conn, &user.id, password_hash)?;

@@ -50,8 +50,10 @@ pub struct StatusView {
     /// Since when the data concerned has been frozen, if it is.
     pub frozen_since: Option<NaiveDateTime>,
     pub options: RequesterOptions,
-    /// Today, in the profile's time zone (for "days left").
-    pub today: NaiveDate,
+    /// Days left until the due date (negative when overdue), counted in
+    /// the profile's time zone; none once the request is closed, when the
+    /// due date is history rather than a countdown.
+    pub days_left: Option<i64>,
 }
 
 pub fn status_view(desk: &Desk, request_id: &str) -> Result<StatusView, WorkflowError> {
@@ -89,10 +91,19 @@ pub fn status_view(desk: &Desk, request_id: &str) -> Result<StatusView, Workflow
             messages: messages::list_for_request(conn, request_id)?,
             results,
             frozen_since,
-            today: now.and_utc().with_timezone(&tz).date_naive(),
+            days_left: days_left(
+                request.due_date,
+                request.status,
+                now.and_utc().with_timezone(&tz).date_naive(),
+            ),
             request,
         })
     })
+}
+
+fn days_left(due: Option<NaiveDate>, status: RequestStatus, today: NaiveDate) -> Option<i64> {
+    due.filter(|_| !status.is_closed())
+        .map(|due| (due - today).num_days())
 }
 
 /// A result document of the request, decrypted; anything else is not found.
@@ -102,7 +113,12 @@ pub fn result_document(
     document_id: &str,
 ) -> Result<(DocumentInfo, Vec<u8>), WorkflowError> {
     let (info, bytes) = desk.read(|conn, _| {
-        Ok(documents::read(conn, &desk.keys.documents, request_id, document_id)?)
+        Ok(documents::read(
+            conn,
+            &desk.keys.documents,
+            request_id,
+            document_id,
+        )?)
     })?;
     if info.purpose != DocumentPurpose::Result {
         return Err(WorkflowError::NotFound);

@@ -62,7 +62,13 @@ pub fn submit(desk: &Desk, input: NewSubmission) -> Result<Submitted, WorkflowEr
             category_ids,
             lang,
         };
-        let created = requests::create(tx.conn, &new, &desk.keys.identifier_index, &Actor::Requester, tx.now)?;
+        let created = requests::create(
+            tx.conn,
+            &new,
+            &desk.keys.identifier_index,
+            &Actor::Requester,
+            tx.now,
+        )?;
         if let Some(document) = &submission.authority_document {
             documents::save(
                 tx.conn,

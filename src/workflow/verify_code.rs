@@ -18,9 +18,13 @@ pub struct VerifyByCode {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CodeOutcome {
     /// Confirmed; the token of the request's status page.
-    Verified { status_token: String },
+    Verified {
+        status_token: String,
+    },
     AlreadyVerified,
-    Wrong { tries_left: i32 },
+    Wrong {
+        tries_left: i32,
+    },
     Locked,
 }
 

@@ -28,7 +28,9 @@ pub fn check_link(desk: &Desk, token: &str) -> LinkState {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkOutcome {
     /// Confirmed; the token of the request's status page.
-    Verified { status_token: String },
+    Verified {
+        status_token: String,
+    },
     AlreadyVerified,
     /// The link cannot be used (expired or not valid).
     Unusable(LinkState),

@@ -19,18 +19,12 @@ pub struct Withdraw {
 pub fn withdraw(desk: &Desk, input: Withdraw) -> Result<(), WorkflowError> {
     desk.write(|tx| {
         let row = requests::get(tx.conn, &input.request_id)?;
-        tx.transition(
-            Transition {
-                request_id: &row.id,
-                to: RequestStatus::Withdrawn,
-                actor: &Actor::Requester,
-                reason: None,
-                expected_version: input.expected_version,
-                payload: serde_json::json!({}),
-                emails: Vec::new(),
-            },
-            &[notices::withdrawn(Recipient::requester_of(&row))],
-        )?;
+        let notice = notices::withdrawn(Recipient::requester_of(&row));
+        let transition = Transition {
+            expected_version: input.expected_version,
+            ..Transition::new(&row.id, RequestStatus::Withdrawn, &Actor::Requester)
+        };
+        tx.transition(transition, &[notice])?;
         Ok(())
     })
 }

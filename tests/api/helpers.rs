@@ -63,7 +63,8 @@ fn pg_server() -> String {
 }
 
 fn pg_admin(server: &str) -> diesel::PgConnection {
-    diesel::PgConnection::establish(&format!("{server}/postgres")).expect("connect to the test PostgreSQL server")
+    diesel::PgConnection::establish(&format!("{server}/postgres"))
+        .expect("connect to the test PostgreSQL server")
 }
 
 /// The name of a database migrated with this checkout's migrations, made
@@ -87,7 +88,9 @@ fn pg_template(server: &str) -> &'static str {
         }
         let name = format!("rd_template_{}", &hex::encode(hasher.finalize())[..16]);
         let mut admin = pg_admin(server);
-        admin.batch_execute("SELECT pg_advisory_lock(4711)").expect("lock");
+        admin
+            .batch_execute("SELECT pg_advisory_lock(4711)")
+            .expect("lock");
         #[derive(diesel::QueryableByName)]
         struct Found {
             #[diesel(sql_type = diesel::sql_types::BigInt)]
@@ -106,7 +109,9 @@ fn pg_template(server: &str) -> &'static str {
             let mut conn = url.connect().expect("connect to the template");
             store::migrations::run(&mut conn).expect("migrate the template");
         }
-        admin.batch_execute("SELECT pg_advisory_unlock(4711)").expect("unlock");
+        admin
+            .batch_execute("SELECT pg_advisory_unlock(4711)")
+            .expect("unlock");
         name
     })
 }
@@ -499,8 +504,13 @@ impl TestApp {
         })
         .await;
         let start = self.delivery_passes.load(Ordering::SeqCst);
-        eventually("more delivery passes", || {
-            (self.delivery_passes.load(Ordering::SeqCst) >= start + passes).then_some(())
+        self.delivery_passes_reach(start + passes).await;
+    }
+
+    /// Waits until the delivery job has finished `n` passes in all.
+    pub async fn delivery_passes_reach(&self, n: u64) {
+        eventually("delivery passes", || {
+            (self.delivery_passes.load(Ordering::SeqCst) >= n).then_some(())
         })
         .await;
     }
@@ -533,7 +543,12 @@ pub async fn spawn_app_with(options: SpawnOptions<'_>) -> TestApp {
     let secret = config.load_secret().expect("secret").0;
     let keys = Keys::new(secret);
     let clock = Arc::new(ManualClock::new());
-    let desk = Desk::new(store.clone(), config.clone(), Arc::new(keys.clone()), clock.clone());
+    let desk = Desk::new(
+        store.clone(),
+        config.clone(),
+        Arc::new(keys.clone()),
+        clock.clone(),
+    );
     let app = Application::build(desk.clone()).expect("build app");
     let port = app.port();
     let handle = app.handle();
@@ -559,6 +574,16 @@ pub async fn spawn_app_with(options: SpawnOptions<'_>) -> TestApp {
     }
 }
 
+/// A desk on `db` with no server and no jobs: workflows run only when the
+/// test calls them, at the time of the returned clock.
+pub fn desk_on(db: &TestDb, extra: &[(&str, &str)]) -> (Desk, Arc<ManualClock>) {
+    let config = Arc::new(test_config(db, extra));
+    let secret = config.load_secret().expect("secret").0;
+    let clock = Arc::new(ManualClock::new());
+    let desk = Desk::new(db.store(), config, Arc::new(Keys::new(secret)), clock.clone());
+    (desk, clock)
+}
+
 /// The value of the first `csrf_token` hidden input on a page.
 pub fn csrf_token_in(html: &str) -> Option<String> {
     let marker = r#"name="csrf_token" value=""#;
@@ -568,41 +593,47 @@ pub fn csrf_token_in(html: &str) -> Option<String> {
 
 static SEQ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
-/// Stores a self-request of `kind` from `email`, as received now.
-pub fn create_request(store: &Store, keys: &Keys, kind: RequestKind, email: &str) -> Created {
+/// A self-request of `kind` from `email`, received now, about all data.
+pub fn new_request(kind: RequestKind, email: &str) -> NewRequest {
     let n = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let email = Email::parse(email).expect("email");
     let now = now();
+    NewRequest {
+        kind,
+        channel: Channel::Web,
+        jurisdiction: Jurisdiction::KrPipa,
+        on_behalf: OnBehalf::SelfRequest,
+        received_at: now,
+        reference_year: 2026,
+        due_date: rightsdesk::domain::deadline::due_date_at(
+            Jurisdiction::KrPipa,
+            now,
+            chrono_tz::Asia::Seoul,
+        ),
+        requester_name: format!("Requester {n}"),
+        requester_email: email.clone(),
+        requester_phone: None,
+        subject_name: format!("Requester {n}"),
+        subject_email: email,
+        subject_phone: None,
+        details: "test".into(),
+        correction: (kind == RequestKind::Correction).then(|| "name: A → B".to_owned()),
+        category_ids: Vec::new(),
+        lang: Lang::Ko,
+    }
+}
+
+/// Stores a self-request of `kind` from `email`, as received now.
+pub fn create_request(store: &Store, keys: &Keys, kind: RequestKind, email: &str) -> Created {
+    let new = new_request(kind, email);
     store
         .write(|conn| {
             store::requests::create(
                 conn,
-                &NewRequest {
-                    kind,
-                    channel: Channel::Web,
-                    jurisdiction: Jurisdiction::KrPipa,
-                    on_behalf: OnBehalf::SelfRequest,
-                    received_at: now,
-                    reference_year: 2026,
-                    due_date: rightsdesk::domain::deadline::due_date_at(
-                        Jurisdiction::KrPipa,
-                        now,
-                        chrono_tz::Asia::Seoul,
-                    ),
-                    requester_name: format!("Requester {n}"),
-                    requester_email: email.clone(),
-                    requester_phone: None,
-                    subject_name: format!("Requester {n}"),
-                    subject_email: email.clone(),
-                    subject_phone: None,
-                    details: "test".into(),
-                    correction: (kind == RequestKind::Correction).then(|| "name: A → B".to_owned()),
-                    category_ids: Vec::new(),
-                    lang: Lang::Ko,
-                },
+                &new,
                 &keys.identifier_index,
                 &Actor::Requester,
-                now,
+                new.received_at,
             )
         })
         .expect("create request")

@@ -4,11 +4,15 @@
 //! server on loopback. `./scripts/test` runs this suite on both backends.
 
 mod audit;
+mod binary;
 mod cli;
 mod helpers;
 mod lifecycle;
 mod outbox;
 mod references;
+mod refusals;
 mod requester;
 mod staff;
+mod state;
 mod web;
+mod workflow;

@@ -7,7 +7,7 @@ use rightsdesk::store::{documents, holds, requests};
 
 use crate::helpers::{SpawnOptions, TestApp, TestSmtp, csrf_token_in, seed_catalog, spawn_app_with};
 
-async fn app(smtp: &TestSmtp, extra: Vec<(&'static str, &'static str)>) -> TestApp {
+pub(crate) async fn app(smtp: &TestSmtp, extra: Vec<(&'static str, &'static str)>) -> TestApp {
     let app = spawn_app_with(SpawnOptions {
         smtp_url: Some(smtp.url()),
         extra,
@@ -17,7 +17,7 @@ async fn app(smtp: &TestSmtp, extra: Vec<(&'static str, &'static str)>) -> TestA
     app
 }
 
-fn self_request(kind: &'static str, email: &'static str) -> Vec<(&'static str, &'static str)> {
+pub(crate) fn self_request(kind: &'static str, email: &'static str) -> Vec<(&'static str, &'static str)> {
     let mut fields = vec![
         ("kind", kind),
         ("on_behalf", "self"),
@@ -31,7 +31,7 @@ fn self_request(kind: &'static str, email: &'static str) -> Vec<(&'static str, &
     fields
 }
 
-fn location(response: &reqwest::Response) -> String {
+pub(crate) fn location(response: &reqwest::Response) -> String {
     response
         .headers()
         .get("location")
@@ -40,7 +40,7 @@ fn location(response: &reqwest::Response) -> String {
         .to_owned()
 }
 
-fn reference_from(location: &str) -> Reference {
+pub(crate) fn reference_from(location: &str) -> Reference {
     location
         .trim_start_matches("/requests/")
         .trim_end_matches("/submitted")
@@ -48,7 +48,7 @@ fn reference_from(location: &str) -> Reference {
         .expect("reference in location")
 }
 
-fn status_of(app: &TestApp, reference: &Reference) -> RequestStatus {
+pub(crate) fn status_of(app: &TestApp, reference: &Reference) -> RequestStatus {
     let conn = &mut app.store.conn().expect("conn");
     requests::get_by_reference(conn, reference)
         .expect("request")
@@ -509,7 +509,7 @@ async fn track_answers_the_same_whether_or_not_the_reference_exists() {
     let link_email = smtp.wait_for_to("track@example.com", 2).await;
     let status_path = link_email.link("/r/");
     assert_eq!(app.get(&status_path).await.status(), 200);
-    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    app.settle(2).await;
     assert!(smtp.to("someone@example.com").is_empty());
     assert_eq!(smtp.to("track@example.com").len(), 2);
     app.stop().await;
@@ -686,7 +686,7 @@ async fn posts_past_the_rate_limit_are_refused() {
 
 /// Submits a self-request and confirms it by code; returns its reference,
 /// id and status page path.
-async fn verified_request(
+pub(crate) async fn verified_request(
     app: &TestApp,
     smtp: &TestSmtp,
     kind: &'static str,
@@ -706,7 +706,12 @@ async fn verified_request(
     (reference, id, status_path)
 }
 
-fn staff_moves(app: &TestApp, id: &str, to: RequestStatus, role: rightsdesk::domain::staff::StaffRole) {
+pub(crate) fn staff_moves(
+    app: &TestApp,
+    id: &str,
+    to: RequestStatus,
+    role: rightsdesk::domain::staff::StaffRole,
+) {
     app.store
         .write(|conn| {
             rightsdesk::store::lifecycle::apply(

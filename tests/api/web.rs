@@ -84,7 +84,12 @@ async fn the_home_page_is_korean_by_default_and_english_on_request() {
     let etag = css.headers()["etag"].to_str().expect("etag").to_owned();
     let plain = app.get("/static/style.css").await;
     assert_eq!(plain.status(), 200);
-    assert!(plain.headers()["cache-control"].to_str().expect("cache").contains("no-cache"));
+    assert!(
+        plain.headers()["cache-control"]
+            .to_str()
+            .expect("cache")
+            .contains("no-cache")
+    );
     let revalidated = app
         .client
         .get(format!("{}/static/style.css", app.address))

@@ -13,10 +13,9 @@ use crate::domain::submission::{self, FieldError, RawSubmission, Upload};
 use crate::i18n::Lang;
 use crate::store::catalog::{DataCategory, DataSystem};
 use crate::web::AppState;
-use crate::web::csrf::Csrf;
 use crate::web::error::AppError;
 use crate::web::multipart;
-use crate::web::page::{render, see_other};
+use crate::web::page::{Page, render, see_other};
 use crate::workflow::{catalog, submit};
 
 /// A radio or checkbox choice.
@@ -208,9 +207,7 @@ pub struct NewRequestQuery {
 
 /// `GET /requests/new[?kind=K]`: the empty form.
 pub async fn new_request(
-    lang: Lang,
-    csrf: Csrf,
-    state: web::Data<AppState>,
+    Page { lang, csrf, state }: Page,
     query: web::Query<NewRequestQuery>,
 ) -> Result<HttpResponse, AppError> {
     let (systems, categories) = load_catalog(&state).await?;
@@ -229,12 +226,7 @@ pub async fn new_request(
 
 /// `POST /requests`: validates, then stores the request, its document, its
 /// hold, its audit event and the verification email in one transaction.
-pub async fn submit(
-    lang: Lang,
-    csrf: Csrf,
-    state: web::Data<AppState>,
-    payload: Multipart,
-) -> Result<HttpResponse, AppError> {
+pub async fn submit(Page { lang, csrf, state }: Page, payload: Multipart) -> Result<HttpResponse, AppError> {
     let data = multipart::read(payload, "authority_document").await?;
     csrf.check(data.get(crate::auth::csrf::FIELD))?;
     let raw = RawSubmission {

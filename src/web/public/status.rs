@@ -17,10 +17,10 @@ use crate::domain::request::MessageAuthor;
 use crate::domain::submission::{RequesterText, optional_document};
 use crate::i18n::Lang;
 use crate::web::AppState;
-use crate::web::csrf::Csrf;
+use crate::web::csrf::{CsrfField, Posted};
 use crate::web::error::AppError;
 use crate::web::multipart;
-use crate::web::page::{render, see_other};
+use crate::web::page::{Page, render, see_other};
 use crate::workflow::add_information::{self, AddInformation};
 use crate::workflow::object::{self, Object};
 use crate::workflow::status::{self, Milestone, StatusView};
@@ -134,7 +134,6 @@ impl StatusPage {
                 size: human_size(d.size_bytes),
             })
             .collect();
-        let today = view.today;
         Self {
             lang,
             path: format!("/r/{token}"),
@@ -148,14 +147,10 @@ impl StatusPage {
             status_help: lang.t(&format!("status.{status}.help")).into_owned(),
             received: local(row.received_at, tz),
             due: row.due_date.map(|d| d.format("%Y-%m-%d").to_string()),
-            // A closed request's due date is history, not a countdown.
-            due_note: row.due_date.filter(|_| !status.is_closed()).map(|d| {
-                let days = (d - today).num_days();
-                match days {
-                    0 => lang.t("status_page.due_today").into_owned(),
-                    d if d > 0 => lang.tf("status_page.days_left", &[("days", &d.to_string())]),
-                    d => lang.tf("status_page.overdue", &[("days", &(-d).to_string())]),
-                }
+            due_note: view.days_left.map(|days| match days {
+                0 => lang.t("status_page.due_today").into_owned(),
+                d if d > 0 => lang.tf("status_page.days_left", &[("days", &d.to_string())]),
+                d => lang.tf("status_page.overdue", &[("days", &(-d).to_string())]),
             }),
             frozen_since: view.frozen_since.map(|at| local(at, tz)),
             timeline,
@@ -178,31 +173,50 @@ fn request_of(state: &AppState, token: &str) -> Result<String, AppError> {
     Ok(status::request_of_token(&state.desk, token)?)
 }
 
-/// Reads the request and renders its status page, adjusted (a form's
-/// errors and values) and with the given status.
+/// What a form of the status page got wrong (message keys), and what the
+/// person had typed, to show again beside the fields.
+#[derive(Default)]
+struct Problems {
+    message: Option<&'static str>,
+    document: Option<&'static str>,
+    objection: Option<&'static str>,
+    message_value: String,
+    objection_value: String,
+}
+
+/// Reads the request and renders its status page with `status`, showing
+/// the problems of a form that was sent, if any.
 async fn show(
-    state: &AppState,
-    lang: Lang,
-    csrf: &Csrf,
+    page: &Page,
     token: &str,
-    adjust: impl FnOnce(&mut StatusPage),
+    problems: Problems,
     code: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let request_id = request_of(state, token)?;
-    let view = state.run(move |desk| status::status_view(desk, &request_id)).await?;
-    let mut page = StatusPage::build(view, lang, state.config().timezone, csrf.token()?, token);
-    adjust(&mut page);
-    render(code, &page)
+    let request_id = request_of(&page.state, token)?;
+    let view = page
+        .state
+        .run(move |desk| status::status_view(desk, &request_id))
+        .await?;
+    let lang = page.lang;
+    let mut shown = StatusPage::build(
+        view,
+        lang,
+        page.state.config().timezone,
+        page.csrf.token()?,
+        token,
+    );
+    let translated = |key: Option<&str>| key.map(|k| lang.t(k).into_owned());
+    shown.message_error = translated(problems.message);
+    shown.document_error = translated(problems.document);
+    shown.objection_error = translated(problems.objection);
+    shown.message_value = problems.message_value;
+    shown.objection_value = problems.objection_value;
+    render(code, &shown)
 }
 
 /// `GET /r/{token}`
-pub async fn status_page(
-    lang: Lang,
-    csrf: Csrf,
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    show(&state, lang, &csrf, &path, |_| {}, StatusCode::OK).await
+pub async fn status_page(page: Page, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+    show(&page, &path, Problems::default(), StatusCode::OK).await
 }
 
 /// The version a form says the person saw; a missing or garbled one
@@ -214,27 +228,25 @@ fn seen_version(raw: Option<&str>) -> Option<i32> {
 /// `POST /r/{token}/information`: a message and, optionally, one document.
 /// A request waiting for the requester goes back to work.
 pub async fn add_information(
-    lang: Lang,
-    csrf: Csrf,
-    state: web::Data<AppState>,
+    page: Page,
     path: web::Path<String>,
     payload: Multipart,
 ) -> Result<HttpResponse, AppError> {
     let token = path.into_inner();
-    let request_id = request_of(&state, &token)?;
+    let request_id = request_of(&page.state, &token)?;
     let data = multipart::read(payload, "document").await?;
-    csrf.check(data.get(crate::auth::csrf::FIELD))?;
+    page.csrf.check(data.get(crate::auth::csrf::FIELD))?;
     let raw_message = data.text("message");
     let (message, document) = match (RequesterText::parse(&raw_message), optional_document(data.file)) {
         (Ok(message), Ok(document)) => (message, document),
         (message, document) => {
-            let (message_error, document_error) = (message.err(), document.err());
-            let adjust = |page: &mut StatusPage| {
-                page.message_error = message_error.map(|k| lang.t(k).into_owned());
-                page.document_error = document_error.map(|k| lang.t(k).into_owned());
-                page.message_value = raw_message;
+            let problems = Problems {
+                message: message.err(),
+                document: document.err(),
+                message_value: raw_message,
+                ..Problems::default()
             };
-            return show(&state, lang, &csrf, &token, adjust, StatusCode::UNPROCESSABLE_ENTITY).await;
+            return show(&page, &token, problems, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };
     let input = AddInformation {
@@ -242,7 +254,9 @@ pub async fn add_information(
         message,
         document,
     };
-    state.run(move |desk| add_information::add_information(desk, input)).await?;
+    page.state
+        .run(move |desk| add_information::add_information(desk, input))
+        .await?;
     Ok(see_other(&format!("/r/{token}#timeline")))
 }
 
@@ -259,14 +273,14 @@ pub struct WithdrawPage {
 
 /// `GET /r/{token}/withdraw`: asks for confirmation.
 pub async fn withdraw_confirm(
-    lang: Lang,
-    csrf: Csrf,
-    state: web::Data<AppState>,
+    Page { lang, csrf, state }: Page,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let token = path.into_inner();
     let request_id = request_of(&state, &token)?;
-    let view = state.run(move |desk| status::status_view(desk, &request_id)).await?;
+    let view = state
+        .run(move |desk| status::status_view(desk, &request_id))
+        .await?;
     if !view.options.withdraw {
         return Ok(see_other(&format!("/r/{token}")));
     }
@@ -290,14 +304,18 @@ pub struct WithdrawForm {
     version: Option<String>,
 }
 
+impl CsrfField for WithdrawForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
 /// `POST /r/{token}/withdraw`: withdraws the request; its holds are lifted.
 pub async fn withdraw(
-    csrf: Csrf,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    form: web::Form<WithdrawForm>,
+    Posted(form): Posted<WithdrawForm>,
 ) -> Result<HttpResponse, AppError> {
-    csrf.check(Some(&form.csrf_token))?;
     let token = path.into_inner();
     let input = Withdraw {
         request_id: request_of(&state, &token)?,
@@ -316,26 +334,29 @@ pub struct ObjectionForm {
     version: Option<String>,
 }
 
+impl CsrfField for ObjectionForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
 /// `POST /r/{token}/objection`: objects to the decision; work reopens.
 pub async fn object(
-    lang: Lang,
-    csrf: Csrf,
-    state: web::Data<AppState>,
+    page: Page,
     path: web::Path<String>,
-    form: web::Form<ObjectionForm>,
+    Posted(form): Posted<ObjectionForm>,
 ) -> Result<HttpResponse, AppError> {
-    csrf.check(Some(&form.csrf_token))?;
     let token = path.into_inner();
-    let request_id = request_of(&state, &token)?;
+    let request_id = request_of(&page.state, &token)?;
     let reason = match RequesterText::parse(&form.reason) {
         Ok(reason) => reason,
         Err(key) => {
-            let raw = form.reason.clone();
-            let adjust = |page: &mut StatusPage| {
-                page.objection_error = Some(lang.t(key).into_owned());
-                page.objection_value = raw;
+            let problems = Problems {
+                objection: Some(key),
+                objection_value: form.reason,
+                ..Problems::default()
             };
-            return show(&state, lang, &csrf, &token, adjust, StatusCode::UNPROCESSABLE_ENTITY).await;
+            return show(&page, &token, problems, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };
     let input = Object {
@@ -343,7 +364,7 @@ pub async fn object(
         reason,
         expected_version: seen_version(form.version.as_deref()),
     };
-    state.run(move |desk| object::object(desk, input)).await?;
+    page.state.run(move |desk| object::object(desk, input)).await?;
     Ok(see_other(&format!("/r/{token}")))
 }
 

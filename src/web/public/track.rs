@@ -1,18 +1,17 @@
 //! `/track`: reference + email in, a status link out by email. The answer
 //! is the same whether or not they match, so the page reveals nothing.
 
+use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
 use crate::domain::identifier::Email;
 use crate::domain::reference::Reference;
 use crate::i18n::Lang;
-use crate::web::AppState;
-use crate::web::csrf::Csrf;
+use crate::web::csrf::{Csrf, CsrfField, Posted};
 use crate::web::error::AppError;
-use crate::web::page::render;
+use crate::web::page::{Page, render};
 use crate::workflow::track::{self, Track};
 
 #[derive(Template)]
@@ -45,8 +44,8 @@ impl TrackPage {
 }
 
 /// `GET /track`
-pub async fn track_form(lang: Lang, csrf: Csrf) -> Result<HttpResponse, AppError> {
-    render(StatusCode::OK, &TrackPage::new(lang, &csrf, "", "")?)
+pub async fn track_form(page: Page) -> Result<HttpResponse, AppError> {
+    render(StatusCode::OK, &TrackPage::new(page.lang, &page.csrf, "", "")?)
 }
 
 #[derive(Deserialize)]
@@ -59,14 +58,17 @@ pub struct TrackForm {
     csrf_token: String,
 }
 
+impl CsrfField for TrackForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
 /// `POST /track`
 pub async fn request_link(
-    lang: Lang,
-    csrf: Csrf,
-    state: web::Data<AppState>,
-    form: web::Form<TrackForm>,
+    Page { lang, csrf, state }: Page,
+    Posted(form): Posted<TrackForm>,
 ) -> Result<HttpResponse, AppError> {
-    csrf.check(Some(&form.csrf_token))?;
     let mut page = TrackPage::new(lang, &csrf, &form.reference, &form.email)?;
     // Only the shape of the input is judged here; whether it matches a
     // request is never shown.

@@ -10,10 +10,9 @@ use serde::Deserialize;
 use crate::auth::codes::EnteredCode;
 use crate::domain::reference::Reference;
 use crate::i18n::Lang;
-use crate::web::AppState;
-use crate::web::csrf::{Csrf, CsrfForm};
+use crate::web::csrf::{Csrf, CsrfField, CsrfForm, Posted};
 use crate::web::error::AppError;
-use crate::web::page::{render, see_other};
+use crate::web::page::{Page, render, see_other};
 use crate::workflow::new_code::{self, ResendOutcome};
 use crate::workflow::verify_code::{self, CodeOutcome, VerifyByCode};
 use crate::workflow::verify_link::{self, LinkOutcome, LinkState};
@@ -66,22 +65,27 @@ pub struct CodeForm {
     csrf_token: String,
 }
 
+impl CsrfField for CodeForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
 /// `POST /requests/{reference}/verify`: checks the code; five wrong codes
 /// lock it until a new one is sent.
 pub async fn enter_code(
-    lang: Lang,
-    csrf: Csrf,
-    state: web::Data<AppState>,
+    Page { lang, csrf, state }: Page,
     path: web::Path<String>,
-    form: web::Form<CodeForm>,
+    Posted(form): Posted<CodeForm>,
 ) -> Result<HttpResponse, AppError> {
-    csrf.check(Some(&form.csrf_token))?;
     let reference = reference_in(&path)?;
     let input = VerifyByCode {
-        reference: reference.clone(),
+        reference,
         code: EnteredCode::parse(&form.code),
     };
-    let outcome = state.run(move |desk| verify_code::verify_by_code(desk, input)).await?;
+    let outcome = state
+        .run(move |desk| verify_code::verify_by_code(desk, input))
+        .await?;
     let mut shown = VerifyPage::new(lang, &csrf, &reference)?;
     let status = match outcome {
         CodeOutcome::Verified { status_token } => return Ok(see_other(&format!("/r/{status_token}"))),
@@ -106,16 +110,14 @@ pub async fn enter_code(
 /// `POST /requests/{reference}/verify/new-code`: sends a new code to the
 /// address on file (never to one typed here), rate limited per request.
 pub async fn new_code(
-    lang: Lang,
-    csrf: Csrf,
-    state: web::Data<AppState>,
+    Page { lang, csrf, state }: Page,
     path: web::Path<String>,
-    form: web::Form<CsrfForm>,
+    _: Posted<CsrfForm>,
 ) -> Result<HttpResponse, AppError> {
-    csrf.check(Some(&form.csrf_token))?;
     let reference = reference_in(&path)?;
-    let asked = reference.clone();
-    let outcome = state.run(move |desk| new_code::send_new_code(desk, &asked)).await?;
+    let outcome = state
+        .run(move |desk| new_code::send_new_code(desk, &reference))
+        .await?;
     let mut shown = VerifyPage::new(lang, &csrf, &reference)?;
     shown.notice = Some(match outcome {
         ResendOutcome::Sent => lang.t("verify.new_code_sent").into_owned(),
@@ -158,28 +160,22 @@ fn link_page(lang: Lang, csrf: &Csrf, token: &str, state: LinkState) -> Result<H
 }
 
 /// `GET /v/{token}`: asks the person to confirm with a button.
-pub async fn link_form(
-    lang: Lang,
-    csrf: Csrf,
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    let link = verify_link::check_link(&state.desk, &path);
-    link_page(lang, &csrf, &path, link)
+pub async fn link_form(page: Page, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let link = verify_link::check_link(&page.state.desk, &path);
+    link_page(page.lang, &page.csrf, &path, link)
 }
 
 /// `POST /v/{token}`: verifies the request the link is bound to.
 pub async fn confirm_link(
-    lang: Lang,
-    csrf: Csrf,
-    state: web::Data<AppState>,
+    Page { lang, csrf, state }: Page,
     path: web::Path<String>,
-    form: web::Form<CsrfForm>,
+    _: Posted<CsrfForm>,
 ) -> Result<HttpResponse, AppError> {
-    csrf.check(Some(&form.csrf_token))?;
     let token = path.into_inner();
     let used = token.clone();
-    let outcome = state.run(move |desk| verify_link::verify_by_link(desk, &used)).await?;
+    let outcome = state
+        .run(move |desk| verify_link::verify_by_link(desk, &used))
+        .await?;
     match outcome {
         LinkOutcome::Verified { status_token } => Ok(see_other(&format!("/r/{status_token}"))),
         LinkOutcome::Unusable(link) => link_page(lang, &csrf, &token, link),

@@ -9,10 +9,9 @@ use serde::Deserialize;
 
 use crate::auth::password;
 use crate::i18n::Lang;
-use crate::web::AppState;
-use crate::web::csrf::Csrf;
+use crate::web::csrf::{CsrfField, Posted};
 use crate::web::error::AppError;
-use crate::web::page::render;
+use crate::web::page::{Page, render};
 use crate::workflow::staff;
 
 #[derive(Template)]
@@ -28,12 +27,18 @@ pub struct SetPasswordPage {
 }
 
 impl SetPasswordPage {
-    fn new(lang: Lang, token: &str, csrf: &Csrf, email: String) -> Result<Self, AppError> {
+    /// The page of a link that is still good (404 once spent or expired).
+    async fn for_link(page: &Page, token: &str) -> Result<Self, AppError> {
+        let link = token.to_owned();
+        let user = page
+            .state
+            .run(move |desk| staff::account_for_link(desk, &link))
+            .await?;
         Ok(Self {
-            lang,
+            lang: page.lang,
             path: format!("/staff/set-password/{token}"),
-            csrf_token: csrf.token()?,
-            email,
+            csrf_token: page.csrf.token()?,
+            email: user.email,
             password_error: None,
             confirm_error: None,
             done: false,
@@ -42,16 +47,8 @@ impl SetPasswordPage {
 }
 
 /// `GET /staff/set-password/{token}`
-pub async fn form(
-    lang: Lang,
-    csrf: Csrf,
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    let token = path.into_inner();
-    let link = token.clone();
-    let user = state.run(move |desk| staff::account_for_link(desk, &link)).await?;
-    render(StatusCode::OK, &SetPasswordPage::new(lang, &token, &csrf, user.email)?)
+pub async fn form(page: Page, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+    render(StatusCode::OK, &SetPasswordPage::for_link(&page, &path).await?)
 }
 
 #[derive(Deserialize)]
@@ -64,19 +61,21 @@ pub struct PasswordForm {
     csrf_token: String,
 }
 
+impl CsrfField for PasswordForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
 /// `POST /staff/set-password/{token}`
 pub async fn submit(
-    lang: Lang,
-    csrf: Csrf,
-    state: web::Data<AppState>,
+    page: Page,
     path: web::Path<String>,
-    form: web::Form<PasswordForm>,
+    Posted(form): Posted<PasswordForm>,
 ) -> Result<HttpResponse, AppError> {
-    csrf.check(Some(&form.csrf_token))?;
     let token = path.into_inner();
-    let link = token.clone();
-    let user = state.run(move |desk| staff::account_for_link(desk, &link)).await?;
-    let mut shown = SetPasswordPage::new(lang, &token, &csrf, user.email)?;
+    let lang = page.lang;
+    let mut shown = SetPasswordPage::for_link(&page, &token).await?;
     if form.password != form.confirm {
         shown.confirm_error = Some(lang.t("staff.set_password.mismatch").into_owned());
         return render(StatusCode::UNPROCESSABLE_ENTITY, &shown);
@@ -93,7 +92,7 @@ pub async fn submit(
         }
         Err(e) => return Err(AppError::internal(e)),
     };
-    state
+    page.state
         .run(move |desk| staff::set_password(desk, &token, &hash))
         .await?;
     shown.done = true;
