@@ -73,18 +73,19 @@ impl Store {
     /// Opens the pool (creating the SQLite file's folder if needed). Does
     /// not migrate: call [`Store::migrate`].
     pub fn open(url: &DatabaseUrl, max_connections: Option<u32>) -> Result<Self, StoreError> {
-        if let DatabaseUrl::Sqlite(path) = url {
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir).map_err(|e| {
-                    StoreError::Invalid(format!(
-                        "cannot create the database folder {}: {e}",
-                        dir.display()
-                    ))
-                })?;
-            }
-            // Fail with the connection's own error rather than a pool timeout.
-            url.connect()?;
+        if let DatabaseUrl::Sqlite(path) = url
+            && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                StoreError::Invalid(format!(
+                    "cannot create the database folder {}: {e}",
+                    dir.display()
+                ))
+            })?;
         }
+        // Fail at once with the connection's own error (a refused TLS-less
+        // connection, a wrong password) rather than after a pool timeout.
+        url.connect()?;
         let pool = connection::build_pool(url, max_connections)?;
         Ok(Self {
             pool,

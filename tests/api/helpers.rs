@@ -423,6 +423,8 @@ pub struct TestApp {
     pub clock: Arc<ManualClock>,
     pub client: reqwest::Client,
     handle: actix_web::dev::ServerHandle,
+    /// The server and its jobs, until [`TestApp::stop`] waits for them.
+    running: Mutex<Option<tokio::task::JoinHandle<io::Result<()>>>>,
     delivery_passes: Arc<AtomicU64>,
     // Last, so the database outlives the pools above.
     pub db: TestDb,
@@ -489,8 +491,17 @@ impl TestApp {
             .expect("request")
     }
 
+    /// Stops the server and waits until its background jobs have stopped
+    /// too, so that nothing uses the database after the test.
     pub async fn stop(&self) {
         self.handle.stop(true).await;
+        let running = self.running.lock().expect("running").take();
+        if let Some(running) = running {
+            running
+                .await
+                .expect("the desk panicked")
+                .expect("the desk failed");
+        }
     }
 
     /// Waits until no email is left queued and the delivery job has made
@@ -553,7 +564,7 @@ pub async fn spawn_app_with(options: SpawnOptions<'_>) -> TestApp {
     let port = app.port();
     let handle = app.handle();
     let delivery_passes = app.delivery_passes();
-    tokio::spawn(app.run_until_stopped());
+    let running = Mutex::new(Some(tokio::spawn(app.run_until_stopped())));
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .cookie_store(true)
@@ -569,6 +580,7 @@ pub async fn spawn_app_with(options: SpawnOptions<'_>) -> TestApp {
         clock,
         client,
         handle,
+        running,
         delivery_passes,
         db,
     }
