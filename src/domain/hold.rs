@@ -59,7 +59,7 @@ impl HoldScope {
 }
 
 /// `all`, or the category codes then `system:`-prefixed system codes,
-/// comma-separated (the form the audit trail and the API show).
+/// comma-separated (the form the audit trail shows).
 impl fmt::Display for HoldScope {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -1,7 +1,7 @@
 //! The application layer: one module per thing a person or a timer can do
-//! to a request. Every door — the public pages, the staff pages, the API,
-//! the command line and the background jobs — calls these functions and
-//! only adapts its transport around them.
+//! to a request. Every door — the public pages, the staff pages, the
+//! command line and the background jobs — calls these functions and only
+//! adapts its transport around them.
 //!
 //! A workflow takes typed input (domain types, never form strings) and a
 //! [`Desk`]; it runs in one transaction whose time is read once from the
