@@ -133,7 +133,10 @@ impl r2d2::ManageConnection for Manager {
 }
 
 /// Builds the pool. SQLite has one writer at a time, so a handful of
-/// connections serve it best; PostgreSQL gets more.
+/// connections serve it best; PostgreSQL gets more. Connections are made
+/// when first needed and then kept: no background thread tops the pool up,
+/// so none is left half-way through a connection (a TLS handshake, say)
+/// when a command exits.
 pub fn build_pool(url: &DatabaseUrl, max_size: Option<u32>) -> Result<r2d2::Pool<Manager>, r2d2::Error> {
     let default_size = match url.backend() {
         Backend::Sqlite => 8,
@@ -141,7 +144,7 @@ pub fn build_pool(url: &DatabaseUrl, max_size: Option<u32>) -> Result<r2d2::Pool
     };
     r2d2::Pool::builder()
         .max_size(max_size.unwrap_or(default_size))
-        .min_idle(Some(1))
+        .min_idle(Some(0))
         .connection_timeout(Duration::from_secs(10))
         .build(Manager::new(url.clone()))
 }
