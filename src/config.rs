@@ -82,7 +82,7 @@ pub struct ConfigArgs {
     /// Posts per minute one IP address may make to the public form, tracking and code entry
     #[arg(long, env = "RIGHTSDESK_RATE_LIMIT", default_value = "20", global = true)]
     pub rate_limit: String,
-    /// Take the client address from Forwarded / X-Forwarded-For (only behind a reverse proxy that sets them) (true/false)
+    /// Behind how many reverse proxies the desk runs: false (none), true (one) or a number; the client address is then the one the outermost trusted proxy added to X-Forwarded-For
     #[arg(
         long,
         env = "RIGHTSDESK_TRUST_FORWARDED",
@@ -165,7 +165,9 @@ pub struct Config {
     /// Email control alone does not verify a self-requester: staff review too.
     pub self_requests_need_review: bool,
     /// The client address comes from the reverse proxy's headers.
-    pub trust_forwarded: bool,
+    /// How many reverse proxies stand in front of the desk (0: none). The
+    /// client address is the one the outermost of them reported.
+    pub trusted_proxies: u8,
 }
 
 fn flag(name: &'static str, raw: &str) -> Result<bool, ConfigError> {
@@ -309,7 +311,18 @@ impl Config {
             "RIGHTSDESK_SELF_REQUESTS_NEED_REVIEW",
             &args.self_requests_need_review,
         )?;
-        let trust_forwarded = flag("RIGHTSDESK_TRUST_FORWARDED", &args.trust_forwarded)?;
+        let trusted_proxies = match args.trust_forwarded.trim() {
+            "true" | "yes" => 1,
+            raw => match raw.parse::<u8>() {
+                Ok(n) if n <= 10 => n,
+                _ => u8::from(flag("RIGHTSDESK_TRUST_FORWARDED", raw).map_err(|_| {
+                    invalid(
+                        "RIGHTSDESK_TRUST_FORWARDED",
+                        format!("{raw:?} is not true, false or a number of proxies from 0 to 10"),
+                    )
+                })?),
+            },
+        };
         Ok(Self {
             database_url,
             bind,
@@ -328,7 +341,7 @@ impl Config {
             rate_limit,
             unverified_expiry: duration("RIGHTSDESK_UNVERIFIED_EXPIRY", &args.unverified_expiry)?,
             self_requests_need_review,
-            trust_forwarded,
+            trusted_proxies,
         })
     }
 

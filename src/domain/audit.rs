@@ -29,6 +29,8 @@ wire_enum! {
         StaffCreated => "staff.created",
         /// A staff member set their password.
         StaffPasswordSet => "staff.password_set",
+        /// An email was given up after its last attempt, or refused for good.
+        EmailFailed => "email.failed",
     }
 }
 

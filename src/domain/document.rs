@@ -95,14 +95,20 @@ pub fn detect(bytes: &[u8]) -> Result<DocumentType, DocumentError> {
 }
 
 /// A file name safe to store and to offer back in Content-Disposition:
-/// path parts, control characters and quotes removed, at most 100
-/// characters, and the extension of the detected type.
+/// path parts, control characters, invisible reordering characters and
+/// quotes removed, at most 100 characters, and the extension of the
+/// detected type.
 pub fn safe_filename(original: &str, kind: DocumentType) -> String {
     let base = original.rsplit(['/', '\\']).next().unwrap_or_default();
+    let cleaned_base: String = base
+        .chars()
+        .filter(|c| !super::text::is_forbidden_in_line(*c))
+        .collect();
+    let base = cleaned_base.as_str();
     let stem = base.rsplit_once('.').map_or(base, |(stem, _)| stem);
     let cleaned: String = stem
         .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '"' | '\'' | ';' | '<' | '>' | '\\' | '/'))
+        .filter(|c| !matches!(c, '"' | '\'' | ';' | '<' | '>' | '\\' | '/'))
         .take(100)
         .collect();
     let cleaned = cleaned.trim();
@@ -140,6 +146,9 @@ mod tests {
             ("C:\\scan\\poa.exe", DocumentType::Png, "poa.png"),
             ("a\"b;c.jpeg", DocumentType::Jpeg, "abc.jpg"),
             ("", DocumentType::Pdf, "document.pdf"),
+            // A right-to-left override (U+202E) would make "poa<RLO>fdp.exe" read as "poaexe.pdf".
+            ("poa\u{202E}fdp.exe", DocumentType::Pdf, "poafdp.pdf"),
+            ("scan\u{200B}.pdf", DocumentType::Pdf, "scan.pdf"),
         ];
         for (raw, kind, expected) in table {
             assert_eq!(safe_filename(raw, kind), expected, "{raw:?}");

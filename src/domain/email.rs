@@ -9,5 +9,12 @@ wire_enum! {
         Queued => "queued",
         /// Accepted by the transport.
         Sent => "sent",
+        /// Given up: refused for good, or still failing after the last
+        /// attempt allowed.
+        Failed => "failed",
     }
 }
+
+/// Attempts at sending one email before it is given up (with the backoff
+/// doubling from its base to at most six hours, about a day of trying).
+pub const MAX_ATTEMPTS: i32 = 12;

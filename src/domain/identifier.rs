@@ -11,10 +11,13 @@ use super::request::wire_enum;
 /// Longest email address accepted (RFC 5321 path limit).
 pub const MAX_EMAIL_LEN: usize = 254;
 
-/// A syntactically valid email address, trimmed and lower-cased.
+/// A bare email address (`name@example.com`), trimmed and lower-cased.
 ///
 /// Lower-casing the local part is a deliberate choice: a privacy desk must
 /// find `Alice@Example.com` and `alice@example.com` as the same person.
+/// Only the plain form is accepted: no display name (`Kim <kim@…>`), no
+/// quoted local part, no comments — forms that would be stored as typed,
+/// escape the identifier index, or be refused by the mail transport.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Email(String);
 
@@ -48,12 +51,7 @@ impl Email {
         if email.len() > MAX_EMAIL_LEN {
             return Err(EmailError::TooLong);
         }
-        // Require a dot in the domain: addresses at bare hosts are never a
-        // requester's real mailbox and are usually typos.
-        let has_dotted_domain = email
-            .rsplit_once('@')
-            .is_some_and(|(_, domain)| domain.contains('.') && !domain.ends_with('.'));
-        if !has_dotted_domain || !email_address::EmailAddress::is_valid(&email) {
+        if !is_bare_address(&email) {
             return Err(EmailError::Invalid);
         }
         Ok(Self(email))
@@ -62,6 +60,36 @@ impl Email {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// `local@domain` with a dot-atom local part (RFC 5322 atext, no quoting)
+/// and a host name of at least two labels: addresses at bare hosts are
+/// never a requester's real mailbox and are usually typos.
+fn is_bare_address(address: &str) -> bool {
+    const ATEXT_SYMBOLS: &str = "!#$%&'*+-/=?^_`{|}~";
+    let Some((local, domain)) = address.split_once('@') else {
+        return false;
+    };
+    let local_ok = (1..=64).contains(&local.len())
+        && local.split('.').all(|atom| {
+            !atom.is_empty()
+                && atom
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || ATEXT_SYMBOLS.contains(c))
+        });
+    let labels: Vec<&str> = domain.split('.').collect();
+    let domain_ok = domain.len() <= 253
+        && labels.len() >= 2
+        && labels.iter().all(|label| {
+            (1..=63).contains(&label.len())
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+        && labels
+            .last()
+            .is_some_and(|tld| !tld.chars().all(|c| c.is_ascii_digit()));
+    local_ok && domain_ok
 }
 
 impl fmt::Display for Email {
@@ -218,6 +246,20 @@ mod tests {
             ("alice@@example.com", Err(EmailError::Invalid)),
             ("alice@example.", Err(EmailError::Invalid)),
             ("a b@example.com", Err(EmailError::Invalid)),
+            ("Kim <kim@example.com>", Err(EmailError::Invalid)),
+            ("<kim@example.com>", Err(EmailError::Invalid)),
+            ("\"kim minji\"@example.com", Err(EmailError::Invalid)),
+            ("kim(comment)@example.com", Err(EmailError::Invalid)),
+            ("kim@example.com, other@example.com", Err(EmailError::Invalid)),
+            ("kim..minji@example.com", Err(EmailError::Invalid)),
+            (".kim@example.com", Err(EmailError::Invalid)),
+            ("kim@-example.com", Err(EmailError::Invalid)),
+            ("kim@192.168.0.1", Err(EmailError::Invalid)),
+            ("kim@[192.168.0.1]", Err(EmailError::Invalid)),
+            (
+                "o'brien+dsr@mail.example.co.kr",
+                Ok("o'brien+dsr@mail.example.co.kr"),
+            ),
         ];
         for (raw, expected) in table {
             assert_eq!(

@@ -16,3 +16,4 @@ pub mod request;
 pub mod retention;
 pub mod staff;
 pub mod submission;
+pub mod text;

@@ -5,6 +5,7 @@
 use super::document::{self, DocumentError, DocumentType};
 use super::identifier::{Email, Phone};
 use super::request::{OnBehalf, RequestKind};
+use super::text;
 
 pub const MAX_NAME_CHARS: usize = 100;
 pub const MAX_TEXT_CHARS: usize = 5000;
@@ -126,6 +127,19 @@ pub fn free_text(value: &str, required: bool, max: usize) -> Result<String, &'st
     Ok(value.to_owned())
 }
 
+/// [`free_text`] that must also be one plain line (a name): no line breaks,
+/// control characters or invisible reordering characters, which would let
+/// the text pass for something else where it is shown (an email's first
+/// line, say).
+pub fn line_text(value: &str, required: bool, max: usize) -> Result<String, &'static str> {
+    let text = free_text(value, required, max)?;
+    if text::is_single_line(&text) {
+        Ok(text)
+    } else {
+        Err("form.errors.single_line")
+    }
+}
+
 /// A required message a requester writes (more information, an
 /// objection): checked by [`free_text`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,13 +156,12 @@ impl RequesterText {
 }
 
 fn text_field(
+    checked: Result<String, &'static str>,
     value: &str,
     field: &'static str,
-    required: bool,
-    max: usize,
     errors: &mut Vec<FieldError>,
 ) -> String {
-    free_text(value, required, max).unwrap_or_else(|message| {
+    checked.unwrap_or_else(|message| {
         errors.push(err(field, message));
         value.trim().to_owned()
     })
@@ -212,10 +225,9 @@ pub fn validate(
         }),
     };
     let requester_name = text_field(
+        line_text(&raw.requester_name, true, MAX_NAME_CHARS),
         &raw.requester_name,
         "requester_name",
-        true,
-        MAX_NAME_CHARS,
         &mut errors,
     );
     let requester_email = email_field(&raw.requester_email, "requester_email", &mut errors);
@@ -233,10 +245,9 @@ pub fn validate(
     let (subject_name, subject_email) = if is_agent {
         (
             text_field(
+                line_text(&raw.subject_name, true, MAX_NAME_CHARS),
                 &raw.subject_name,
                 "subject_name",
-                true,
-                MAX_NAME_CHARS,
                 &mut errors,
             ),
             email_field(&raw.subject_email, "subject_email", &mut errors),
@@ -244,13 +255,17 @@ pub fn validate(
     } else {
         (requester_name.clone(), requester_email.clone())
     };
-    let details = text_field(&raw.details, "details", false, MAX_TEXT_CHARS, &mut errors);
+    let details = text_field(
+        free_text(&raw.details, false, MAX_TEXT_CHARS),
+        &raw.details,
+        "details",
+        &mut errors,
+    );
     let correction_required = kind == Some(RequestKind::Correction);
     let correction = text_field(
+        free_text(&raw.correction, correction_required, MAX_TEXT_CHARS),
         &raw.correction,
         "correction",
-        correction_required,
-        MAX_TEXT_CHARS,
         &mut errors,
     );
 
@@ -381,6 +396,18 @@ mod tests {
                 Box::new(move |r| r.requester_name = long.clone()),
                 Upload::None,
                 vec![("requester_name", "form.errors.too_long")],
+            ),
+            (
+                Box::new(|r| {
+                    r.requester_name = "Kim\nSecurity notice: log in at https://evil.example".into()
+                }),
+                Upload::None,
+                vec![("requester_name", "form.errors.single_line")],
+            ),
+            (
+                Box::new(|r| r.requester_name = "Kim \u{202E}nimda".into()),
+                Upload::None,
+                vec![("requester_name", "form.errors.single_line")],
             ),
             (
                 Box::new(|r| r.requester_email = "minji@".into()),

@@ -7,9 +7,13 @@ use std::time::Duration;
 
 use lettre::message::Mailbox;
 
-use super::Mailer;
+use super::{MailError, Mailer};
 use crate::clock::Clock;
-use crate::store::outbox::{self, Attempt};
+use crate::domain::actor::Actor;
+use crate::domain::audit::AuditAction;
+use crate::domain::email::MAX_ATTEMPTS;
+use crate::store::audit::{self, NewEvent};
+use crate::store::outbox::{self, Attempt, ClaimedEmail};
 use crate::store::{Store, StoreError};
 
 /// How long a claim lasts: far longer than one SMTP send may take.
@@ -59,17 +63,25 @@ pub fn deliver_due(
                     tracing::info!(email = %email.id, "email sent");
                 }
                 Err(error) => {
-                    let wait = backoff(retry_base, email.attempts);
-                    let retry_at =
-                        clock.now() + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::hours(6));
+                    let attempts = email.attempts + 1;
+                    // A message that cannot even be built will never go.
+                    let final_attempt = matches!(error, MailError::Build(_)) || attempts >= MAX_ATTEMPTS;
                     let error = error.to_string();
-                    let failed = Attempt::Failed {
-                        error: &error,
-                        retry_at,
-                    };
-                    outbox::finish(&mut *store.conn()?, &email.id, claimant, failed)?;
+                    if final_attempt {
+                        give_up(store, &email, claimant, &error, clock)?;
+                        tracing::error!(email = %email.id, attempts, %error, "email given up");
+                    } else {
+                        let wait = backoff(retry_base, email.attempts);
+                        let retry_at = clock.now()
+                            + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::hours(6));
+                        let failed = Attempt::Failed {
+                            error: &error,
+                            retry_at,
+                        };
+                        outbox::finish(&mut *store.conn()?, &email.id, claimant, failed)?;
+                        tracing::warn!(email = %email.id, attempts, %error, retry_in = ?wait, "email not sent; will retry");
+                    }
                     report.failed += 1;
-                    tracing::warn!(email = %email.id, attempts = email.attempts + 1, %error, retry_in = ?wait, "email not sent; will retry");
                 }
             }
         }
@@ -79,6 +91,32 @@ pub fn deliver_due(
             return Ok(report);
         }
     }
+}
+
+/// Marks an email failed for good, with its audit event (which names the
+/// email and its request, never the address or the message).
+fn give_up(
+    store: &Store,
+    email: &ClaimedEmail,
+    claimant: &str,
+    error: &str,
+    clock: &dyn Clock,
+) -> Result<(), StoreError> {
+    store.write(|conn| {
+        if outbox::finish(conn, &email.id, claimant, Attempt::GaveUp { error })? {
+            let event = NewEvent {
+                request_id: email.request_id.as_deref(),
+                actor: &Actor::System,
+                action: AuditAction::EmailFailed,
+                from_status: None,
+                to_status: None,
+                reason: None,
+                payload: serde_json::json!({"email": email.id, "attempts": email.attempts + 1}),
+            };
+            audit::append(conn, event, clock.now())?;
+        }
+        Ok(())
+    })
 }
 
 #[cfg(test)]

@@ -120,26 +120,16 @@ fn paragraph(to: &Recipient, key: &str) -> String {
     to.lang.tf(key, &[("reference", &to.reference)])
 }
 
-/// Confirm your email: the link, the code, and where to enter it.
-pub fn verification(
-    to: Recipient,
-    link: &str,
-    code: &str,
-    code_page: &str,
-    duplicate_of: Option<&str>,
-) -> Notice {
-    let mut paragraphs = vec![
+/// Confirm your email: the link, the code, and where to enter it. It says
+/// nothing about any other request: whether someone else asked about the
+/// same person is staff's business, never the requester's.
+pub fn verification(to: Recipient, link: &str, code: &str, code_page: &str) -> Notice {
+    let paragraphs = vec![
         paragraph(&to, "email.verification.received"),
         paragraph(&to, "email.verification.how"),
         to.lang.tf("email.verification.code_page", &[("url", code_page)]),
+        paragraph(&to, "email.verification.not_you"),
     ];
-    if let Some(earlier) = duplicate_of {
-        paragraphs.push(
-            to.lang
-                .tf("email.verification.duplicate", &[("earlier", earlier)]),
-        );
-    }
-    paragraphs.push(paragraph(&to, "email.verification.not_you"));
     let mut notice = Notice::new(to, "verification", paragraphs).with_link(link);
     notice.code = Some(code.to_owned());
     notice
@@ -222,7 +212,6 @@ mod tests {
                 "http://desk/v/TOKEN",
                 "123456",
                 "http://desk/requests/DSR-2026-000001/verify",
-                Some("DSR-2026-000000"),
             )
             .render()
             .unwrap();
@@ -234,7 +223,6 @@ mod tests {
             );
             assert!(email.text.contains("http://desk/v/TOKEN"));
             assert!(email.text.contains("123456"));
-            assert!(email.text.contains("DSR-2026-000000"));
             assert!(email.text.contains("김민지"));
             assert!(!has_key(&email.text), "a key was not translated: {}", email.text);
             assert!(

@@ -53,6 +53,8 @@ pub fn enqueue(
 pub struct ClaimedEmail {
     #[diesel(sql_type = Text)]
     pub id: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub request_id: Option<String>,
     #[diesel(sql_type = Text)]
     pub recipient: String,
     #[diesel(sql_type = Text)]
@@ -79,7 +81,7 @@ WHERE id IN (
       AND (claimed_until IS NULL OR claimed_until < $3)
     ORDER BY next_attempt_at
     LIMIT $4{lock})
-RETURNING id, recipient, subject, body_text, body_html, message_id, attempts";
+RETURNING id, request_id, recipient, subject, body_text, body_html, message_id, attempts";
 
 /// Claims up to `limit` due emails for `claimant` for `lease`. Two claimants
 /// never hold the same row; a row whose claimant died is claimable again
@@ -106,8 +108,19 @@ pub fn claim_due(
 /// How a send attempt ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Attempt<'a> {
-    Sent { at: NaiveDateTime },
-    Failed { error: &'a str, retry_at: NaiveDateTime },
+    Sent {
+        at: NaiveDateTime,
+    },
+    /// Failed; try again at `retry_at`.
+    Failed {
+        error: &'a str,
+        retry_at: NaiveDateTime,
+    },
+    /// Failed for the last time: the email is given up (record its audit
+    /// event in the same transaction).
+    GaveUp {
+        error: &'a str,
+    },
 }
 
 /// Records the outcome of a send attempt and releases the claim. Only the
@@ -121,6 +134,7 @@ pub fn finish(
     let (status, sent_at, error, next_attempt_at) = match attempt {
         Attempt::Sent { at } => (EmailStatus::Sent, Some(at), None, None),
         Attempt::Failed { error, retry_at } => (EmailStatus::Queued, None, Some(error), Some(retry_at)),
+        Attempt::GaveUp { error } => (EmailStatus::Failed, None, Some(error), None),
     };
     let n = diesel::update(
         email_outbox::table
@@ -170,6 +184,21 @@ pub fn for_request(conn: &mut DbConnection, request_id: &str) -> Result<Vec<Outb
         .order(email_outbox::created_at.asc())
         .select(OutboxRow::as_select())
         .load(conn)?)
+}
+
+/// How many emails were queued for `recipient` since `since` (whatever
+/// became of them): what a stranger can make the desk send to one address
+/// is capped on this.
+pub fn queued_for_recipient_since(
+    conn: &mut DbConnection,
+    recipient: &str,
+    since: NaiveDateTime,
+) -> Result<i64, StoreError> {
+    Ok(email_outbox::table
+        .filter(email_outbox::recipient.eq(recipient))
+        .filter(email_outbox::created_at.ge(since))
+        .count()
+        .get_result(conn)?)
 }
 
 /// How many emails are waiting to be sent.

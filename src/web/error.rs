@@ -163,6 +163,7 @@ impl AppError {
     fn public_detail(&self, lang: Lang) -> Option<String> {
         match self {
             AppError::Refused { message, .. } => Some(message.render(lang)),
+            AppError::PayloadTooLarge => Some(lang.t("error.form.upload_too_large").into_owned()),
             _ => None,
         }
     }
@@ -217,6 +218,27 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         WorkflowError::from(e).into()
     }
+}
+
+/// What a URL-encoded form that could not be read answers: too long (the
+/// forms without files are small), or not a form at all.
+pub fn form_error(
+    error: actix_web::error::UrlencodedError,
+    _req: &actix_web::HttpRequest,
+) -> actix_web::Error {
+    use actix_web::error::UrlencodedError;
+    let app = match error {
+        UrlencodedError::Overflow { .. } => AppError::Refused {
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            message: UserMessage::new("error.form.too_large"),
+        },
+        UrlencodedError::Payload(ref payload) if super::body::is_timeout(payload) => AppError::Refused {
+            status: StatusCode::REQUEST_TIMEOUT,
+            message: UserMessage::new("error.form.too_slow"),
+        },
+        _ => AppError::bad_request("error.form.malformed"),
+    };
+    app.into()
 }
 
 impl From<actix_web::error::BlockingError> for AppError {

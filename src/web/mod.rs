@@ -2,12 +2,15 @@
 //! a request into a workflow's input, run the workflow, and render.
 
 pub mod assets;
+pub mod body;
+pub mod client;
 pub mod csrf;
 pub mod error;
 pub mod headers;
 pub mod health;
 pub mod home;
 pub mod lang;
+pub mod logging;
 pub mod multipart;
 pub mod page;
 pub mod public;
@@ -25,10 +28,12 @@ use crate::config::Config;
 use crate::workflow::{Desk, WorkflowError};
 use error::AppError;
 
-/// What every handler may use: the desk the workflows run on.
+/// What every handler may use: the desk the workflows run on, and this
+/// instance's upload slots.
 #[derive(Clone)]
 pub struct AppState {
     pub desk: Desk,
+    pub uploads: multipart::UploadSlots,
 }
 
 impl AppState {
@@ -62,18 +67,23 @@ pub fn routes(cfg: &mut web::ServiceConfig, limit: &public::PostLimit) {
 /// Builds the server on an already bound listener (port 0 in tests).
 fn server(state: AppState, listener: TcpListener) -> std::io::Result<Server> {
     let https = state.config().base_url.starts_with("https://");
-    let limit = public::post_limit(state.config().rate_limit, state.config().trust_forwarded);
+    let limit = public::post_limit(state.config().rate_limit, state.config().trusted_proxies);
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
-            .app_data(web::FormConfig::default().limit(256 * 1024))
+            .app_data(
+                web::FormConfig::default()
+                    .limit(256 * 1024)
+                    .error_handler(error::form_error),
+            )
             .wrap(error::render_errors())
+            .wrap(actix_web::middleware::from_fn(body::limit_body_time))
             .wrap(actix_web::middleware::from_fn(csrf::ensure_cookie))
             .wrap(actix_web::middleware::from_fn(lang::remember_choice))
             .wrap(actix_web::middleware::from_fn(headers::no_store))
             .wrap(headers::security_headers(https))
-            .wrap(TracingLogger::default())
+            .wrap(TracingLogger::<logging::RedactedRootSpan>::new())
             .configure(|cfg| routes(cfg, &limit))
             .default_service(web::to(error::not_found))
     })
@@ -111,7 +121,11 @@ impl Application {
             delivery_passes.clone(),
             stop_rx,
         ));
-        let server = server(AppState { desk: desk.clone() }, listener)?;
+        let state = AppState {
+            desk: desk.clone(),
+            uploads: multipart::UploadSlots::default(),
+        };
+        let server = server(state, listener)?;
         Ok(Self {
             port,
             desk,

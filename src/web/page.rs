@@ -5,7 +5,9 @@ use std::future::{Ready, ready};
 
 use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
-use actix_web::http::header::ContentType;
+use actix_web::http::header::{
+    Charset, ContentDisposition, ContentType, DispositionParam, DispositionType, ExtendedValue,
+};
 use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use askama::Template;
 
@@ -46,6 +48,28 @@ pub fn render(status: StatusCode, page: &impl Template) -> Result<HttpResponse, 
     Ok(HttpResponse::build(status)
         .content_type(ContentType::html())
         .body(body))
+}
+
+/// `Content-Disposition: attachment` for a file named `filename`: an ASCII
+/// name for every client, and the exact name as `filename*` (RFC 6266,
+/// RFC 5987) when it is not plain ASCII.
+pub fn attachment(filename: &str) -> ContentDisposition {
+    let ascii: String = filename
+        .chars()
+        .map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' })
+        .collect();
+    let mut parameters = vec![DispositionParam::Filename(ascii)];
+    if !filename.is_ascii() {
+        parameters.push(DispositionParam::FilenameExt(ExtendedValue {
+            charset: Charset::Ext("UTF-8".to_owned()),
+            language_tag: None,
+            value: filename.as_bytes().to_vec(),
+        }));
+    }
+    ContentDisposition {
+        disposition: DispositionType::Attachment,
+        parameters,
+    }
 }
 
 /// A 303 See Other to `location`.

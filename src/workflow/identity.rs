@@ -13,29 +13,25 @@ use crate::store::requests::RequestRow;
 use crate::store::verification;
 
 /// Which email carries a code.
-pub(super) enum CodeEmail<'a> {
-    /// The first, sent on receipt (naming an earlier linked request).
-    Verification { duplicate_of: Option<&'a str> },
+pub(super) enum CodeEmail {
+    /// The first, sent on receipt.
+    Verification,
     /// One the requester asked for.
     NewCode,
 }
 
 /// Makes a code for the request, stores its hash (tries start again), and
 /// queues the email that carries it with a fresh verification link.
-pub(super) fn send_code(
-    tx: &mut Tx<'_>,
-    row: &RequestRow,
-    email: CodeEmail<'_>,
-) -> Result<(), WorkflowError> {
+pub(super) fn send_code(tx: &mut Tx<'_>, row: &RequestRow, email: CodeEmail) -> Result<(), WorkflowError> {
     let code = codes::generate();
     let hash = codes::hash(&tx.desk.keys.codes, &row.id, &code);
     verification::set_code(tx.conn, &row.id, &hash, tx.now)?;
     let (link, _) = tx.link("/v/", Purpose::Verify, &row.id)?;
     let to = Recipient::requester_of(row);
     let notice = match email {
-        CodeEmail::Verification { duplicate_of } => {
+        CodeEmail::Verification => {
             let code_page = tx.desk.url(&format!("/requests/{}/verify", row.reference));
-            notices::verification(to, &link, &code, &code_page, duplicate_of)
+            notices::verification(to, &link, &code, &code_page)
         }
         CodeEmail::NewCode => notices::new_code(to, &link, &code),
     };

@@ -80,14 +80,7 @@ pub fn submit(desk: &Desk, input: NewSubmission) -> Result<Submitted, WorkflowEr
             )?;
         }
         let row = requests::get(tx.conn, &created.id)?;
-        let duplicate_of = created.duplicate_of.map(|r| r.to_string());
-        send_code(
-            tx,
-            &row,
-            CodeEmail::Verification {
-                duplicate_of: duplicate_of.as_deref(),
-            },
-        )?;
+        send_code(tx, &row, CodeEmail::Verification)?;
         Ok(Submitted {
             id: created.id,
             reference: created.reference,

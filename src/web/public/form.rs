@@ -2,7 +2,7 @@
 
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use askama_web::WebTemplate;
 use serde::Deserialize;
@@ -226,9 +226,12 @@ pub async fn new_request(
 
 /// `POST /requests`: validates, then stores the request, its document, its
 /// hold, its audit event and the verification email in one transaction.
-pub async fn submit(Page { lang, csrf, state }: Page, payload: Multipart) -> Result<HttpResponse, AppError> {
-    let data = multipart::read(payload, "authority_document").await?;
-    csrf.check(data.get(crate::auth::csrf::FIELD))?;
+pub async fn submit(
+    Page { lang, csrf, state }: Page,
+    req: HttpRequest,
+    payload: Multipart,
+) -> Result<HttpResponse, AppError> {
+    let data = multipart::read(&req, payload, "authority_document", &csrf, &state.uploads).await?;
     let raw = RawSubmission {
         kind: data.text("kind"),
         requester_name: data.text("requester_name"),

@@ -4,10 +4,8 @@
 
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
-use actix_web::http::header::{
-    CacheControl, CacheDirective, ContentDisposition, DispositionParam, DispositionType,
-};
-use actix_web::{HttpResponse, web};
+use actix_web::http::header::{CacheControl, CacheDirective};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDateTime;
 use chrono_tz::Tz;
@@ -229,13 +227,13 @@ fn seen_version(raw: Option<&str>) -> Option<i32> {
 /// A request waiting for the requester goes back to work.
 pub async fn add_information(
     page: Page,
+    req: HttpRequest,
     path: web::Path<String>,
     payload: Multipart,
 ) -> Result<HttpResponse, AppError> {
     let token = path.into_inner();
     let request_id = request_of(&page.state, &token)?;
-    let data = multipart::read(payload, "document").await?;
-    page.csrf.check(data.get(crate::auth::csrf::FIELD))?;
+    let data = multipart::read(&req, payload, "document", &page.csrf, &page.state.uploads).await?;
     let raw_message = data.text("message");
     let (message, document) = match (RequesterText::parse(&raw_message), optional_document(data.file)) {
         (Ok(message), Ok(document)) => (message, document),
@@ -380,10 +378,7 @@ pub async fn download(
         .await?;
     Ok(HttpResponse::Ok()
         .content_type(info.content_type)
-        .insert_header(ContentDisposition {
-            disposition: DispositionType::Attachment,
-            parameters: vec![DispositionParam::Filename(info.filename)],
-        })
+        .insert_header(crate::web::page::attachment(&info.filename))
         .insert_header(CacheControl(vec![CacheDirective::NoStore]))
         .body(bytes))
 }
