@@ -11,6 +11,7 @@ pub mod hold;
 pub mod identifier;
 pub mod jurisdiction;
 pub mod lifecycle;
+pub mod limits;
 pub mod reference;
 pub mod request;
 pub mod retention;

@@ -187,6 +187,21 @@ pub fn for_request(conn: &mut DbConnection, request_id: &str) -> Result<Vec<Even
         .load(conn)?)
 }
 
+/// How many events of `action` a request has had since `since`.
+pub fn count_for_request_since(
+    conn: &mut DbConnection,
+    request_id: &str,
+    action: AuditAction,
+    since: NaiveDateTime,
+) -> Result<i64, StoreError> {
+    Ok(audit_events::table
+        .filter(audit_events::request_id.eq(request_id))
+        .filter(audit_events::action.eq(action))
+        .filter(audit_events::at.ge(since))
+        .count()
+        .get_result(conn)?)
+}
+
 /// How many events the chain holds.
 pub fn count(conn: &mut DbConnection) -> Result<i64, StoreError> {
     Ok(audit_events::table.count().get_result(conn)?)

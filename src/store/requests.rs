@@ -10,7 +10,7 @@ use super::{DbConnection, StoreError, new_id};
 use crate::domain::actor::Actor;
 use crate::domain::audit::AuditAction;
 use crate::domain::hold::HoldScope;
-use crate::domain::identifier::{Email, Identifier, Phone};
+use crate::domain::identifier::{Email, Identifier, IdentifierKey, Phone};
 use crate::domain::jurisdiction::Jurisdiction;
 use crate::domain::lifecycle::RequestStatus;
 use crate::domain::reference::{MAX_PER_YEAR, Reference};
@@ -311,4 +311,40 @@ pub fn unverified_before(
         .limit(limit)
         .select(requests::id)
         .load(conn)?)
+}
+
+/// How many requests made from the address with this keyed hash are still
+/// waiting for confirmation.
+pub fn unconfirmed_for_requester(
+    conn: &mut DbConnection,
+    email_key: &IdentifierKey,
+) -> Result<i64, StoreError> {
+    Ok(requests::table
+        .filter(requests::requester_email_key.eq(email_key.as_str()))
+        .filter(requests::status.eq(RequestStatus::Unverified))
+        .count()
+        .get_result(conn)?)
+}
+
+/// How many wrong codes were entered since `since` for all the requests
+/// made from the same address as `request_id` (from the audit trail).
+pub fn wrong_codes_for_requester_of(
+    conn: &mut DbConnection,
+    request_id: &str,
+    since: NaiveDateTime,
+) -> Result<i64, StoreError> {
+    use super::schema::audit_events;
+    let key: String = requests::table
+        .find(request_id)
+        .select(requests::requester_email_key)
+        .first(conn)?;
+    let same_requester = requests::table
+        .filter(requests::requester_email_key.eq(key))
+        .select(requests::id.nullable());
+    Ok(audit_events::table
+        .filter(audit_events::request_id.eq_any(same_requester))
+        .filter(audit_events::action.eq(AuditAction::CodeRejected))
+        .filter(audit_events::at.ge(since))
+        .count()
+        .get_result(conn)?)
 }

@@ -48,8 +48,18 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&Desk) -> Result<T, WorkflowError> + Send + 'static,
     {
+        Ok(self.try_run(workflow).await??)
+    }
+
+    /// Runs a workflow on a blocking thread and hands back its own result,
+    /// for a handler that answers some of its refusals itself.
+    pub async fn try_run<T, F>(&self, workflow: F) -> Result<Result<T, WorkflowError>, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Desk) -> Result<T, WorkflowError> + Send + 'static,
+    {
         let desk = self.desk.clone();
-        Ok(web::block(move || workflow(&desk)).await??)
+        Ok(web::block(move || workflow(&desk)).await?)
     }
 }
 

@@ -18,6 +18,13 @@ pub enum Refusal {
     /// A data category chosen on the form no longer exists.
     #[error("an unknown data category was chosen")]
     UnknownCategory,
+    /// The requester's address has as many requests waiting for
+    /// confirmation as it may.
+    #[error("too many unconfirmed requests from this address")]
+    TooManyUnconfirmed,
+    /// The requester's address has been sent as many emails as it may for now.
+    #[error("too many emails to this address")]
+    TooManyEmails,
     #[error("--department: no department has the code {0}")]
     UnknownDepartment(String),
     #[error("a staff account for {0} already exists")]
@@ -29,6 +36,8 @@ impl Refusal {
         match self {
             Refusal::ClosedForChanges => "status.closed_for_changes",
             Refusal::UnknownCategory => "form.errors.category_unknown",
+            Refusal::TooManyUnconfirmed => "form.errors.too_many_unconfirmed",
+            Refusal::TooManyEmails => "form.errors.too_many_emails",
             Refusal::UnknownDepartment(_) => "error.unknown_department",
             Refusal::StaffAccountExists(_) => "error.staff_account_exists",
         }

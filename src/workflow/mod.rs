@@ -34,6 +34,7 @@ use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::domain::audit::AuditAction;
 use crate::domain::lifecycle::IdentityPolicy;
+use crate::domain::limits::RecentEmails;
 use crate::mail::MailSignal;
 use crate::mail::notices::{Notice, NoticeError};
 use crate::store::audit::{self, NewEvent};
@@ -203,6 +204,17 @@ impl Tx<'_> {
             lifecycle::Transition { emails, ..transition },
             self.now,
         )?)
+    }
+
+    /// What `address` has been sent in the last hour and the last day.
+    pub fn recent_emails(&mut self, address: &str) -> Result<RecentEmails, WorkflowError> {
+        let count = |conn: &mut DbConnection, hours| {
+            outbox::queued_for_recipient_since(conn, address, self.now - chrono::Duration::hours(hours))
+        };
+        Ok(RecentEmails {
+            last_hour: count(self.conn, 1)?,
+            last_day: count(self.conn, 24)?,
+        })
     }
 
     /// A link with a fresh token of `purpose` for `subject` (`{base}{prefix}{token}`).

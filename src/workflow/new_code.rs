@@ -1,5 +1,7 @@
 //! A new code, asked for on the code page: sent to the address on file
-//! (never to one typed there), at most a few per request and not too often.
+//! (never to one typed there), at most a few per request, not too often,
+//! and within what that address may be sent. Whatever the outcome, the
+//! page says the same (see the code page's handler).
 
 use super::identity::{CodeEmail, send_code};
 use super::{Desk, WorkflowError};
@@ -18,6 +20,8 @@ pub enum ResendOutcome {
     NoMore,
     /// The request is already confirmed.
     NotNeeded,
+    /// The address has been sent as many emails as it may for now.
+    Withheld,
 }
 
 pub fn send_new_code(desk: &Desk, reference: &Reference) -> Result<ResendOutcome, WorkflowError> {
@@ -36,6 +40,9 @@ pub fn send_new_code(desk: &Desk, reference: &Reference) -> Result<ResendOutcome
             Err(Some(wait)) => return Ok(ResendOutcome::Wait(wait)),
             Err(None) => return Ok(ResendOutcome::NoMore),
             Ok(()) => {}
+        }
+        if !tx.recent_emails(&row.requester_email)?.may_send_another() {
+            return Ok(ResendOutcome::Withheld);
         }
         send_code(tx, &row, CodeEmail::NewCode)?;
         Ok(ResendOutcome::Sent)

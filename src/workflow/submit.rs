@@ -9,6 +9,8 @@ use super::{Desk, Refusal, WorkflowError};
 use crate::domain::actor::Actor;
 use crate::domain::deadline;
 use crate::domain::document::DocumentPurpose;
+use crate::domain::identifier::Identifier;
+use crate::domain::limits;
 use crate::domain::reference::Reference;
 use crate::domain::request::Channel;
 use crate::domain::submission::Submission;
@@ -42,6 +44,19 @@ pub fn submit(desk: &Desk, input: NewSubmission) -> Result<Submitted, WorkflowEr
     desk.write(|tx| {
         let category_ids = catalog::category_ids_by_code(tx.conn, &submission.categories)?
             .ok_or(Refusal::UnknownCategory)?;
+        // Anyone can name any address here: what it is sent, and how many
+        // requests it has waiting, are capped.
+        let requester_key =
+            Identifier::Email(submission.requester_email.clone()).key(&desk.keys.identifier_index);
+        if !limits::may_open_another(requests::unconfirmed_for_requester(tx.conn, &requester_key)?) {
+            return Err(Refusal::TooManyUnconfirmed.into());
+        }
+        if !tx
+            .recent_emails(submission.requester_email.as_str())?
+            .may_send_another()
+        {
+            return Err(Refusal::TooManyEmails.into());
+        }
         let received_at = tx.now;
         let new = NewRequest {
             kind: submission.kind,

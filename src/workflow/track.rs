@@ -1,15 +1,16 @@
 //! Tracking: a reference and an email address in, a status link out by
-//! email to that address when they match. The caller learns nothing either
-//! way.
+//! email to that address when they match (a few a day at most). The caller
+//! learns nothing either way.
 
 use super::{Desk, WorkflowError};
 use crate::auth::tokens::Purpose;
 use crate::domain::actor::Actor;
 use crate::domain::audit::AuditAction;
 use crate::domain::identifier::Email;
+use crate::domain::limits;
 use crate::domain::reference::Reference;
 use crate::mail::notices::{self, Recipient};
-use crate::store::{StoreError, requests};
+use crate::store::{StoreError, audit, requests};
 
 #[derive(Debug, Clone)]
 pub struct Track {
@@ -25,6 +26,12 @@ pub fn track(desk: &Desk, input: Track) -> Result<(), WorkflowError> {
             Err(e) => return Err(e.into()),
         };
         if row.requester_email != input.email.as_str() {
+            return Ok(());
+        }
+        let since = tx.now - chrono::Duration::hours(24);
+        let sent_today =
+            audit::count_for_request_since(tx.conn, &row.id, AuditAction::StatusLinkSent, since)?;
+        if !limits::may_send_status_link(sent_today, tx.recent_emails(&row.requester_email)?) {
             return Ok(());
         }
         let (link, _) = tx.link("/r/", Purpose::Status, &row.id)?;

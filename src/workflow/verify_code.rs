@@ -6,8 +6,9 @@ use super::identity::confirm_email;
 use super::{Desk, WorkflowError};
 use crate::auth::codes::{self, EnteredCode};
 use crate::domain::lifecycle::RequestStatus;
+use crate::domain::limits;
 use crate::domain::reference::Reference;
-use crate::store::{requests, verification};
+use crate::store::{StoreError, requests, verification};
 
 #[derive(Debug, Clone)]
 pub struct VerifyByCode {
@@ -32,7 +33,7 @@ pub fn verify_by_code(desk: &Desk, input: VerifyByCode) -> Result<CodeOutcome, W
     desk.write(|tx| {
         let row = match requests::get_by_reference(tx.conn, &input.reference) {
             Ok(row) => row,
-            Err(crate::store::StoreError::NotFound) => {
+            Err(StoreError::NotFound) => {
                 return Ok(CodeOutcome::Wrong {
                     tries_left: codes::MAX_ATTEMPTS,
                 });
@@ -43,6 +44,11 @@ pub fn verify_by_code(desk: &Desk, input: VerifyByCode) -> Result<CodeOutcome, W
             return Ok(CodeOutcome::AlreadyVerified);
         }
         if row.verification_attempts >= codes::MAX_ATTEMPTS {
+            return Ok(CodeOutcome::Locked);
+        }
+        // Guesses spread over many requests for one address count together.
+        let since = tx.now - chrono::Duration::hours(24);
+        if !limits::may_try_a_code(requests::wrong_codes_for_requester_of(tx.conn, &row.id, since)?) {
             return Ok(CodeOutcome::Locked);
         }
         let Some(stored) = verification::code_hash(tx.conn, &row.id)? else {

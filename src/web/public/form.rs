@@ -16,7 +16,7 @@ use crate::web::AppState;
 use crate::web::error::AppError;
 use crate::web::multipart;
 use crate::web::page::{Page, render, see_other};
-use crate::workflow::{catalog, submit};
+use crate::workflow::{Refusal, WorkflowError, catalog, submit};
 
 /// A radio or checkbox choice.
 pub struct Choice {
@@ -249,28 +249,54 @@ pub async fn submit(
     let known: Vec<String> = categories.iter().map(|c| c.code.clone()).collect();
     let file_was_chosen = !matches!(data.file, Upload::None);
     let region = state.config().jurisdiction.phone_region();
+    let show_again = |raw, errors: &[FieldError], status| -> Result<HttpResponse, AppError> {
+        let page = RequestFormPage::build(
+            lang,
+            csrf.token()?,
+            raw,
+            errors,
+            &systems,
+            &categories,
+            file_was_chosen,
+        );
+        render(status, &page)
+    };
     let submission = match submission::validate(&raw, data.file, &known, region) {
         Ok(submission) => submission,
-        Err(errors) => {
-            let page = RequestFormPage::build(
-                lang,
-                csrf.token()?,
-                raw,
-                &errors,
-                &systems,
-                &categories,
-                file_was_chosen,
-            );
-            return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
-        }
+        Err(errors) => return show_again(raw, &errors, StatusCode::UNPROCESSABLE_ENTITY),
     };
     let input = submit::NewSubmission {
         submission,
         channel: Channel::Web,
         lang,
     };
-    let submitted = state.run(move |desk| submit::submit(desk, input)).await?;
-    Ok(see_other(&format!("/requests/{}/submitted", submitted.reference)))
+    match state.try_run(move |desk| submit::submit(desk, input)).await? {
+        Ok(submitted) => Ok(see_other(&format!("/requests/{}/submitted", submitted.reference))),
+        // Refusals about what was entered are shown beside the field, with
+        // every value kept.
+        Err(WorkflowError::Refused(refusal)) if field_of(&refusal).is_some() => {
+            let field = field_of(&refusal).unwrap_or("requester_email");
+            let error = FieldError {
+                field,
+                message: refusal.message_key(),
+            };
+            let status = match refusal {
+                Refusal::UnknownCategory => StatusCode::UNPROCESSABLE_ENTITY,
+                _ => StatusCode::TOO_MANY_REQUESTS,
+            };
+            show_again(raw, &[error], status)
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// The form field a refusal of the submit workflow is about, if any.
+fn field_of(refusal: &Refusal) -> Option<&'static str> {
+    match refusal {
+        Refusal::UnknownCategory => Some("categories"),
+        Refusal::TooManyUnconfirmed | Refusal::TooManyEmails => Some("requester_email"),
+        _ => None,
+    }
 }
 
 #[derive(Template, WebTemplate)]

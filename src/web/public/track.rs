@@ -84,8 +84,14 @@ pub async fn request_link(
     let (Some(email), Some(reference)) = (email, reference) else {
         return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
+    // The answer does not wait for the lookup, so it takes as long whether
+    // or not anything matched; the email, if any, follows.
     let input = Track { reference, email };
-    state.run(move |desk| track::track(desk, input)).await?;
+    actix_web::rt::spawn(async move {
+        if let Err(error) = state.run(move |desk| track::track(desk, input)).await {
+            tracing::error!(?error, "tracking failed");
+        }
+    });
     page.sent = true;
     render(StatusCode::OK, &page)
 }

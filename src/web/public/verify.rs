@@ -13,7 +13,7 @@ use crate::i18n::Lang;
 use crate::web::csrf::{Csrf, CsrfField, CsrfForm, Posted};
 use crate::web::error::AppError;
 use crate::web::page::{Page, render, see_other};
-use crate::workflow::new_code::{self, ResendOutcome};
+use crate::workflow::new_code;
 use crate::workflow::verify_code::{self, CodeOutcome, VerifyByCode};
 use crate::workflow::verify_link::{self, LinkOutcome, LinkState};
 
@@ -86,25 +86,14 @@ pub async fn enter_code(
     let outcome = state
         .run(move |desk| verify_code::verify_by_code(desk, input))
         .await?;
+    if let CodeOutcome::Verified { status_token } = outcome {
+        return Ok(see_other(&format!("/r/{status_token}")));
+    }
+    // Wrong, locked, already confirmed or no such request: the same answer,
+    // so that the page tells a stranger nothing (the owner has the link).
     let mut shown = VerifyPage::new(lang, &csrf, &reference)?;
-    let status = match outcome {
-        CodeOutcome::Verified { status_token } => return Ok(see_other(&format!("/r/{status_token}"))),
-        CodeOutcome::AlreadyVerified => {
-            shown.notice = Some(lang.t("verify.already").into_owned());
-            shown.can_enter_code = false;
-            StatusCode::OK
-        }
-        CodeOutcome::Wrong { tries_left } => {
-            shown.error = Some(lang.tf("verify.wrong_code", &[("left", &tries_left.to_string())]));
-            StatusCode::UNPROCESSABLE_ENTITY
-        }
-        CodeOutcome::Locked => {
-            shown.notice = Some(lang.t("verify.locked").into_owned());
-            shown.can_enter_code = false;
-            StatusCode::UNPROCESSABLE_ENTITY
-        }
-    };
-    render(status, &shown)
+    shown.error = Some(lang.t("verify.code_not_accepted").into_owned());
+    render(StatusCode::UNPROCESSABLE_ENTITY, &shown)
 }
 
 /// `POST /requests/{reference}/verify/new-code`: sends a new code to the
@@ -118,16 +107,11 @@ pub async fn new_code(
     let outcome = state
         .run(move |desk| new_code::send_new_code(desk, &reference))
         .await?;
+    // Sent, too soon, no more, not needed, withheld or no such request:
+    // the same answer (see `ResendOutcome`).
+    tracing::debug!(?outcome, "new code asked for");
     let mut shown = VerifyPage::new(lang, &csrf, &reference)?;
-    shown.notice = Some(match outcome {
-        ResendOutcome::Sent => lang.t("verify.new_code_sent").into_owned(),
-        ResendOutcome::Wait(seconds) => lang.tf("verify.new_code_wait", &[("seconds", &seconds.to_string())]),
-        ResendOutcome::NoMore => lang.t("verify.new_code_no_more").into_owned(),
-        ResendOutcome::NotNeeded => {
-            shown.can_enter_code = false;
-            lang.t("verify.already").into_owned()
-        }
-    });
+    shown.notice = Some(lang.t("verify.new_code_generic").into_owned());
     render(StatusCode::OK, &shown)
 }
 
