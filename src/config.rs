@@ -106,6 +106,9 @@ pub struct ConfigArgs {
         global = true
     )]
     pub self_requests_need_review: String,
+    /// Longest wait for the next bytes of a request body before it is cut off, e.g. 15s
+    #[arg(long, env = "RIGHTSDESK_BODY_TIMEOUT", default_value = "15s", global = true)]
+    pub body_timeout: String,
     /// Database connections per instance [default: 8 on SQLite, 16 on PostgreSQL]
     #[arg(long, env = "RIGHTSDESK_DB_POOL_SIZE", global = true)]
     pub db_pool_size: Option<String>,
@@ -162,6 +165,8 @@ pub struct Config {
     /// Posts per minute per IP address on the public endpoints.
     pub rate_limit: u32,
     pub unverified_expiry: Duration,
+    /// Longest wait for the next bytes of a request body.
+    pub body_timeout: Duration,
     /// Email control alone does not verify a self-requester: staff review too.
     pub self_requests_need_review: bool,
     /// The client address comes from the reverse proxy's headers.
@@ -340,6 +345,7 @@ impl Config {
             db_pool_size,
             rate_limit,
             unverified_expiry: duration("RIGHTSDESK_UNVERIFIED_EXPIRY", &args.unverified_expiry)?,
+            body_timeout: duration("RIGHTSDESK_BODY_TIMEOUT", &args.body_timeout)?,
             self_requests_need_review,
             trusted_proxies,
         })

@@ -15,7 +15,8 @@ use actix_web::web::Bytes;
 use futures_util::Stream;
 use tokio::time::{Instant, Sleep, sleep_until};
 
-/// Longest wait for the next bytes of a body.
+/// Longest wait for the next bytes of a body, unless configured
+/// (`RIGHTSDESK_BODY_TIMEOUT`).
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(15);
 /// Longest time to receive a whole body (10 MB at about 700 kbit/s).
 pub const TOTAL_TIMEOUT: Duration = Duration::from_secs(120);
@@ -71,14 +72,17 @@ where
     }
 }
 
-/// Middleware: every request body is read under [`IDLE_TIMEOUT`] and
-/// [`TOTAL_TIMEOUT`].
+/// Middleware: every request body is read under the configured idle
+/// timeout and [`TOTAL_TIMEOUT`].
 pub async fn limit_body_time(
     mut req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let idle = req
+        .app_data::<actix_web::web::Data<super::AppState>>()
+        .map_or(IDLE_TIMEOUT, |state| state.config().body_timeout);
     let payload = req.take_payload();
-    let timed = Timed::new(payload, IDLE_TIMEOUT, TOTAL_TIMEOUT);
+    let timed = Timed::new(payload, idle, TOTAL_TIMEOUT);
     req.set_payload(Payload::from(
         Box::pin(timed) as Pin<Box<dyn Stream<Item = Result<Bytes, PayloadError>>>>
     ));

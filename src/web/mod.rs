@@ -84,7 +84,7 @@ fn server(state: AppState, listener: TcpListener) -> std::io::Result<Server> {
             .app_data(data.clone())
             .app_data(
                 web::FormConfig::default()
-                    .limit(256 * 1024)
+                    .limit(64 * 1024)
                     .error_handler(error::form_error),
             )
             .wrap(error::render_errors())

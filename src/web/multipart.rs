@@ -29,7 +29,7 @@ const MAX_FIELDS: usize = 200;
 pub const MAX_BODY_BYTES: usize = MAX_DOCUMENT_BYTES + 1024 * 1024;
 /// Bodies read at once per instance; with [`MAX_BODY_BYTES`] this bounds
 /// the memory uploads can take, whatever clients send.
-pub const UPLOAD_SLOTS: usize = 8;
+pub const UPLOAD_SLOTS: usize = 4;
 /// How long a post waits for a free slot before it is told to come back.
 const SLOT_WAIT: Duration = Duration::from_secs(10);
 
@@ -99,13 +99,15 @@ fn refused(e: MultipartError) -> AppError {
 }
 
 /// Reads one part's bytes, counting them against the body's cap; returns
-/// the bytes kept (at most `keep`) and how many the part held.
+/// the bytes kept (none if the part holds more than `keep`) and how many
+/// the part held. Chunks are kept as they arrive and joined once at the
+/// end, so a part costs its size, not a growing buffer's.
 async fn read_part(
     field: &mut actix_multipart::Field,
     keep: usize,
     body_bytes: &mut usize,
 ) -> Result<(Vec<u8>, usize), AppError> {
-    let mut bytes = Vec::new();
+    let mut chunks = Vec::new();
     let mut total = 0_usize;
     while let Some(chunk) = field.next().await {
         let chunk = chunk.map_err(refused)?;
@@ -115,10 +117,12 @@ async fn read_part(
             return Err(AppError::PayloadTooLarge);
         }
         if total <= keep {
-            bytes.extend_from_slice(&chunk);
+            chunks.push(chunk);
+        } else {
+            chunks.clear();
         }
     }
-    Ok((bytes, total))
+    Ok((chunks.concat(), total))
 }
 
 /// Reads the form: first its CSRF token (a post without a good one is

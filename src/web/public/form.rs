@@ -280,11 +280,7 @@ pub async fn submit(
                 field,
                 message: refusal.message_key(),
             };
-            let status = match refusal {
-                Refusal::UnknownCategory => StatusCode::UNPROCESSABLE_ENTITY,
-                _ => StatusCode::TOO_MANY_REQUESTS,
-            };
-            show_again(raw, &[error], status)
+            show_again(raw, &[error], StatusCode::UNPROCESSABLE_ENTITY)
         }
         Err(other) => Err(other.into()),
     }
