@@ -838,6 +838,23 @@ async fn an_objection_reopens_a_refused_deletion_and_freezes_the_data_again() {
     app.stop().await;
 }
 
+/// Posts the tracking form with an `X-Forwarded-For` header; the status.
+pub(crate) async fn track_forwarded(app: &TestApp, token: &str, forwarded_for: &str) -> u16 {
+    app.client
+        .post(format!("{}/track", app.address))
+        .header("X-Forwarded-For", forwarded_for)
+        .form(&[
+            ("reference", "DSR-2026-000001"),
+            ("email", "x@example.com"),
+            ("csrf_token", token),
+        ])
+        .send()
+        .await
+        .expect("post")
+        .status()
+        .as_u16()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit() {
     let smtp = TestSmtp::start();
@@ -846,19 +863,7 @@ async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit() {
         let (_, token) = app.page_with_csrf("/track").await;
         let mut statuses = Vec::new();
         for client in ["203.0.113.1", "203.0.113.1", "203.0.113.1", "203.0.113.2"] {
-            let response = app
-                .client
-                .post(format!("{}/track", app.address))
-                .header("X-Forwarded-For", client)
-                .form(&[
-                    ("reference", "DSR-2026-000001"),
-                    ("email", "x@example.com"),
-                    ("csrf_token", &token),
-                ])
-                .send()
-                .await
-                .expect("post");
-            statuses.push(response.status().as_u16());
+            statuses.push(track_forwarded(&app, &token, client).await);
         }
         if trust == "true" {
             assert_eq!(
