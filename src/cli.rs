@@ -44,6 +44,15 @@ pub enum Command {
     /// Inspect the audit trail
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Inspect outgoing email
+    #[command(subcommand)]
+    Outbox(OutboxCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OutboxCommand {
+    /// List the emails given up (refused for good, or failing after the last attempt), newest first
+    Failed,
 }
 
 #[derive(Debug, Subcommand)]
@@ -184,6 +193,24 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     Err(Failure::new(format!("the audit trail is broken: {broken}"), 1))
                 }
             }
+        }
+        Command::Outbox(OutboxCommand::Failed) => {
+            store.migrate()?;
+            let failed = store.read(store::outbox::failed)?;
+            if failed.is_empty() {
+                println!("No email has been given up.");
+            }
+            for email in failed {
+                println!(
+                    "{}  {}  request {}  {} attempts  {}",
+                    email.created_at.format("%Y-%m-%d %H:%M"),
+                    email.id,
+                    email.reference.as_deref().unwrap_or("-"),
+                    email.attempts,
+                    email.last_error.as_deref().unwrap_or("")
+                );
+            }
+            Ok(())
         }
     }
 }

@@ -201,6 +201,34 @@ pub fn queued_for_recipient_since(
         .get_result(conn)?)
 }
 
+/// An email given up, as operators see it.
+#[derive(Debug, Clone, Queryable)]
+pub struct FailedEmail {
+    pub id: String,
+    pub reference: Option<String>,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+/// The emails given up, newest first (at most 1000).
+pub fn failed(conn: &mut DbConnection) -> Result<Vec<FailedEmail>, StoreError> {
+    use super::schema::requests;
+    Ok(email_outbox::table
+        .left_join(requests::table)
+        .filter(email_outbox::status.eq(EmailStatus::Failed))
+        .order(email_outbox::created_at.desc())
+        .limit(1000)
+        .select((
+            email_outbox::id,
+            requests::reference.nullable(),
+            email_outbox::attempts,
+            email_outbox::last_error,
+            email_outbox::created_at,
+        ))
+        .load(conn)?)
+}
+
 /// How many emails are waiting to be sent.
 pub fn queued_count(conn: &mut DbConnection) -> Result<i64, StoreError> {
     Ok(email_outbox::table

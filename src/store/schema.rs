@@ -262,6 +262,7 @@ diesel::joinable!(hold_categories -> data_categories (category_id));
 diesel::joinable!(hold_systems -> holds (hold_id));
 diesel::joinable!(hold_systems -> data_systems (system_id));
 diesel::joinable!(request_messages -> requests (request_id));
+diesel::joinable!(email_outbox -> requests (request_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     departments,

@@ -427,6 +427,15 @@ async fn display_name_addresses_are_refused_and_undeliverable_email_is_given_up(
             .iter()
             .any(|e| e.action == rightsdesk::domain::audit::AuditAction::EmailFailed)
     );
+    // Operators see it listed.
+    let listed = std::process::Command::new(assert_cmd::cargo::cargo_bin("rightsdesk"))
+        .envs(crate::helpers::cli_env(&app.db))
+        .args(["outbox", "failed"])
+        .output()
+        .expect("run");
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    assert!(listed.contains(&ids[0]), "{listed}");
+    assert!(listed.contains(&created.reference.to_string()), "{listed}");
     app.stop().await;
 }
 
