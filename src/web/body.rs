@@ -78,6 +78,13 @@ pub async fn limit_body_time(
     mut req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    // Requests that carry no body (page and API reads) pay nothing.
+    if matches!(
+        *req.method(),
+        actix_web::http::Method::GET | actix_web::http::Method::HEAD
+    ) {
+        return next.call(req).await;
+    }
     let idle = req
         .app_data::<actix_web::web::Data<super::AppState>>()
         .map_or(IDLE_TIMEOUT, |state| state.config().body_timeout);

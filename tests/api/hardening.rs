@@ -4,6 +4,17 @@
 use crate::helpers::TestSmtp;
 use crate::requester::{app, location, reference_from, self_request};
 
+/// Submits a self-request from `email`; its reference.
+async fn submitted(
+    app: &crate::helpers::TestApp,
+    kind: &'static str,
+    email: &'static str,
+) -> rightsdesk::domain::reference::Reference {
+    reference_from(&location(
+        &app.submit_request(&self_request(kind, email), None).await,
+    ))
+}
+
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -11,10 +22,7 @@ async fn duplicate_notice_reveals_nothing_about_other_requests() {
     let smtp = TestSmtp::start();
     let app = app(&smtp, vec![]).await;
     // The victim asks for deletion of their data.
-    let victims = reference_from(&location(
-        &app.submit_request(&self_request("deletion", "victim@example.com"), None)
-            .await,
-    ));
+    let victims = submitted(&app, "deletion", "victim@example.com").await;
     // A stranger, posing as the victim's delegate, asks the same.
     let fields = [
         ("kind", "deletion"),
@@ -268,9 +276,7 @@ async fn guesses_spread_over_many_requests_for_one_address_are_capped() {
     let address = "guessed@example.com";
     let mut references = Vec::new();
     for _ in 0..3 {
-        references.push(reference_from(&location(
-            &app.submit_request(&self_request("access", address), None).await,
-        )));
+        references.push(submitted(&app, "access", address).await);
     }
     smtp.wait_for_to(address, 3).await;
     let email_of = |reference: &rightsdesk::domain::reference::Reference| {
@@ -327,10 +333,7 @@ async fn guesses_spread_over_many_requests_for_one_address_are_capped() {
 async fn the_code_pages_answer_alike_whatever_the_reference() {
     let smtp = TestSmtp::start();
     let app = app(&smtp, vec![]).await;
-    let waiting = reference_from(&location(
-        &app.submit_request(&self_request("access", "waiting@example.com"), None)
-            .await,
-    ));
+    let waiting = submitted(&app, "access", "waiting@example.com").await;
     let (confirmed, _, _) =
         crate::requester::verified_request(&app, &smtp, "access", "done@example.com").await;
     let unknown: rightsdesk::domain::reference::Reference = "DSR-2026-999999".parse().expect("reference");
