@@ -39,7 +39,14 @@ async fn duplicate_notice_reveals_nothing_about_other_requests() {
     let text = email.text();
     assert!(text.contains(&strangers.to_string()));
     assert!(!text.contains(&victims.to_string()), "{text}");
-    for hint in ["24", "same person", "handled together", "같은 분", "함께 처리"] {
+    for hint in [
+        "24 hours",
+        "24시간",
+        "same person",
+        "handled together",
+        "같은 분",
+        "함께 처리",
+    ] {
         assert!(
             !text.contains(hint),
             "the email hints at another request ({hint}): {text}"
