@@ -298,6 +298,7 @@ fn staff_add(desk: &Desk, new: &StaffAdd<'_>) -> Result<(), Failure> {
 
     let added = staff::add_account(
         desk,
+        &crate::domain::actor::Actor::System,
         staff::NewAccount {
             email: email.clone(),
             name: name.to_owned(),

@@ -17,6 +17,11 @@ pub enum PasswordError {
     Hash(String),
 }
 
+/// A well-formed argon2id hash that no password matches: verified for
+/// unknown accounts, so that they take as long as known ones.
+pub const UNMATCHABLE: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
 /// Checks the policy and hashes with argon2id and a random salt.
 pub fn hash(password: &str) -> Result<String, PasswordError> {
     let chars = password.chars().count();
@@ -70,6 +75,13 @@ mod tests {
         assert!(verify("correct horse battery", &stored));
         assert!(!verify("correct horse battery!", &stored));
         assert!(!verify("anything", "not a hash"));
+    }
+
+    #[test]
+    fn the_unmatchable_hash_is_well_formed_and_matches_nothing() {
+        assert!(PasswordHash::new(UNMATCHABLE).is_ok());
+        assert!(!verify("", UNMATCHABLE));
+        assert!(!verify("correct horse battery", UNMATCHABLE));
     }
 
     #[test]

@@ -16,6 +16,8 @@ pub enum Purpose {
     Status,
     /// A staff member's link to set their password (single use).
     SetPassword,
+    /// A staff member's signed-in session (the cookie), naming the session.
+    StaffSession,
 }
 
 impl Purpose {
@@ -24,6 +26,7 @@ impl Purpose {
             Purpose::Verify => "verify",
             Purpose::Status => "status",
             Purpose::SetPassword => "set-password",
+            Purpose::StaffSession => "staff-session",
         }
     }
 
@@ -37,6 +40,7 @@ impl Purpose {
             Purpose::Verify => Duration::days(7),
             Purpose::Status => Duration::days(30),
             Purpose::SetPassword => Duration::hours(72),
+            Purpose::StaffSession => crate::domain::login::SESSION_TOKEN_LIFETIME,
         }
     }
 }
@@ -104,6 +108,49 @@ pub fn verify(keys: &Keys, purpose: Purpose, token: &str, now: NaiveDateTime) ->
     verify_bound(keys, purpose, token, now).map(|(subject, _)| subject)
 }
 
+/// A token that verified: what it names and when it expires.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    pub subject: String,
+    pub version: Option<String>,
+    pub expires_at: NaiveDateTime,
+}
+
+/// Checks a token of `purpose` at `now` and returns its subject, its state
+/// fingerprint and its expiry (to renew a session before it lapses).
+pub fn verify_full(
+    keys: &Keys,
+    purpose: Purpose,
+    token: &str,
+    now: NaiveDateTime,
+) -> Result<Verified, TokenError> {
+    let claims = decode_claims(keys, purpose, token)?;
+    if claims.exp <= now.and_utc().timestamp() {
+        return Err(TokenError::Expired);
+    }
+    let expires_at = chrono::DateTime::from_timestamp(claims.exp, 0)
+        .ok_or(TokenError::Invalid)?
+        .naive_utc();
+    Ok(Verified {
+        subject: claims.sub,
+        version: claims.ver,
+        expires_at,
+    })
+}
+
+fn decode_claims(keys: &Keys, purpose: Purpose, token: &str) -> Result<Claims, TokenError> {
+    let mut validation = Validation::new(Algorithm::HS256);
+    validation.set_issuer(&[ISSUER]);
+    validation.set_audience(&[purpose.audience()]);
+    validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+    validation.validate_exp = false;
+    validation.leeway = 0;
+    let key = DecodingKey::from_secret(&keys.token_key(purpose.name()));
+    Ok(decode::<Claims>(token, &key, &validation)
+        .map_err(|_| TokenError::Invalid)?
+        .claims)
+}
+
 /// Checks a token at `now` and returns its subject and the state
 /// fingerprint it was issued for. Expiry is judged against `now` (the
 /// desk's clock), not the machine's.
@@ -113,20 +160,7 @@ pub fn verify_bound(
     token: &str,
     now: NaiveDateTime,
 ) -> Result<(String, Option<String>), TokenError> {
-    let mut validation = Validation::new(Algorithm::HS256);
-    validation.set_issuer(&[ISSUER]);
-    validation.set_audience(&[purpose.audience()]);
-    validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-    validation.validate_exp = false;
-    validation.leeway = 0;
-    let key = DecodingKey::from_secret(&keys.token_key(purpose.name()));
-    let claims = decode::<Claims>(token, &key, &validation)
-        .map_err(|_| TokenError::Invalid)?
-        .claims;
-    if claims.exp <= now.and_utc().timestamp() {
-        return Err(TokenError::Expired);
-    }
-    Ok((claims.sub, claims.ver))
+    verify_full(keys, purpose, token, now).map(|v| (v.subject, v.version))
 }
 
 #[cfg(test)]

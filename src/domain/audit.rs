@@ -31,6 +31,36 @@ wire_enum! {
         StaffPasswordSet => "staff.password_set",
         /// An email was given up after its last attempt, or refused for good.
         EmailFailed => "email.failed",
+        /// A staff member signed in.
+        StaffSignedIn => "staff.signed_in",
+        /// A sign-in failed (unknown address or wrong password alike).
+        StaffSignInFailed => "staff.sign_in_failed",
+        /// Repeated failures locked an account or a client address.
+        StaffLockedOut => "staff.locked_out",
+        /// A staff member signed out.
+        StaffSignedOut => "staff.signed_out",
+        /// A staff member changed their own password.
+        StaffPasswordChanged => "staff.password_changed",
+        /// An admin changed a staff account (role, department, active).
+        StaffUpdated => "staff.updated",
+        /// Staff revealed a request's full subject identifiers.
+        IdentifiersRevealed => "request.identifiers_revealed",
+        /// Staff downloaded a document of a request.
+        DocumentDownloaded => "document.downloaded",
+        /// Staff added an internal note.
+        NoteAdded => "request.note_added",
+        /// Staff sent the requester a message.
+        MessageSent => "request.message_sent",
+        /// A department task was made by routing.
+        TaskCreated => "task.created",
+        /// A task was assigned to a handler.
+        TaskAssigned => "task.assigned",
+        /// A task was completed with an outcome.
+        TaskCompleted => "task.completed",
+        /// A task was reopened after an objection.
+        TaskReopened => "task.reopened",
+        /// An admin changed departments, systems, categories or routing.
+        CatalogChanged => "catalog.changed",
     }
 }
 

@@ -20,6 +20,14 @@ wire_enum! {
     }
 }
 
+impl DocumentPurpose {
+    /// Identity and authority evidence: highly sensitive, opened only by
+    /// the privacy officer who reviews it.
+    pub const fn is_identity_evidence(self) -> bool {
+        matches!(self, Self::Authority | Self::Identity)
+    }
+}
+
 /// The file types the desk accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DocumentType {

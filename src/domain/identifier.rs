@@ -208,11 +208,17 @@ impl Identifier {
     /// identifier is indexed: lookups are exact matches on it, never scans,
     /// and the index reveals nothing without the key.
     pub fn key(&self, hmac_key: &[u8]) -> IdentifierKey {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(hmac_key)
-            .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
-        mac.update(self.canonical().as_bytes());
-        IdentifierKey(hex::encode(mac.finalize().into_bytes()))
+        IdentifierKey(keyed_hash(hmac_key, &self.canonical()))
     }
+}
+
+/// HMAC-SHA256 of `text` under `hmac_key`, lower-case hex: how the desk
+/// keeps a value it must match but never read back.
+pub fn keyed_hash(hmac_key: &[u8], text: &str) -> String {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(hmac_key)
+        .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
+    mac.update(text.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
 }
 
 /// The keyed hash of a normalised identifier.
@@ -226,6 +232,20 @@ impl IdentifierKey {
 
     pub fn into_string(self) -> String {
         self.0
+    }
+}
+
+/// An address shown to staff who have not asked to reveal it: the first
+/// two characters of the local part (one, if it is that short), then `***`,
+/// then the domain (`ki***@example.com`).
+pub fn mask_email(address: &str) -> String {
+    let (local, domain) = address.split_once('@').unwrap_or((address, ""));
+    let keep = if local.chars().count() > 2 { 2 } else { 1 };
+    let shown: String = local.chars().take(keep).collect();
+    if domain.is_empty() {
+        format!("{shown}***")
+    } else {
+        format!("{shown}***@{domain}")
     }
 }
 
@@ -321,5 +341,19 @@ mod tests {
         assert_ne!(a.key(b"k1"), other.key(b"k1"));
         assert_ne!(a.key(b"k1"), a.key(b"k2"));
         assert_eq!(a.key(b"k1").as_str().len(), 64);
+    }
+
+    #[test]
+    fn masked_addresses_keep_two_characters_and_the_domain() {
+        let table = [
+            ("kim.minji@example.com", "ki***@example.com"),
+            ("ab@example.com", "a***@example.com"),
+            ("a@example.com", "a***@example.com"),
+            ("김민지@example.com", "김민***@example.com"),
+            ("nodomain", "no***"),
+        ];
+        for (address, masked) in table {
+            assert_eq!(mask_email(address), masked, "{address}");
+        }
     }
 }

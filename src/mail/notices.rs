@@ -5,6 +5,10 @@
 //! its code or link is ever queued.
 
 use askama::Template;
+use chrono::NaiveDate;
+
+use crate::domain::decision::{DecisionOutcome, IdentityRejection, RefusalGround};
+use crate::domain::request::RequestKind;
 
 use crate::i18n::Lang;
 use crate::store::outbox::NewEmail;
@@ -184,6 +188,101 @@ pub fn objection_received(to: Recipient, status_link: &str) -> Notice {
     Notice::new(to, "objection", paragraphs).with_link(status_link)
 }
 
+/// Identity or authority was accepted and work starts.
+pub fn identity_accepted(to: Recipient, status_link: &str) -> Notice {
+    let paragraphs = vec![
+        paragraph(&to, "email.identity_accepted.body"),
+        paragraph(&to, "email.status_link.body"),
+    ];
+    Notice::new(to, "identity_accepted", paragraphs).with_link(status_link)
+}
+
+/// Identity or authority was not accepted: why, and how to ask again.
+pub fn identity_rejected(to: Recipient, reason: IdentityRejection, new_request_link: &str) -> Notice {
+    let paragraphs = vec![
+        paragraph(&to, "email.identity_rejected.body"),
+        to.lang.t(&format!("identity_rejection.{reason}")).into_owned(),
+        paragraph(&to, "email.identity_rejected.again"),
+    ];
+    Notice::new(to, "identity_rejected", paragraphs).with_link(new_request_link)
+}
+
+/// Staff need more information; the message says what.
+pub fn information_requested(to: Recipient, message: &str, status_link: &str) -> Notice {
+    let paragraphs = vec![
+        paragraph(&to, "email.information_requested.body"),
+        message.to_owned(),
+        paragraph(&to, "email.information_requested.how"),
+    ];
+    Notice::new(to, "information_requested", paragraphs).with_link(status_link)
+}
+
+/// A message from staff about the request.
+pub fn staff_message(to: Recipient, message: &str, status_link: &str) -> Notice {
+    let paragraphs = vec![paragraph(&to, "email.staff_message.body"), message.to_owned()];
+    Notice::new(to, "staff_message", paragraphs).with_link(status_link)
+}
+
+/// Data a deletion kept apart because a law requires keeping it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Kept {
+    pub system: String,
+    pub until: NaiveDate,
+    pub law: String,
+}
+
+/// What was decided, in full.
+#[derive(Debug, Clone)]
+pub struct DecisionNotice<'a> {
+    pub kind: RequestKind,
+    pub outcome: DecisionOutcome,
+    pub ground: Option<RefusalGround>,
+    pub explanation: &'a str,
+    pub kept: &'a [Kept],
+}
+
+/// The outcome of a request: what was done (and kept apart, why and until
+/// when), or the ground of a refusal quoted, the explanation, how to object
+/// within the company and the external remedies.
+pub fn decision(to: Recipient, d: &DecisionNotice<'_>, status_link: &str) -> Notice {
+    let lang = to.lang;
+    let mut paragraphs = vec![match d.outcome {
+        DecisionOutcome::Completed => paragraph(&to, &format!("email.decision.completed.{}", d.kind)),
+        DecisionOutcome::PartiallyCompleted => paragraph(&to, "email.decision.partially_completed"),
+        DecisionOutcome::Refused => paragraph(&to, "email.decision.refused"),
+    }];
+    for kept in d.kept {
+        paragraphs.push(lang.tf(
+            "email.decision.kept",
+            &[
+                ("system", &kept.system),
+                ("until", &kept.until.format("%Y-%m-%d").to_string()),
+                ("law", &kept.law),
+            ],
+        ));
+    }
+    if let Some(ground) = d.ground {
+        paragraphs.push(lang.tf(
+            "email.decision.ground",
+            &[
+                ("article", ground.article()),
+                ("text", &lang.t(&format!("ground.{ground}"))),
+            ],
+        ));
+    }
+    if !d.explanation.is_empty() {
+        paragraphs.push(d.explanation.to_owned());
+    }
+    if d.outcome != DecisionOutcome::Completed || !d.kept.is_empty() {
+        paragraphs.push(paragraph(&to, "email.decision.object"));
+        paragraphs.push(lang.t("remedies.body").into_owned());
+        for body in ["kisa", "mediation", "prosecutors", "police"] {
+            paragraphs.push(format!("- {}", lang.t(&format!("remedies.{body}"))));
+        }
+    }
+    Notice::new(to, "decision", paragraphs).with_link(status_link)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -244,7 +343,17 @@ mod tests {
                 withdrawn(to(lang)),
                 expired(to(lang)),
                 objection_received(to(lang), "l"),
-            ];
+                identity_accepted(to(lang), "l"),
+                information_requested(to(lang), "Please send page 2.", "l"),
+                staff_message(to(lang), "Hello.", "l"),
+            ]
+            .into_iter()
+            .chain(
+                IdentityRejection::ALL
+                    .iter()
+                    .map(|r| identity_rejected(to(lang), *r, "l")),
+            )
+            .chain(decisions(lang));
             for notice in all {
                 let email = notice.render().unwrap();
                 for text in [&email.subject, &email.text] {
@@ -252,6 +361,99 @@ mod tests {
                     assert!(!text.contains("%{"), "placeholder left: {text}");
                 }
             }
+        }
+    }
+
+    fn decisions(lang: Lang) -> Vec<Notice> {
+        let kept = [Kept {
+            system: "Orders".into(),
+            until: NaiveDate::from_ymd_opt(2031, 11, 26).unwrap(),
+            law: "전자상거래법 제6조".into(),
+        }];
+        let mut all = Vec::new();
+        for kind in RequestKind::ALL {
+            all.push(decision(
+                to(lang),
+                &DecisionNotice {
+                    kind: *kind,
+                    outcome: DecisionOutcome::Completed,
+                    ground: None,
+                    explanation: "",
+                    kept: &kept,
+                },
+                "l",
+            ));
+            for ground in RefusalGround::for_kind(*kind) {
+                for outcome in [DecisionOutcome::Refused, DecisionOutcome::PartiallyCompleted] {
+                    all.push(decision(
+                        to(lang),
+                        &DecisionNotice {
+                            kind: *kind,
+                            outcome,
+                            ground: Some(*ground),
+                            explanation: "why",
+                            kept: &[],
+                        },
+                        "l",
+                    ));
+                }
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn a_refusal_quotes_its_ground_and_lists_the_remedies() {
+        for lang in [Lang::Ko, Lang::En] {
+            let email = decision(
+                to(lang),
+                &DecisionNotice {
+                    kind: RequestKind::Deletion,
+                    outcome: DecisionOutcome::Refused,
+                    ground: Some(RefusalGround::DeletionRequiredByLaw),
+                    explanation: "The Commercial Act requires it.",
+                    kept: &[],
+                },
+                "http://desk/r/T",
+            )
+            .render()
+            .unwrap();
+            for needle in [
+                "PIPA Art. 36(1)",
+                "The Commercial Act requires it.",
+                "118",
+                "1833-6972",
+                "1301",
+                "182",
+                "http://desk/r/T",
+            ] {
+                assert!(email.text.contains(needle), "{needle} missing: {}", email.text);
+            }
+        }
+    }
+
+    #[test]
+    fn a_deletion_notice_says_what_was_kept_why_and_until_when() {
+        let kept = [Kept {
+            system: "Orders".into(),
+            until: NaiveDate::from_ymd_opt(2031, 11, 26).unwrap(),
+            law: "전자상거래법 제6조".into(),
+        }];
+        let email = decision(
+            to(Lang::En),
+            &DecisionNotice {
+                kind: RequestKind::Deletion,
+                outcome: DecisionOutcome::Completed,
+                ground: None,
+                explanation: "",
+                kept: &kept,
+            },
+            "l",
+        )
+        .render()
+        .unwrap();
+        for needle in ["Orders", "2031-11-26", "전자상거래법 제6조"] {
+            assert!(email.text.contains(needle), "{needle} missing: {}", email.text);
         }
     }
 }

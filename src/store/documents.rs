@@ -16,6 +16,39 @@ fn cipher(key: &[u8; 32]) -> Aes256Gcm {
     Aes256Gcm::new(key.into())
 }
 
+/// Encrypts `bytes` bound to `id` (the associated data): the nonce and the
+/// ciphertext, for any content kept encrypted at rest.
+pub fn seal(key: &[u8; 32], id: &str, bytes: &[u8]) -> Result<([u8; 12], Vec<u8>), StoreError> {
+    let mut nonce = [0_u8; 12];
+    rand::rng().fill_bytes(&mut nonce);
+    let ciphertext = cipher(key)
+        .encrypt(
+            &Nonce::from(nonce),
+            Payload {
+                msg: bytes,
+                aad: id.as_bytes(),
+            },
+        )
+        .map_err(|_| StoreError::Crypto(format!("content {id}")))?;
+    Ok((nonce, ciphertext))
+}
+
+/// Decrypts what [`seal`] made for `id`.
+pub fn open(key: &[u8; 32], id: &str, nonce: &[u8], ciphertext: &[u8]) -> Result<Vec<u8>, StoreError> {
+    let nonce: [u8; 12] = nonce
+        .try_into()
+        .map_err(|_| StoreError::Corrupt(format!("content {id}: bad nonce")))?;
+    cipher(key)
+        .decrypt(
+            &Nonce::from(nonce),
+            Payload {
+                msg: ciphertext,
+                aad: id.as_bytes(),
+            },
+        )
+        .map_err(|_| StoreError::Corrupt(format!("content {id} does not decrypt")))
+}
+
 /// Encrypts and stores a document; returns its id.
 pub fn save(
     conn: &mut DbConnection,
@@ -25,18 +58,21 @@ pub fn save(
     document: AcceptedDocumentRef<'_>,
     now: NaiveDateTime,
 ) -> Result<String, StoreError> {
+    save_for_task(conn, key, request_id, None, purpose, document, now)
+}
+
+/// Encrypts and stores a document, returned by a task when `task_id` is set.
+pub fn save_for_task(
+    conn: &mut DbConnection,
+    key: &[u8; 32],
+    request_id: &str,
+    task_id: Option<&str>,
+    purpose: DocumentPurpose,
+    document: AcceptedDocumentRef<'_>,
+    now: NaiveDateTime,
+) -> Result<String, StoreError> {
     let id = new_id();
-    let mut nonce = [0_u8; 12];
-    rand::rng().fill_bytes(&mut nonce);
-    let ciphertext = cipher(key)
-        .encrypt(
-            &Nonce::from(nonce),
-            Payload {
-                msg: document.bytes,
-                aad: id.as_bytes(),
-            },
-        )
-        .map_err(|_| StoreError::Crypto(format!("document {id}")))?;
+    let (nonce, ciphertext) = seal(key, &id, document.bytes)?;
     diesel::insert_into(documents::table)
         .values((
             documents::id.eq(&id),
@@ -48,6 +84,7 @@ pub fn save(
             documents::nonce.eq(&nonce[..]),
             documents::ciphertext.eq(&ciphertext),
             documents::uploaded_at.eq(now),
+            documents::task_id.eq(task_id),
         ))
         .execute(conn)?;
     Ok(id)
@@ -64,6 +101,7 @@ pub struct DocumentInfo {
     pub content_type: String,
     pub size_bytes: i64,
     pub uploaded_at: NaiveDateTime,
+    pub task_id: Option<String>,
 }
 
 /// The documents of a request that have not been deleted, oldest first.
@@ -92,18 +130,7 @@ pub fn read(
         .first(conn)
         .optional()?
         .ok_or(StoreError::NotFound)?;
-    let nonce: [u8; 12] = nonce
-        .try_into()
-        .map_err(|_| StoreError::Corrupt(format!("document {document_id}: bad nonce")))?;
-    let plain = cipher(key)
-        .decrypt(
-            &Nonce::from(nonce),
-            Payload {
-                msg: &ciphertext,
-                aad: document_id.as_bytes(),
-            },
-        )
-        .map_err(|_| StoreError::Corrupt(format!("document {document_id} does not decrypt")))?;
+    let plain = open(key, document_id, &nonce, &ciphertext)?;
     Ok((info, plain))
 }
 

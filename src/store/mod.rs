@@ -3,6 +3,7 @@
 //! PostgreSQL alike; the few statements that differ match on the backend.
 
 pub mod audit;
+pub mod casework;
 pub mod catalog;
 pub mod connection;
 pub mod documents;
@@ -11,10 +12,13 @@ pub mod lifecycle;
 pub mod messages;
 pub mod migrations;
 pub mod outbox;
+pub mod queue;
 pub mod requests;
 pub mod schema;
+pub mod sessions;
 pub mod settings;
 pub mod staff;
+pub mod tasks;
 pub mod types;
 pub mod verification;
 

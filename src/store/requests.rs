@@ -348,3 +348,11 @@ pub fn wrong_codes_for_requester_of(
         .count()
         .get_result(conn)?)
 }
+
+/// The ids of the data categories a request names (empty: all of them).
+pub fn category_ids(conn: &mut DbConnection, request_id: &str) -> Result<Vec<String>, StoreError> {
+    Ok(request_categories::table
+        .filter(request_categories::request_id.eq(request_id))
+        .select(request_categories::category_id)
+        .load(conn)?)
+}

@@ -122,14 +122,78 @@ diesel::table! {
     request_tasks (id) {
         id -> Text,
         request_id -> Text,
-        system_id -> Text,
+        system_id -> Nullable<Text>,
         department_id -> Text,
         status -> Text,
         assignee_id -> Nullable<Text>,
         outcome -> Nullable<Text>,
+        note -> Nullable<Text>,
+        retained_until -> Nullable<Date>,
+        retention_law -> Nullable<Text>,
+        result_nonce -> Nullable<Binary>,
+        result_ciphertext -> Nullable<Binary>,
+        routing_rule_id -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
         completed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    staff_sessions (id) {
+        id -> Text,
+        staff_id -> Text,
+        role -> Text,
+        created_at -> Timestamp,
+        renewed_at -> Timestamp,
+        ended_at -> Nullable<Timestamp>,
+        end_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    login_failures (id) {
+        id -> Text,
+        account_key -> Text,
+        client_key -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    request_notes (id) {
+        id -> Text,
+        request_id -> Text,
+        staff_id -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    routing_rules (id) {
+        id -> Text,
+        kind -> Nullable<Text>,
+        category_id -> Nullable<Text>,
+        department_id -> Text,
+        mode -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    decisions (id) {
+        id -> Text,
+        request_id -> Text,
+        outcome -> Text,
+        ground -> Nullable<Text>,
+        explanation -> Text,
+        state -> Text,
+        decided_by -> Text,
+        decided_at -> Timestamp,
+        approved_by -> Nullable<Text>,
+        approved_at -> Nullable<Timestamp>,
+        return_reason -> Nullable<Text>,
     }
 }
 
@@ -145,6 +209,7 @@ diesel::table! {
         ciphertext -> Binary,
         uploaded_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
+        task_id -> Nullable<Text>,
     }
 }
 
@@ -255,6 +320,7 @@ diesel::joinable!(request_categories -> data_categories (category_id));
 diesel::joinable!(request_tasks -> requests (request_id));
 diesel::joinable!(request_tasks -> data_systems (system_id));
 diesel::joinable!(request_tasks -> departments (department_id));
+diesel::joinable!(request_tasks -> staff_users (assignee_id));
 diesel::joinable!(documents -> requests (request_id));
 diesel::joinable!(holds -> requests (request_id));
 diesel::joinable!(hold_categories -> holds (hold_id));
@@ -262,6 +328,12 @@ diesel::joinable!(hold_categories -> data_categories (category_id));
 diesel::joinable!(hold_systems -> holds (hold_id));
 diesel::joinable!(hold_systems -> data_systems (system_id));
 diesel::joinable!(request_messages -> requests (request_id));
+diesel::joinable!(staff_sessions -> staff_users (staff_id));
+diesel::joinable!(request_notes -> requests (request_id));
+diesel::joinable!(request_notes -> staff_users (staff_id));
+diesel::joinable!(routing_rules -> departments (department_id));
+diesel::joinable!(routing_rules -> data_categories (category_id));
+diesel::joinable!(decisions -> requests (request_id));
 diesel::joinable!(email_outbox -> requests (request_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -284,4 +356,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     email_outbox,
     service_tokens,
     settings,
+    staff_sessions,
+    login_failures,
+    request_notes,
+    routing_rules,
+    decisions,
 );

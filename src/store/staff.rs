@@ -106,3 +106,46 @@ pub fn set_password(conn: &mut DbConnection, id: &str, hash: &str) -> Result<(),
         .execute(conn)?;
     Ok(())
 }
+
+/// Every staff account, by name.
+pub fn list(conn: &mut DbConnection) -> Result<Vec<StaffUser>, StoreError> {
+    Ok(staff_users::table
+        .order((staff_users::name.asc(), staff_users::email.asc()))
+        .select(StaffUser::as_select())
+        .load(conn)?)
+}
+
+/// The active handlers and leads of a department (whom a task may go to).
+pub fn active_in_department(
+    conn: &mut DbConnection,
+    department_id: &str,
+) -> Result<Vec<StaffUser>, StoreError> {
+    Ok(staff_users::table
+        .filter(staff_users::department_id.eq(department_id))
+        .filter(staff_users::active.eq(true))
+        .filter(staff_users::role.eq_any([StaffRole::Handler, StaffRole::DepartmentLead]))
+        .order(staff_users::name.asc())
+        .select(StaffUser::as_select())
+        .load(conn)?)
+}
+
+/// Changes an account's role, department and whether it is active.
+pub fn update(
+    conn: &mut DbConnection,
+    id: &str,
+    role: StaffRole,
+    department_id: Option<&str>,
+    active: bool,
+) -> Result<(), StoreError> {
+    let n = diesel::update(staff_users::table.find(id))
+        .set((
+            staff_users::role.eq(role),
+            staff_users::department_id.eq(department_id),
+            staff_users::active.eq(active),
+        ))
+        .execute(conn)?;
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}

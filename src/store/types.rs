@@ -60,6 +60,7 @@ macro_rules! text_column {
 use crate::domain::actor::ActorKind;
 use crate::domain::audit::AuditAction;
 use crate::domain::catalog::DepartmentFunction;
+use crate::domain::decision::{DecisionOutcome, DecisionState, RefusalGround};
 use crate::domain::document::DocumentPurpose;
 use crate::domain::email::EmailStatus;
 use crate::domain::hold::HoldReason;
@@ -69,12 +70,15 @@ use crate::domain::lifecycle::RequestStatus;
 use crate::domain::request::{Channel, MessageAuthor, OnBehalf, RequestKind, VerificationState};
 use crate::domain::retention::RetentionBasis;
 use crate::domain::staff::StaffRole;
+use crate::domain::task::{RoutingMode, TaskOutcome, TaskStatus};
 use crate::i18n::Lang;
 
 text_column!(
     ActorKind,
     AuditAction,
     Channel,
+    DecisionOutcome,
+    DecisionState,
     DepartmentFunction,
     DocumentPurpose,
     EmailStatus,
@@ -84,9 +88,13 @@ text_column!(
     Lang,
     MessageAuthor,
     OnBehalf,
+    RefusalGround,
     RequestKind,
     RequestStatus,
     RetentionBasis,
+    RoutingMode,
     StaffRole,
+    TaskOutcome,
+    TaskStatus,
     VerificationState,
 );

@@ -41,11 +41,20 @@ pub struct ClientIp {
 
 impl ClientIp {
     pub fn address(&self, req: &ServiceRequest) -> Option<IpAddr> {
-        let peer = req.peer_addr().map(|s| s.ip());
+        self.address_from(req.peer_addr(), req.headers())
+    }
+
+    /// The same, for a request a handler holds.
+    pub fn address_of(&self, req: &actix_web::HttpRequest) -> Option<IpAddr> {
+        self.address_from(req.peer_addr(), req.headers())
+    }
+
+    fn address_from(&self, peer: Option<SocketAddr>, headers: &HeaderMap) -> Option<IpAddr> {
+        let peer = peer.map(|s| s.ip());
         if self.trusted_proxies == 0 {
             return peer;
         }
-        forwarded_client(req.headers(), self.trusted_proxies).or(peer)
+        forwarded_client(headers, self.trusted_proxies).or(peer)
     }
 }
 

@@ -90,6 +90,9 @@ pub enum AppError {
     NotFound,
     #[error("forbidden")]
     Forbidden,
+    /// Go elsewhere first (sign in, or change the password): 303.
+    #[error("see {0}")]
+    Redirect(&'static str),
     /// Something the person can fix or should know (a refused move, a
     /// malformed form), with the status it answers.
     #[error("refused: {}", message.key)]
@@ -152,6 +155,7 @@ impl AppError {
             AppError::NotFound => "not_found",
             AppError::Refused { status, .. } => key_for_status(*status),
             AppError::Forbidden => "forbidden",
+            AppError::Redirect(_) => "bad_request",
             AppError::PayloadTooLarge => "too_large",
             AppError::TooManyRequests => "too_many_requests",
             AppError::Unavailable { .. } => "unavailable",
@@ -194,9 +198,20 @@ impl From<WorkflowError> for AppError {
     fn from(e: WorkflowError) -> Self {
         match e {
             WorkflowError::NotFound => AppError::NotFound,
+            WorkflowError::Forbidden => AppError::Forbidden,
             WorkflowError::Refused(refusal) => {
                 let status = match refusal {
-                    Refusal::UnknownCategory => StatusCode::UNPROCESSABLE_ENTITY,
+                    Refusal::UnknownCategory
+                    | Refusal::AuthorityChecksMissing
+                    | Refusal::Decision(_)
+                    | Refusal::TaskReasonMissing
+                    | Refusal::NotAnAssignee
+                    | Refusal::ReturnReasonMissing
+                    | Refusal::DepartmentRequired
+                    | Refusal::ReceivedInFuture
+                    | Refusal::UnknownSystem
+                    | Refusal::UnknownDepartment(_)
+                    | Refusal::RuleNeedsKindOrCategory => StatusCode::UNPROCESSABLE_ENTITY,
                     _ => StatusCode::CONFLICT,
                 };
                 AppError::Refused {
@@ -295,6 +310,7 @@ impl ResponseError for AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Refused { status, .. } => *status,
             AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Redirect(_) => StatusCode::SEE_OTHER,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
@@ -305,6 +321,9 @@ impl ResponseError for AppError {
     /// A plain fallback; [`render_errors`] replaces it with the page in the
     /// request's language or, under /api, with a problem document.
     fn error_response(&self) -> HttpResponse {
+        if let AppError::Redirect(location) = self {
+            return super::page::see_other(location);
+        }
         self.log();
         HttpResponse::build(self.status_code())
             .content_type(ContentType::plaintext())
@@ -375,6 +394,9 @@ pub fn render_errors<B: 'static>() -> ErrorHandlers<B> {
 
 fn render_error<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
     let status = res.status();
+    if status.is_redirection() {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
     let api = is_api(res.request().path());
     let lang = if api {
         Lang::En

@@ -87,6 +87,7 @@ fn server(state: AppState, listener: TcpListener) -> std::io::Result<Server> {
                     .limit(64 * 1024)
                     .error_handler(error::form_error),
             )
+            .wrap(actix_web::middleware::from_fn(staff::session::load))
             .wrap(error::render_errors())
             .wrap(actix_web::middleware::from_fn(body::limit_body_time))
             .wrap(actix_web::middleware::from_fn(csrf::ensure_cookie))

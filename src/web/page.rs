@@ -78,3 +78,20 @@ pub fn see_other(location: &str) -> HttpResponse {
         .insert_header((actix_web::http::header::LOCATION, location))
         .finish()
 }
+
+/// A UTC instant as local date and time in `tz` (`2026-11-26 09:30`).
+pub fn local(at: chrono::NaiveDateTime, tz: chrono_tz::Tz) -> String {
+    at.and_utc()
+        .with_timezone(&tz)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// A file size for people (`12 KB`, `3.4 MB`).
+pub fn human_size(bytes: i64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    } else {
+        format!("{} KB", (bytes + 1023) / 1024)
+    }
+}

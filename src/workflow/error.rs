@@ -29,10 +29,36 @@ pub enum Refusal {
     UnknownDepartment(String),
     #[error("a staff account for {0} already exists")]
     StaffAccountExists(String),
+    /// Accepting an agent needs every check their kind must show.
+    #[error("confirm every check before accepting")]
+    AuthorityChecksMissing,
+    /// The decision's outcome, ground and explanation do not fit.
+    #[error("{0}")]
+    Decision(#[from] crate::domain::decision::DecisionError),
+    /// A task outcome that needs a reason was given none.
+    #[error("say why the task cannot be done")]
+    TaskReasonMissing,
+    /// A task may only be assigned to an active member of its department.
+    #[error("that person cannot take this task")]
+    NotAnAssignee,
+    /// A request cannot have been received in the future.
+    #[error("the time of receipt is in the future")]
+    ReceivedInFuture,
+    /// Handlers and department leads belong to a department.
+    #[error("this role needs a department")]
+    DepartmentRequired,
+    #[error("no data system has that code")]
+    UnknownSystem,
+    /// A routing rule names a kind or a category (and `instead` a category).
+    #[error("a routing rule needs a kind or a category; replacing the owner needs a category")]
+    RuleNeedsKindOrCategory,
+    /// Sending a decision back needs a reason.
+    #[error("say why the decision is sent back")]
+    ReturnReasonMissing,
 }
 
 impl Refusal {
-    pub const fn message_key(&self) -> &'static str {
+    pub fn message_key(&self) -> &'static str {
         match self {
             Refusal::ClosedForChanges => "status.closed_for_changes",
             Refusal::UnknownCategory => "form.errors.category_unknown",
@@ -40,6 +66,26 @@ impl Refusal {
             Refusal::TooManyEmails => "form.errors.too_many_emails",
             Refusal::UnknownDepartment(_) => "error.unknown_department",
             Refusal::StaffAccountExists(_) => "error.staff_account_exists",
+            Refusal::AuthorityChecksMissing => "refusal.authority_checks_missing",
+            Refusal::Decision(e) => match e {
+                crate::domain::decision::DecisionError::GroundMissing => "refusal.decision.ground_missing",
+                crate::domain::decision::DecisionError::GroundNotForKind => {
+                    "refusal.decision.ground_not_for_kind"
+                }
+                crate::domain::decision::DecisionError::GroundNotExpected => {
+                    "refusal.decision.ground_not_expected"
+                }
+                crate::domain::decision::DecisionError::ExplanationMissing => {
+                    "refusal.decision.explanation_missing"
+                }
+            },
+            Refusal::TaskReasonMissing => "refusal.task_reason_missing",
+            Refusal::NotAnAssignee => "refusal.not_an_assignee",
+            Refusal::ReturnReasonMissing => "refusal.return_reason_missing",
+            Refusal::DepartmentRequired => "refusal.department_required",
+            Refusal::ReceivedInFuture => "form.errors.received_in_future",
+            Refusal::UnknownSystem => "refusal.unknown_system",
+            Refusal::RuleNeedsKindOrCategory => "refusal.rule_needs_kind_or_category",
         }
     }
 }
@@ -50,6 +96,9 @@ pub enum WorkflowError {
     /// not valid: the same answer for both.
     #[error("not found")]
     NotFound,
+    /// The staff member's role may not do this (nothing was written).
+    #[error("forbidden")]
+    Forbidden,
     #[error(transparent)]
     Refused(#[from] Refusal),
     /// The lifecycle does not allow this move now.

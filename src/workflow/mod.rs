@@ -9,15 +9,24 @@
 //! decisions come from `domain/`.
 
 pub mod add_information;
+pub mod admin;
+pub mod case;
 pub mod catalog;
+pub mod decide;
 mod error;
 pub mod expire;
 mod identity;
+pub mod intake;
 pub mod new_code;
 pub mod object;
+pub mod queue;
+pub mod review;
+mod routing;
+pub mod signin;
 pub mod staff;
 pub mod status;
 pub mod submit;
+pub mod tasks;
 pub mod track;
 pub mod verify_code;
 pub mod verify_link;
@@ -28,12 +37,13 @@ use std::sync::Arc;
 use chrono::NaiveDateTime;
 
 pub use self::error::{Refusal, WorkflowError};
+pub use self::submit::Submitted;
 use crate::auth::keys::Keys;
 use crate::auth::tokens::{self, Purpose};
 use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::domain::audit::AuditAction;
-use crate::domain::lifecycle::IdentityPolicy;
+use crate::domain::lifecycle::{IdentityPolicy, RequestStatus};
 use crate::domain::limits::RecentEmails;
 use crate::mail::MailSignal;
 use crate::mail::notices::{Notice, NoticeError};
@@ -194,16 +204,22 @@ impl Tx<'_> {
         transition: lifecycle::Transition<'_>,
         notices: &[Notice],
     ) -> Result<Applied, WorkflowError> {
+        let transition_id = transition.request_id;
         let emails = notices
             .iter()
             .map(|n| self.render(n))
             .collect::<Result<Vec<_>, _>>()?;
         self.queued_mail |= !emails.is_empty();
-        Ok(lifecycle::apply(
+        let applied = lifecycle::apply(
             self.conn,
             lifecycle::Transition { emails, ..transition },
             self.now,
-        )?)
+        )?;
+        if applied.to == RequestStatus::InProgress {
+            let row = crate::store::requests::get(self.conn, transition_id)?;
+            routing::route(self, &row)?;
+        }
+        Ok(applied)
     }
 
     /// What `address` has been sent in the last hour and the last day.

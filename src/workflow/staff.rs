@@ -29,7 +29,9 @@ pub struct AccountAdded {
     pub set_password_link: Option<String>,
 }
 
-pub fn add_account(desk: &Desk, new: NewAccount) -> Result<AccountAdded, WorkflowError> {
+/// Creates an account; `actor` is the admin (or the command line, as the
+/// system) who made it.
+pub fn add_account(desk: &Desk, actor: &Actor, new: NewAccount) -> Result<AccountAdded, WorkflowError> {
     desk.write(|tx| {
         if staff::by_email(tx.conn, &new.email)?.is_some() {
             return Err(Refusal::StaffAccountExists(new.email.to_string()).into());
@@ -58,7 +60,7 @@ pub fn add_account(desk: &Desk, new: NewAccount) -> Result<AccountAdded, Workflo
             tx.conn,
             NewEvent {
                 request_id: None,
-                actor: &Actor::System,
+                actor,
                 action: AuditAction::StaffCreated,
                 from_status: None,
                 to_status: None,

@@ -78,7 +78,7 @@ pub fn status_view(desk: &Desk, request_id: &str) -> Result<StatusView, Workflow
             .collect();
         let results = documents::list_for_request(conn, request_id)?
             .into_iter()
-            .filter(|d| d.purpose == DocumentPurpose::Result)
+            .filter(|d| d.purpose == DocumentPurpose::Result && results_released(request.status))
             .collect();
         let frozen_since = holds::for_request(conn, request_id)?
             .iter()
@@ -101,9 +101,19 @@ pub fn status_view(desk: &Desk, request_id: &str) -> Result<StatusView, Workflow
     })
 }
 
-fn days_left(due: Option<NaiveDate>, status: RequestStatus, today: NaiveDate) -> Option<i64> {
+/// Days until the due date (negative when overdue); none once closed.
+pub fn days_left(due: Option<NaiveDate>, status: RequestStatus, today: NaiveDate) -> Option<i64> {
     due.filter(|_| !status.is_closed())
         .map(|due| (due - today).num_days())
+}
+
+/// Data returned by the departments reaches the requester once the
+/// request is decided in their favour (wholly or in part), not before.
+fn results_released(status: RequestStatus) -> bool {
+    matches!(
+        status,
+        RequestStatus::Completed | RequestStatus::PartiallyCompleted
+    )
 }
 
 /// A result document of the request, decrypted; anything else is not found.
@@ -120,7 +130,8 @@ pub fn result_document(
             document_id,
         )?)
     })?;
-    if info.purpose != DocumentPurpose::Result {
+    let status = desk.read(|conn, _| Ok(requests::get(conn, request_id)?.status))?;
+    if info.purpose != DocumentPurpose::Result || !results_released(status) {
         return Err(WorkflowError::NotFound);
     }
     Ok((info, bytes))

@@ -634,6 +634,27 @@ async fn parser_messages_file_names_and_downloads_leak_nothing() {
             )
         })
         .expect("result");
+    // Data returned is released to the requester only once the request
+    // is completed.
+    let response = app.get(&format!("{status_path}/documents/{result}")).await;
+    assert_eq!(response.status(), 404);
+    let officer = rightsdesk::domain::actor::Actor::Staff {
+        id: "officer".into(),
+        role: rightsdesk::domain::staff::StaffRole::PrivacyOfficer,
+    };
+    app.store
+        .write(|conn| {
+            rightsdesk::store::lifecycle::apply(
+                conn,
+                rightsdesk::store::lifecycle::Transition::new(
+                    &id,
+                    rightsdesk::domain::lifecycle::RequestStatus::Completed,
+                    &officer,
+                ),
+                crate::helpers::now(),
+            )
+        })
+        .expect("completed");
     let response = app.get(&format!("{status_path}/documents/{result}")).await;
     assert_eq!(response.status(), 200);
     let disposition = response.headers()["content-disposition"]

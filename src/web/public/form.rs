@@ -41,14 +41,25 @@ pub struct ShownError {
 }
 
 /// The message key of a field's label.
-fn label_key(field: &str) -> String {
+pub fn label_key(field: &str) -> String {
     match field {
         "kind" => "form.kind_legend".to_owned(),
         "on_behalf" => "form.on_behalf_legend".to_owned(),
         "categories" => "form.categories_legend".to_owned(),
         "website" => "form.honeypot".to_owned(),
+        "channel" => "staff.intake.channel".to_owned(),
+        "received_at" => "staff.intake.received_at".to_owned(),
         other => format!("form.{other}"),
     }
+}
+
+/// The fields staff add when they log a request received elsewhere.
+pub struct IntakeFields {
+    pub channels: Vec<Choice>,
+    /// `datetime-local` value, in the desk's time zone.
+    pub received_at: String,
+    pub identity_checked: bool,
+    pub langs: Vec<Choice>,
 }
 
 #[derive(Template)]
@@ -56,6 +67,10 @@ fn label_key(field: &str) -> String {
 pub struct RequestFormPage {
     pub lang: Lang,
     pub path: String,
+    /// Where the form posts.
+    pub action: String,
+    /// Staff intake: the extra fields (none on the public form).
+    pub intake: Option<IntakeFields>,
     pub csrf_token: String,
     pub form: RawSubmission,
     pub errors: Vec<ShownError>,
@@ -87,7 +102,7 @@ impl RequestFormPage {
         ids.join(" ")
     }
 
-    fn build(
+    pub fn build(
         lang: Lang,
         csrf_token: String,
         form: RawSubmission,
@@ -150,6 +165,8 @@ impl RequestFormPage {
         Self {
             lang,
             path: "/requests/new".to_owned(),
+            action: "/requests".to_owned(),
+            intake: None,
             csrf_token,
             form,
             errors,
@@ -161,7 +178,7 @@ impl RequestFormPage {
     }
 }
 
-async fn load_catalog(state: &AppState) -> Result<(Vec<DataSystem>, Vec<DataCategory>), AppError> {
+pub async fn load_catalog(state: &AppState) -> Result<(Vec<DataSystem>, Vec<DataCategory>), AppError> {
     state.run(catalog::public_catalog).await
 }
 

@@ -7,7 +7,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{CacheControl, CacheDirective};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::NaiveDateTime;
+
 use chrono_tz::Tz;
 use serde::Deserialize;
 
@@ -18,7 +18,7 @@ use crate::web::AppState;
 use crate::web::csrf::{CsrfField, Posted};
 use crate::web::error::AppError;
 use crate::web::multipart;
-use crate::web::page::{Page, render, see_other};
+use crate::web::page::{Page, human_size, local, render, see_other};
 use crate::workflow::add_information::{self, AddInformation};
 use crate::workflow::object::{self, Object};
 use crate::workflow::status::{self, Milestone, StatusView};
@@ -77,21 +77,6 @@ pub struct StatusPage {
     pub objection_error: Option<String>,
     pub message_value: String,
     pub objection_value: String,
-}
-
-fn local(at: NaiveDateTime, tz: Tz) -> String {
-    at.and_utc()
-        .with_timezone(&tz)
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
-}
-
-fn human_size(bytes: i64) -> String {
-    if bytes >= 1024 * 1024 {
-        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
-    } else {
-        format!("{} KB", (bytes + 1023) / 1024)
-    }
 }
 
 impl StatusPage {

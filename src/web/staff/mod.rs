@@ -1,14 +1,63 @@
-//! Staff pages. For now only the page a new staff member opens from the
-//! link `rightsdesk staff add` prints, to set their password.
+//! Staff pages. Every route is declared once, in [`staff_routes!`]: the
+//! router is built from the list and the list is public as [`ROUTES`], so
+//! the authorization tests walk exactly the routes that exist.
 
+pub mod admin;
+pub mod chrome;
+pub mod intake;
+pub mod login;
+pub mod password;
+pub mod queue;
+pub mod request;
+pub mod session;
 pub mod set_password;
 
 use actix_web::web;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/staff/set-password/{token}")
-            .route(web::get().to(set_password::form))
-            .route(web::post().to(set_password::submit)),
-    );
+/// A staff route: method and path pattern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Route {
+    pub method: &'static str,
+    pub path: &'static str,
+}
+
+macro_rules! staff_routes {
+    ($($path:literal => { $($method:ident => $handler:path),+ $(,)? }),+ $(,)?) => {
+        /// Every staff route, as registered.
+        pub const ROUTES: &[Route] = &[$($(Route { method: stringify!($method), path: $path }),+),+];
+
+        pub fn routes(cfg: &mut web::ServiceConfig) {
+            $(cfg.service(web::resource($path)$(.route(web::$method().to($handler)))+);)+
+        }
+    };
+}
+
+staff_routes! {
+    "/staff" => { get => login::start },
+    "/staff/login" => { get => login::form, post => login::submit },
+    "/staff/logout" => { post => login::logout },
+    "/staff/password" => { get => password::form, post => password::submit },
+    "/staff/set-password/{token}" => { get => set_password::form, post => set_password::submit },
+    "/staff/queue" => { get => queue::page },
+    "/staff/requests/new" => { get => intake::form, post => intake::submit },
+    "/staff/requests/{reference}" => { get => request::view },
+    "/staff/requests/{reference}/reveal" => { post => request::reveal },
+    "/staff/requests/{reference}/documents/{document}" => { get => request::document },
+    "/staff/requests/{reference}/notes" => { post => request::note },
+    "/staff/requests/{reference}/messages" => { post => request::message },
+    "/staff/requests/{reference}/review" => { post => request::review },
+    "/staff/requests/{reference}/ask" => { post => request::ask },
+    "/staff/requests/{reference}/tasks/{task}/assign" => { post => request::assign },
+    "/staff/requests/{reference}/tasks/{task}/complete" => { post => request::complete },
+    "/staff/requests/{reference}/decide" => { post => request::decide },
+    "/staff/requests/{reference}/approve" => { post => request::approve },
+    "/staff/requests/{reference}/reopen" => { post => request::reopen },
+    "/staff/admin/staff" => { get => admin::staff, post => admin::create_staff },
+    "/staff/admin/staff/{id}" => { post => admin::update_staff },
+    "/staff/admin/catalogue" => { get => admin::catalogue },
+    "/staff/admin/departments" => { post => admin::department },
+    "/staff/admin/systems" => { post => admin::system },
+    "/staff/admin/categories" => { post => admin::category },
+    "/staff/admin/rules" => { post => admin::add_rule },
+    "/staff/admin/rules/{id}/delete" => { post => admin::remove_rule },
 }

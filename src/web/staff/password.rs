@@ -1,0 +1,113 @@
+//! `/staff/password`: a signed-in member changes their password; a demo or
+//! new account flagged to change it is sent here before anything else.
+
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+use askama::Template;
+use serde::Deserialize;
+
+use super::chrome::StaffChrome;
+use super::session::AnyStaff;
+use crate::auth::password;
+use crate::i18n::Lang;
+use crate::web::csrf::{CsrfField, Posted};
+use crate::web::error::AppError;
+use crate::web::page::{Page, render};
+use crate::workflow::signin::{self, PasswordChange, SignedIn};
+
+#[derive(Template)]
+#[template(path = "staff/password.html")]
+pub struct PasswordPage {
+    pub lang: Lang,
+    pub chrome: StaffChrome,
+    pub email: String,
+    pub must_change: bool,
+    pub current_error: Option<String>,
+    pub password_error: Option<String>,
+    pub confirm_error: Option<String>,
+    pub done: bool,
+}
+
+impl PasswordPage {
+    fn new(page: &Page, signed: &SignedIn) -> Result<Self, AppError> {
+        Ok(Self {
+            lang: page.lang,
+            chrome: StaffChrome::new(page, signed)?,
+            email: signed.user.email.clone(),
+            must_change: signed.user.must_change_password,
+            current_error: None,
+            password_error: None,
+            confirm_error: None,
+            done: false,
+        })
+    }
+}
+
+/// `GET /staff/password`
+pub async fn form(page: Page, AnyStaff(signed): AnyStaff) -> Result<HttpResponse, AppError> {
+    render(StatusCode::OK, &PasswordPage::new(&page, &signed)?)
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirm: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+impl CsrfField for PasswordForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+/// `POST /staff/password`
+pub async fn submit(
+    page: Page,
+    AnyStaff(signed): AnyStaff,
+    Posted(form): Posted<PasswordForm>,
+) -> Result<HttpResponse, AppError> {
+    let lang = page.lang;
+    let mut shown = PasswordPage::new(&page, &signed)?;
+    if form.password != form.confirm {
+        shown.confirm_error = Some(lang.t("staff.set_password.mismatch").into_owned());
+        return render(StatusCode::UNPROCESSABLE_ENTITY, &shown);
+    }
+    if form.password == form.current {
+        shown.password_error = Some(lang.t("staff.password.same").into_owned());
+        return render(StatusCode::UNPROCESSABLE_ENTITY, &shown);
+    }
+    let hash = match password::hash(&form.password) {
+        Ok(hash) => hash,
+        Err(password::PasswordError::TooShort) => {
+            shown.password_error = Some(lang.t("staff.set_password.too_short").into_owned());
+            return render(StatusCode::UNPROCESSABLE_ENTITY, &shown);
+        }
+        Err(password::PasswordError::TooLong) => {
+            shown.password_error = Some(lang.t("form.errors.too_long").into_owned());
+            return render(StatusCode::UNPROCESSABLE_ENTITY, &shown);
+        }
+        Err(e) => return Err(AppError::internal(e)),
+    };
+    let current = form.current;
+    let changed = page
+        .state
+        .run(move |desk| signin::change_password(desk, &signed, &current, &hash))
+        .await?;
+    match changed {
+        PasswordChange::Changed => {
+            shown.done = true;
+            shown.must_change = false;
+            render(StatusCode::OK, &shown)
+        }
+        PasswordChange::WrongCurrentPassword => {
+            shown.current_error = Some(lang.t("staff.password.wrong_current").into_owned());
+            render(StatusCode::UNPROCESSABLE_ENTITY, &shown)
+        }
+    }
+}

@@ -1,0 +1,720 @@
+//! `/staff/requests/{reference}`: every detail of a request, and exactly the
+//! actions the member's role and the request's state allow (the same rules
+//! the workflows enforce). Each action posts to its own path and comes back
+//! to the page; a refusal the member can fix shows the page again with the
+//! message and what they typed.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono_tz::Tz;
+use serde::Deserialize;
+
+use super::chrome::StaffChrome;
+use super::session::Staff;
+use crate::domain::decision::{AuthorityCheck, DecisionOutcome, IdentityRejection, RefusalGround};
+use crate::domain::hold::HoldScope;
+use crate::domain::permission::RequestOptions;
+use crate::domain::request::RequestKind;
+use crate::domain::submission::{MAX_TEXT_CHARS, free_text, optional_document};
+use crate::domain::task::TaskOutcome;
+use crate::i18n::Lang;
+use crate::store::requests::RequestRow;
+use crate::web::csrf::{CsrfField, CsrfForm, Posted};
+use crate::web::error::{AppError, UserMessage};
+use crate::web::multipart;
+use crate::web::page::{Page, attachment, human_size, local, render, see_other};
+use crate::web::staff::queue::DUE_SOON_DAYS;
+use crate::workflow::WorkflowError;
+use crate::workflow::case::{self, CaseView, Identifiers};
+use crate::workflow::decide::{self, Approval, Decide};
+use crate::workflow::review::{self, Review};
+use crate::workflow::signin::SignedIn;
+use crate::workflow::status::days_left;
+use crate::workflow::tasks::{self, Finish};
+
+pub struct HoldLine {
+    pub reason: crate::domain::hold::HoldReason,
+    pub scope: String,
+    pub since: String,
+    pub lifted: Option<String>,
+}
+
+pub struct DocumentLine {
+    pub id: String,
+    pub filename: String,
+    pub purpose: crate::domain::document::DocumentPurpose,
+    pub size: String,
+}
+
+pub struct TaskLine {
+    pub id: String,
+    pub system: String,
+    pub department: String,
+    pub assignee: String,
+    pub status: crate::domain::task::TaskStatus,
+    pub outcome: Option<TaskOutcome>,
+    pub retained: Option<String>,
+    pub note: Option<String>,
+    pub data: Option<String>,
+    pub files: Vec<DocumentLine>,
+    pub may_assign: bool,
+    pub may_complete: bool,
+    pub assignable: Vec<(String, String)>,
+}
+
+pub struct DecisionLine {
+    pub when: String,
+    pub outcome: DecisionOutcome,
+    pub ground: Option<String>,
+    pub state: crate::domain::decision::DecisionState,
+    pub explanation: String,
+    pub return_reason: Option<String>,
+}
+
+pub struct TextLine {
+    pub author: String,
+    pub when: String,
+    pub body: String,
+}
+
+pub struct MessageLine {
+    pub author: crate::domain::request::MessageAuthor,
+    pub when: String,
+    pub body: String,
+}
+
+pub struct EventLine {
+    pub when: String,
+    pub what: String,
+    pub reason: Option<String>,
+}
+
+/// A refusal shown on the page, with what the member typed.
+#[derive(Default)]
+pub struct Problem {
+    pub message: String,
+    pub values: Vec<(&'static str, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "staff/request.html")]
+pub struct RequestPage {
+    pub lang: Lang,
+    pub chrome: StaffChrome,
+    pub base: String,
+    pub req: RequestRow,
+    pub options: RequestOptions,
+    pub received: String,
+    pub due: String,
+    pub due_label: Option<String>,
+    pub urgency: &'static str,
+    pub masked_subject_email: String,
+    pub masked_requester_email: String,
+    pub revealed: Option<Identifiers>,
+    pub holds: Vec<HoldLine>,
+    pub documents: Vec<DocumentLine>,
+    pub tasks: Vec<TaskLine>,
+    pub decisions: Vec<DecisionLine>,
+    pub messages: Vec<MessageLine>,
+    pub notes: Vec<TextLine>,
+    pub events: Vec<EventLine>,
+    pub authority_checks: &'static [AuthorityCheck],
+    pub rejections: &'static [IdentityRejection],
+    pub outcomes: &'static [TaskOutcome],
+    pub grounds: &'static [RefusalGround],
+    pub returns_data: bool,
+    pub problem: Option<Problem>,
+}
+
+impl RequestPage {
+    /// A value the member typed into a form that was refused.
+    pub fn kept(&self, field: &str) -> &str {
+        self.problem
+            .as_ref()
+            .and_then(|p| p.values.iter().find(|(k, _)| *k == field))
+            .map_or("", |(_, v)| v.as_str())
+    }
+}
+
+fn document_line(d: &crate::store::documents::DocumentInfo) -> DocumentLine {
+    DocumentLine {
+        id: d.id.clone(),
+        filename: d.filename.clone(),
+        purpose: d.purpose,
+        size: human_size(d.size_bytes),
+    }
+}
+
+fn scope_text(scope: &HoldScope) -> String {
+    match scope {
+        HoldScope::All => "*".to_owned(),
+        HoldScope::Only { categories, systems } => categories
+            .iter()
+            .chain(systems.iter())
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+fn build(
+    lang: Lang,
+    tz: Tz,
+    chrome: StaffChrome,
+    view: CaseView,
+    data: Vec<Option<String>>,
+    revealed: Option<Identifiers>,
+    problem: Option<Problem>,
+) -> RequestPage {
+    let r = view.file.row;
+    let left = days_left(r.due_date, r.status, view.today);
+    let (urgency, due_label) = match left {
+        Some(d) if d < 0 => (
+            "overdue",
+            Some(lang.tf("staff.queue.days_overdue", &[("days", &(-d).to_string())])),
+        ),
+        Some(d) if d <= DUE_SOON_DAYS => (
+            "soon",
+            Some(lang.tf("staff.queue.days_left", &[("days", &d.to_string())])),
+        ),
+        Some(d) => (
+            "",
+            Some(lang.tf("staff.queue.days_left", &[("days", &d.to_string())])),
+        ),
+        None => ("", None),
+    };
+    let tasks = view
+        .tasks
+        .into_iter()
+        .zip(data)
+        .map(|(line, data)| {
+            let t = line.view.task;
+            TaskLine {
+                system: line
+                    .view
+                    .system_name
+                    .unwrap_or_else(|| lang.t("staff.tasks.whole_department").into_owned()),
+                department: line.view.department_name,
+                assignee: line
+                    .view
+                    .assignee_name
+                    .unwrap_or_else(|| lang.t("staff.tasks.unassigned").into_owned()),
+                status: t.status,
+                outcome: t.outcome,
+                retained: t.retained_until.zip(t.retention_law.clone()).map(|(until, law)| {
+                    lang.tf(
+                        "staff.tasks.separated_until",
+                        &[("until", &until.to_string()), ("law", &law)],
+                    )
+                }),
+                note: t.note.clone(),
+                data,
+                files: line.files.iter().map(document_line).collect(),
+                may_assign: line.may_assign,
+                may_complete: line.may_complete,
+                assignable: line.assignable.into_iter().map(|u| (u.id, u.name)).collect(),
+                id: t.id,
+            }
+        })
+        .collect();
+    let events = view
+        .events
+        .into_iter()
+        .map(|e| {
+            let what = match (e.from_status, e.to_status) {
+                (Some(from), Some(to)) => lang.tf(
+                    "staff.audit.transition",
+                    &[
+                        ("from", &lang.t(&format!("status.{from}.label"))),
+                        ("to", &lang.t(&format!("status.{to}.label"))),
+                    ],
+                ),
+                _ => lang
+                    .t(&format!("staff.audit.{}", e.action.as_str().replace('.', "_")))
+                    .into_owned(),
+            };
+            EventLine {
+                when: local(e.at, tz),
+                what,
+                reason: e.reason,
+            }
+        })
+        .collect();
+    RequestPage {
+        lang,
+        chrome,
+        base: format!("/staff/requests/{}", r.reference),
+        options: view.file.options,
+        received: local(r.received_at, tz),
+        due: r.due_date.map(|d| d.to_string()).unwrap_or_default(),
+        due_label,
+        urgency,
+        masked_subject_email: view.masked_subject_email,
+        masked_requester_email: view.masked_requester_email,
+        revealed,
+        holds: view
+            .holds
+            .iter()
+            .map(|h| HoldLine {
+                reason: h.reason,
+                scope: scope_text(&h.scope),
+                since: local(h.placed_at, tz),
+                lifted: h.lifted_at.map(|at| local(at, tz)),
+            })
+            .collect(),
+        documents: view.documents.iter().map(document_line).collect(),
+        tasks,
+        decisions: view
+            .decisions
+            .into_iter()
+            .map(|d| DecisionLine {
+                when: local(d.decided_at, tz),
+                outcome: d.outcome,
+                ground: d.ground.map(|g| g.article().to_owned()),
+                state: d.state,
+                explanation: d.explanation,
+                return_reason: d.return_reason,
+            })
+            .collect(),
+        messages: view
+            .messages
+            .into_iter()
+            .map(|m| MessageLine {
+                author: m.author,
+                when: local(m.created_at, tz),
+                body: m.body,
+            })
+            .collect(),
+        notes: view
+            .notes
+            .into_iter()
+            .map(|n| TextLine {
+                author: n.author,
+                when: local(n.created_at, tz),
+                body: n.body,
+            })
+            .collect(),
+        events,
+        authority_checks: view.authority_checks,
+        rejections: IdentityRejection::ALL,
+        outcomes: TaskOutcome::CHOSEN,
+        grounds: view.grounds,
+        returns_data: r.kind == RequestKind::Access,
+        problem,
+        req: r,
+    }
+}
+
+/// Renders the page for `signed`, with revealed identifiers or a problem.
+async fn show(
+    page: &Page,
+    signed: SignedIn,
+    reference: String,
+    revealed: Option<Identifiers>,
+    problem: Option<Problem>,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let chrome = StaffChrome::new(page, &signed)?;
+    let (view, data) = page
+        .state
+        .run(move |desk| {
+            let view = case::view(desk, &signed, &reference)?;
+            let data = view
+                .tasks
+                .iter()
+                .map(|t| tasks::returned_text(desk, &t.view.task.id))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok((view, data))
+        })
+        .await?;
+    let tz = page.state.config().timezone;
+    render(
+        status,
+        &build(page.lang, tz, chrome, view, data, revealed, problem),
+    )
+}
+
+/// `GET /staff/requests/{reference}`
+pub async fn view(
+    page: Page,
+    Staff(signed): Staff,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    show(&page, signed, path.into_inner(), None, None, StatusCode::OK).await
+}
+
+/// Runs an action; afterwards the page again (303), or the page with the
+/// refusal and the typed values (422) when the member can fix it.
+async fn act<F>(
+    page: &Page,
+    signed: SignedIn,
+    reference: String,
+    values: Vec<(&'static str, String)>,
+    action: F,
+) -> Result<HttpResponse, AppError>
+where
+    F: FnOnce(&crate::workflow::Desk, &SignedIn, &str) -> Result<(), WorkflowError> + Send + 'static,
+{
+    let (who, at) = (signed.clone(), reference.clone());
+    match page.state.try_run(move |desk| action(desk, &who, &at)).await? {
+        Ok(()) => Ok(see_other(&format!("/staff/requests/{reference}"))),
+        Err(WorkflowError::Refused(refusal)) => {
+            let problem = Problem {
+                message: UserMessage::new(refusal.message_key()).render(page.lang),
+                values,
+            };
+            show(
+                page,
+                signed,
+                reference,
+                None,
+                Some(problem),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// A free text the member gives, checked like every other free text
+/// (required or not).
+fn text(raw: &str, required: bool) -> Result<String, AppError> {
+    free_text(raw, required, MAX_TEXT_CHARS).map_err(|key| AppError::Refused {
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        message: UserMessage::new(key),
+    })
+}
+
+fn seen_version(raw: &str) -> Option<i32> {
+    raw.trim().parse().ok()
+}
+
+/// `POST …/reveal`: the full identifiers, once, recorded.
+pub async fn reveal(
+    page: Page,
+    Staff(signed): Staff,
+    path: web::Path<String>,
+    Posted(_): Posted<CsrfForm>,
+) -> Result<HttpResponse, AppError> {
+    let reference = path.into_inner();
+    let (who, at) = (signed.clone(), reference.clone());
+    let ids = page.state.run(move |desk| case::reveal(desk, &who, &at)).await?;
+    show(&page, signed, reference, Some(ids), None, StatusCode::OK).await
+}
+
+/// `GET …/documents/{id}`: a download, recorded.
+pub async fn document(
+    page: Page,
+    Staff(signed): Staff,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (reference, id) = path.into_inner();
+    let (info, bytes) = page
+        .state
+        .run(move |desk| case::download(desk, &signed, &reference, &id))
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type(info.content_type)
+        .insert_header(attachment(&info.filename))
+        .body(bytes))
+}
+
+#[derive(Deserialize)]
+pub struct TextForm {
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+impl CsrfField for TextForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+/// `POST …/notes`
+pub async fn note(
+    page: Page,
+    Staff(signed): Staff,
+    path: web::Path<String>,
+    Posted(form): Posted<TextForm>,
+) -> Result<HttpResponse, AppError> {
+    let body = text(&form.body, true)?;
+    act(&page, signed, path.into_inner(), vec![], move |desk, who, at| {
+        case::add_note(desk, who, at, &body)
+    })
+    .await
+}
+
+/// `POST …/messages`
+pub async fn message(
+    page: Page,
+    Staff(signed): Staff,
+    path: web::Path<String>,
+    Posted(form): Posted<TextForm>,
+) -> Result<HttpResponse, AppError> {
+    let body = text(&form.body, true)?;
+    act(&page, signed, path.into_inner(), vec![], move |desk, who, at| {
+        case::message_requester(desk, who, at, &body)
+    })
+    .await
+}
+
+/// `POST …/review`: accept (with the checks), reject (with a reason) or ask
+/// for more. The form repeats `checks`, so it is read from the raw body.
+pub async fn review(
+    page: Page,
+    Staff(signed): Staff,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let fields: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
+    let get = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    page.csrf.check(Some(&get("csrf_token")))?;
+    let version = seen_version(&get("version"));
+    let review = match get("decision").as_str() {
+        "accept" => Review::Accept {
+            confirmed: fields
+                .iter()
+                .filter(|(k, _)| k == "checks")
+                .filter_map(|(_, v)| v.parse().ok())
+                .collect(),
+        },
+        "reject" => Review::Reject {
+            reason: get("reason")
+                .parse()
+                .map_err(|_| AppError::bad_request("error.form.malformed"))?,
+        },
+        "more" => Review::AskMore {
+            message: text(&get("message"), true)?,
+        },
+        _ => return Err(AppError::bad_request("error.form.malformed")),
+    };
+    let values = vec![("message", get("message"))];
+    act(&page, signed, path.into_inner(), values, move |desk, who, at| {
+        review::review(desk, who, at, review, version)
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct VersionedText {
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+impl CsrfField for VersionedText {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+/// `POST …/ask`: ask the requester for more while working.
+pub async fn ask(
+    page: Page,
+    Staff(signed): Staff,
+    path: web::Path<String>,
+    Posted(form): Posted<VersionedText>,
+) -> Result<HttpResponse, AppError> {
+    let message = text(&form.message, true)?;
+    let version = seen_version(&form.version);
+    act(&page, signed, path.into_inner(), vec![], move |desk, who, at| {
+        review::ask_requester(desk, who, at, &message, version)
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct AssignForm {
+    #[serde(default)]
+    assignee: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+impl CsrfField for AssignForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+/// `POST …/tasks/{task}/assign`
+pub async fn assign(
+    page: Page,
+    Staff(signed): Staff,
+    path: web::Path<(String, String)>,
+    Posted(form): Posted<AssignForm>,
+) -> Result<HttpResponse, AppError> {
+    let (reference, task) = path.into_inner();
+    act(&page, signed, reference, vec![], move |desk, who, at| {
+        tasks::assign(desk, who, at, &task, &form.assignee)
+    })
+    .await
+}
+
+/// `POST …/tasks/{task}/complete` (multipart: the data returned may be a file).
+pub async fn complete(
+    page: Page,
+    Staff(signed): Staff,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    payload: actix_multipart::Multipart,
+) -> Result<HttpResponse, AppError> {
+    let (reference, task) = path.into_inner();
+    let data = multipart::read(&req, payload, "data_file", &page.csrf, &page.state.uploads).await?;
+    let outcome: TaskOutcome = data
+        .text("outcome")
+        .parse()
+        .map_err(|_| AppError::bad_request("error.form.malformed"))?;
+    let optional = |raw: String| text(&raw, false).map(|t| Some(t).filter(|t| !t.is_empty()));
+    let note = optional(data.text("note"))?;
+    let data_text = optional(data.text("data_text"))?;
+    let file = optional_document(data.file).map_err(|key| AppError::Refused {
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        message: UserMessage::new(key),
+    })?;
+    let finish = Finish {
+        outcome,
+        note,
+        data_text,
+        data_files: file.into_iter().collect(),
+    };
+    act(&page, signed, reference, vec![], move |desk, who, at| {
+        tasks::complete(desk, who, at, &task, finish).map(|_| ())
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct DecideForm {
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    ground: String,
+    #[serde(default)]
+    explanation: String,
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+impl CsrfField for DecideForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+/// `POST …/decide`
+pub async fn decide(
+    page: Page,
+    Staff(signed): Staff,
+    path: web::Path<String>,
+    Posted(form): Posted<DecideForm>,
+) -> Result<HttpResponse, AppError> {
+    let outcome: DecisionOutcome = form
+        .outcome
+        .parse()
+        .map_err(|_| AppError::bad_request("error.form.malformed"))?;
+    let ground = match form.ground.trim() {
+        "" => None,
+        other => Some(
+            other
+                .parse::<RefusalGround>()
+                .map_err(|_| AppError::bad_request("error.form.malformed"))?,
+        ),
+    };
+    let explanation = text(&form.explanation, false)?;
+    let version = seen_version(&form.version);
+    let values = vec![("explanation", form.explanation.clone())];
+    act(&page, signed, path.into_inner(), values, move |desk, who, at| {
+        let input = Decide {
+            outcome,
+            ground,
+            explanation,
+        };
+        decide::decide(desk, who, at, input, version).map(|_| ())
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct ApproveForm {
+    #[serde(default)]
+    answer: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+impl CsrfField for ApproveForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+/// `POST …/approve`: approve a pending decision or send it back.
+pub async fn approve(
+    page: Page,
+    Staff(signed): Staff,
+    path: web::Path<String>,
+    Posted(form): Posted<ApproveForm>,
+) -> Result<HttpResponse, AppError> {
+    let approval = match form.answer.as_str() {
+        "approve" => Approval::Approve,
+        "send_back" => Approval::SendBack {
+            reason: text(&form.reason, false)?,
+        },
+        _ => return Err(AppError::bad_request("error.form.malformed")),
+    };
+    let version = seen_version(&form.version);
+    let values = vec![("reason", form.reason.clone())];
+    act(&page, signed, path.into_inner(), values, move |desk, who, at| {
+        decide::settle(desk, who, at, approval, version).map(|_| ())
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct VersionForm {
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+impl CsrfField for VersionForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+/// `POST …/reopen`: the tasks start again after an objection.
+pub async fn reopen(
+    page: Page,
+    Staff(signed): Staff,
+    path: web::Path<String>,
+    Posted(form): Posted<VersionForm>,
+) -> Result<HttpResponse, AppError> {
+    let version = seen_version(&form.version);
+    act(&page, signed, path.into_inner(), vec![], move |desk, who, at| {
+        tasks::reopen(desk, who, at, version)
+    })
+    .await
+}

@@ -1,0 +1,296 @@
+//! Staff sign-in, sessions, sign-out and the forced password change.
+//!
+//! The cookie holds a short-lived signed token naming a session row; the
+//! row is checked on every request, so signing out, deactivating an account
+//! or changing its role ends a copied cookie at once. Unknown addresses and
+//! wrong passwords get the same answer; repeated failures lock the address
+//! typed and the client address for a while, whether or not an account
+//! exists (so a lockout reveals nothing either).
+
+use chrono::NaiveDateTime;
+
+use super::{Desk, WorkflowError};
+use crate::auth::password;
+use crate::auth::tokens::{self, Purpose};
+use crate::domain::actor::Actor;
+use crate::domain::audit::AuditAction;
+use crate::domain::identifier::keyed_hash;
+use crate::domain::login::{RENEW_WHEN_LEFT, SESSION_MAX_AGE, locked_until};
+use crate::domain::permission::StaffMember;
+use crate::domain::staff::StaffRole;
+use crate::store::audit::{self, NewEvent};
+use crate::store::staff::StaffUser;
+use crate::store::{DbConnection, StoreError, catalog, sessions, staff};
+
+/// A sign-in attempt as typed.
+#[derive(Debug, Clone)]
+pub struct SignIn {
+    pub email: String,
+    pub password: String,
+    /// The client's address (for the per-client lockout), as text.
+    pub client: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignInOutcome {
+    /// Signed in: the session token for the cookie.
+    SignedIn { token: String },
+    /// Unknown address, wrong password or inactive account: one answer.
+    Rejected,
+    /// Too many failures; try again after this time.
+    Locked { until: NaiveDateTime },
+}
+
+/// A signed-in staff member, checked against the database.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub session_id: String,
+    pub user: StaffUser,
+    pub member: StaffMember,
+    /// A fresh token when the old one was near its end.
+    pub renewed_token: Option<String>,
+}
+
+impl SignedIn {
+    pub fn actor(&self) -> Actor {
+        Actor::Staff {
+            id: self.user.id.clone(),
+            role: self.user.role,
+        }
+    }
+}
+
+fn keys_of(desk: &Desk, input: &SignIn) -> (String, String) {
+    let key = &desk.keys.identifier_index;
+    let typed = input.email.trim().to_lowercase();
+    (
+        keyed_hash(key, &format!("sign-in-account:{typed}")),
+        keyed_hash(key, &format!("sign-in-client:{}", input.client)),
+    )
+}
+
+fn event(action: AuditAction, actor: &Actor, payload: serde_json::Value) -> NewEvent<'_> {
+    NewEvent {
+        request_id: None,
+        actor,
+        action,
+        from_status: None,
+        to_status: None,
+        reason: None,
+        payload,
+    }
+}
+
+/// The staff member as the permission rules see them.
+pub fn member_of(conn: &mut DbConnection, user: &StaffUser) -> Result<StaffMember, StoreError> {
+    let privacy_department = match &user.department_id {
+        Some(id) => catalog::list_departments(conn)?
+            .iter()
+            .any(|d| &d.id == id && d.function == crate::domain::catalog::DepartmentFunction::Privacy),
+        None => false,
+    };
+    Ok(StaffMember {
+        id: user.id.clone(),
+        role: user.role,
+        department_id: user.department_id.clone(),
+        privacy_department,
+    })
+}
+
+pub fn sign_in(desk: &Desk, input: SignIn) -> Result<SignInOutcome, WorkflowError> {
+    let (account_key, client_key) = keys_of(desk, &input);
+    // Look up first and verify the password outside any transaction: a
+    // slow hash must not hold the database.
+    let email = crate::domain::identifier::Email::parse(&input.email).ok();
+    let (locked, found) = desk.read(|conn, now| {
+        let failures = sessions::recent_failures(conn, &account_key, &client_key, now)?;
+        let found = match &email {
+            Some(email) => match staff::by_email(conn, email)? {
+                Some(user) => {
+                    let hash = staff::password_hash(conn, &user.id)?;
+                    Some((user, hash))
+                }
+                None => None,
+            },
+            None => None,
+        };
+        Ok((locked_until(&failures, now), found))
+    })?;
+    if let Some(until) = locked {
+        desk.write(|tx| {
+            audit::append(
+                tx.conn,
+                event(
+                    AuditAction::StaffSignInFailed,
+                    &Actor::System,
+                    serde_json::json!({"locked": true}),
+                ),
+                tx.now,
+            )?;
+            Ok(())
+        })?;
+        return Ok(SignInOutcome::Locked { until });
+    }
+    let stored = found
+        .as_ref()
+        .and_then(|(_, hash)| hash.as_deref())
+        .unwrap_or(password::UNMATCHABLE);
+    let password_ok = password::verify(&input.password, stored);
+    let user = found.map(|(user, _)| user).filter(|u| u.active && password_ok);
+    desk.write(|tx| match &user {
+        Some(user) => {
+            let session_id = sessions::start(tx.conn, user, tx.now)?;
+            sessions::clear_failures(tx.conn, &account_key)?;
+            let actor = Actor::Staff {
+                id: user.id.clone(),
+                role: user.role,
+            };
+            audit::append(
+                tx.conn,
+                event(
+                    AuditAction::StaffSignedIn,
+                    &actor,
+                    serde_json::json!({"session": session_id}),
+                ),
+                tx.now,
+            )?;
+            let token = tokens::issue(&desk.keys, Purpose::StaffSession, &session_id, tx.now)?;
+            Ok(SignInOutcome::SignedIn { token })
+        }
+        None => {
+            sessions::record_failure(tx.conn, &account_key, &client_key, tx.now)?;
+            audit::append(
+                tx.conn,
+                event(
+                    AuditAction::StaffSignInFailed,
+                    &Actor::System,
+                    serde_json::json!({}),
+                ),
+                tx.now,
+            )?;
+            let failures = sessions::recent_failures(tx.conn, &account_key, &client_key, tx.now)?;
+            match locked_until(&failures, tx.now) {
+                Some(until) => {
+                    audit::append(
+                        tx.conn,
+                        event(
+                            AuditAction::StaffLockedOut,
+                            &Actor::System,
+                            serde_json::json!({"until": until.and_utc().to_rfc3339()}),
+                        ),
+                        tx.now,
+                    )?;
+                    Ok(SignInOutcome::Locked { until })
+                }
+                None => Ok(SignInOutcome::Rejected),
+            }
+        }
+    })
+}
+
+/// The session a cookie's token names, if it is still good: the token
+/// verifies, the session is open and younger than the maximum age, the
+/// account is active and its role unchanged. A token near its end is renewed.
+pub fn session(desk: &Desk, token: &str) -> Result<Option<SignedIn>, WorkflowError> {
+    let now = desk.clock.now();
+    let Ok(verified) = tokens::verify_full(&desk.keys, Purpose::StaffSession, token, now) else {
+        return Ok(None);
+    };
+    let session_id = verified.subject;
+    let found = desk.read(|conn, now| {
+        let Some((session, user)) = sessions::open_with_staff(conn, &session_id)? else {
+            return Ok(None);
+        };
+        let good = user.active && session.role == user.role && session.created_at + SESSION_MAX_AGE > now;
+        if !good {
+            return Ok(None);
+        }
+        let member = member_of(conn, &user)?;
+        Ok(Some((user, member)))
+    })?;
+    let Some((user, member)) = found else {
+        return Ok(None);
+    };
+    let renewed_token = if verified.expires_at - now < RENEW_WHEN_LEFT {
+        Some(desk.write(|tx| {
+            sessions::renew(tx.conn, &session_id, tx.now)?;
+            Ok(tokens::issue(
+                &desk.keys,
+                Purpose::StaffSession,
+                &session_id,
+                tx.now,
+            )?)
+        })?)
+    } else {
+        None
+    };
+    Ok(Some(SignedIn {
+        session_id,
+        user,
+        member,
+        renewed_token,
+    }))
+}
+
+/// Ends the session for good (a copy of the cookie stops working).
+pub fn sign_out(desk: &Desk, signed: &SignedIn) -> Result<(), WorkflowError> {
+    desk.write(|tx| {
+        sessions::end(tx.conn, &signed.session_id, "signed out", tx.now)?;
+        audit::append(
+            tx.conn,
+            event(
+                AuditAction::StaffSignedOut,
+                &signed.actor(),
+                serde_json::json!({"session": signed.session_id}),
+            ),
+            tx.now,
+        )?;
+        Ok(())
+    })
+}
+
+/// Why a password change was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PasswordChange {
+    Changed,
+    WrongCurrentPassword,
+}
+
+/// Changes the signed-in member's own password (checked against the
+/// current one); other sessions of the account end.
+pub fn change_password(
+    desk: &Desk,
+    signed: &SignedIn,
+    current: &str,
+    new_hash: &str,
+) -> Result<PasswordChange, WorkflowError> {
+    let stored = desk.read(|conn, _| Ok(staff::password_hash(conn, &signed.user.id)?))?;
+    if !stored.is_some_and(|hash| password::verify(current, &hash)) {
+        return Ok(PasswordChange::WrongCurrentPassword);
+    }
+    desk.write(|tx| {
+        staff::set_password(tx.conn, &signed.user.id, new_hash)?;
+        let ended = sessions::end_all_except(
+            tx.conn,
+            &signed.user.id,
+            &signed.session_id,
+            "password changed",
+            tx.now,
+        )?;
+        audit::append(
+            tx.conn,
+            event(
+                AuditAction::StaffPasswordChanged,
+                &signed.actor(),
+                serde_json::json!({"other_sessions_ended": ended}),
+            ),
+            tx.now,
+        )?;
+        Ok(PasswordChange::Changed)
+    })
+}
+
+/// Whether a role change or deactivation must end the account's sessions.
+pub fn ends_sessions(before: &StaffUser, role: StaffRole, active: bool) -> bool {
+    before.role != role || (before.active && !active)
+}
