@@ -15,7 +15,7 @@ async fn submitted(
     ))
 }
 
-const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+use crate::helpers::PDF;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn duplicate_notice_reveals_nothing_about_other_requests() {

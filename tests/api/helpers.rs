@@ -709,6 +709,9 @@ pub fn cli_env(db: &TestDb) -> HashMap<&'static str, String> {
     ])
 }
 
+/// The smallest PDF the desk accepts as a document.
+pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+
 /// A small catalog: one department, one system, two categories.
 pub fn seed_catalog(store: &Store) {
     use rightsdesk::domain::retention::{RetentionBasis, RetentionRule};

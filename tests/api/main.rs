@@ -17,3 +17,4 @@ mod staff;
 mod state;
 mod web;
 mod workflow;
+mod workspace;

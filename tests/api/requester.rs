@@ -64,7 +64,7 @@ fn request_count(app: &TestApp) -> i64 {
         .sum()
 }
 
-const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+use crate::helpers::PDF;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_self_request_of_each_kind_reaches_in_progress_by_code() {

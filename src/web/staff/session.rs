@@ -45,9 +45,8 @@ pub async fn load(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let token = req
-        .path()
-        .starts_with("/staff/")
+    let path = req.path();
+    let token = (path == "/staff" || path.starts_with("/staff/"))
         .then(|| req.cookie(COOKIE).map(|c| c.value().to_owned()))
         .flatten()
         .filter(|t| !t.is_empty());

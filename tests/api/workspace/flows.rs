@@ -1,0 +1,339 @@
+//! Requests worked to a lawful end through the staff pages: a deletion
+//! across two systems (identity review, routing, tasks, separation of
+//! legally retained data, approval, the final notice over SMTP), and a
+//! refusal followed by an objection and a new decision.
+
+use rightsdesk::auth::tokens::Purpose;
+use rightsdesk::clock::Clock;
+use rightsdesk::domain::decision::DecisionState;
+use rightsdesk::domain::lifecycle::RequestStatus;
+use rightsdesk::domain::request::RequestKind;
+use rightsdesk::domain::task::{TaskOutcome, TaskStatus};
+use rightsdesk::store::{audit, casework, holds, tasks};
+
+use super::{Browser, ORDERS_LAW, Who, id_of, logged, seed_company, status_of};
+use crate::helpers::{PDF, TestApp, TestSmtp, spawn_app};
+use crate::requester::{location, reference_from};
+
+fn task_of(app: &TestApp, request_id: &str, system_code: &str) -> tasks::TaskRow {
+    app.store
+        .read(|conn| {
+            let system = rightsdesk::store::catalog::list_systems(conn)?
+                .into_iter()
+                .find(|s| s.code == system_code)
+                .expect("system");
+            Ok(tasks::for_request(conn, request_id)?
+                .into_iter()
+                .find(|t| t.system_id.as_deref() == Some(system.id.as_str()))
+                .expect("task"))
+        })
+        .expect("task")
+}
+
+fn active_holds(app: &TestApp, request_id: &str) -> usize {
+    app.store
+        .read(|conn| {
+            Ok(holds::for_request(conn, request_id)?
+                .iter()
+                .filter(|h| h.lifted_at.is_none())
+                .count())
+        })
+        .expect("holds")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deletion_across_two_systems_ends_with_separation_approval_and_its_notice() {
+    let smtp = TestSmtp::start();
+    let app = spawn_app(&smtp).await;
+    seed_company(&app.store);
+
+    // A delegate asks, with a power of attorney, and confirms the address.
+    let fields = [
+        ("kind", "deletion"),
+        ("on_behalf", "delegate"),
+        ("requester_name", "Park Agent"),
+        ("requester_email", "agent.flow@example.com"),
+        ("subject_name", "Kim Minji"),
+        ("subject_email", "minji.flow@example.com"),
+        ("details", "Please erase everything."),
+    ];
+    let response = app.submit_request(&fields, Some(("poa.pdf", PDF.to_vec()))).await;
+    let reference = reference_from(&location(&response)).to_string();
+    let code = smtp.wait_for_to("agent.flow@example.com", 1).await.code();
+    let verify = format!("/requests/{reference}/verify");
+    let (_, token) = app.page_with_csrf(&verify).await;
+    app.post_form(&verify, &[("code", &code), ("csrf_token", &token)])
+        .await;
+    assert_eq!(status_of(&app, &reference), RequestStatus::Verifying);
+    let id = id_of(&app, &reference);
+    let page = format!("/staff/requests/{reference}");
+
+    // The privacy officer reviews the power of attorney: every check the
+    // law asks of a delegate must be confirmed.
+    let officer = Browser::signed_in(&app, Who::Officer).await;
+    let body = officer.get(&page).await.text().await.expect("page");
+    assert!(
+        body.contains("power_of_attorney_names_delegate"),
+        "the delegate's checks are shown"
+    );
+    let partial = officer
+        .post(
+            &format!("{page}/review"),
+            &[("decision", "accept"), ("checks", "requester_identified")],
+        )
+        .await;
+    assert_eq!(partial.status(), 422);
+    assert_eq!(status_of(&app, &reference), RequestStatus::Verifying);
+    let accepted = officer
+        .post(
+            &format!("{page}/review"),
+            &[
+                ("decision", "accept"),
+                ("checks", "requester_identified"),
+                ("checks", "power_of_attorney_names_delegate"),
+                ("checks", "power_of_attorney_covers_request"),
+            ],
+        )
+        .await;
+    assert_eq!(accepted.status(), 303);
+    assert_eq!(status_of(&app, &reference), RequestStatus::InProgress);
+
+    // Work starts with one task per system, for its owner department.
+    let members = task_of(&app, &id, "MEMBERSHIP");
+    let orders = task_of(&app, &id, "ORDERS");
+    assert_eq!(members.status, TaskStatus::Open);
+    assert_eq!(orders.status, TaskStatus::Open);
+
+    // IT's lead assigns the membership task; the handler completes it.
+    let lead = Browser::signed_in(&app, Who::ItLead).await;
+    let it_handler = super::signed(&app, Who::ItHandler);
+    let assigned = lead
+        .post(
+            &format!("{page}/tasks/{}/assign", members.id),
+            &[("assignee", &it_handler.user.id)],
+        )
+        .await;
+    assert_eq!(assigned.status(), 303);
+    // The lead cannot assign sales' task.
+    let foreign = lead
+        .post(
+            &format!("{page}/tasks/{}/assign", orders.id),
+            &[("assignee", &it_handler.user.id)],
+        )
+        .await;
+    assert_eq!(foreign.status(), 403);
+    let handler = Browser::signed_in(&app, Who::ItHandler).await;
+    let done = handler
+        .post_multipart(
+            &format!("{page}/tasks/{}/complete", members.id),
+            &[("outcome", "done"), ("note", "Deleted from the member table.")],
+        )
+        .await;
+    assert_eq!(done.status(), 303);
+    assert_eq!(task_of(&app, &id, "MEMBERSHIP").outcome, Some(TaskOutcome::Done));
+
+    // Sales' data is kept five years by law: completing it separates it.
+    let sales = Browser::signed_in(&app, Who::SalesHandler).await;
+    let separated = sales
+        .post_multipart(
+            &format!("{page}/tasks/{}/complete", orders.id),
+            &[("outcome", "done")],
+        )
+        .await;
+    assert_eq!(separated.status(), 303);
+    let orders = task_of(&app, &id, "ORDERS");
+    assert_eq!(orders.outcome, Some(TaskOutcome::Separated));
+    assert_eq!(orders.retention_law.as_deref(), Some(ORDERS_LAW));
+    let until = orders.retained_until.expect("until");
+    let today = app
+        .clock
+        .now()
+        .and_utc()
+        .with_timezone(&app.config.timezone)
+        .date_naive();
+    assert_eq!(
+        until,
+        today.checked_add_months(chrono::Months::new(60)).expect("date")
+    );
+
+    // The privacy department decides: a deletion waits for the officer.
+    let irm = Browser::signed_in(&app, Who::IrmHandler).await;
+    let decided = irm
+        .post(
+            &format!("{page}/decide"),
+            &[("outcome", "completed"), ("ground", ""), ("explanation", "")],
+        )
+        .await;
+    assert_eq!(decided.status(), 303);
+    assert_eq!(status_of(&app, &reference), RequestStatus::AwaitingApproval);
+    assert_eq!(
+        active_holds(&app, &id),
+        1,
+        "the hold stays until the request ends"
+    );
+    // Only the officer approves.
+    assert_eq!(
+        irm.post(&format!("{page}/approve"), &[("answer", "approve")])
+            .await
+            .status(),
+        403
+    );
+    let approved = officer
+        .post(&format!("{page}/approve"), &[("answer", "approve")])
+        .await;
+    assert_eq!(approved.status(), 303);
+    assert_eq!(status_of(&app, &reference), RequestStatus::Completed);
+    assert_eq!(
+        active_holds(&app, &id),
+        0,
+        "the hold is lifted when the request ends"
+    );
+
+    // The notice says what was kept apart, why and until when.
+    let notice = smtp.wait_for_to("agent.flow@example.com", 4).await;
+    let text = notice.text();
+    for needle in ["Orders", ORDERS_LAW, &until.format("%Y-%m-%d").to_string()] {
+        assert!(text.contains(needle), "{needle} missing from: {text}");
+    }
+    assert!(notice.subject().contains(&reference));
+
+    let chain = audit::verify(&mut app.store.conn().expect("conn")).expect("verify");
+    assert!(matches!(chain, audit::Verification::Intact { .. }), "{chain:?}");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refusal_then_the_requesters_objection_then_a_new_decision() {
+    let smtp = TestSmtp::start();
+    let app = spawn_app(&smtp).await;
+    seed_company(&app.store);
+    let reference = logged(&app, RequestKind::Access, "refused@example.com", &[]);
+    let id = id_of(&app, &reference);
+    let page = format!("/staff/requests/{reference}");
+    let officer = Browser::signed_in(&app, Who::Officer).await;
+
+    // A refusal needs a ground of the kind; it goes to approval.
+    let wrong_ground = officer
+        .post(
+            &format!("{page}/decide"),
+            &[
+                ("outcome", "refused"),
+                ("ground", "deletion_required_by_law"),
+                ("explanation", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong_ground.status(), 422);
+    let kept = wrong_ground.text().await.expect("page");
+    assert!(kept.contains(">x</textarea>"), "the explanation typed is kept");
+    assert_eq!(status_of(&app, &reference), RequestStatus::InProgress);
+    let refused = officer
+        .post(
+            &format!("{page}/decide"),
+            &[
+                ("outcome", "refused"),
+                ("ground", "access_harms_others"),
+                ("explanation", "The records name another customer."),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), 303);
+    assert_eq!(status_of(&app, &reference), RequestStatus::AwaitingApproval);
+    let approved = officer
+        .post(&format!("{page}/approve"), &[("answer", "approve")])
+        .await;
+    assert_eq!(approved.status(), 303);
+    assert_eq!(status_of(&app, &reference), RequestStatus::Refused);
+    let notice = smtp.wait_for_to("refused@example.com", 2).await;
+    let text = notice.text();
+    for needle in [
+        "PIPA Art. 35(4)2",
+        "The records name another customer.",
+        "118",
+        "1833-6972",
+        "1301",
+        "182",
+    ] {
+        assert!(text.contains(needle), "{needle} missing from: {text}");
+    }
+
+    // The requester objects from the status page.
+    let token = app
+        .desk
+        .token(Purpose::Status, &id, app.clock.now())
+        .expect("token");
+    let status_path = format!("/r/{token}");
+    let (_, csrf) = app.page_with_csrf(&status_path).await;
+    let objected = app
+        .post_form(
+            &format!("{status_path}/objection"),
+            &[("reason", "Nobody else is in my records."), ("csrf_token", &csrf)],
+        )
+        .await;
+    assert_eq!(objected.status(), 303);
+    assert_eq!(status_of(&app, &reference), RequestStatus::Objection);
+    let body = officer.get(&page).await.text().await.expect("page");
+    assert!(
+        body.contains("Nobody else is in my records."),
+        "the objection's text is on the page"
+    );
+
+    // The officer reopens the tasks; the departments work them again.
+    assert_eq!(officer.post(&format!("{page}/reopen"), &[]).await.status(), 303);
+    assert_eq!(status_of(&app, &reference), RequestStatus::InProgress);
+    let members = task_of(&app, &id, "MEMBERSHIP");
+    assert_eq!(members.status, TaskStatus::Open);
+    let it = Browser::signed_in(&app, Who::ItHandler).await;
+    let sales = Browser::signed_in(&app, Who::SalesHandler).await;
+    let secret = "email: refused@example.com, joined 2024-03-01";
+    assert_eq!(
+        it.post_multipart(
+            &format!("{page}/tasks/{}/complete", members.id),
+            &[("outcome", "done"), ("data_text", secret)],
+        )
+        .await
+        .status(),
+        303
+    );
+    let orders = task_of(&app, &id, "ORDERS");
+    assert_eq!(
+        sales
+            .post_multipart(
+                &format!("{page}/tasks/{}/complete", orders.id),
+                &[("outcome", "nothing_held")]
+            )
+            .await
+            .status(),
+        303
+    );
+    // The data returned is encrypted at rest.
+    let stored = app
+        .store
+        .read(|conn| tasks::result(conn, &members.id))
+        .expect("result")
+        .expect("sealed");
+    assert!(!String::from_utf8_lossy(&stored.1).contains("refused@example.com"));
+
+    // A new decision with its own notice; access needs no approval.
+    let completed = officer
+        .post(
+            &format!("{page}/decide"),
+            &[("outcome", "completed"), ("ground", ""), ("explanation", "")],
+        )
+        .await;
+    assert_eq!(completed.status(), 303);
+    assert_eq!(status_of(&app, &reference), RequestStatus::Completed);
+    let notice = smtp.wait_for_to("refused@example.com", 4).await;
+    assert!(
+        notice.text().contains("completed your access request"),
+        "{}",
+        notice.text()
+    );
+    let decisions = app
+        .store
+        .read(|conn| casework::decisions(conn, &id))
+        .expect("decisions");
+    assert_eq!(decisions.len(), 2);
+    assert!(decisions.iter().all(|d| d.state == DecisionState::Effective));
+    app.stop().await;
+}

@@ -1,0 +1,260 @@
+//! Signing in and out: one answer for unknown and wrong, lockout and its
+//! end, a copied cookie that stops working at sign-out, the forced
+//! password change, and sessions ended by an admin's change.
+
+use rightsdesk::domain::audit::AuditAction;
+use rightsdesk::domain::identifier::Email;
+use rightsdesk::store::{audit, staff};
+
+use super::{Browser, PASSWORD, Who, location, seed_company};
+use crate::helpers::{TestSmtp, spawn_app};
+
+fn actions(app: &crate::helpers::TestApp) -> Vec<AuditAction> {
+    use diesel::prelude::*;
+    use rightsdesk::store::schema::audit_events;
+    let conn = &mut app.store.conn().expect("conn");
+    audit_events::table
+        .order(audit_events::seq.asc())
+        .select(audit_events::action)
+        .load(conn)
+        .expect("events")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_and_wrong_get_one_answer_and_repeated_failures_lock_until_a_stated_time() {
+    let smtp = TestSmtp::start();
+    let app = spawn_app(&smtp).await;
+    seed_company(&app.store);
+    let browser = Browser::new(&app);
+
+    let unknown = browser.login("nobody@example.com", "whatever it is").await;
+    assert_eq!(unknown.status(), 422);
+    let unknown = unknown.text().await.expect("body");
+    let wrong = browser.login(Who::Officer.email(), "not the password").await;
+    assert_eq!(wrong.status(), 422);
+    let wrong = wrong.text().await.expect("body");
+    let message = "The email address or the password is not right.";
+    let ko = "이메일 주소 또는 비밀번호가 올바르지 않습니다.";
+    assert!(unknown.contains(message) || unknown.contains(ko), "{unknown}");
+    assert_eq!(unknown.contains(message), wrong.contains(message));
+    assert_eq!(unknown.contains(ko), wrong.contains(ko));
+
+    // Three more wrong passwords make five: the account locks, and the page
+    // says until when. The right password is refused while it lasts.
+    for _ in 0..3 {
+        assert_eq!(
+            browser.login(Who::Officer.email(), "still not it").await.status(),
+            422
+        );
+    }
+    let locked = browser.login(Who::Officer.email(), "fifth wrong one").await;
+    assert_eq!(locked.status(), 422);
+    let body = locked.text().await.expect("body");
+    assert!(
+        body.contains("이후에 다시 시도") || body.contains("Try again after"),
+        "{body}"
+    );
+    let right = browser.login(Who::Officer.email(), PASSWORD).await;
+    assert_eq!(right.status(), 422, "locked accounts do not sign in");
+    // An unknown address locks the same way (a lockout reveals nothing).
+    for _ in 0..5 {
+        browser.login("ghost@example.com", "guess").await;
+    }
+    let ghost = browser
+        .login("ghost@example.com", "guess")
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(ghost.contains("이후에 다시 시도") || ghost.contains("Try again after"));
+
+    // After the window the lock lifts.
+    app.clock.advance(chrono::Duration::minutes(16));
+    let right = browser.login(Who::Officer.email(), PASSWORD).await;
+    assert_eq!(right.status(), 303);
+    assert_eq!(location(&right), "/staff");
+
+    let recorded = actions(&app);
+    assert!(recorded.contains(&AuditAction::StaffSignInFailed));
+    assert!(recorded.contains(&AuditAction::StaffLockedOut));
+    assert!(recorded.contains(&AuditAction::StaffSignedIn));
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_out_ends_a_copied_cookie_and_the_cookie_is_strict() {
+    let smtp = TestSmtp::start();
+    let app = spawn_app(&smtp).await;
+    seed_company(&app.store);
+    let browser = Browser::new(&app);
+    let response = browser.login(Who::IrmHandler.email(), PASSWORD).await;
+    let cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("rightsdesk_staff="))
+        .expect("session cookie")
+        .to_owned();
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Strict"), "{cookie}");
+    assert!(cookie.contains("Path=/staff"), "{cookie}");
+    let value = cookie
+        .split(';')
+        .next()
+        .and_then(|kv| kv.split_once('='))
+        .map(|(_, v)| v.to_owned())
+        .expect("value");
+
+    // Another client with a copy of the cookie is signed in…
+    let thief = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let copied = |path: &str| {
+        thief
+            .get(format!("{}{path}", app.address))
+            .header("cookie", format!("rightsdesk_staff={value}"))
+            .send()
+    };
+    assert_eq!(copied("/staff/queue").await.expect("queue").status(), 200);
+    assert_eq!(browser.get("/staff/queue").await.status(), 200);
+
+    // …until the owner signs out.
+    let out = browser.post("/staff/logout", &[]).await;
+    assert_eq!(out.status(), 303);
+    assert_eq!(location(&out), "/staff/login");
+    let after = copied("/staff/queue").await.expect("queue");
+    assert_eq!(after.status(), 303);
+    assert_eq!(location(&after), "/staff/login");
+    assert_eq!(browser.get("/staff/queue").await.status(), 303);
+    assert!(actions(&app).contains(&AuditAction::StaffSignedOut));
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flagged_account_changes_its_password_before_anything_else() {
+    let smtp = TestSmtp::start();
+    let app = spawn_app(&smtp).await;
+    seed_company(&app.store);
+    app.store
+        .write(|conn| {
+            use diesel::prelude::*;
+            use rightsdesk::store::schema::staff_users;
+            diesel::update(staff_users::table.filter(staff_users::email.eq(Who::ItHandler.email())))
+                .set(staff_users::must_change_password.eq(true))
+                .execute(conn)?;
+            Ok(())
+        })
+        .expect("flag");
+    let browser = Browser::signed_in(&app, Who::ItHandler).await;
+    for path in ["/staff/queue", "/staff", "/staff/admin/staff"] {
+        let response = browser.get(path).await;
+        assert_eq!(response.status(), 303, "{path}");
+        assert_eq!(location(&response), "/staff/password", "{path}");
+    }
+    let page = browser.get("/staff/password").await;
+    assert_eq!(page.status(), 200);
+
+    let wrong = browser
+        .post(
+            "/staff/password",
+            &[
+                ("current", "not it at all"),
+                ("password", "a brand new passphrase"),
+                ("confirm", "a brand new passphrase"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status(), 422);
+    let same = browser
+        .post(
+            "/staff/password",
+            &[
+                ("current", PASSWORD),
+                ("password", PASSWORD),
+                ("confirm", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(same.status(), 422);
+    let done = browser
+        .post(
+            "/staff/password",
+            &[
+                ("current", PASSWORD),
+                ("password", "a brand new passphrase"),
+                ("confirm", "a brand new passphrase"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status(), 200);
+    assert_eq!(browser.get("/staff/queue").await.status(), 200);
+    {
+        let conn = &mut app.store.conn().expect("conn");
+        let user = staff::by_email(conn, &Email::parse(Who::ItHandler.email()).expect("email"))
+            .expect("query")
+            .expect("user");
+        assert!(!user.must_change_password);
+    }
+    assert!(actions(&app).contains(&AuditAction::StaffPasswordChanged));
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_changing_a_role_or_deactivating_ends_the_sessions_at_once() {
+    let smtp = TestSmtp::start();
+    let app = spawn_app(&smtp).await;
+    seed_company(&app.store);
+    let admin = Browser::signed_in(&app, Who::Admin).await;
+    let lead = Browser::signed_in(&app, Who::ItLead).await;
+    let handler = Browser::signed_in(&app, Who::ItHandler).await;
+    assert_eq!(lead.get("/staff/queue").await.status(), 200);
+    let id_of = |who: Who| {
+        let conn = &mut app.store.conn().expect("conn");
+        staff::by_email(conn, &Email::parse(who.email()).expect("email"))
+            .expect("query")
+            .expect("user")
+            .id
+    };
+
+    let before = audit::count(&mut app.store.conn().expect("conn")).expect("count");
+    let changed = admin
+        .post(
+            &format!("/staff/admin/staff/{}", id_of(Who::ItLead)),
+            &[("role", "handler"), ("department", "IT"), ("active", "true")],
+        )
+        .await;
+    assert_eq!(changed.status(), 303);
+    assert_eq!(
+        lead.get("/staff/queue").await.status(),
+        303,
+        "a role change ends the session"
+    );
+    let deactivated = admin
+        .post(
+            &format!("/staff/admin/staff/{}", id_of(Who::ItHandler)),
+            &[("role", "handler"), ("department", "IT"), ("active", "false")],
+        )
+        .await;
+    assert_eq!(deactivated.status(), 303);
+    assert_eq!(
+        handler.get("/staff/queue").await.status(),
+        303,
+        "deactivation ends the session"
+    );
+    let after = audit::count(&mut app.store.conn().expect("conn")).expect("count");
+    assert_eq!(after - before, 2, "each change is one audit event");
+    let again = Browser::new(&app);
+    assert_eq!(again.login(Who::ItHandler.email(), PASSWORD).await.status(), 422);
+
+    // A handler needs a department: refused, with the page again.
+    let refused = admin
+        .post(
+            &format!("/staff/admin/staff/{}", id_of(Who::SalesHandler)),
+            &[("role", "handler"), ("department", ""), ("active", "true")],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    app.stop().await;
+}
