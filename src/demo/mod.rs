@@ -15,10 +15,10 @@ use crate::domain::identifier::Email;
 use crate::domain::retention::RetentionRule;
 use crate::domain::staff::StaffRole;
 use crate::store::catalog::{self, CategorySpec, SystemSpec};
-use crate::store::lifecycle::{self, Transition};
+use crate::store::lifecycle::Transition;
 use crate::store::requests::{self, NewRequest};
 use crate::store::{self, DbConnection, StoreError, settings};
-use crate::workflow::Desk;
+use crate::workflow::{Desk, Tx, WorkflowError};
 
 mod data;
 
@@ -74,10 +74,13 @@ impl fmt::Display for DemoReport {
 const SAMPLES_LOADED: &str = "demo.samples_loaded_at";
 
 /// Loads the reference deployment. Idempotent.
-pub fn load(desk: &Desk) -> Result<DemoReport, StoreError> {
+/// Runs in one transaction through the workflow layer, so sample requests
+/// that reach work get their department tasks like any other.
+pub fn load(desk: &Desk) -> Result<DemoReport, WorkflowError> {
     let mut report = DemoReport::default();
-    let now = desk.clock.now();
-    desk.store.write(|conn| {
+    desk.write(|tx| {
+        let now = tx.now;
+        let conn = &mut *tx.conn;
         for (code, name, function, email) in DEPARTMENTS {
             catalog::upsert_department(conn, code, name, *function, Some(email), now)?;
             report.departments += 1;
@@ -118,8 +121,8 @@ pub fn load(desk: &Desk) -> Result<DemoReport, StoreError> {
         if settings::get(conn, SAMPLES_LOADED)?.is_some() {
             report.requests_existing = true;
         } else {
-            report.requests_created = load_samples(conn, desk, now)?;
-            settings::set(conn, SAMPLES_LOADED, &now.to_string(), now)?;
+            report.requests_created = load_samples(tx, desk)?;
+            settings::set(tx.conn, SAMPLES_LOADED, &now.to_string(), now)?;
         }
         Ok(())
     })?;
@@ -166,12 +169,10 @@ fn load_staff(
     Ok(())
 }
 
-fn load_samples(
-    conn: &mut DbConnection,
-    desk: &Desk,
-    now: chrono::NaiveDateTime,
-) -> Result<usize, StoreError> {
+fn load_samples(tx: &mut Tx<'_>, desk: &Desk) -> Result<usize, WorkflowError> {
     let (config, keys) = (&desk.config, &desk.keys);
+    let now = tx.now;
+    let conn = &mut *tx.conn;
     let officer = staff_actor(conn, "cpo@rightsdesk.example", StaffRole::PrivacyOfficer)?;
     let handler = staff_actor(conn, "handler.irm@rightsdesk.example", StaffRole::Handler)?;
     let categories = catalog::list_categories(conn)?;
@@ -188,7 +189,7 @@ fn load_samples(
             .map(|c| c.id.clone())
             .collect();
         let created = requests::create(
-            conn,
+            tx.conn,
             &NewRequest {
                 kind: sample.kind,
                 channel: sample.channel,
@@ -219,18 +220,13 @@ fn load_samples(
                 Role::Officer => &officer,
                 Role::System => &Actor::System,
             };
-            lifecycle::apply(
-                conn,
+            tx.transition(
                 Transition {
-                    request_id: &created.id,
-                    to: *to,
-                    actor,
                     reason: Some("demo data"),
-                    expected_version: None,
                     payload: serde_json::json!({"demo": true}),
-                    emails: Vec::new(),
+                    ..Transition::new(&created.id, *to, actor)
                 },
-                now,
+                &[],
             )?;
         }
     }

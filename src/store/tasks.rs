@@ -185,6 +185,15 @@ pub fn result(conn: &mut DbConnection, task_id: &str) -> Result<Option<Sealed>, 
     Ok(nonce.zip(ciphertext))
 }
 
+/// The data a task returned as text, decrypted.
+pub fn returned_text(conn: &mut DbConnection, key: &[u8; 32], task_id: &str) -> Result<Option<String>, StoreError> {
+    let Some((nonce, ciphertext)) = result(conn, task_id)? else {
+        return Ok(None);
+    };
+    let plain = super::documents::open(key, task_id, &nonce, &ciphertext)?;
+    Ok(Some(String::from_utf8_lossy(&plain).into_owned()))
+}
+
 /// Opens every task of a request again (after an objection); returns their ids.
 pub fn reopen_all(
     conn: &mut DbConnection,

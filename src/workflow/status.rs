@@ -13,7 +13,7 @@ use crate::domain::lifecycle::{RequestStatus, RequesterOptions};
 use crate::store::documents::{self, DocumentInfo};
 use crate::store::messages::{self, Message};
 use crate::store::requests::{self, RequestRow};
-use crate::store::{audit, holds};
+use crate::store::{audit, holds, tasks};
 
 /// The request a status token is bound to; any bad or expired token is
 /// simply not found.
@@ -47,6 +47,9 @@ pub struct StatusView {
     pub messages: Vec<Message>,
     /// Results the requester may download.
     pub results: Vec<DocumentInfo>,
+    /// The data the departments returned as text (access requests), once
+    /// released.
+    pub returned: Vec<String>,
     /// Since when the data concerned has been frozen, if it is.
     pub frozen_since: Option<NaiveDateTime>,
     pub options: RequesterOptions,
@@ -80,6 +83,12 @@ pub fn status_view(desk: &Desk, request_id: &str) -> Result<StatusView, Workflow
             .into_iter()
             .filter(|d| d.purpose == DocumentPurpose::Result && results_released(request.status))
             .collect();
+        let mut returned = Vec::new();
+        if results_released(request.status) {
+            for task in tasks::for_request(conn, request_id)? {
+                returned.extend(tasks::returned_text(conn, &desk.keys.documents, &task.id)?);
+            }
+        }
         let frozen_since = holds::for_request(conn, request_id)?
             .iter()
             .filter(|h| h.lifted_at.is_none())
@@ -90,6 +99,7 @@ pub fn status_view(desk: &Desk, request_id: &str) -> Result<StatusView, Workflow
             timeline,
             messages: messages::list_for_request(conn, request_id)?,
             results,
+            returned,
             frozen_since,
             days_left: days_left(
                 request.due_date,

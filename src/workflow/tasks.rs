@@ -163,13 +163,7 @@ pub fn complete(
 /// The data a task returned, decrypted (for the staff page and the
 /// requester's results).
 pub fn returned_text(desk: &Desk, task_id: &str) -> Result<Option<String>, WorkflowError> {
-    desk.read(|conn, _| {
-        let Some((nonce, ciphertext)) = tasks::result(conn, task_id)? else {
-            return Ok(None);
-        };
-        let plain = documents::open(&desk.keys.documents, task_id, &nonce, &ciphertext)?;
-        Ok(Some(String::from_utf8_lossy(&plain).into_owned()))
-    })
+    desk.read(|conn, _| Ok(tasks::returned_text(conn, &desk.keys.documents, task_id)?))
 }
 
 /// After an objection: every task starts again and the request goes back

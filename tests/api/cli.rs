@@ -80,6 +80,13 @@ fn demo_loads_the_reference_deployment_once() {
     let departments = rightsdesk::store::catalog::list_departments(conn).expect("departments");
     let codes: Vec<&str> = departments.iter().map(|d| d.code.as_str()).collect();
     assert_eq!(codes, ["CLOUDPLEX", "IRM"]);
+    // Sample requests that reached work were routed like any other.
+    {
+        use diesel::prelude::*;
+        use rightsdesk::store::schema::request_tasks;
+        let tasks: i64 = request_tasks::table.count().get_result(conn).expect("tasks");
+        assert!(tasks > 0, "the demo's requests in work have department tasks");
+    }
     let verify = run(&db, &[], &["audit", "verify"]);
     assert!(verify.status.success());
 }

@@ -68,6 +68,8 @@ pub struct StatusPage {
     pub timeline: Vec<TimelineEntry>,
     pub messages: Vec<MessageView>,
     pub downloads: Vec<DownloadView>,
+    /// The data returned as text.
+    pub returned: Vec<String>,
     pub can_add_information: bool,
     pub can_withdraw: bool,
     pub can_object: bool,
@@ -139,6 +141,7 @@ impl StatusPage {
             timeline,
             messages,
             downloads,
+            returned: view.returned,
             can_add_information: view.options.add_information,
             can_withdraw: view.options.withdraw,
             can_object: view.options.object,

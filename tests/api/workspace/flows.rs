@@ -306,7 +306,9 @@ async fn a_refusal_then_the_requesters_objection_then_a_new_decision() {
             .status(),
         303
     );
-    // The data returned is encrypted at rest.
+    // The data returned is encrypted at rest, and not shown to the
+    // requester before the decision.
+    assert!(!app.get(&status_path).await.text().await.expect("page").contains(secret));
     let stored = app
         .store
         .read(|conn| tasks::result(conn, &members.id))
@@ -335,5 +337,8 @@ async fn a_refusal_then_the_requesters_objection_then_a_new_decision() {
         .expect("decisions");
     assert_eq!(decisions.len(), 2);
     assert!(decisions.iter().all(|d| d.state == DecisionState::Effective));
+    // The data returned reaches the requester on their status page.
+    let status_page = app.get(&status_path).await.text().await.expect("page");
+    assert!(status_page.contains(secret), "the returned data is shown");
     app.stop().await;
 }
