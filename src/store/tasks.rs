@@ -186,7 +186,11 @@ pub fn result(conn: &mut DbConnection, task_id: &str) -> Result<Option<Sealed>, 
 }
 
 /// The data a task returned as text, decrypted.
-pub fn returned_text(conn: &mut DbConnection, key: &[u8; 32], task_id: &str) -> Result<Option<String>, StoreError> {
+pub fn returned_text(
+    conn: &mut DbConnection,
+    key: &[u8; 32],
+    task_id: &str,
+) -> Result<Option<String>, StoreError> {
     let Some((nonce, ciphertext)) = result(conn, task_id)? else {
         return Ok(None);
     };

@@ -51,6 +51,14 @@ impl RootSpanBuilder for RedactedRootSpan {
     }
 
     fn on_request_end<B: MessageBody>(span: Span, outcome: &Result<ServiceResponse<B>, Error>) {
+        // A redirect (to the sign-in page, say) is an answer, not a failure.
+        if let Ok(response) = outcome
+            && response.status().is_redirection()
+        {
+            span.record("http.status_code", response.status().as_u16());
+            span.record("otel.status_code", "OK");
+            return;
+        }
         DefaultRootSpanBuilder::on_request_end(span, outcome);
     }
 }

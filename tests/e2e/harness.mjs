@@ -82,7 +82,13 @@ export async function startDesk({ smtpPort }) {
     RIGHTSDESK_RATE_LIMIT: "10000",
     RIGHTSDESK_LOG: "warn",
   };
-  execFileSync(binary, ["demo"], { env, stdio: "ignore" });
+  // The demo prints each staff member's one-time password once.
+  const report = execFileSync(binary, ["demo"], { env, encoding: "utf8" });
+  const passwords = {};
+  for (const line of report.split("\n")) {
+    const found = line.match(/^\s+\S+\s+(\S+@\S+)\s+(\S+)$/);
+    if (found) passwords[found[1]] = found[2];
+  }
   const child = spawn(binary, ["serve"], { env, stdio: ["ignore", "ignore", "inherit"] });
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20000;
@@ -97,6 +103,7 @@ export async function startDesk({ smtpPort }) {
   }
   return {
     base,
+    passwords,
     async stop() {
       child.kill("SIGTERM");
       await new Promise((done) => child.once("exit", done));
@@ -119,6 +126,11 @@ export async function launchBrowser() {
       "--no-first-run",
     ],
   });
+}
+
+/** Whether the page is wider than its viewport (it should never be). */
+export async function scrollsSideways(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
 }
 
 /** The WCAG 2.1 AA violations axe finds on the current page. */

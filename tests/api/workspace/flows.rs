@@ -308,7 +308,14 @@ async fn a_refusal_then_the_requesters_objection_then_a_new_decision() {
     );
     // The data returned is encrypted at rest, and not shown to the
     // requester before the decision.
-    assert!(!app.get(&status_path).await.text().await.expect("page").contains(secret));
+    assert!(
+        !app.get(&status_path)
+            .await
+            .text()
+            .await
+            .expect("page")
+            .contains(secret)
+    );
     let stored = app
         .store
         .read(|conn| tasks::result(conn, &members.id))

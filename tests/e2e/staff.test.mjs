@@ -1,0 +1,138 @@
+// Staff work a request in the browser, in Korean and in English: the
+// privacy officer logs a phone request, the department's handler finds it
+// in the queue and returns the data, the officer completes it. Demo
+// accounts must change their one-time password first. Every staff page
+// has no WCAG 2.1 AA violation and no sideways scroll at 360 px.
+
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+
+import { axeViolations, launchBrowser, scrollsSideways, startDesk, startSmtp } from "./harness.mjs";
+
+let smtp;
+let desk;
+let browser;
+/** Each account's current password (demo ones change at first sign-in). */
+const passwords = {};
+
+before(async () => {
+  smtp = await startSmtp();
+  desk = await startDesk({ smtpPort: smtp.port });
+  browser = await launchBrowser();
+  Object.assign(passwords, desk.passwords);
+});
+
+after(async () => {
+  await browser?.close();
+  await desk?.stop();
+  await smtp?.close();
+});
+
+/** Accessible, and no wider than the phone-sized viewport. */
+async function expectGood(page, what) {
+  const violations = await axeViolations(page);
+  assert.deepEqual(violations, [], `${what}: accessibility violations`);
+  assert.equal(await scrollsSideways(page), false, `${what}: the page scrolls sideways at 360 px`);
+}
+
+/** A signed-in page for `email`, changing a one-time password on the way. */
+async function signIn(lang, email, what) {
+  const context = await browser.newContext({
+    locale: lang === "ko" ? "ko-KR" : "en-US",
+    viewport: { width: 360, height: 800 },
+  });
+  const page = await context.newPage();
+  await page.goto(`${desk.base}/staff/queue?lang=${lang}`);
+  await page.waitForURL(/\/staff\/login/);
+  await expectGood(page, `sign-in page (${what})`);
+  await page.fill("#email", email);
+  await page.fill("#password", passwords[email]);
+  await page.click('button[type="submit"]');
+  await page.waitForLoadState();
+  if (page.url().includes("/staff/password")) {
+    await expectGood(page, `password change (${what})`);
+    const fresh = `a fresh passphrase for ${email}`;
+    await page.fill("#current", passwords[email]);
+    await page.fill("#password", fresh);
+    await page.fill("#confirm", fresh);
+    await page.click('form[action="/staff/password"] button[type="submit"]');
+    await page.waitForSelector(".confirmation");
+    passwords[email] = fresh;
+  }
+  return { context, page };
+}
+
+for (const lang of ["ko", "en"]) {
+  test(`a handler and the privacy officer walk a request to completion (${lang})`, async () => {
+    const subject = `walk-${lang}@example.com`;
+
+    // The officer logs a phone request, identity checked on the call.
+    const officer = await signIn(lang, "cpo@rightsdesk.example", "officer");
+    const o = officer.page;
+    await o.goto(`${desk.base}/staff/requests/new`);
+    await expectGood(o, "intake form");
+    await o.selectOption("#channel", "phone");
+    await o.check("#kind-access");
+    await o.fill("#requester_name", "Choi Yuna");
+    await o.fill("#requester_email", subject);
+    await o.check("#category-member_email");
+    await o.check("#identity_checked");
+    await o.click('form[action="/staff/requests/new"] button[type="submit"]');
+    await o.waitForURL(/\/staff\/requests\/DSR-/);
+    const reference = o.url().split("/").pop();
+    await expectGood(o, "request page (officer)");
+
+    // The handler of the owning department finds it in the queue.
+    const handler = await signIn(lang, "handler.cloudplex@rightsdesk.example", "handler");
+    const h = handler.page;
+    await h.goto(`${desk.base}/staff/queue`);
+    await expectGood(h, "queue (handler)");
+    await h.fill("#q", subject);
+    await h.click('form.filters button[type="submit"]');
+    await h.waitForURL(/q=/);
+    assert.equal(await h.locator(`a[href="/staff/requests/${reference}"]`).count(), 1, "found by address");
+    assert.equal(await h.locator(`text=${subject}`).count(), 0, "the address is masked in the queue");
+    await h.click(`a[href="/staff/requests/${reference}"]`);
+    await h.waitForURL(new RegExp(reference));
+    await expectGood(h, "request page (handler)");
+
+    // The handler returns the data held and completes the task.
+    await h.selectOption('select[name="outcome"]', "done");
+    await h.fill('textarea[name="data_text"]', `email: ${subject}`);
+    await h.click('form[action$="/complete"] button[type="submit"]');
+    await h.waitForURL(new RegExp(`${reference}$`));
+    assert.equal(await h.locator('form[action$="/complete"]').count(), 0, "the task is done");
+
+    // The officer completes the request from the queue.
+    await o.goto(`${desk.base}/staff/queue?q=${reference}`);
+    await expectGood(o, "queue (officer)");
+    await o.click(`a[href="/staff/requests/${reference}"]`);
+    await o.waitForURL(new RegExp(reference));
+    await o.selectOption("#decide-outcome", "completed");
+    await o.click('form[action$="/decide"] button[type="submit"]');
+    await o.waitForURL(new RegExp(`${reference}$`));
+    assert.equal(await o.locator('form[action$="/decide"]').count(), 0, "decided");
+    const notice = await smtp.waitFor(subject, 2);
+    assert.match(notice.subject, new RegExp(reference));
+
+    await officer.context.close();
+    await handler.context.close();
+  });
+
+  test(`the admin pages (${lang})`, async () => {
+    const admin = await signIn(lang, "admin@rightsdesk.example", "admin");
+    const a = admin.page;
+    await a.goto(`${desk.base}/staff/admin/staff`);
+    await expectGood(a, "staff accounts");
+    await a.fill("#new-name", `New ${lang}`);
+    await a.fill("#new-email", `new-${lang}@example.com`);
+    await a.selectOption("#new-role", "handler");
+    await a.selectOption("#new-dept", "CLOUDPLEX");
+    await a.click('form[action="/staff/admin/staff"] button[type="submit"]');
+    await a.waitForSelector(".one-time-link");
+    assert.match(await a.textContent(".one-time-link"), /\/staff\/set-password\//);
+    await a.goto(`${desk.base}/staff/admin/catalogue`);
+    await expectGood(a, "catalogue");
+    await admin.context.close();
+  });
+}
