@@ -6,3 +6,4 @@ pub mod csrf;
 pub mod keys;
 pub mod password;
 pub mod tokens;
+pub mod totp;

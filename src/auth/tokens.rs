@@ -18,6 +18,10 @@ pub enum Purpose {
     SetPassword,
     /// A staff member's signed-in session (the cookie), naming the session.
     StaffSession,
+    /// A sign-in that passed the password and waits for its second factor.
+    SecondFactor,
+    /// A second-factor secret shown for enrolment, until a code confirms it.
+    SecondFactorEnrolment,
 }
 
 impl Purpose {
@@ -27,6 +31,8 @@ impl Purpose {
             Purpose::Status => "status",
             Purpose::SetPassword => "set-password",
             Purpose::StaffSession => "staff-session",
+            Purpose::SecondFactor => "second-factor",
+            Purpose::SecondFactorEnrolment => "second-factor-enrolment",
         }
     }
 
@@ -41,6 +47,8 @@ impl Purpose {
             Purpose::Status => Duration::days(30),
             Purpose::SetPassword => Duration::hours(72),
             Purpose::StaffSession => crate::domain::login::SESSION_TOKEN_LIFETIME,
+            Purpose::SecondFactor => crate::domain::login::SECOND_FACTOR_WAIT,
+            Purpose::SecondFactorEnrolment => Duration::minutes(15),
         }
     }
 }

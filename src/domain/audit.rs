@@ -61,6 +61,12 @@ wire_enum! {
         TaskReopened => "task.reopened",
         /// An admin changed departments, systems, categories or routing.
         CatalogChanged => "catalog.changed",
+        /// A staff member set up their second factor.
+        SecondFactorEnrolled => "staff.second_factor_enrolled",
+        /// An admin removed a staff member's second factor (a lost device).
+        SecondFactorReset => "staff.second_factor_reset",
+        /// An admin changed a security setting (where a second factor is required).
+        SettingsChanged => "settings.changed",
     }
 }
 

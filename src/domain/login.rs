@@ -3,6 +3,8 @@
 
 use chrono::{Duration, NaiveDateTime};
 
+use super::staff::StaffRole;
+
 /// Failures counted over this window.
 pub const FAILURE_WINDOW: Duration = Duration::minutes(15);
 /// Failed sign-ins for one account (by the address typed) before it locks.
@@ -16,6 +18,22 @@ pub const SESSION_TOKEN_LIFETIME: Duration = Duration::minutes(30);
 pub const RENEW_WHEN_LEFT: Duration = Duration::minutes(20);
 /// However active, a session ends this long after sign-in.
 pub const SESSION_MAX_AGE: Duration = Duration::hours(12);
+
+/// A sign-in that passed the password waits this long for its code.
+pub const SECOND_FACTOR_WAIT: Duration = Duration::minutes(5);
+
+/// The roles an admin may require a second factor of.
+pub const SECOND_FACTOR_ROLES: &[StaffRole] = &[StaffRole::PrivacyOfficer, StaffRole::Admin];
+
+/// The roles that must use a second factor, as the setting stores them
+/// (comma-separated role names); anything else in it is ignored.
+pub fn second_factor_roles(setting: &str) -> Vec<StaffRole> {
+    setting
+        .split(',')
+        .filter_map(|r| r.trim().parse::<StaffRole>().ok())
+        .filter(|r| SECOND_FACTOR_ROLES.contains(r))
+        .collect()
+}
 
 /// Recent failures, oldest first, within [`FAILURE_WINDOW`] of now.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -115,6 +133,22 @@ mod tests {
         ];
         for (failures, now, expected) in table {
             assert_eq!(locked_until(&failures, now), expected, "{failures:?} at {now}");
+        }
+    }
+
+    #[test]
+    fn a_second_factor_can_be_required_of_officers_and_admins_only() {
+        let table = [
+            ("", vec![]),
+            ("privacy_officer", vec![StaffRole::PrivacyOfficer]),
+            (
+                "privacy_officer,admin",
+                vec![StaffRole::PrivacyOfficer, StaffRole::Admin],
+            ),
+            (" admin , handler,nonsense", vec![StaffRole::Admin]),
+        ];
+        for (setting, roles) in table {
+            assert_eq!(second_factor_roles(setting), roles, "{setting:?}");
         }
     }
 

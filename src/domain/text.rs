@@ -30,9 +30,74 @@ pub fn is_single_line(text: &str) -> bool {
     !text.chars().any(is_forbidden_in_line)
 }
 
+/// The words of a text, as the queue's search compares them: lower-case,
+/// split at anything that is not a letter or digit, each at most 64
+/// characters.
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_lowercase().chars().take(64).collect())
+        .collect()
+}
+
+/// What a name is found by in the staff queue's search: each of its words,
+/// and the whole name as its words joined by one space (so a full name is
+/// one exact lookup), without repeats.
+pub fn search_terms<'a>(texts: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut terms: Vec<String> = Vec::new();
+    for text in texts {
+        let words = words(text);
+        let whole = words.join(" ");
+        for term in words.into_iter().chain((whole.contains(' ')).then_some(whole)) {
+            if !terms.contains(&term) {
+                terms.push(term);
+            }
+        }
+    }
+    terms
+}
+
+/// The one term a typed search looks up: its words joined by a space (a
+/// word, or a whole name); none when it has no word.
+pub fn search_key(typed: &str) -> Option<String> {
+    let words = words(typed);
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_are_found_by_their_words() {
+        let table: &[(&[&str], &[&str])] = &[
+            (&["Kim Minji"], &["kim", "minji", "kim minji"]),
+            (&["Kim Minji", "Kim Minji"], &["kim", "minji", "kim minji"]),
+            (
+                &["O'Brien-Smith Jr."],
+                &["o", "brien", "smith", "jr", "o brien smith jr"],
+            ),
+            (
+                &["홍길동", "Park  Agent"],
+                &["홍길동", "park", "agent", "park agent"],
+            ),
+            (&["ÉLODIE"], &["élodie"]),
+            (&["", " - "], &[]),
+        ];
+        for (texts, terms) in table {
+            assert_eq!(search_terms(texts.iter().copied()), *terms, "{texts:?}");
+        }
+        // What is typed finds a name by one of its terms.
+        let typed = [
+            ("  kim   MINJI ", Some("kim minji")),
+            ("Gildong", Some("gildong")),
+            ("O'Brien-Smith Jr.", Some("o brien smith jr")),
+            ("!!!", None),
+        ];
+        for (text, key) in typed {
+            assert_eq!(search_key(text).as_deref(), key, "{text:?}");
+        }
+    }
 
     #[test]
     fn single_lines_refuse_breaks_controls_and_reordering() {

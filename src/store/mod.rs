@@ -107,7 +107,9 @@ impl Store {
 
     /// Applies pending migrations; returns the names applied.
     pub fn migrate(&self) -> Result<Vec<String>, StoreError> {
-        migrations::run(&mut *self.conn()?)
+        let applied = migrations::run(&mut *self.conn()?)?;
+        self.write(requests::index_unindexed_names)?;
+        Ok(applied)
     }
 
     /// Answers when the database does (for /readyz).

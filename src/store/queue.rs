@@ -5,12 +5,10 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::connection::MultiBackend;
-use super::schema::{departments, request_tasks, requests};
+use super::schema::{departments, request_search_terms, request_tasks, requests};
 use super::{DbConnection, StoreError};
 use crate::domain::lifecycle::RequestStatus;
 use crate::domain::request::{Channel, RequestKind};
-
-diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
 
 /// Which statuses a view shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -47,8 +45,8 @@ pub enum Search {
     Reference(String),
     /// Keyed hash of an email address (requester or subject).
     EmailKey(String),
-    /// Part of a requester's or subject's name.
-    Name(String),
+    /// A word of a requester's or subject's name, or the whole name.
+    Term(String),
 }
 
 /// A queue view: every filter optional.
@@ -145,22 +143,18 @@ fn filtered(q: &QueueQuery) -> Boxed<'_> {
                     .or(requests::requester_email_key.eq(key.clone())),
             );
         }
-        Some(Search::Name(part)) => {
-            let pattern = format!("%{}%", escape_like(&part.to_lowercase()));
+        Some(Search::Term(term)) => {
             query = query.filter(
-                lower(requests::requester_name)
-                    .like(pattern.clone())
-                    .escape('\\')
-                    .or(lower(requests::subject_name).like(pattern).escape('\\')),
+                requests::id.eq_any(
+                    request_search_terms::table
+                        .filter(request_search_terms::term.eq(term.clone()))
+                        .select(request_search_terms::request_id),
+                ),
             );
         }
         None => {}
     }
     query
-}
-
-fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
 /// One page of the queue, and how many rows the view has in all.
@@ -219,12 +213,14 @@ pub fn page(conn: &mut DbConnection, q: &QueueQuery) -> Result<(Vec<QueueItem>, 
     Ok((items, total))
 }
 
-/// How many requests are in each status, within the viewer's scope.
+/// How many open requests are in each status, within the viewer's scope
+/// (closed requests are counted by the status filter's total).
 pub fn counts(
     conn: &mut DbConnection,
     scope_department_id: Option<&str>,
 ) -> Result<Vec<(RequestStatus, i64)>, StoreError> {
     let mut query = requests::table
+        .filter(requests::closed_at.is_null())
         .group_by(requests::status)
         .select((requests::status, diesel::dsl::count_star()))
         .into_boxed::<MultiBackend>();

@@ -5,7 +5,9 @@ use diesel::prelude::*;
 
 use super::audit::{self, NewEvent};
 use super::holds::{self, HoldTarget, ScopeIds};
-use super::schema::{data_categories, reference_counters, request_categories, requests};
+use super::schema::{
+    data_categories, reference_counters, request_categories, request_search_terms, requests,
+};
 use super::{DbConnection, StoreError, new_id};
 use crate::domain::actor::Actor;
 use crate::domain::audit::AuditAction;
@@ -179,6 +181,12 @@ pub fn create(
             .execute(conn)?;
         category_codes.push(code);
     }
+
+    index_names(
+        conn,
+        &id,
+        [new.requester_name.as_str(), new.subject_name.as_str()],
+    )?;
 
     let mut hold_ids = Vec::new();
     if let Some(reason) = new.kind.hold_reason() {
@@ -355,4 +363,52 @@ pub fn category_ids(conn: &mut DbConnection, request_id: &str) -> Result<Vec<Str
         .filter(request_categories::request_id.eq(request_id))
         .select(request_categories::category_id)
         .load(conn)?)
+}
+
+/// Stores the words a request's names are searched by.
+fn index_names<'a>(
+    conn: &mut DbConnection,
+    request_id: &str,
+    names: impl IntoIterator<Item = &'a str>,
+) -> Result<usize, StoreError> {
+    let terms = crate::domain::text::search_terms(names);
+    for term in &terms {
+        diesel::insert_into(request_search_terms::table)
+            .values((
+                request_search_terms::term.eq(term),
+                request_search_terms::request_id.eq(request_id),
+            ))
+            .execute(conn)?;
+    }
+    Ok(terms.len())
+}
+
+/// Indexes the names of requests received before names were indexed (run
+/// at start, after the migrations); returns how many it indexed.
+pub fn index_unindexed_names(conn: &mut DbConnection) -> Result<usize, StoreError> {
+    let mut done = 0;
+    loop {
+        let batch: Vec<(String, String, String)> = requests::table
+            .filter(diesel::dsl::not(diesel::dsl::exists(
+                request_search_terms::table.filter(request_search_terms::request_id.eq(requests::id)),
+            )))
+            .select((requests::id, requests::requester_name, requests::subject_name))
+            .limit(1000)
+            .load(conn)?;
+        if batch.is_empty() {
+            return Ok(done);
+        }
+        let mut indexed_any = false;
+        for (id, requester, subject) in &batch {
+            if index_names(conn, id, [requester.as_str(), subject.as_str()])? > 0 {
+                done += 1;
+                indexed_any = true;
+            }
+        }
+        // Requests whose names have no word at all get no terms: stop
+        // rather than read them again.
+        if !indexed_any {
+            return Ok(done);
+        }
+    }
 }

@@ -50,6 +50,9 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         last_login_at -> Nullable<Timestamp>,
+        totp_nonce -> Nullable<Binary>,
+        totp_ciphertext -> Nullable<Binary>,
+        totp_last_step -> Nullable<BigInt>,
     }
 }
 
@@ -167,6 +170,13 @@ diesel::table! {
         staff_id -> Text,
         body -> Text,
         created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    request_search_terms (term, request_id) {
+        term -> Text,
+        request_id -> Text,
     }
 }
 
@@ -361,4 +371,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     request_notes,
     routing_rules,
     decisions,
+    request_search_terms,
 );

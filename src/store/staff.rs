@@ -149,3 +149,68 @@ pub fn update(
     }
     Ok(())
 }
+
+/// A second factor as stored: the sealed secret and the last step accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecondFactor {
+    pub nonce: Vec<u8>,
+    pub ciphertext: Vec<u8>,
+    pub last_step: Option<i64>,
+}
+
+/// A staff member's second factor; none when not set up.
+pub fn second_factor(conn: &mut DbConnection, id: &str) -> Result<Option<SecondFactor>, StoreError> {
+    let row: (Option<Vec<u8>>, Option<Vec<u8>>, Option<i64>) = staff_users::table
+        .find(id)
+        .select((
+            staff_users::totp_nonce,
+            staff_users::totp_ciphertext,
+            staff_users::totp_last_step,
+        ))
+        .first(conn)
+        .optional()?
+        .ok_or(StoreError::NotFound)?;
+    Ok(match row {
+        (Some(nonce), Some(ciphertext), last_step) => Some(SecondFactor {
+            nonce,
+            ciphertext,
+            last_step,
+        }),
+        _ => None,
+    })
+}
+
+/// Stores (or, with none, removes) a second-factor secret, sealed.
+pub fn set_second_factor(
+    conn: &mut DbConnection,
+    id: &str,
+    sealed: Option<([u8; 12], Vec<u8>)>,
+) -> Result<(), StoreError> {
+    let (nonce, ciphertext) = match sealed {
+        Some((nonce, ciphertext)) => (Some(nonce.to_vec()), Some(ciphertext)),
+        None => (None, None),
+    };
+    diesel::update(staff_users::table.find(id))
+        .set((
+            staff_users::totp_nonce.eq(nonce),
+            staff_users::totp_ciphertext.eq(ciphertext),
+            staff_users::totp_last_step.eq(None::<i64>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Records the time step of an accepted code, if it is later than the last
+/// one (false: the code was used already, perhaps by a concurrent sign-in).
+pub fn use_second_factor_step(conn: &mut DbConnection, id: &str, step: i64) -> Result<bool, StoreError> {
+    let updated = diesel::update(
+        staff_users::table.filter(staff_users::id.eq(id)).filter(
+            staff_users::totp_last_step
+                .is_null()
+                .or(staff_users::totp_last_step.lt(step)),
+        ),
+    )
+    .set(staff_users::totp_last_step.eq(step))
+    .execute(conn)?;
+    Ok(updated == 1)
+}

@@ -5,11 +5,12 @@
 //! in the same transaction.
 
 use super::case::require;
-use super::signin::{SignedIn, ends_sessions};
+use super::signin::{SECOND_FACTOR_SETTING, SignedIn, ends_sessions};
 use super::staff::{AccountAdded, NewAccount, add_account};
 use super::{Desk, Refusal, Tx, WorkflowError};
 use crate::domain::audit::AuditAction;
 use crate::domain::catalog::DepartmentFunction;
+use crate::domain::login::{SECOND_FACTOR_ROLES, second_factor_roles};
 use crate::domain::request::RequestKind;
 use crate::domain::retention::RetentionRule;
 use crate::domain::staff::StaffRole;
@@ -18,7 +19,7 @@ use crate::store::audit::{self, NewEvent};
 use crate::store::catalog::{self, CategorySpec, DataCategory, DataSystem, Department, SystemSpec};
 use crate::store::staff::{self, StaffUser};
 use crate::store::tasks::{self, RoutingRule};
-use crate::store::{StoreError, sessions};
+use crate::store::{StoreError, sessions, settings};
 
 fn admin_event<'a>(
     actor: &'a crate::domain::actor::Actor,
@@ -40,6 +41,10 @@ fn admin_event<'a>(
 #[derive(Debug, Clone)]
 pub struct Catalogue {
     pub staff: Vec<StaffUser>,
+    /// The ids of the accounts with a second factor set up.
+    pub with_second_factor: Vec<String>,
+    /// The roles that must use a second factor.
+    pub second_factor_roles: Vec<StaffRole>,
     pub departments: Vec<Department>,
     pub systems: Vec<DataSystem>,
     pub categories: Vec<DataCategory>,
@@ -49,8 +54,20 @@ pub struct Catalogue {
 pub fn catalogue(desk: &Desk, signed: &SignedIn) -> Result<Catalogue, WorkflowError> {
     require(signed.member.may_administer())?;
     desk.read(|conn, _| {
+        let accounts = staff::list(conn)?;
+        let mut with_second_factor = Vec::new();
+        for account in &accounts {
+            if staff::second_factor(conn, &account.id)?.is_some() {
+                with_second_factor.push(account.id.clone());
+            }
+        }
+        let second_factor_roles = settings::get(conn, SECOND_FACTOR_SETTING)?
+            .map(|s| second_factor_roles(&s))
+            .unwrap_or_default();
         Ok(Catalogue {
-            staff: staff::list(conn)?,
+            staff: accounts,
+            with_second_factor,
+            second_factor_roles,
             departments: catalog::list_departments(conn)?,
             systems: catalog::list_systems(conn)?,
             categories: catalog::list_categories(conn)?,
@@ -72,6 +89,9 @@ pub struct AccountChange {
     pub role: StaffRole,
     pub department: Option<String>,
     pub active: bool,
+    /// Remove the account's second factor (a lost device); they set up a
+    /// new one at their next sign-in if their role requires it.
+    pub reset_second_factor: bool,
 }
 
 pub fn update_staff(desk: &Desk, signed: &SignedIn, change: AccountChange) -> Result<(), WorkflowError> {
@@ -86,7 +106,19 @@ pub fn update_staff(desk: &Desk, signed: &SignedIn, change: AccountChange) -> Re
             department_id.as_deref(),
             change.active,
         )?;
-        let ended = if ends_sessions(&before, change.role, change.active) {
+        if change.reset_second_factor && staff::second_factor(tx.conn, &before.id)?.is_some() {
+            staff::set_second_factor(tx.conn, &before.id, None)?;
+            audit::append(
+                tx.conn,
+                admin_event(
+                    &signed.actor(),
+                    AuditAction::SecondFactorReset,
+                    serde_json::json!({"staff_id": before.id}),
+                ),
+                tx.now,
+            )?;
+        }
+        let ended = if ends_sessions(&before, change.role, change.active) || change.reset_second_factor {
             sessions::end_all(tx.conn, &before.id, "account changed", tx.now)?
         } else {
             0
@@ -103,6 +135,34 @@ pub fn update_staff(desk: &Desk, signed: &SignedIn, change: AccountChange) -> Re
                     "active": {"from": before.active, "to": change.active},
                     "sessions_ended": ended,
                 }),
+            ),
+            tx.now,
+        )?;
+        Ok(())
+    })
+}
+
+/// Requires a second factor of these roles (those an admin may require it of).
+pub fn require_second_factor(
+    desk: &Desk,
+    signed: &SignedIn,
+    roles: &[StaffRole],
+) -> Result<(), WorkflowError> {
+    require(signed.member.may_administer())?;
+    let roles: Vec<StaffRole> = SECOND_FACTOR_ROLES
+        .iter()
+        .copied()
+        .filter(|r| roles.contains(r))
+        .collect();
+    let value = roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",");
+    desk.write(|tx| {
+        settings::set(tx.conn, SECOND_FACTOR_SETTING, &value, tx.now)?;
+        audit::append(
+            tx.conn,
+            admin_event(
+                &signed.actor(),
+                AuditAction::SettingsChanged,
+                serde_json::json!({"second_factor_roles": roles}),
             ),
             tx.now,
         )?;

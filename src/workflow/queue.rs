@@ -36,7 +36,7 @@ pub struct QueueView {
 }
 
 /// What the search box means: a reference, an email address (matched by
-/// its keyed hash, requester or subject), or part of a name.
+/// its keyed hash, requester or subject), a word of a name or a whole name.
 pub fn search_of(desk: &Desk, typed: &str) -> Option<Search> {
     let typed = typed.trim();
     if typed.is_empty() {
@@ -49,7 +49,7 @@ pub fn search_of(desk: &Desk, typed: &str) -> Option<Search> {
         let key = Identifier::Email(email).key(&desk.keys.identifier_index);
         return Some(Search::EmailKey(key.into_string()));
     }
-    Some(Search::Name(typed.to_owned()))
+    crate::domain::text::search_key(typed).map(Search::Term)
 }
 
 pub fn queue(desk: &Desk, signed: &SignedIn, ask: QueueAsk) -> Result<QueueView, WorkflowError> {

@@ -9,18 +9,19 @@
 
 use chrono::NaiveDateTime;
 
-use super::{Desk, WorkflowError};
+use super::{Desk, Tx, WorkflowError};
 use crate::auth::password;
 use crate::auth::tokens::{self, Purpose};
+use crate::auth::totp;
 use crate::domain::actor::Actor;
 use crate::domain::audit::AuditAction;
 use crate::domain::identifier::keyed_hash;
-use crate::domain::login::{RENEW_WHEN_LEFT, SESSION_MAX_AGE, locked_until};
+use crate::domain::login::{RENEW_WHEN_LEFT, SESSION_MAX_AGE, locked_until, second_factor_roles};
 use crate::domain::permission::StaffMember;
 use crate::domain::staff::StaffRole;
 use crate::store::audit::{self, NewEvent};
 use crate::store::staff::StaffUser;
-use crate::store::{DbConnection, StoreError, catalog, sessions, staff};
+use crate::store::{DbConnection, StoreError, catalog, sessions, settings, staff};
 
 /// A sign-in attempt as typed.
 #[derive(Debug, Clone)]
@@ -35,6 +36,9 @@ pub struct SignIn {
 pub enum SignInOutcome {
     /// Signed in: the session token for the cookie.
     SignedIn { token: String },
+    /// The password was right; the second factor's code is needed next,
+    /// within a few minutes, with this ticket.
+    CodeNeeded { ticket: String },
     /// Unknown address, wrong password or inactive account: one answer.
     Rejected,
     /// Too many failures; try again after this time.
@@ -49,6 +53,9 @@ pub struct SignedIn {
     pub member: StaffMember,
     /// A fresh token when the old one was near its end.
     pub renewed_token: Option<String>,
+    /// The member's role must use a second factor and they have none yet:
+    /// they set one up before anything else.
+    pub needs_second_factor: bool,
 }
 
 impl SignedIn {
@@ -60,14 +67,19 @@ impl SignedIn {
     }
 }
 
-fn keys_of(desk: &Desk, input: &SignIn) -> (String, String) {
+/// The keyed hashes failures are counted under: the address typed (the
+/// same for a code entered after it) and the client's address.
+fn failure_keys(desk: &Desk, email: &str, client: &str) -> (String, String) {
     let key = &desk.keys.identifier_index;
-    let typed = input.email.trim().to_lowercase();
+    let typed = email.trim().to_lowercase();
     (
         keyed_hash(key, &format!("sign-in-account:{typed}")),
-        keyed_hash(key, &format!("sign-in-client:{}", input.client)),
+        keyed_hash(key, &format!("sign-in-client:{client}")),
     )
 }
+
+/// Where the second factor is required, as the admin set it.
+pub const SECOND_FACTOR_SETTING: &str = "security.second_factor_roles";
 
 fn event(action: AuditAction, actor: &Actor, payload: serde_json::Value) -> NewEvent<'_> {
     NewEvent {
@@ -98,7 +110,7 @@ pub fn member_of(conn: &mut DbConnection, user: &StaffUser) -> Result<StaffMembe
 }
 
 pub fn sign_in(desk: &Desk, input: SignIn) -> Result<SignInOutcome, WorkflowError> {
-    let (account_key, client_key) = keys_of(desk, &input);
+    let (account_key, client_key) = failure_keys(desk, &input.email, &input.client);
     // Look up first and verify the password outside any transaction: a
     // slow hash must not hold the database.
     let email = crate::domain::identifier::Email::parse(&input.email).ok();
@@ -138,54 +150,221 @@ pub fn sign_in(desk: &Desk, input: SignIn) -> Result<SignInOutcome, WorkflowErro
     let password_ok = password::verify(&input.password, stored);
     let user = found.map(|(user, _)| user).filter(|u| u.active && password_ok);
     desk.write(|tx| match &user {
-        Some(user) => {
-            let session_id = sessions::start(tx.conn, user, tx.now)?;
-            sessions::clear_failures(tx.conn, &account_key)?;
-            let actor = Actor::Staff {
-                id: user.id.clone(),
-                role: user.role,
-            };
-            audit::append(
-                tx.conn,
-                event(
-                    AuditAction::StaffSignedIn,
-                    &actor,
-                    serde_json::json!({"session": session_id}),
-                ),
+        Some(user) if staff::second_factor(tx.conn, &user.id)?.is_some() => {
+            let version = staff::password_version(tx.conn, &user.id)?;
+            let ticket = tokens::issue_bound(
+                &desk.keys,
+                Purpose::SecondFactor,
+                &user.id,
+                Some(&version),
                 tx.now,
             )?;
-            let token = tokens::issue(&desk.keys, Purpose::StaffSession, &session_id, tx.now)?;
-            Ok(SignInOutcome::SignedIn { token })
+            Ok(SignInOutcome::CodeNeeded { ticket })
         }
-        None => {
-            sessions::record_failure(tx.conn, &account_key, &client_key, tx.now)?;
+        Some(user) => signed_in(tx, user, &account_key, false),
+        None => failed(tx, &account_key, &client_key),
+    })
+}
+
+/// Starts a session: the failures of the account are forgotten, and the
+/// sign-in is recorded.
+fn signed_in(
+    tx: &mut Tx<'_>,
+    user: &StaffUser,
+    account_key: &str,
+    second_factor: bool,
+) -> Result<SignInOutcome, WorkflowError> {
+    let session_id = sessions::start(tx.conn, user, tx.now)?;
+    sessions::clear_failures(tx.conn, account_key)?;
+    let actor = Actor::Staff {
+        id: user.id.clone(),
+        role: user.role,
+    };
+    audit::append(
+        tx.conn,
+        event(
+            AuditAction::StaffSignedIn,
+            &actor,
+            serde_json::json!({"session": session_id, "second_factor": second_factor}),
+        ),
+        tx.now,
+    )?;
+    let token = tokens::issue(&tx.desk.keys, Purpose::StaffSession, &session_id, tx.now)?;
+    Ok(SignInOutcome::SignedIn { token })
+}
+
+/// Records a failure, and a lockout when it reaches the limit.
+fn failed(tx: &mut Tx<'_>, account_key: &str, client_key: &str) -> Result<SignInOutcome, WorkflowError> {
+    sessions::record_failure(tx.conn, account_key, client_key, tx.now)?;
+    audit::append(
+        tx.conn,
+        event(
+            AuditAction::StaffSignInFailed,
+            &Actor::System,
+            serde_json::json!({}),
+        ),
+        tx.now,
+    )?;
+    let failures = sessions::recent_failures(tx.conn, account_key, client_key, tx.now)?;
+    match locked_until(&failures, tx.now) {
+        Some(until) => {
             audit::append(
                 tx.conn,
                 event(
-                    AuditAction::StaffSignInFailed,
+                    AuditAction::StaffLockedOut,
                     &Actor::System,
-                    serde_json::json!({}),
+                    serde_json::json!({"until": until.and_utc().to_rfc3339()}),
                 ),
                 tx.now,
             )?;
-            let failures = sessions::recent_failures(tx.conn, &account_key, &client_key, tx.now)?;
-            match locked_until(&failures, tx.now) {
-                Some(until) => {
-                    audit::append(
-                        tx.conn,
-                        event(
-                            AuditAction::StaffLockedOut,
-                            &Actor::System,
-                            serde_json::json!({"until": until.and_utc().to_rfc3339()}),
-                        ),
-                        tx.now,
-                    )?;
-                    Ok(SignInOutcome::Locked { until })
-                }
-                None => Ok(SignInOutcome::Rejected),
-            }
+            Ok(SignInOutcome::Locked { until })
+        }
+        None => Ok(SignInOutcome::Rejected),
+    }
+}
+
+/// The second step of a sign-in: the code from the member's app, with the
+/// ticket the first step gave. Wrong codes count towards the lockout like
+/// wrong passwords; a code is accepted once.
+pub fn second_factor(
+    desk: &Desk,
+    ticket: &str,
+    code: &str,
+    client: &str,
+) -> Result<SignInOutcome, WorkflowError> {
+    let now = desk.clock.now();
+    let Ok((staff_id, version)) = tokens::verify_bound(&desk.keys, Purpose::SecondFactor, ticket, now) else {
+        return Ok(SignInOutcome::Rejected);
+    };
+    let found = desk.read(|conn, _| {
+        let user = match staff::get(conn, &staff_id) {
+            Ok(user) => user,
+            Err(StoreError::NotFound) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        let current = staff::password_version(conn, &user.id)?;
+        let factor = staff::second_factor(conn, &user.id)?;
+        Ok(Some((user, current, factor)))
+    })?;
+    let Some((user, current, Some(factor))) = found else {
+        return Ok(SignInOutcome::Rejected);
+    };
+    if version.as_deref() != Some(current.as_str()) || !user.active {
+        return Ok(SignInOutcome::Rejected);
+    }
+    let (account_key, client_key) = failure_keys(desk, &user.email, client);
+    let secret = crate::store::documents::open(
+        &desk.keys.documents,
+        &second_factor_aad(&user.id),
+        &factor.nonce,
+        &factor.ciphertext,
+    )?;
+    let step = totp::accept(
+        &secret,
+        code,
+        unix(now),
+        factor.last_step.and_then(|s| u64::try_from(s).ok()),
+    )
+    .map_err(|e| WorkflowError::Store(StoreError::Corrupt(e.to_string())))?;
+    desk.write(|tx| {
+        let failures = sessions::recent_failures(tx.conn, &account_key, &client_key, tx.now)?;
+        if let Some(until) = locked_until(&failures, tx.now) {
+            return Ok(SignInOutcome::Locked { until });
+        }
+        let fresh = match step.and_then(|s| i64::try_from(s).ok()) {
+            Some(step) => staff::use_second_factor_step(tx.conn, &user.id, step)?,
+            None => false,
+        };
+        if fresh {
+            signed_in(tx, &user, &account_key, true)
+        } else {
+            failed(tx, &account_key, &client_key)
         }
     })
+}
+
+fn unix(at: NaiveDateTime) -> u64 {
+    u64::try_from(at.and_utc().timestamp()).unwrap_or(0)
+}
+
+/// What a second-factor secret is sealed to (so it opens for its account only).
+fn second_factor_aad(staff_id: &str) -> String {
+    format!("second-factor:{staff_id}")
+}
+
+/// A new secret to set up, shown once on the enrolment page: as text for
+/// the app, as an `otpauth://` address, and the token the confirming form
+/// carries it back in.
+#[derive(Debug, Clone)]
+pub struct EnrolmentOffer {
+    pub secret: String,
+    pub url: String,
+    pub token: String,
+}
+
+pub fn enrolment_offer(desk: &Desk, signed: &SignedIn) -> Result<EnrolmentOffer, WorkflowError> {
+    let secret = totp::new_secret();
+    let text = totp::base32(&secret);
+    let url = totp::otpauth_url(&secret, &signed.user.email)
+        .map_err(|e| WorkflowError::Store(StoreError::Invalid(e.to_string())))?;
+    let token = tokens::issue_bound(
+        &desk.keys,
+        Purpose::SecondFactorEnrolment,
+        &signed.user.id,
+        Some(&text),
+        desk.clock.now(),
+    )?;
+    Ok(EnrolmentOffer {
+        secret: text,
+        url,
+        token,
+    })
+}
+
+/// Sets up the second factor offered with `token` once a code from the app
+/// proves it was added there. False when the code (or the offer) is not good.
+pub fn enrol(desk: &Desk, signed: &SignedIn, token: &str, code: &str) -> Result<bool, WorkflowError> {
+    let now = desk.clock.now();
+    let Ok((staff_id, Some(text))) =
+        tokens::verify_bound(&desk.keys, Purpose::SecondFactorEnrolment, token, now)
+    else {
+        return Ok(false);
+    };
+    let Some(secret) = totp::from_base32(&text).filter(|_| staff_id == signed.user.id) else {
+        return Ok(false);
+    };
+    let step = totp::accept(&secret, code, unix(now), None)
+        .map_err(|e| WorkflowError::Store(StoreError::Invalid(e.to_string())))?;
+    let Some(step) = step.and_then(|s| i64::try_from(s).ok()) else {
+        return Ok(false);
+    };
+    desk.write(|tx| {
+        let sealed = crate::store::documents::seal(
+            &desk.keys.documents,
+            &second_factor_aad(&signed.user.id),
+            &secret,
+        )?;
+        staff::set_second_factor(tx.conn, &signed.user.id, Some(sealed))?;
+        staff::use_second_factor_step(tx.conn, &signed.user.id, step)?;
+        audit::append(
+            tx.conn,
+            event(
+                AuditAction::SecondFactorEnrolled,
+                &signed.actor(),
+                serde_json::json!({}),
+            ),
+            tx.now,
+        )?;
+        Ok(true)
+    })
+}
+
+/// Whether `user` must set up a second factor before anything else.
+fn needs_second_factor(conn: &mut DbConnection, user: &StaffUser) -> Result<bool, StoreError> {
+    let required = settings::get(conn, SECOND_FACTOR_SETTING)?
+        .map(|s| second_factor_roles(&s))
+        .unwrap_or_default();
+    Ok(required.contains(&user.role) && staff::second_factor(conn, &user.id)?.is_none())
 }
 
 /// The session a cookie's token names, if it is still good: the token
@@ -206,9 +385,10 @@ pub fn session(desk: &Desk, token: &str) -> Result<Option<SignedIn>, WorkflowErr
             return Ok(None);
         }
         let member = member_of(conn, &user)?;
-        Ok(Some((user, member)))
+        let needs = needs_second_factor(conn, &user)?;
+        Ok(Some((user, member, needs)))
     })?;
-    let Some((user, member)) = found else {
+    let Some((user, member, needs_second_factor)) = found else {
         return Ok(None);
     };
     let renewed_token = if verified.expires_at - now < RENEW_WHEN_LEFT {
@@ -229,6 +409,7 @@ pub fn session(desk: &Desk, token: &str) -> Result<Option<SignedIn>, WorkflowErr
         user,
         member,
         renewed_token,
+        needs_second_factor,
     }))
 }
 

@@ -261,6 +261,22 @@ fn an_upgrade_carries_hold_scopes_reasons_and_the_audit_chain_over() {
         matches!(verified, audit::Verification::Intact { events: 2 }),
         "{verified:?}"
     );
+    // Requests received before names were indexed are found by name.
+    let (_, found) = store
+        .read(|conn| {
+            use rightsdesk::store::queue::{QueueQuery, Search, StatusFilter, page};
+            page(
+                conn,
+                &QueueQuery {
+                    status: StatusFilter::All,
+                    search: Some(Search::Term("kim".into())),
+                    per_page: 50,
+                    ..QueueQuery::default()
+                },
+            )
+        })
+        .expect("search");
+    assert_eq!(found, 1, "the upgrade indexed the earlier request's names");
     // The rebuilt audit table is still append-only.
     assert!(db.execute_raw("UPDATE audit_events SET reason = 'x'").is_err());
     assert!(db.execute_raw("DELETE FROM audit_events").is_err());

@@ -4,7 +4,10 @@ DELETE FROM audit_actions WHERE name IN (
     'staff.signed_in', 'staff.sign_in_failed', 'staff.locked_out', 'staff.signed_out',
     'staff.password_changed', 'staff.updated', 'request.identifiers_revealed',
     'document.downloaded', 'request.note_added', 'request.message_sent', 'task.created',
-    'task.assigned', 'task.completed', 'task.reopened', 'catalog.changed');
+    'task.assigned', 'task.completed', 'task.reopened', 'catalog.changed',
+    'staff.second_factor_enrolled', 'staff.second_factor_reset', 'settings.changed');
+DROP TABLE request_search_terms;
+DROP INDEX requests_open_by_status;
 DROP INDEX requests_by_kind_due;
 DROP INDEX requests_by_status_due;
 DROP INDEX requests_by_received;
@@ -46,6 +49,9 @@ CREATE TABLE request_tasks (
 CREATE INDEX request_tasks_department_queue ON request_tasks (department_id, status);
 CREATE INDEX request_tasks_by_assignee ON request_tasks (assignee_id) WHERE assignee_id IS NOT NULL;
 DROP TABLE login_failures;
+ALTER TABLE staff_users DROP COLUMN totp_last_step;
+ALTER TABLE staff_users DROP COLUMN totp_ciphertext;
+ALTER TABLE staff_users DROP COLUMN totp_nonce;
 DROP TABLE staff_sessions;
 COMMIT;
 PRAGMA foreign_keys = ON;

@@ -18,6 +18,12 @@ CREATE TABLE staff_sessions (
 );
 CREATE INDEX staff_sessions_open_by_staff ON staff_sessions (staff_id) WHERE ended_at IS NULL;
 
+-- An optional second factor (RFC 6238): the secret, encrypted, and the
+-- last time step accepted (a code works once).
+ALTER TABLE staff_users ADD COLUMN totp_nonce BLOB;
+ALTER TABLE staff_users ADD COLUMN totp_ciphertext BLOB;
+ALTER TABLE staff_users ADD COLUMN totp_last_step BIGINT;
+
 -- Failed sign-ins, by keyed hashes of the address typed and of the client
 -- address (never the plain text), counted over a window for lockout.
 CREATE TABLE login_failures (
@@ -115,6 +121,17 @@ CREATE INDEX requests_by_due_date ON requests (due_date, reference);
 CREATE INDEX requests_by_received ON requests (received_at, reference);
 CREATE INDEX requests_by_status_due ON requests (status, due_date, reference);
 CREATE INDEX requests_by_kind_due ON requests (kind, due_date, reference);
+CREATE INDEX requests_open_by_status ON requests (status) WHERE closed_at IS NULL;
+
+-- The words of requester and subject names, for the queue's name search
+-- (whole words, an index lookup instead of a scan of every name). Filled
+-- at receipt; requests received before this table are filled at start.
+CREATE TABLE request_search_terms (
+    term TEXT NOT NULL,
+    request_id TEXT NOT NULL REFERENCES requests (id) ON DELETE CASCADE,
+    PRIMARY KEY (term, request_id)
+);
+CREATE INDEX request_search_terms_by_request ON request_search_terms (request_id);
 
 INSERT INTO audit_actions (name) VALUES
     ('staff.signed_in'),
@@ -131,7 +148,10 @@ INSERT INTO audit_actions (name) VALUES
     ('task.assigned'),
     ('task.completed'),
     ('task.reopened'),
-    ('catalog.changed');
+    ('catalog.changed'),
+    ('staff.second_factor_enrolled'),
+    ('staff.second_factor_reset'),
+    ('settings.changed');
 
 PRAGMA foreign_key_check;
 COMMIT;

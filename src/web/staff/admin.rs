@@ -11,6 +11,7 @@ use super::chrome::StaffChrome;
 use super::session::Staff;
 use crate::domain::catalog::DepartmentFunction;
 use crate::domain::identifier::Email;
+use crate::domain::login::SECOND_FACTOR_ROLES;
 use crate::domain::request::RequestKind;
 use crate::domain::retention::{RetentionBasis, RetentionRule};
 use crate::domain::staff::{StaffRole, department_code};
@@ -33,6 +34,7 @@ pub struct AccountLine {
     pub role: StaffRole,
     pub department: String,
     pub active: bool,
+    pub second_factor: bool,
 }
 
 #[derive(Template)]
@@ -43,6 +45,8 @@ pub struct StaffPage {
     pub accounts: Vec<AccountLine>,
     pub departments: Vec<Department>,
     pub roles: &'static [StaffRole],
+    /// The roles a second factor may be required of, and whether it is.
+    pub second_factor: Vec<(StaffRole, bool)>,
     pub created_link: Option<String>,
     pub problem: Option<String>,
     pub kept_name: String,
@@ -78,7 +82,12 @@ async fn staff_page(
             role: u.role,
             department: code_of(&u.department_id),
             active: u.active,
+            second_factor: c.with_second_factor.contains(&u.id),
         })
+        .collect();
+    let second_factor = SECOND_FACTOR_ROLES
+        .iter()
+        .map(|r| (*r, c.second_factor_roles.contains(r)))
         .collect();
     render(
         status,
@@ -88,6 +97,7 @@ async fn staff_page(
             accounts,
             departments: c.departments,
             roles: StaffRole::ALL,
+            second_factor,
             created_link,
             problem,
             kept_name: kept.0,
@@ -218,6 +228,8 @@ pub struct ChangeForm {
     #[serde(default)]
     active: String,
     #[serde(default)]
+    reset_second_factor: Option<String>,
+    #[serde(default)]
     csrf_token: String,
 }
 
@@ -239,6 +251,7 @@ pub async fn update_staff(
         role: form.role.parse().map_err(|_| malformed())?,
         department: Some(form.department.trim().to_owned()).filter(|d| !d.is_empty()),
         active: form.active != "false",
+        reset_second_factor: form.reset_second_factor.is_some(),
     };
     let lang = page.lang;
     let who = signed.clone();
@@ -263,6 +276,26 @@ pub async fn update_staff(
             None => Err(e.into()),
         },
     }
+}
+
+/// `POST /staff/admin/security`: which roles must use a second factor.
+/// The form repeats `require`, so it is read from the raw body.
+pub async fn security(page: Page, Staff(signed): Staff, body: web::Bytes) -> Result<HttpResponse, AppError> {
+    let fields: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
+    let token = fields
+        .iter()
+        .find(|(k, _)| k == "csrf_token")
+        .map(|(_, v)| v.as_str());
+    page.csrf.check(token)?;
+    let roles: Vec<StaffRole> = fields
+        .iter()
+        .filter(|(k, _)| k == "require")
+        .filter_map(|(_, v)| v.parse().ok())
+        .collect();
+    page.state
+        .run(move |desk| admin::require_second_factor(desk, &signed, &roles))
+        .await?;
+    Ok(see_other("/staff/admin/staff"))
 }
 
 #[derive(Template)]

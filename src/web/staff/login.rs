@@ -20,6 +20,8 @@ pub struct LoginPage {
     pub csrf_token: String,
     pub email: String,
     pub problem: Option<String>,
+    /// After a right password: the ticket the code form carries.
+    pub ticket: Option<String>,
 }
 
 /// `GET /staff/login` (a signed-in member goes to their start page).
@@ -34,6 +36,7 @@ pub async fn form(page: Page, req: HttpRequest) -> Result<HttpResponse, AppError
             csrf_token: page.csrf.token()?,
             email: String::new(),
             problem: None,
+            ticket: None,
         },
     )
 }
@@ -60,19 +63,21 @@ pub async fn submit(
     req: HttpRequest,
     Posted(form): Posted<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
-    let client = ClientIp {
-        trusted_proxies: page.state.config().trusted_proxies,
-    }
-    .address_of(&req)
-    .map(|ip| ip.to_string())
-    .unwrap_or_default();
+    let client = client_of(&page, &req);
     let input = SignIn {
         email: form.email.clone(),
         password: form.password,
         client,
     };
     let outcome = page.state.run(move |desk| signin::sign_in(desk, input)).await?;
+    answer(&page, outcome, form.email).await
+}
+
+/// What a sign-in step answers: the session cookie, the code form, or the
+/// page again with the problem.
+async fn answer(page: &Page, outcome: SignInOutcome, email: String) -> Result<HttpResponse, AppError> {
     let lang = page.lang;
+    let mut ticket = None;
     let problem = match outcome {
         SignInOutcome::SignedIn { token } => {
             let secure = page.state.config().base_url.starts_with("https://");
@@ -80,6 +85,10 @@ pub async fn submit(
                 .insert_header((actix_web::http::header::LOCATION, "/staff"))
                 .cookie(session::cookie(&token, secure))
                 .finish());
+        }
+        SignInOutcome::CodeNeeded { ticket: issued } => {
+            ticket = Some(issued);
+            lang.t("staff.login.code_needed").into_owned()
         }
         SignInOutcome::Rejected => lang.t("staff.login.rejected").into_owned(),
         SignInOutcome::Locked { until } => {
@@ -90,16 +99,60 @@ pub async fn submit(
             )
         }
     };
-    let email = form.email.chars().take(254).collect();
+    let status = if ticket.is_some() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     render(
-        StatusCode::UNPROCESSABLE_ENTITY,
+        status,
         &LoginPage {
             lang,
             csrf_token: page.csrf.token()?,
-            email,
+            email: email.chars().take(254).collect(),
             problem: Some(problem),
+            ticket,
         },
     )
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    ticket: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+impl CsrfField for CodeForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+/// `POST /staff/login/code`: the second factor's code.
+pub async fn code(
+    page: Page,
+    req: HttpRequest,
+    Posted(form): Posted<CodeForm>,
+) -> Result<HttpResponse, AppError> {
+    let client = client_of(&page, &req);
+    let outcome = page
+        .state
+        .run(move |desk| signin::second_factor(desk, &form.ticket, &form.code, &client))
+        .await?;
+    answer(&page, outcome, String::new()).await
+}
+
+fn client_of(page: &Page, req: &HttpRequest) -> String {
+    ClientIp {
+        trusted_proxies: page.state.config().trusted_proxies,
+    }
+    .address_of(req)
+    .map(|ip| ip.to_string())
+    .unwrap_or_default()
 }
 
 /// `POST /staff/logout`: the session ends for good; the cookie is removed.

@@ -9,6 +9,7 @@ pub mod login;
 pub mod password;
 pub mod queue;
 pub mod request;
+pub mod second_factor;
 pub mod session;
 pub mod set_password;
 
@@ -35,8 +36,10 @@ macro_rules! staff_routes {
 staff_routes! {
     "/staff" => { get => login::start },
     "/staff/login" => { get => login::form, post => login::submit },
+    "/staff/login/code" => { post => login::code },
     "/staff/logout" => { post => login::logout },
     "/staff/password" => { get => password::form, post => password::submit },
+    "/staff/second-factor" => { get => second_factor::form, post => second_factor::submit },
     "/staff/set-password/{token}" => { get => set_password::form, post => set_password::submit },
     "/staff/queue" => { get => queue::page },
     "/staff/requests/new" => { get => intake::form, post => intake::submit },
@@ -54,6 +57,7 @@ staff_routes! {
     "/staff/requests/{reference}/reopen" => { post => request::reopen },
     "/staff/admin/staff" => { get => admin::staff, post => admin::create_staff },
     "/staff/admin/staff/{id}" => { post => admin::update_staff },
+    "/staff/admin/security" => { post => admin::security },
     "/staff/admin/catalogue" => { get => admin::catalogue },
     "/staff/admin/departments" => { post => admin::department },
     "/staff/admin/systems" => { post => admin::system },

@@ -23,6 +23,8 @@ pub const COOKIE: &str = "rightsdesk_staff";
 pub const LOGIN: &str = "/staff/login";
 /// The page that changes a password that must change.
 pub const CHANGE_PASSWORD: &str = "/staff/password";
+/// The page that sets up a second factor the member's role requires.
+pub const SECOND_FACTOR: &str = "/staff/second-factor";
 
 /// The session cookie holding `token` (empty and expired to remove it).
 pub fn cookie(token: &str, secure: bool) -> Cookie<'static> {
@@ -77,11 +79,12 @@ pub async fn load(
     Ok(res)
 }
 
-/// A signed-in staff member whose password needs no change.
+/// A signed-in staff member whose password needs no change and who has the
+/// second factor their role requires.
 pub struct Staff(pub SignedIn);
 
-/// A signed-in staff member, even one who must change their password
-/// (the password page and sign-out take this).
+/// A signed-in staff member, even one who must change their password or
+/// set up a second factor (those pages and sign-out take this).
 pub struct AnyStaff(pub SignedIn);
 
 fn signed_in(req: &HttpRequest) -> Result<SignedIn, AppError> {
@@ -101,6 +104,8 @@ impl FromRequest for Staff {
                 .and_then(|s| {
                     if s.user.must_change_password {
                         Err(AppError::Redirect(CHANGE_PASSWORD))
+                    } else if s.needs_second_factor {
+                        Err(AppError::Redirect(SECOND_FACTOR))
                     } else {
                         Ok(Staff(s))
                     }

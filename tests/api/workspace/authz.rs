@@ -121,7 +121,15 @@ fn spec(route: &Route) -> Spec {
             Form(&[("email", "x@example.com"), ("password", "wrong password")]),
             422,
         ),
+        ("post", "/staff/login/code") => public(Form(&[("ticket", "not-a-ticket"), ("code", "123456")]), 422),
         ("post", "/staff/logout") => s(F::None, Form(&[]), ALL_STAFF, 303),
+        ("get", "/staff/second-factor") => s(F::None, None, ALL_STAFF, 200),
+        ("post", "/staff/second-factor") => s(
+            F::None,
+            Form(&[("offer", "not-an-offer"), ("code", "123456")]),
+            ALL_STAFF,
+            422,
+        ),
         ("get", "/staff/password") => s(F::None, None, ALL_STAFF, 200),
         ("post", "/staff/password") => s(
             F::None,
@@ -228,6 +236,8 @@ fn spec(route: &Route) -> Spec {
             ADMIN,
             303,
         ),
+        // Requiring it of no role (so the other checks' sessions go on).
+        ("post", "/staff/admin/security") => s(F::None, Form(&[]), ADMIN, 303),
         ("get", "/staff/admin/catalogue") => s(F::None, None, ADMIN, 200),
         ("post", "/staff/admin/departments") => s(
             F::None,

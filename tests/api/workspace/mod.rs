@@ -180,6 +180,7 @@ pub fn signed(app: &TestApp, who: Who) -> SignedIn {
                 user,
                 member,
                 renewed_token: None,
+                needs_second_factor: false,
             })
         })
         .expect("signed")

@@ -258,3 +258,113 @@ async fn an_admin_changing_a_role_or_deactivating_ends_the_sessions_at_once() {
     assert_eq!(refused.status(), 422);
     app.stop().await;
 }
+
+/// The value of a hidden or shown field on a page.
+fn field(body: &str, marker: &str) -> String {
+    let start = body
+        .find(marker)
+        .unwrap_or_else(|| panic!("{marker} not on the page"))
+        + marker.len();
+    body[start..]
+        .split(['"', '<'])
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_required_second_factor_is_set_up_then_asked_for_and_each_code_works_once() {
+    use rightsdesk::auth::totp;
+    use rightsdesk::clock::Clock;
+    let smtp = TestSmtp::start();
+    let app = spawn_app(&smtp).await;
+    seed_company(&app.store);
+    let unix = || u64::try_from(app.clock.now().and_utc().timestamp()).expect("time");
+    let admin = Browser::signed_in(&app, Who::Admin).await;
+    assert_eq!(
+        admin
+            .post("/staff/admin/security", &[("require", "privacy_officer")])
+            .await
+            .status(),
+        303
+    );
+
+    // The officer signs in with the password and must set one up first.
+    let officer = Browser::signed_in(&app, Who::Officer).await;
+    let response = officer.get("/staff/queue").await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(location(&response), "/staff/second-factor");
+    let page = officer
+        .get("/staff/second-factor")
+        .await
+        .text()
+        .await
+        .expect("page");
+    let secret = totp::from_base32(&field(&page, r#"id="secret">"#)).expect("secret shown");
+    let offer = field(&page, r#"name="offer" value=""#);
+    let wrong = officer
+        .post("/staff/second-factor", &[("offer", &offer), ("code", "000000")])
+        .await;
+    assert_eq!(wrong.status(), 422);
+    let code = totp::code_at(&secret, unix()).expect("code");
+    let set = officer
+        .post("/staff/second-factor", &[("offer", &offer), ("code", &code)])
+        .await;
+    assert_eq!(set.status(), 200);
+    assert_eq!(officer.get("/staff/queue").await.status(), 200);
+
+    // Signing in now asks for a code after the password.
+    let again = Browser::new(&app);
+    let step_one = again.login(Who::Officer.email(), PASSWORD).await;
+    assert_eq!(step_one.status(), 200, "the code form, not a session");
+    let body = step_one.text().await.expect("page");
+    let ticket = field(&body, r#"name="ticket" value=""#);
+    assert_eq!(again.get("/staff/queue").await.status(), 303, "no session yet");
+    let code_step = |code: String| {
+        let ticket = ticket.clone();
+        let again = &again;
+        async move {
+            again
+                .post("/staff/login/code", &[("ticket", &ticket), ("code", &code)])
+                .await
+        }
+    };
+    assert_eq!(code_step("123456".into()).await.status(), 422);
+    // The code used to set it up was spent: it does not work again.
+    assert_eq!(code_step(code.clone()).await.status(), 422, "a code works once");
+    app.clock.advance(chrono::Duration::seconds(30));
+    let fresh = totp::code_at(&secret, unix()).expect("code");
+    let signed = code_step(fresh).await;
+    assert_eq!(signed.status(), 303);
+    assert_eq!(again.get("/staff/queue").await.status(), 200);
+
+    // An admin removes it (a lost phone): the sessions end, and the
+    // officer sets up a new one at the next sign-in.
+    let officer_id = {
+        let conn = &mut app.store.conn().expect("conn");
+        staff::by_email(conn, &Email::parse(Who::Officer.email()).expect("email"))
+            .expect("query")
+            .expect("user")
+            .id
+    };
+    let reset = admin
+        .post(
+            &format!("/staff/admin/staff/{officer_id}"),
+            &[
+                ("role", "privacy_officer"),
+                ("department", ""),
+                ("active", "true"),
+                ("reset_second_factor", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(reset.status(), 303);
+    assert_eq!(again.get("/staff/queue").await.status(), 303);
+    let third = Browser::signed_in(&app, Who::Officer).await;
+    assert_eq!(location(&third.get("/staff/queue").await), "/staff/second-factor");
+    let recorded = actions(&app);
+    assert!(recorded.contains(&AuditAction::SecondFactorEnrolled));
+    assert!(recorded.contains(&AuditAction::SecondFactorReset));
+    assert!(recorded.contains(&AuditAction::SettingsChanged));
+    app.stop().await;
+}

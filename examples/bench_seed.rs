@@ -1,0 +1,121 @@
+//! Seeds a database with many requests for the benchmarks (`scripts/bench`):
+//! `cargo run --release --example bench_seed -- --requests 100000`, with
+//! `RIGHTSDESK_DATABASE_URL` and `RIGHTSDESK_SECRET_KEY` set like the
+//! server's. Run `rightsdesk demo` first (departments and systems).
+//!
+//! Requests are created through the store (reference, keyed identifiers,
+//! holds and audit event each), in batches of one transaction; then their
+//! statuses, due dates and department tasks are spread as a busy desk's
+//! would be: a quarter open, the rest closed, due dates over four months.
+
+use std::time::Instant;
+
+use chrono::{Duration, Utc};
+use diesel::prelude::*;
+use rightsdesk::auth::keys::{Keys, SecretKey};
+use rightsdesk::domain::actor::Actor;
+use rightsdesk::domain::identifier::Email;
+use rightsdesk::domain::jurisdiction::Jurisdiction;
+use rightsdesk::domain::lifecycle::RequestStatus;
+use rightsdesk::domain::request::{Channel, OnBehalf, RequestKind};
+use rightsdesk::i18n::Lang;
+use rightsdesk::store::DatabaseUrl;
+use rightsdesk::store::requests::{self, NewRequest};
+use rightsdesk::store::schema::requests as req;
+use rightsdesk::store::{Store, StoreError, catalog, tasks};
+
+const FAMILY: &[&str] = &[
+    "Kim", "Lee", "Park", "Choi", "Jung", "Kang", "Cho", "Yoon", "Jang", "Lim",
+];
+const GIVEN: &[&str] = &[
+    "Minji", "Seojun", "Haeun", "Jiho", "Yuna", "Doyun", "Seoyeon", "Hajun",
+];
+const BATCH: usize = 1000;
+
+fn main() -> anyhow::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let mut total = 100_000_usize;
+    while let Some(arg) = args.next() {
+        if arg == "--requests" {
+            total = args.next().unwrap_or_default().parse()?;
+        }
+    }
+    let url = DatabaseUrl::parse(&std::env::var("RIGHTSDESK_DATABASE_URL")?)?;
+    let keys = Keys::new(SecretKey::from_base64(&std::env::var("RIGHTSDESK_SECRET_KEY")?)?);
+    let store = Store::open(&url, Some(4))?;
+    let systems = store.read(catalog::list_systems)?;
+    anyhow::ensure!(!systems.is_empty(), "run `rightsdesk demo` first");
+    let started = Instant::now();
+    let today = Utc::now().naive_utc();
+    let mut made = 0;
+    while made < total {
+        let n = BATCH.min(total - made);
+        store.write(|conn| {
+            for i in made..made + n {
+                let kind = RequestKind::ALL[i % 4];
+                let name = format!("{} {}", FAMILY[i % FAMILY.len()], GIVEN[(i / 10) % GIVEN.len()]);
+                let email = Email::parse(&format!("person{i}@example.com"))
+                    .map_err(|e| StoreError::Invalid(e.to_string()))?;
+                // Received over the last 120 days, oldest first.
+                let received_at = today - Duration::minutes(((total - i) * 172_800 / total) as i64);
+                let new = NewRequest {
+                    kind,
+                    channel: if i % 7 == 0 { Channel::Phone } else { Channel::Web },
+                    jurisdiction: Jurisdiction::KrPipa,
+                    on_behalf: OnBehalf::SelfRequest,
+                    received_at,
+                    reference_year: 2026,
+                    due_date: (received_at + Duration::days(10)).date(),
+                    requester_name: name.clone(),
+                    requester_email: email.clone(),
+                    requester_phone: None,
+                    subject_name: name,
+                    subject_email: email,
+                    subject_phone: None,
+                    details: "Benchmark request.".into(),
+                    correction: (kind == RequestKind::Correction).then(|| "name".into()),
+                    category_ids: Vec::new(),
+                    lang: Lang::Ko,
+                };
+                let created =
+                    requests::create(conn, &new, &keys.identifier_index, &Actor::Requester, received_at)?;
+                // A quarter stay open (in progress, awaiting approval or
+                // objection); the rest are closed.
+                let status = match i % 8 {
+                    0 => RequestStatus::InProgress,
+                    1 => RequestStatus::AwaitingApproval,
+                    2 => RequestStatus::Completed,
+                    3 => RequestStatus::Refused,
+                    4 => RequestStatus::PartiallyCompleted,
+                    5 => RequestStatus::Withdrawn,
+                    6 => RequestStatus::Expired,
+                    _ => RequestStatus::Completed,
+                };
+                let closed = status.is_closed().then_some(received_at + Duration::days(5));
+                diesel::update(req::table.find(&created.id))
+                    .set((req::status.eq(status), req::closed_at.eq(closed)))
+                    .execute(conn)?;
+                if !status.is_closed() {
+                    let system = &systems[i % systems.len()];
+                    tasks::create(
+                        conn,
+                        &created.id,
+                        &tasks::NewTask {
+                            system_id: Some(system.id.clone()),
+                            department_id: system.department_id.clone(),
+                            routing_rule_id: None,
+                        },
+                        received_at,
+                    )?;
+                }
+            }
+            Ok(())
+        })?;
+        made += n;
+        if made % 10_000 == 0 || made == total {
+            let rate = made as f64 / started.elapsed().as_secs_f64();
+            eprintln!("seeded {made}/{total} requests ({rate:.0}/s)");
+        }
+    }
+    Ok(())
+}
