@@ -197,6 +197,41 @@ mod tests {
             keys.push(format!("form.on_behalf.{who}"));
             keys.push(format!("form.on_behalf.{who}_hint"));
         }
+        // The staff pages and notices build these from domain values.
+        fn family<T: std::fmt::Display>(keys: &mut Vec<String>, prefix: &str, all: &[T]) {
+            keys.extend(all.iter().map(|v| format!("{prefix}{v}")));
+        }
+        use crate::domain::{audit, catalog, decision, document, hold, request, retention, staff, task};
+        keys.extend(
+            audit::AuditAction::ALL
+                .iter()
+                .map(|a| format!("staff.audit.{}", a.as_str().replace('.', "_"))),
+        );
+        family(&mut keys, "staff.role.", staff::StaffRole::ALL);
+        family(&mut keys, "staff.verification.", request::VerificationState::ALL);
+        family(&mut keys, "staff.hold_reason.", hold::HoldReason::ALL);
+        family(
+            &mut keys,
+            "staff.document_purpose.",
+            document::DocumentPurpose::ALL,
+        );
+        family(&mut keys, "staff.check.", decision::AuthorityCheck::ALL);
+        family(&mut keys, "staff.task_status.", task::TaskStatus::ALL);
+        family(&mut keys, "staff.task_outcome.", task::TaskOutcome::ALL);
+        family(
+            &mut keys,
+            "staff.decision.outcome.",
+            decision::DecisionOutcome::ALL,
+        );
+        family(&mut keys, "staff.decision.state.", decision::DecisionState::ALL);
+        family(&mut keys, "staff.author.", request::MessageAuthor::ALL);
+        family(&mut keys, "staff.function.", catalog::DepartmentFunction::ALL);
+        family(&mut keys, "staff.retention.", retention::RetentionBasis::ALL);
+        family(&mut keys, "staff.admin.mode_", task::RoutingMode::ALL);
+        family(&mut keys, "channel.", request::Channel::ALL);
+        family(&mut keys, "identity_rejection.", decision::IdentityRejection::ALL);
+        family(&mut keys, "ground.", decision::RefusalGround::ALL);
+        family(&mut keys, "email.decision.completed.", RequestKind::ALL);
         for key in [
             "not_found",
             "bad_request",

@@ -5,7 +5,8 @@
 //! email commits (woken by the desk's mail signal) and otherwise every
 //! interval — the fallback, and how emails queued by other instances or
 //! retries leave; and the periodic jobs (the expiry of unverified
-//! requests), every interval.
+//! requests every interval; the database's planner statistics at start
+//! and every hour).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -44,8 +45,21 @@ async fn pause(desk: &Desk, stop: &mut watch::Receiver<bool>, wake: bool) -> boo
     !*stop.borrow()
 }
 
+/// How often the planner's statistics are refreshed.
+const OPTIMIZE_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
+
 async fn periodic(desk: Desk, mut stop: watch::Receiver<bool>) {
+    let mut optimized: Option<std::time::Instant> = None;
     loop {
+        if optimized.is_none_or(|at| at.elapsed() >= OPTIMIZE_EVERY) {
+            let store = desk.store.clone();
+            match tokio::task::spawn_blocking(move || store.optimize()).await {
+                Ok(Ok(())) => {}
+                Ok(Err(error)) => tracing::warn!(%error, "refreshing the planner's statistics failed"),
+                Err(error) => tracing::error!(%error, "refreshing the planner's statistics panicked"),
+            }
+            optimized = Some(std::time::Instant::now());
+        }
         let d = desk.clone();
         match tokio::task::spawn_blocking(move || expire::expire_unverified(&d)).await {
             Ok(Ok(0)) => {}

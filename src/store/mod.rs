@@ -112,6 +112,19 @@ impl Store {
         Ok(applied)
     }
 
+    /// Keeps the query planner's statistics current. SQLite keeps none of
+    /// its own: `PRAGMA optimize` analyses the tables whose statistics are
+    /// missing or stale (within a bounded effort), as SQLite's documentation
+    /// advises at start and then periodically. PostgreSQL's autovacuum does
+    /// this by itself.
+    pub fn optimize(&self) -> Result<(), StoreError> {
+        if self.backend == Backend::Sqlite {
+            self.conn()?
+                .batch_execute("PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;")?;
+        }
+        Ok(())
+    }
+
     /// Answers when the database does (for /readyz).
     pub fn ping(&self) -> Result<(), StoreError> {
         self.conn()?.batch_execute("SELECT 1")?;

@@ -360,31 +360,51 @@ where
     match page.state.try_run(move |desk| action(desk, &who, &at)).await? {
         Ok(()) => Ok(see_other(&format!("/staff/requests/{reference}"))),
         Err(WorkflowError::Refused(refusal)) => {
-            let problem = Problem {
-                message: UserMessage::new(refusal.message_key()).render(page.lang),
-                values,
-            };
-            show(
-                page,
-                signed,
-                reference,
-                None,
-                Some(problem),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            refuse(page, signed, reference, refusal.message_key(), values).await
         }
         Err(other) => Err(other.into()),
     }
 }
 
+/// The page again (422) with a problem the member can fix, said by key,
+/// and everything they typed.
+async fn refuse(
+    page: &Page,
+    signed: SignedIn,
+    reference: String,
+    key: &'static str,
+    values: Vec<(&'static str, String)>,
+) -> Result<HttpResponse, AppError> {
+    let problem = Problem {
+        message: UserMessage::new(key).render(page.lang),
+        values,
+    };
+    show(
+        page,
+        signed,
+        reference,
+        None,
+        Some(problem),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
+}
+
 /// A free text the member gives, checked like every other free text
-/// (required or not).
-fn text(raw: &str, required: bool) -> Result<String, AppError> {
-    free_text(raw, required, MAX_TEXT_CHARS).map_err(|key| AppError::Refused {
-        status: StatusCode::UNPROCESSABLE_ENTITY,
-        message: UserMessage::new(key),
-    })
+/// (required or not); the error is a message key.
+fn text(raw: &str, required: bool) -> Result<String, &'static str> {
+    free_text(raw, required, MAX_TEXT_CHARS)
+}
+
+/// Runs `$check` (a `Result<T, &'static str>`); on a problem, the page
+/// again with it and what was typed.
+macro_rules! checked {
+    ($check:expr, $page:expr, $signed:expr, $reference:expr, $values:expr) => {
+        match $check {
+            Ok(value) => value,
+            Err(key) => return refuse(&$page, $signed, $reference, key, $values).await,
+        }
+    };
 }
 
 fn seen_version(raw: &str) -> Option<i32> {
@@ -442,8 +462,10 @@ pub async fn note(
     path: web::Path<String>,
     Posted(form): Posted<TextForm>,
 ) -> Result<HttpResponse, AppError> {
-    let body = text(&form.body, true)?;
-    act(&page, signed, path.into_inner(), vec![], move |desk, who, at| {
+    let reference = path.into_inner();
+    let values = vec![("note", form.body.clone())];
+    let body = checked!(text(&form.body, true), page, signed, reference, values);
+    act(&page, signed, reference, vec![], move |desk, who, at| {
         case::add_note(desk, who, at, &body)
     })
     .await
@@ -456,8 +478,10 @@ pub async fn message(
     path: web::Path<String>,
     Posted(form): Posted<TextForm>,
 ) -> Result<HttpResponse, AppError> {
-    let body = text(&form.body, true)?;
-    act(&page, signed, path.into_inner(), vec![], move |desk, who, at| {
+    let reference = path.into_inner();
+    let values = vec![("message_body", form.body.clone())];
+    let body = checked!(text(&form.body, true), page, signed, reference, values);
+    act(&page, signed, reference, vec![], move |desk, who, at| {
         case::message_requester(desk, who, at, &body)
     })
     .await
@@ -481,6 +505,8 @@ pub async fn review(
     };
     page.csrf.check(Some(&get("csrf_token")))?;
     let version = seen_version(&get("version"));
+    let reference = path.into_inner();
+    let values = vec![("message", get("message"))];
     let review = match get("decision").as_str() {
         "accept" => Review::Accept {
             confirmed: fields
@@ -495,12 +521,11 @@ pub async fn review(
                 .map_err(|_| AppError::bad_request("error.form.malformed"))?,
         },
         "more" => Review::AskMore {
-            message: text(&get("message"), true)?,
+            message: checked!(text(&get("message"), true), page, signed, reference, values),
         },
         _ => return Err(AppError::bad_request("error.form.malformed")),
     };
-    let values = vec![("message", get("message"))];
-    act(&page, signed, path.into_inner(), values, move |desk, who, at| {
+    act(&page, signed, reference, values, move |desk, who, at| {
         review::review(desk, who, at, review, version)
     })
     .await
@@ -529,9 +554,11 @@ pub async fn ask(
     path: web::Path<String>,
     Posted(form): Posted<VersionedText>,
 ) -> Result<HttpResponse, AppError> {
-    let message = text(&form.message, true)?;
+    let reference = path.into_inner();
+    let values = vec![("ask", form.message.clone())];
+    let message = checked!(text(&form.message, true), page, signed, reference, values);
     let version = seen_version(&form.version);
-    act(&page, signed, path.into_inner(), vec![], move |desk, who, at| {
+    act(&page, signed, reference, vec![], move |desk, who, at| {
         review::ask_requester(desk, who, at, &message, version)
     })
     .await
@@ -579,20 +606,22 @@ pub async fn complete(
         .text("outcome")
         .parse()
         .map_err(|_| AppError::bad_request("error.form.malformed"))?;
+    let values = vec![
+        ("task", task.clone()),
+        ("task_note", data.text("note")),
+        ("data_text", data.text("data_text")),
+    ];
     let optional = |raw: String| text(&raw, false).map(|t| Some(t).filter(|t| !t.is_empty()));
-    let note = optional(data.text("note"))?;
-    let data_text = optional(data.text("data_text"))?;
-    let file = optional_document(data.file).map_err(|key| AppError::Refused {
-        status: StatusCode::UNPROCESSABLE_ENTITY,
-        message: UserMessage::new(key),
-    })?;
+    let note = checked!(optional(data.text("note")), page, signed, reference, values);
+    let data_text = checked!(optional(data.text("data_text")), page, signed, reference, values);
+    let file = checked!(optional_document(data.file), page, signed, reference, values);
     let finish = Finish {
         outcome,
         note,
         data_text,
         data_files: file.into_iter().collect(),
     };
-    act(&page, signed, reference, vec![], move |desk, who, at| {
+    act(&page, signed, reference, values, move |desk, who, at| {
         tasks::complete(desk, who, at, &task, finish).map(|_| ())
     })
     .await
@@ -637,10 +666,11 @@ pub async fn decide(
                 .map_err(|_| AppError::bad_request("error.form.malformed"))?,
         ),
     };
-    let explanation = text(&form.explanation, false)?;
-    let version = seen_version(&form.version);
+    let reference = path.into_inner();
     let values = vec![("explanation", form.explanation.clone())];
-    act(&page, signed, path.into_inner(), values, move |desk, who, at| {
+    let explanation = checked!(text(&form.explanation, false), page, signed, reference, values);
+    let version = seen_version(&form.version);
+    act(&page, signed, reference, values, move |desk, who, at| {
         let input = Decide {
             outcome,
             ground,
@@ -676,16 +706,17 @@ pub async fn approve(
     path: web::Path<String>,
     Posted(form): Posted<ApproveForm>,
 ) -> Result<HttpResponse, AppError> {
+    let reference = path.into_inner();
+    let values = vec![("reason", form.reason.clone())];
     let approval = match form.answer.as_str() {
         "approve" => Approval::Approve,
         "send_back" => Approval::SendBack {
-            reason: text(&form.reason, false)?,
+            reason: checked!(text(&form.reason, false), page, signed, reference, values),
         },
         _ => return Err(AppError::bad_request("error.form.malformed")),
     };
     let version = seen_version(&form.version);
-    let values = vec![("reason", form.reason.clone())];
-    act(&page, signed, path.into_inner(), values, move |desk, who, at| {
+    act(&page, signed, reference, values, move |desk, who, at| {
         decide::settle(desk, who, at, approval, version).map(|_| ())
     })
     .await

@@ -226,6 +226,14 @@ async fn a_refusal_then_the_requesters_objection_then_a_new_decision() {
     assert_eq!(wrong_ground.status(), 422);
     let kept = wrong_ground.text().await.expect("page");
     assert!(kept.contains(">x</textarea>"), "the explanation typed is kept");
+    // A note that is too long is refused with the page, the note kept.
+    let long = "n".repeat(5001);
+    let note = officer.post(&format!("{page}/notes"), &[("body", &long)]).await;
+    assert_eq!(note.status(), 422);
+    assert!(
+        note.text().await.expect("page").contains(&long),
+        "the note typed is kept"
+    );
     assert_eq!(status_of(&app, &reference), RequestStatus::InProgress);
     let refused = officer
         .post(
