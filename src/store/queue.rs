@@ -94,7 +94,47 @@ pub struct QueueItem {
 
 type Boxed<'a> = requests::BoxedQuery<'a, MultiBackend>;
 
-fn filtered(q: &QueueQuery) -> Boxed<'_> {
+/// A name search matching at most this many requests is run on their ids
+/// (an index lookup per id, which every planner does well); a broader one
+/// as a subquery.
+const MAX_LISTED_MATCHES: i64 = 5000;
+
+/// A search, made ready to filter with.
+enum Resolved {
+    None,
+    Reference(String),
+    EmailKey(String),
+    /// The requests a name term matches, listed.
+    Ids(Vec<String>),
+    /// A name term matching too many requests to list.
+    Term(String),
+}
+
+fn resolve(
+    conn: &mut DbConnection,
+    search: &Option<Search>,
+    max_listed: i64,
+) -> Result<Resolved, StoreError> {
+    Ok(match search {
+        None => Resolved::None,
+        Some(Search::Reference(r)) => Resolved::Reference(r.clone()),
+        Some(Search::EmailKey(k)) => Resolved::EmailKey(k.clone()),
+        Some(Search::Term(term)) => {
+            let ids: Vec<String> = request_search_terms::table
+                .filter(request_search_terms::term.eq(term))
+                .select(request_search_terms::request_id)
+                .limit(max_listed + 1)
+                .load(conn)?;
+            if ids.len() as i64 > max_listed {
+                Resolved::Term(term.clone())
+            } else {
+                Resolved::Ids(ids)
+            }
+        }
+    })
+}
+
+fn filtered<'a>(q: &'a QueueQuery, search: &'a Resolved) -> Boxed<'a> {
     let mut query = requests::table.into_boxed::<MultiBackend>();
     query = match q.status {
         StatusFilter::Open => query.filter(requests::closed_at.is_null()),
@@ -134,33 +174,45 @@ fn filtered(q: &QueueQuery) -> Boxed<'_> {
                 .filter(requests::due_date.le(today + chrono::Duration::days(days))),
         };
     }
-    match &q.search {
-        Some(Search::Reference(reference)) => query = query.filter(requests::reference.eq(reference.clone())),
-        Some(Search::EmailKey(key)) => {
+    match search {
+        Resolved::Reference(reference) => query = query.filter(requests::reference.eq(reference)),
+        Resolved::EmailKey(key) => {
             query = query.filter(
                 requests::subject_email_key
-                    .eq(key.clone())
-                    .or(requests::requester_email_key.eq(key.clone())),
+                    .eq(key)
+                    .or(requests::requester_email_key.eq(key)),
             );
         }
-        Some(Search::Term(term)) => {
+        Resolved::Ids(ids) => query = query.filter(requests::id.eq_any(ids)),
+        Resolved::Term(term) => {
             query = query.filter(
                 requests::id.eq_any(
                     request_search_terms::table
-                        .filter(request_search_terms::term.eq(term.clone()))
+                        .filter(request_search_terms::term.eq(term))
                         .select(request_search_terms::request_id),
                 ),
             );
         }
-        None => {}
+        Resolved::None => {}
     }
     query
 }
 
 /// One page of the queue, and how many rows the view has in all.
 pub fn page(conn: &mut DbConnection, q: &QueueQuery) -> Result<(Vec<QueueItem>, i64), StoreError> {
-    let total: i64 = filtered(q).count().get_result(conn)?;
-    let query = filtered(q);
+    page_listing(conn, q, MAX_LISTED_MATCHES)
+}
+
+/// [`page`], listing a name search's matches only up to `max_listed` (the
+/// broader form is then used; tests prove both forms agree).
+pub fn page_listing(
+    conn: &mut DbConnection,
+    q: &QueueQuery,
+    max_listed: i64,
+) -> Result<(Vec<QueueItem>, i64), StoreError> {
+    let search = resolve(conn, &q.search, max_listed)?;
+    let total: i64 = filtered(q, &search).count().get_result(conn)?;
+    let query = filtered(q, &search);
     let query = match q.sort {
         Sort::Due => query.order((requests::due_date.asc(), requests::reference.asc())),
         Sort::Received => query.order((requests::received_at.desc(), requests::reference.desc())),
