@@ -4,14 +4,13 @@
 //! counts from it), and either identity checked by staff — the request
 //! goes straight to work — or a code emailed like any web request.
 
-use chrono::{Datelike, NaiveDateTime};
+use chrono::NaiveDateTime;
 
 use super::identity::{CodeEmail, send_code};
+use super::submit::{Arriving, store};
 use super::{Desk, Refusal, Submitted, WorkflowError};
 use crate::auth::tokens::Purpose;
 use crate::domain::actor::Actor;
-use crate::domain::deadline;
-use crate::domain::document::DocumentPurpose;
 use crate::domain::intake::check_received_at;
 use crate::domain::lifecycle::RequestStatus;
 use crate::domain::request::{Channel, VerificationState};
@@ -19,8 +18,7 @@ use crate::domain::submission::Submission;
 use crate::i18n::Lang;
 use crate::mail::notices::{self, Recipient};
 use crate::store::lifecycle::Transition;
-use crate::store::requests::{self, NewRequest};
-use crate::store::{catalog, documents, verification};
+use crate::store::{catalog, verification};
 
 #[derive(Debug, Clone)]
 pub struct Intake {
@@ -34,7 +32,6 @@ pub struct Intake {
 }
 
 pub fn log_request(desk: &Desk, actor: &Actor, input: Intake) -> Result<Submitted, WorkflowError> {
-    let config = &desk.config;
     let Intake {
         submission,
         channel,
@@ -46,37 +43,17 @@ pub fn log_request(desk: &Desk, actor: &Actor, input: Intake) -> Result<Submitte
         let received_at = check_received_at(received_at, tx.now).map_err(|_| Refusal::ReceivedInFuture)?;
         let category_ids = catalog::category_ids_by_code(tx.conn, &submission.categories)?
             .ok_or(Refusal::UnknownCategory)?;
-        let new = NewRequest {
-            kind: submission.kind,
-            channel,
-            jurisdiction: config.jurisdiction,
-            on_behalf: submission.on_behalf,
-            received_at,
-            reference_year: received_at.and_utc().with_timezone(&config.timezone).year(),
-            due_date: deadline::due_date_at(config.jurisdiction, received_at, config.timezone),
-            requester_name: submission.requester_name,
-            requester_email: submission.requester_email,
-            requester_phone: submission.requester_phone,
-            subject_name: submission.subject_name,
-            subject_email: submission.subject_email,
-            subject_phone: None,
-            details: submission.details,
-            correction: submission.correction,
-            category_ids,
-            lang,
-        };
-        let created = requests::create(tx.conn, &new, &desk.keys.identifier_index, actor, tx.now)?;
-        if let Some(document) = &submission.authority_document {
-            documents::save(
-                tx.conn,
-                &desk.keys.documents,
-                &created.id,
-                DocumentPurpose::Authority,
-                document.as_ref(),
-                tx.now,
-            )?;
-        }
-        let row = requests::get(tx.conn, &created.id)?;
+        let (created, row) = store(
+            tx,
+            Arriving {
+                submission,
+                channel,
+                received_at,
+                category_ids,
+                lang,
+            },
+            actor,
+        )?;
         if identity_checked {
             verification::mark_verified(tx.conn, &row.id, VerificationState::StaffConfirmed, tx.now)?;
             let (link, _) = tx.link("/r/", Purpose::Status, &row.id)?;

@@ -2,10 +2,10 @@
 //! with its holds, its document and its audit event, and the requester
 //! emailed a code and a link to confirm their address — one transaction.
 
-use chrono::Datelike;
+use chrono::{Datelike, NaiveDateTime};
 
 use super::identity::{CodeEmail, send_code};
-use super::{Desk, Refusal, WorkflowError};
+use super::{Desk, Refusal, Tx, WorkflowError};
 use crate::domain::actor::Actor;
 use crate::domain::deadline;
 use crate::domain::document::DocumentPurpose;
@@ -15,7 +15,7 @@ use crate::domain::reference::Reference;
 use crate::domain::request::Channel;
 use crate::domain::submission::Submission;
 use crate::i18n::Lang;
-use crate::store::requests::{self, NewRequest};
+use crate::store::requests::{self, NewRequest, RequestRow};
 use crate::store::{catalog, documents};
 
 /// A validated submission and how it arrived.
@@ -34,13 +34,73 @@ pub struct Submitted {
     pub reference: Reference,
 }
 
+/// A checked submission as it arrives on any channel.
+pub(super) struct Arriving {
+    pub submission: Submission,
+    pub channel: Channel,
+    pub received_at: NaiveDateTime,
+    /// The ids of the categories the submission names.
+    pub category_ids: Vec<String>,
+    pub lang: Lang,
+}
+
+/// Stores a request (with its holds, audit event and authority document)
+/// received at `received_at`: its reference is numbered and its deadline
+/// counted from then, in the profile's zone.
+pub(super) fn store(
+    tx: &mut Tx<'_>,
+    arriving: Arriving,
+    actor: &Actor,
+) -> Result<(requests::Created, RequestRow), WorkflowError> {
+    let Arriving {
+        submission,
+        channel,
+        received_at,
+        category_ids,
+        lang,
+    } = arriving;
+    let config = &tx.desk.config;
+    let new = NewRequest {
+        kind: submission.kind,
+        channel,
+        jurisdiction: config.jurisdiction,
+        on_behalf: submission.on_behalf,
+        received_at,
+        reference_year: received_at.and_utc().with_timezone(&config.timezone).year(),
+        due_date: deadline::due_date_at(config.jurisdiction, received_at, config.timezone),
+        requester_name: submission.requester_name,
+        requester_email: submission.requester_email,
+        requester_phone: submission.requester_phone,
+        subject_name: submission.subject_name,
+        subject_email: submission.subject_email,
+        subject_phone: None,
+        details: submission.details,
+        correction: submission.correction,
+        category_ids,
+        lang,
+    };
+    let keys = &tx.desk.keys;
+    let created = requests::create(tx.conn, &new, &keys.identifier_index, actor, tx.now)?;
+    if let Some(document) = &submission.authority_document {
+        documents::save(
+            tx.conn,
+            &keys.documents,
+            &created.id,
+            DocumentPurpose::Authority,
+            document.as_ref(),
+            tx.now,
+        )?;
+    }
+    let row = requests::get(tx.conn, &created.id)?;
+    Ok((created, row))
+}
+
 pub fn submit(desk: &Desk, input: NewSubmission) -> Result<Submitted, WorkflowError> {
     let NewSubmission {
         submission,
         channel,
         lang,
     } = input;
-    let config = &desk.config;
     desk.write(|tx| {
         let category_ids = catalog::category_ids_by_code(tx.conn, &submission.categories)?
             .ok_or(Refusal::UnknownCategory)?;
@@ -57,44 +117,17 @@ pub fn submit(desk: &Desk, input: NewSubmission) -> Result<Submitted, WorkflowEr
         {
             return Err(Refusal::TooManyEmails.into());
         }
-        let received_at = tx.now;
-        let new = NewRequest {
-            kind: submission.kind,
-            channel,
-            jurisdiction: config.jurisdiction,
-            on_behalf: submission.on_behalf,
-            received_at,
-            reference_year: received_at.and_utc().with_timezone(&config.timezone).year(),
-            due_date: deadline::due_date_at(config.jurisdiction, received_at, config.timezone),
-            requester_name: submission.requester_name,
-            requester_email: submission.requester_email,
-            requester_phone: submission.requester_phone,
-            subject_name: submission.subject_name,
-            subject_email: submission.subject_email,
-            subject_phone: None,
-            details: submission.details,
-            correction: submission.correction,
-            category_ids,
-            lang,
-        };
-        let created = requests::create(
-            tx.conn,
-            &new,
-            &desk.keys.identifier_index,
+        let (created, row) = store(
+            tx,
+            Arriving {
+                submission,
+                channel,
+                received_at: tx.now,
+                category_ids,
+                lang,
+            },
             &Actor::Requester,
-            tx.now,
         )?;
-        if let Some(document) = &submission.authority_document {
-            documents::save(
-                tx.conn,
-                &desk.keys.documents,
-                &created.id,
-                DocumentPurpose::Authority,
-                document.as_ref(),
-                tx.now,
-            )?;
-        }
-        let row = requests::get(tx.conn, &created.id)?;
         send_code(tx, &row, CodeEmail::Verification)?;
         Ok(Submitted {
             id: created.id,

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::chrome::StaffChrome;
 use super::session::AnyStaff;
-use crate::auth::password;
+use super::set_password::new_password;
 use crate::i18n::Lang;
 use crate::web::csrf::{CsrfField, Posted};
 use crate::web::error::AppError;
@@ -74,25 +74,16 @@ pub async fn submit(
 ) -> Result<HttpResponse, AppError> {
     let lang = page.lang;
     let mut shown = PasswordPage::new(&page, &signed)?;
-    if form.password != form.confirm {
-        shown.confirm_error = Some(lang.t("staff.set_password.mismatch").into_owned());
-        return render(StatusCode::UNPROCESSABLE_ENTITY, &shown);
-    }
-    if form.password == form.current {
+    if form.password == form.current && form.password == form.confirm {
         shown.password_error = Some(lang.t("staff.password.same").into_owned());
         return render(StatusCode::UNPROCESSABLE_ENTITY, &shown);
     }
-    let hash = match password::hash(&form.password) {
+    let hash = match new_password(lang, &form.password, &form.confirm)? {
         Ok(hash) => hash,
-        Err(password::PasswordError::TooShort) => {
-            shown.password_error = Some(lang.t("staff.set_password.too_short").into_owned());
+        Err(problem) => {
+            problem.show_on(&mut shown.password_error, &mut shown.confirm_error);
             return render(StatusCode::UNPROCESSABLE_ENTITY, &shown);
         }
-        Err(password::PasswordError::TooLong) => {
-            shown.password_error = Some(lang.t("form.errors.too_long").into_owned());
-            return render(StatusCode::UNPROCESSABLE_ENTITY, &shown);
-        }
-        Err(e) => return Err(AppError::internal(e)),
     };
     let current = form.current;
     let changed = page

@@ -67,6 +67,47 @@ impl CsrfField for PasswordForm {
     }
 }
 
+/// Why a new password was not accepted, said in the reader's language.
+pub enum PasswordProblem {
+    /// The two entries differ.
+    Mismatch(String),
+    /// The password breaks the policy.
+    Policy(String),
+}
+
+impl PasswordProblem {
+    /// Puts the message beside the field it is about.
+    pub fn show_on(self, password_error: &mut Option<String>, confirm_error: &mut Option<String>) {
+        match self {
+            PasswordProblem::Mismatch(message) => *confirm_error = Some(message),
+            PasswordProblem::Policy(message) => *password_error = Some(message),
+        }
+    }
+}
+
+/// Checks a new password typed twice and hashes it (argon2id).
+pub fn new_password(
+    lang: Lang,
+    password: &str,
+    confirm: &str,
+) -> Result<Result<String, PasswordProblem>, AppError> {
+    if password != confirm {
+        return Ok(Err(PasswordProblem::Mismatch(
+            lang.t("staff.set_password.mismatch").into_owned(),
+        )));
+    }
+    match password::hash(password) {
+        Ok(hash) => Ok(Ok(hash)),
+        Err(password::PasswordError::TooShort) => Ok(Err(PasswordProblem::Policy(
+            lang.t("staff.set_password.too_short").into_owned(),
+        ))),
+        Err(password::PasswordError::TooLong) => Ok(Err(PasswordProblem::Policy(
+            lang.t("form.errors.too_long").into_owned(),
+        ))),
+        Err(e) => Err(AppError::internal(e)),
+    }
+}
+
 /// `POST /staff/set-password/{token}`
 pub async fn submit(
     page: Page,
@@ -76,21 +117,12 @@ pub async fn submit(
     let token = path.into_inner();
     let lang = page.lang;
     let mut shown = SetPasswordPage::for_link(&page, &token).await?;
-    if form.password != form.confirm {
-        shown.confirm_error = Some(lang.t("staff.set_password.mismatch").into_owned());
-        return render(StatusCode::UNPROCESSABLE_ENTITY, &shown);
-    }
-    let hash = match password::hash(&form.password) {
+    let hash = match new_password(lang, &form.password, &form.confirm)? {
         Ok(hash) => hash,
-        Err(password::PasswordError::TooShort) => {
-            shown.password_error = Some(lang.t("staff.set_password.too_short").into_owned());
+        Err(problem) => {
+            problem.show_on(&mut shown.password_error, &mut shown.confirm_error);
             return render(StatusCode::UNPROCESSABLE_ENTITY, &shown);
         }
-        Err(password::PasswordError::TooLong) => {
-            shown.password_error = Some(lang.t("form.errors.too_long").into_owned());
-            return render(StatusCode::UNPROCESSABLE_ENTITY, &shown);
-        }
-        Err(e) => return Err(AppError::internal(e)),
     };
     page.state
         .run(move |desk| staff::set_password(desk, &token, &hash))
