@@ -1,5 +1,6 @@
 //! The command line: `serve` (default), `migrate`, `demo`, `staff add`,
-//! `audit verify`. Every command reads the same validated configuration.
+//! `token issue|list|revoke`, `audit verify`, `outbox failed`. Every
+//! command reads the same validated configuration.
 
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
@@ -47,6 +48,32 @@ pub enum Command {
     /// Inspect outgoing email
     #[command(subcommand)]
     Outbox(OutboxCommand),
+    /// Manage service tokens for other systems (the JSON API)
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Issue a token and print it once: a line `id: ID`, then a line `token: TOKEN`
+    Issue {
+        /// The system the token is for (shown in the audit trail and the list)
+        #[arg(long)]
+        system: String,
+        /// Comma-separated scopes: holds:read, requests:read, requests:write
+        #[arg(long)]
+        scope: String,
+        /// Days until the token expires (1 to 3650); without it, it never does
+        #[arg(long)]
+        expires: Option<i64>,
+    },
+    /// One line per token: id, system, scopes, issued, expires, revoked
+    List,
+    /// Revoke a token; calls with it are refused within one job interval
+    Revoke {
+        /// The token's id (from `token list`)
+        id: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -194,6 +221,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 }
             }
         }
+        Command::Token(command) => {
+            store.migrate()?;
+            token(&desk, command)
+        }
         Command::Outbox(OutboxCommand::Failed) => {
             store.migrate()?;
             let failed = store.read(store::outbox::failed)?;
@@ -245,6 +276,52 @@ fn serve(desk: Desk) -> Result<(), Failure> {
             .await
             .map_err(|e| Failure::new(format!("server error: {e}"), 1))
     })
+}
+
+fn token(desk: &Desk, command: TokenCommand) -> Result<(), Failure> {
+    use crate::workflow::service_tokens::{self, Issuer, NewToken};
+    let stamp = |at: chrono::NaiveDateTime| at.and_utc().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    match command {
+        TokenCommand::Issue {
+            system,
+            scope,
+            expires,
+        } => {
+            let new = NewToken {
+                system,
+                scopes: scope,
+                expires_days: expires,
+            };
+            let issued = service_tokens::issue(desk, Issuer::Operator, &new)?;
+            println!("id: {}", issued.id);
+            println!("token: {}", issued.token);
+        }
+        TokenCommand::List => {
+            let rows = service_tokens::list(desk, Issuer::Operator)?;
+            if rows.is_empty() {
+                println!("No service token has been issued.");
+            }
+            for row in rows {
+                println!(
+                    "{}  {}  {}  issued {}  expires {}  revoked {}",
+                    row.id,
+                    row.system_name,
+                    row.scopes,
+                    stamp(row.created_at),
+                    row.expires_at.map_or_else(|| "never".to_owned(), stamp),
+                    row.revoked_at.map_or_else(|| "no".to_owned(), stamp),
+                );
+            }
+        }
+        TokenCommand::Revoke { id } => match service_tokens::revoke(desk, Issuer::Operator, &id) {
+            Ok(()) => println!("Revoked {id}; calls with it are refused within one job interval."),
+            Err(WorkflowError::NotFound) => {
+                return Err(Failure::new(format!("no service token has the id {id}"), 2));
+            }
+            Err(e) => return Err(e.into()),
+        },
+    }
+    Ok(())
 }
 
 /// The arguments of `staff add`.

@@ -207,6 +207,7 @@ fn load_samples(tx: &mut Tx<'_>, desk: &Desk) -> Result<usize, WorkflowError> {
                 details: sample.details.to_owned(),
                 correction: sample.correction.map(str::to_owned),
                 category_ids,
+                subject_id: None,
                 lang: crate::i18n::Lang::Ko,
             },
             &keys.identifier_index,

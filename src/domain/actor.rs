@@ -11,6 +11,9 @@ wire_enum! {
         Handler => "handler",
         DepartmentLead => "department_lead",
         PrivacyOfficer => "privacy_officer",
+        /// Another system logging a request it received, with a service
+        /// token; it may only say that it checked the requester's identity.
+        Service => "service",
         /// The desk itself: timers, expiry, delivery.
         System => "system",
     }
@@ -43,8 +46,8 @@ pub enum Actor {
 }
 
 impl Actor {
-    /// The capacity this actor holds for the transition table. Admins and
-    /// service tokens take no decisions on requests, so they have none.
+    /// The capacity this actor holds for the transition table. Admins take no
+    /// decisions on requests, so they have none.
     pub fn role(&self) -> Option<ActorRole> {
         match self {
             Actor::Requester => Some(ActorRole::Requester),
@@ -54,7 +57,7 @@ impl Actor {
                 StaffRole::PrivacyOfficer => Some(ActorRole::PrivacyOfficer),
                 StaffRole::Admin => None,
             },
-            Actor::Service { .. } => None,
+            Actor::Service { .. } => Some(ActorRole::Service),
             Actor::System => Some(ActorRole::System),
         }
     }
@@ -103,7 +106,12 @@ mod tests {
                 "staff",
             ),
             (staff(StaffRole::Admin), None, "staff"),
-            (Actor::Service { token_id: "t".into() }, None, "service"),
+            // A calling channel may only start a request it verified.
+            (
+                Actor::Service { token_id: "t".into() },
+                Some(ActorRole::Service),
+                "service",
+            ),
             (Actor::System, Some(ActorRole::System), "system"),
         ];
         for (actor, role, kind) in table {

@@ -67,6 +67,16 @@ wire_enum! {
         SecondFactorReset => "staff.second_factor_reset",
         /// An admin changed a security setting (where a second factor is required).
         SettingsChanged => "settings.changed",
+        /// A service token was issued to another system.
+        TokenIssued => "token.issued",
+        /// A service token was revoked.
+        TokenRevoked => "token.revoked",
+        /// A privacy officer placed a hold by hand (a legal hold).
+        HoldPlaced => "hold.placed",
+        /// A privacy officer ended a hold by hand, with a reason.
+        HoldLifted => "hold.lifted",
+        /// An admin set or removed a data system's webhook.
+        WebhookChanged => "webhook.changed",
     }
 }
 

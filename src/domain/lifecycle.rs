@@ -85,7 +85,7 @@ pub struct TransitionRule {
 
 use ActorRole::{
     DepartmentLead as LEAD, Handler as HANDLER, PrivacyOfficer as OFFICER, Requester as REQUESTER,
-    System as SYSTEM,
+    Service as SERVICE, System as SYSTEM,
 };
 use RequestStatus::*;
 
@@ -124,7 +124,7 @@ pub const TRANSITIONS: &[TransitionRule] = &[
     rule(
         Unverified,
         InProgress,
-        &[REQUESTER, HANDLER, LEAD, OFFICER, SYSTEM],
+        &[REQUESTER, HANDLER, LEAD, OFFICER, SYSTEM, SERVICE],
     ),
     rule(Unverified, Expired, &[SYSTEM]),
     rule(Unverified, Withdrawn, REQUESTER_ONLY),
@@ -298,8 +298,9 @@ impl IdentityPolicy {
 pub enum HoldEffect {
     /// Holds stay as they are.
     Keep,
-    /// Every active hold of the request is lifted: the request is resolved,
-    /// withdrawn, refused or expired.
+    /// The request ended (resolved, withdrawn, refused or expired): its
+    /// holds end as their reasons say (an accepted suspension and a legal
+    /// hold stay; see `HoldReason::lifted_when_request_enters`).
     Lift,
     /// Holds lifted at the decision are placed again while the objection is
     /// worked (only for kinds that freeze data).

@@ -19,6 +19,7 @@ pub mod permission;
 pub mod reference;
 pub mod request;
 pub mod retention;
+pub mod service;
 pub mod staff;
 pub mod submission;
 pub mod task;

@@ -1,7 +1,8 @@
 //! The background work every instance runs beside the web server. Each job
 //! claims its work from tables, so any number of instances may run it.
 //!
-//! Two loops: email delivery, which runs when a transaction that queued
+//! Three loops: the list of revoked service tokens, read again every
+//! interval; email delivery, which runs when a transaction that queued
 //! email commits (woken by the desk's mail signal) and otherwise every
 //! interval — the fallback, and how emails queued by other instances or
 //! retries leave; and the periodic jobs (the expiry of unverified
@@ -28,9 +29,13 @@ pub async fn run(desk: Desk, mailer: Mailer, delivery_passes: Arc<AtomicU64>, st
         delivery_passes,
         stop.clone(),
     ));
+    let revocations = tokio::spawn(refresh_revocations(desk.clone(), stop.clone()));
     periodic(desk, stop).await;
     if let Err(error) = delivery.await {
         tracing::error!(%error, "email delivery ended abnormally");
+    }
+    if let Err(error) = revocations.await {
+        tracing::error!(%error, "the revoked-token refresh ended abnormally");
     }
     tracing::info!("background jobs stopped");
 }
@@ -104,6 +109,22 @@ async fn deliver(
         passes.fetch_add(1, Ordering::SeqCst);
         if !pause(&desk, &mut stop, true).await {
             return;
+        }
+    }
+}
+
+/// Reads the revoked service tokens again every interval: the bound on how
+/// long a token revoked elsewhere still works here.
+async fn refresh_revocations(desk: Desk, mut stop: watch::Receiver<bool>) {
+    loop {
+        if !pause(&desk, &mut stop, false).await {
+            return;
+        }
+        let d = desk.clone();
+        match tokio::task::spawn_blocking(move || d.revocations.refresh(&d)).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(error)) => tracing::error!(%error, "refreshing the revoked service tokens failed"),
+            Err(error) => tracing::error!(%error, "refreshing the revoked service tokens panicked"),
         }
     }
 }

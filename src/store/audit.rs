@@ -24,6 +24,20 @@ pub struct NewEvent<'a> {
 }
 
 impl<'a> NewEvent<'a> {
+    /// An event about no one request (staff accounts, the catalogue,
+    /// service tokens, settings).
+    pub fn general(actor: &'a Actor, action: AuditAction, payload: serde_json::Value) -> Self {
+        Self {
+            request_id: None,
+            actor,
+            action,
+            from_status: None,
+            to_status: None,
+            reason: None,
+            payload,
+        }
+    }
+
     /// An event about a request that changes no status.
     pub fn about(
         request_id: &'a str,

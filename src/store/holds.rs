@@ -13,6 +13,7 @@ use super::schema::{data_categories, data_systems, hold_categories, hold_systems
 use super::{DbConnection, StoreError, new_id};
 use crate::domain::hold::{HoldReason, HoldScope};
 use crate::domain::identifier::{IdentifierKey, IdentifierScheme};
+use crate::domain::lifecycle::RequestStatus;
 
 /// One identifier to freeze: its scheme and keyed hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,23 +115,76 @@ pub fn place_for_request(
         .collect()
 }
 
-/// Lifts every active hold of a request; returns the ids lifted.
-pub fn lift_for_request(
+/// Lifts the active holds of a request that its move into `to` ends (by
+/// their reasons: see [`HoldReason::lifted_when_request_enters`]); returns
+/// the ids lifted.
+pub fn end_with_request(
     conn: &mut DbConnection,
     request_id: &str,
-    reason: &str,
+    to: RequestStatus,
     now: NaiveDateTime,
 ) -> Result<Vec<String>, StoreError> {
-    let active = holds::table
+    let active: Vec<(String, HoldReason)> = holds::table
         .filter(holds::request_id.eq(request_id))
-        .filter(holds::lifted_at.is_null());
-    let ids: Vec<String> = active.select(holds::id).load(conn)?;
+        .filter(holds::lifted_at.is_null())
+        .select((holds::id, holds::reason))
+        .load(conn)?;
+    let ids: Vec<String> = active
+        .into_iter()
+        .filter(|(_, reason)| reason.lifted_when_request_enters(to))
+        .map(|(id, _)| id)
+        .collect();
     if !ids.is_empty() {
         diesel::update(holds::table.filter(holds::id.eq_any(&ids)))
-            .set((holds::lifted_at.eq(now), holds::lift_reason.eq(reason)))
+            .set((
+                holds::lifted_at.eq(now),
+                holds::lift_reason.eq(format!("request {to}")),
+            ))
             .execute(conn)?;
     }
     Ok(ids)
+}
+
+/// Places a hold by hand (a legal hold) on each target, for the request
+/// whose subject it concerns; returns the new hold ids.
+pub fn place_by_hand(
+    conn: &mut DbConnection,
+    request_id: &str,
+    targets: &[HoldTarget],
+    note: &str,
+    placed_by: &str,
+    now: NaiveDateTime,
+) -> Result<Vec<String>, StoreError> {
+    let ids = place_for_request(
+        conn,
+        request_id,
+        targets,
+        &ScopeIds::default(),
+        HoldReason::LegalHold,
+        now,
+    )?;
+    diesel::update(holds::table.filter(holds::id.eq_any(&ids)))
+        .set((holds::note.eq(note), holds::placed_by.eq(placed_by)))
+        .execute(conn)?;
+    Ok(ids)
+}
+
+/// Ends one active hold by hand with a reason; false when it was not
+/// active.
+pub fn lift_by_hand(
+    conn: &mut DbConnection,
+    hold_id: &str,
+    note: &str,
+    now: NaiveDateTime,
+) -> Result<bool, StoreError> {
+    let changed = diesel::update(
+        holds::table
+            .filter(holds::id.eq(hold_id))
+            .filter(holds::lifted_at.is_null()),
+    )
+    .set((holds::lifted_at.eq(now), holds::lift_reason.eq(note)))
+    .execute(conn)?;
+    Ok(changed == 1)
 }
 
 fn scope_ids(conn: &mut DbConnection, hold_id: &str) -> Result<ScopeIds, StoreError> {
@@ -147,8 +201,9 @@ fn scope_ids(conn: &mut DbConnection, hold_id: &str) -> Result<ScopeIds, StoreEr
 }
 
 /// Places again, once per identifier, the holds a request had before they
-/// were lifted (an objection reopens the dispute), with the same scope and
-/// reason. Returns the new hold ids.
+/// were lifted (an objection reopens the dispute), with the same scope,
+/// for the reason `objection`. Holds placed by hand are not restored: an
+/// officer ended them. Returns the new hold ids.
 pub fn restore_for_request(
     conn: &mut DbConnection,
     request_id: &str,
@@ -178,11 +233,18 @@ pub fn restore_for_request(
         .collect();
     let mut placed = Vec::new();
     for (id, key, scheme, reason, _) in &previous {
-        if !covered.insert(key) {
+        if *reason == HoldReason::LegalHold || !covered.insert(key) {
             continue;
         }
         let scope = scope_ids(conn, id)?;
-        placed.push(insert(conn, request_id, (scheme, key), &scope, *reason, now)?);
+        placed.push(insert(
+            conn,
+            request_id,
+            (scheme, key),
+            &scope,
+            HoldReason::Objection,
+            now,
+        )?);
     }
     Ok(placed)
 }
@@ -280,4 +342,124 @@ pub fn for_request(conn: &mut DbConnection, request_id: &str) -> Result<Vec<Hold
         .select(HoldRow::as_select())
         .load(conn)?;
     with_scopes(conn, rows)
+}
+
+/// An active hold as the holds API answers it, with the scope's codes and
+/// the system each scoped category belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActiveHold {
+    pub identifier_key: String,
+    pub id: String,
+    pub reason: HoldReason,
+    pub placed_at: NaiveDateTime,
+    pub reference: String,
+    pub scope: HoldScope,
+    /// (category code, its system's code) for each category in the scope.
+    pub category_systems: Vec<(String, String)>,
+}
+
+#[derive(diesel::QueryableByName)]
+struct LookupRow {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    identifier_key: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    id: String,
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    scope_all: bool,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    reason: String,
+    #[diesel(sql_type = diesel::sql_types::Timestamp)]
+    placed_at: NaiveDateTime,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    reference: String,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    category: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    category_system: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    system: Option<String>,
+}
+
+/// The one statement the holds API runs: every active hold on any of
+/// `keys`, with its request's reference and its scope's codes, through the
+/// partial index on active holds' identifier keys. A hold scoped to several
+/// categories comes back as several rows, folded here.
+const LOOKUP: &str = "SELECT h.identifier_key, h.id, h.scope_all, h.reason, h.placed_at, r.reference, \
+     c.code AS category, cs.code AS category_system, s.code AS system \
+     FROM holds h JOIN requests r ON r.id = h.request_id \
+     LEFT JOIN hold_categories hc ON hc.hold_id = h.id \
+     LEFT JOIN data_categories c ON c.id = hc.category_id \
+     LEFT JOIN data_systems cs ON cs.id = c.system_id \
+     LEFT JOIN hold_systems hs ON hs.hold_id = h.id \
+     LEFT JOIN data_systems s ON s.id = hs.system_id \
+     WHERE h.lifted_at IS NULL AND h.identifier_key IN ";
+
+/// The active holds on each of `keys` (at most a thousand), oldest first.
+pub fn lookup(conn: &mut DbConnection, keys: &[&str]) -> Result<Vec<ActiveHold>, StoreError> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let pg = matches!(conn, DbConnection::Pg(_));
+    let placeholders: Vec<String> = (1..=keys.len())
+        .map(|i| if pg { format!("${i}") } else { "?".to_owned() })
+        .collect();
+    let sql = format!("{LOOKUP}({}) ORDER BY h.placed_at, h.id", placeholders.join(", "));
+    let rows: Vec<LookupRow> = match conn {
+        DbConnection::Pg(c) => {
+            let mut query = diesel::sql_query(sql).into_boxed::<diesel::pg::Pg>();
+            for key in keys {
+                query = query.bind::<diesel::sql_types::Text, _>(*key);
+            }
+            query.load(c)?
+        }
+        DbConnection::Sqlite(c) => {
+            let mut query = diesel::sql_query(sql).into_boxed::<diesel::sqlite::Sqlite>();
+            for key in keys {
+                query = query.bind::<diesel::sql_types::Text, _>(*key);
+            }
+            query.load(c)?
+        }
+    };
+    let mut found: Vec<ActiveHold> = Vec::new();
+    let mut parts: Vec<(Vec<String>, Vec<String>)> = Vec::new();
+    for row in rows {
+        if found.last().is_none_or(|h| h.id != row.id) {
+            let reason = row
+                .reason
+                .parse()
+                .map_err(|e| StoreError::Corrupt(format!("hold {}: {e}", row.id)))?;
+            found.push(ActiveHold {
+                identifier_key: row.identifier_key,
+                id: row.id,
+                reason,
+                placed_at: row.placed_at,
+                reference: row.reference,
+                scope: if row.scope_all {
+                    HoldScope::All
+                } else {
+                    HoldScope::of(Vec::new(), Vec::new())
+                },
+                category_systems: Vec::new(),
+            });
+            parts.push((Vec::new(), Vec::new()));
+        }
+        let (Some(hold), Some((categories, systems))) = (found.last_mut(), parts.last_mut()) else {
+            continue;
+        };
+        if let (Some(category), Some(system)) = (row.category, row.category_system)
+            && !hold.category_systems.iter().any(|(c, _)| *c == category)
+        {
+            categories.push(category.clone());
+            hold.category_systems.push((category, system));
+        }
+        if let Some(system) = row.system {
+            systems.push(system);
+        }
+    }
+    for (hold, (categories, systems)) in found.iter_mut().zip(parts) {
+        if !hold.scope.is_all() {
+            hold.scope = HoldScope::of(categories, systems);
+        }
+    }
+    Ok(found)
 }

@@ -73,13 +73,10 @@ pub fn apply(conn: &mut DbConnection, t: Transition<'_>, now: NaiveDateTime) -> 
 
     let (holds_lifted, holds_placed) = match hold_effect(kind, t.to) {
         HoldEffect::Keep => (Vec::new(), Vec::new()),
-        HoldEffect::Lift => {
-            let reason = format!("request {}", t.to);
-            (
-                holds::lift_for_request(conn, t.request_id, &reason, now)?,
-                Vec::new(),
-            )
-        }
+        HoldEffect::Lift => (
+            holds::end_with_request(conn, t.request_id, t.to, now)?,
+            Vec::new(),
+        ),
         HoldEffect::Restore => (Vec::new(), holds::restore_for_request(conn, t.request_id, now)?),
     };
 

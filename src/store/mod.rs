@@ -15,6 +15,7 @@ pub mod outbox;
 pub mod queue;
 pub mod requests;
 pub mod schema;
+pub mod service_tokens;
 pub mod sessions;
 pub mod settings;
 pub mod staff;

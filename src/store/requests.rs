@@ -41,6 +41,10 @@ pub struct NewRequest {
     pub correction: Option<String>,
     /// Ids of the data categories concerned; empty means all.
     pub category_ids: Vec<String>,
+    /// The subject's id in the company's own systems, when the channel
+    /// that logged the request gave one: holds bind to it too (only its
+    /// keyed hash is kept).
+    pub subject_id: Option<String>,
     /// The language notices to the requester are written in.
     pub lang: Lang,
 }
@@ -198,6 +202,13 @@ pub fn create(
             targets.push(HoldTarget {
                 scheme: phone.scheme(),
                 key,
+            });
+        }
+        if let Some(subject_id) = &new.subject_id {
+            let subject = Identifier::Subject(subject_id.clone());
+            targets.push(HoldTarget {
+                scheme: subject.scheme(),
+                key: subject.key(hmac_key),
             });
         }
         let scope = ScopeIds {

@@ -21,6 +21,9 @@ diesel::table! {
         department_id -> Text,
         processed_overseas -> Bool,
         created_at -> Timestamp,
+        webhook_url -> Nullable<Text>,
+        webhook_secret_nonce -> Nullable<Binary>,
+        webhook_secret -> Nullable<Binary>,
     }
 }
 
@@ -234,6 +237,8 @@ diesel::table! {
         placed_at -> Timestamp,
         lifted_at -> Nullable<Timestamp>,
         lift_reason -> Nullable<Text>,
+        note -> Nullable<Text>,
+        placed_by -> Nullable<Text>,
     }
 }
 
@@ -311,6 +316,8 @@ diesel::table! {
         created_at -> Timestamp,
         revoked_at -> Nullable<Timestamp>,
         last_used_at -> Nullable<Timestamp>,
+        expires_at -> Nullable<Timestamp>,
+        revoked_by -> Nullable<Text>,
     }
 }
 
@@ -322,7 +329,26 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Text,
+        system_id -> Text,
+        request_id -> Nullable<Text>,
+        event_type -> Text,
+        body -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        claimed_by -> Nullable<Text>,
+        claimed_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        delivered_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(data_systems -> departments (department_id));
+diesel::joinable!(webhook_deliveries -> data_systems (system_id));
 diesel::joinable!(data_categories -> data_systems (system_id));
 diesel::joinable!(staff_users -> departments (department_id));
 diesel::joinable!(request_categories -> requests (request_id));
@@ -347,6 +373,7 @@ diesel::joinable!(decisions -> requests (request_id));
 diesel::joinable!(email_outbox -> requests (request_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    webhook_deliveries,
     departments,
     data_systems,
     data_categories,

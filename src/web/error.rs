@@ -211,7 +211,9 @@ impl From<WorkflowError> for AppError {
                     | Refusal::ReceivedInFuture
                     | Refusal::UnknownSystem
                     | Refusal::UnknownDepartment(_)
-                    | Refusal::RuleNeedsKindOrCategory => StatusCode::UNPROCESSABLE_ENTITY,
+                    | Refusal::RuleNeedsKindOrCategory
+                    | Refusal::ServiceToken(_)
+                    | Refusal::HoldNoteMissing => StatusCode::UNPROCESSABLE_ENTITY,
                     _ => StatusCode::CONFLICT,
                 };
                 AppError::Refused {

@@ -124,6 +124,9 @@ impl Application {
         let listener = TcpListener::bind(bind).with_context(|| format!("cannot listen on {bind}"))?;
         let port = listener.local_addr()?.port();
         let mailer = crate::mail::Mailer::from_config(&desk.config.mail)?;
+        desk.revocations
+            .refresh(&desk)
+            .context("cannot read the revoked service tokens")?;
         let (stop_jobs, stop_rx) = tokio::sync::watch::channel(false);
         let delivery_passes = Arc::new(AtomicU64::new(0));
         let jobs = tokio::spawn(crate::jobs::run(

@@ -21,22 +21,6 @@ use crate::store::staff::{self, StaffUser};
 use crate::store::tasks::{self, RoutingRule};
 use crate::store::{StoreError, sessions, settings};
 
-fn admin_event<'a>(
-    actor: &'a crate::domain::actor::Actor,
-    action: AuditAction,
-    payload: serde_json::Value,
-) -> NewEvent<'a> {
-    NewEvent {
-        request_id: None,
-        actor,
-        action,
-        from_status: None,
-        to_status: None,
-        reason: None,
-        payload,
-    }
-}
-
 /// What the admin pages list.
 #[derive(Debug, Clone)]
 pub struct Catalogue {
@@ -110,7 +94,7 @@ pub fn update_staff(desk: &Desk, signed: &SignedIn, change: AccountChange) -> Re
             staff::set_second_factor(tx.conn, &before.id, None)?;
             audit::append(
                 tx.conn,
-                admin_event(
+                NewEvent::general(
                     &signed.actor(),
                     AuditAction::SecondFactorReset,
                     serde_json::json!({"staff_id": before.id}),
@@ -125,7 +109,7 @@ pub fn update_staff(desk: &Desk, signed: &SignedIn, change: AccountChange) -> Re
         };
         audit::append(
             tx.conn,
-            admin_event(
+            NewEvent::general(
                 &signed.actor(),
                 AuditAction::StaffUpdated,
                 serde_json::json!({
@@ -159,7 +143,7 @@ pub fn require_second_factor(
         settings::set(tx.conn, SECOND_FACTOR_SETTING, &value, tx.now)?;
         audit::append(
             tx.conn,
-            admin_event(
+            NewEvent::general(
                 &signed.actor(),
                 AuditAction::SettingsChanged,
                 serde_json::json!({"second_factor_roles": roles}),
@@ -231,7 +215,7 @@ pub fn change_catalogue(
         let payload = apply(tx, &change)?;
         audit::append(
             tx.conn,
-            admin_event(&signed.actor(), AuditAction::CatalogChanged, payload),
+            NewEvent::general(&signed.actor(), AuditAction::CatalogChanged, payload),
             tx.now,
         )?;
         Ok(())

@@ -55,6 +55,15 @@ pub enum Refusal {
     /// Sending a decision back needs a reason.
     #[error("say why the decision is sent back")]
     ReturnReasonMissing,
+    /// A service token's system, scopes or expiry are not valid.
+    #[error("{0}")]
+    ServiceToken(#[from] crate::domain::service::ServiceTokenError),
+    /// Placing or ending a hold by hand needs a reason.
+    #[error("say why (1 to 1000 characters)")]
+    HoldNoteMissing,
+    /// This hold ends with its request, not by hand.
+    #[error("this hold ends with its request")]
+    HoldNotLiftable,
 }
 
 impl Refusal {
@@ -86,6 +95,14 @@ impl Refusal {
             Refusal::ReceivedInFuture => "form.errors.received_in_future",
             Refusal::UnknownSystem => "refusal.unknown_system",
             Refusal::RuleNeedsKindOrCategory => "refusal.rule_needs_kind_or_category",
+            Refusal::ServiceToken(e) => match e {
+                crate::domain::service::ServiceTokenError::SystemName => "refusal.token.system_name",
+                crate::domain::service::ServiceTokenError::UnknownScope(_)
+                | crate::domain::service::ServiceTokenError::NoScope => "refusal.token.scope",
+                crate::domain::service::ServiceTokenError::Expiry => "refusal.token.expiry",
+            },
+            Refusal::HoldNoteMissing => "refusal.hold_note_missing",
+            Refusal::HoldNotLiftable => "refusal.hold_not_liftable",
         }
     }
 }

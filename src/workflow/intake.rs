@@ -28,6 +28,8 @@ pub struct Intake {
     pub received_at: NaiveDateTime,
     /// Staff confirmed identity (and any authority) on the channel.
     pub identity_checked: bool,
+    /// The subject's id in the company's systems, when the channel knows it.
+    pub subject_id: Option<String>,
     pub lang: Lang,
 }
 
@@ -37,6 +39,7 @@ pub fn log_request(desk: &Desk, actor: &Actor, input: Intake) -> Result<Submitte
         channel,
         received_at,
         identity_checked,
+        subject_id,
         lang,
     } = input;
     desk.write(|tx| {
@@ -50,6 +53,7 @@ pub fn log_request(desk: &Desk, actor: &Actor, input: Intake) -> Result<Submitte
                 channel,
                 received_at,
                 category_ids,
+                subject_id,
                 lang,
             },
             actor,

@@ -22,6 +22,7 @@ pub mod object;
 pub mod queue;
 pub mod review;
 mod routing;
+pub mod service_tokens;
 pub mod signin;
 pub mod staff;
 pub mod status;
@@ -64,6 +65,8 @@ pub struct Desk {
     pub keys: Arc<Keys>,
     pub clock: SharedClock,
     pub mail: MailSignal,
+    /// The revoked service tokens, as this instance last read them.
+    pub revocations: service_tokens::Revocations,
     render_notice: NoticeRenderer,
 }
 
@@ -75,6 +78,7 @@ impl Desk {
             keys,
             clock,
             mail: MailSignal::default(),
+            revocations: service_tokens::Revocations::default(),
             render_notice: Notice::render,
         }
     }

@@ -81,18 +81,6 @@ fn failure_keys(desk: &Desk, email: &str, client: &str) -> (String, String) {
 /// Where the second factor is required, as the admin set it.
 pub const SECOND_FACTOR_SETTING: &str = "security.second_factor_roles";
 
-fn event(action: AuditAction, actor: &Actor, payload: serde_json::Value) -> NewEvent<'_> {
-    NewEvent {
-        request_id: None,
-        actor,
-        action,
-        from_status: None,
-        to_status: None,
-        reason: None,
-        payload,
-    }
-}
-
 /// The staff member as the permission rules see them.
 pub fn member_of(conn: &mut DbConnection, user: &StaffUser) -> Result<StaffMember, StoreError> {
     let privacy_department = match &user.department_id {
@@ -132,9 +120,9 @@ pub fn sign_in(desk: &Desk, input: SignIn) -> Result<SignInOutcome, WorkflowErro
         desk.write(|tx| {
             audit::append(
                 tx.conn,
-                event(
-                    AuditAction::StaffSignInFailed,
+                NewEvent::general(
                     &Actor::System,
+                    AuditAction::StaffSignInFailed,
                     serde_json::json!({"locked": true}),
                 ),
                 tx.now,
@@ -182,9 +170,9 @@ fn signed_in(
     };
     audit::append(
         tx.conn,
-        event(
-            AuditAction::StaffSignedIn,
+        NewEvent::general(
             &actor,
+            AuditAction::StaffSignedIn,
             serde_json::json!({"session": session_id, "second_factor": second_factor}),
         ),
         tx.now,
@@ -198,9 +186,9 @@ fn failed(tx: &mut Tx<'_>, account_key: &str, client_key: &str) -> Result<SignIn
     sessions::record_failure(tx.conn, account_key, client_key, tx.now)?;
     audit::append(
         tx.conn,
-        event(
-            AuditAction::StaffSignInFailed,
+        NewEvent::general(
             &Actor::System,
+            AuditAction::StaffSignInFailed,
             serde_json::json!({}),
         ),
         tx.now,
@@ -210,9 +198,9 @@ fn failed(tx: &mut Tx<'_>, account_key: &str, client_key: &str) -> Result<SignIn
         Some(until) => {
             audit::append(
                 tx.conn,
-                event(
-                    AuditAction::StaffLockedOut,
+                NewEvent::general(
                     &Actor::System,
+                    AuditAction::StaffLockedOut,
                     serde_json::json!({"until": until.and_utc().to_rfc3339()}),
                 ),
                 tx.now,
@@ -348,9 +336,9 @@ pub fn enrol(desk: &Desk, signed: &SignedIn, token: &str, code: &str) -> Result<
         staff::use_second_factor_step(tx.conn, &signed.user.id, step)?;
         audit::append(
             tx.conn,
-            event(
-                AuditAction::SecondFactorEnrolled,
+            NewEvent::general(
                 &signed.actor(),
+                AuditAction::SecondFactorEnrolled,
                 serde_json::json!({}),
             ),
             tx.now,
@@ -419,9 +407,9 @@ pub fn sign_out(desk: &Desk, signed: &SignedIn) -> Result<(), WorkflowError> {
         sessions::end(tx.conn, &signed.session_id, "signed out", tx.now)?;
         audit::append(
             tx.conn,
-            event(
-                AuditAction::StaffSignedOut,
+            NewEvent::general(
                 &signed.actor(),
+                AuditAction::StaffSignedOut,
                 serde_json::json!({"session": signed.session_id}),
             ),
             tx.now,
@@ -460,9 +448,9 @@ pub fn change_password(
         )?;
         audit::append(
             tx.conn,
-            event(
-                AuditAction::StaffPasswordChanged,
+            NewEvent::general(
                 &signed.actor(),
+                AuditAction::StaffPasswordChanged,
                 serde_json::json!({"other_sessions_ended": ended}),
             ),
             tx.now,

@@ -58,15 +58,11 @@ pub fn add_account(desk: &Desk, actor: &Actor, new: NewAccount) -> Result<Accoun
         )?;
         audit::append(
             tx.conn,
-            NewEvent {
-                request_id: None,
+            NewEvent::general(
                 actor,
-                action: AuditAction::StaffCreated,
-                from_status: None,
-                to_status: None,
-                reason: None,
-                payload: serde_json::json!({"staff_id": id, "role": new.role, "department": new.department}),
-            },
+                AuditAction::StaffCreated,
+                serde_json::json!({"staff_id": id, "role": new.role, "department": new.department}),
+            ),
             tx.now,
         )?;
         let set_password_link = match new.password_hash {
@@ -132,15 +128,11 @@ pub fn set_password(
         };
         audit::append(
             tx.conn,
-            NewEvent {
-                request_id: None,
-                actor: &actor,
-                action: AuditAction::StaffPasswordSet,
-                from_status: None,
-                to_status: None,
-                reason: None,
-                payload: serde_json::json!({"staff_id": user.id}),
-            },
+            NewEvent::general(
+                &actor,
+                AuditAction::StaffPasswordSet,
+                serde_json::json!({"staff_id": user.id}),
+            ),
             tx.now,
         )?;
         Ok(user)

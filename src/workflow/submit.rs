@@ -12,7 +12,7 @@ use crate::domain::document::DocumentPurpose;
 use crate::domain::identifier::Identifier;
 use crate::domain::limits;
 use crate::domain::reference::Reference;
-use crate::domain::request::Channel;
+use crate::domain::request::{Channel, OnBehalf};
 use crate::domain::submission::Submission;
 use crate::i18n::Lang;
 use crate::store::requests::{self, NewRequest, RequestRow};
@@ -41,6 +41,8 @@ pub(super) struct Arriving {
     pub received_at: NaiveDateTime,
     /// The ids of the categories the submission names.
     pub category_ids: Vec<String>,
+    /// The subject's id in the company's systems, from a channel that knows it.
+    pub subject_id: Option<String>,
     pub lang: Lang,
 }
 
@@ -57,9 +59,15 @@ pub(super) fn store(
         channel,
         received_at,
         category_ids,
+        subject_id,
         lang,
     } = arriving;
     let config = &tx.desk.config;
+    // Who asks for themselves gave their own number: the subject's.
+    let subject_phone = match submission.on_behalf {
+        OnBehalf::SelfRequest => submission.requester_phone.clone(),
+        OnBehalf::LegalRepresentative | OnBehalf::Delegate => None,
+    };
     let new = NewRequest {
         kind: submission.kind,
         channel,
@@ -73,10 +81,11 @@ pub(super) fn store(
         requester_phone: submission.requester_phone,
         subject_name: submission.subject_name,
         subject_email: submission.subject_email,
-        subject_phone: None,
+        subject_phone,
         details: submission.details,
         correction: submission.correction,
         category_ids,
+        subject_id,
         lang,
     };
     let keys = &tx.desk.keys;
@@ -124,6 +133,7 @@ pub fn submit(desk: &Desk, input: NewSubmission) -> Result<Submitted, WorkflowEr
                 channel,
                 received_at: tx.now,
                 category_ids,
+                subject_id: None,
                 lang,
             },
             &Actor::Requester,

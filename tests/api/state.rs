@@ -147,7 +147,7 @@ fn whether_a_category_is_frozen_is_one_question_about_rows() {
 
     // Lifted, nothing is frozen.
     store
-        .write(|conn| holds::lift_for_request(conn, &scoped.id, "test", now()))
+        .write(|conn| holds::end_with_request(conn, &scoped.id, RequestStatus::Withdrawn, now()))
         .expect("lift");
     assert!(!frozen("scoped@example.com", &name));
 }

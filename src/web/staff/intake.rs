@@ -191,6 +191,7 @@ pub async fn submit(
         channel,
         received_at,
         identity_checked: typed.identity_checked,
+        subject_id: None,
         lang: Lang::from_code(&typed.notice_lang).unwrap_or(page.lang),
     };
     let actor = signed.actor();

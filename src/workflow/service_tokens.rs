@@ -1,0 +1,215 @@
+//! Service tokens: issued to another system by an operator on the command
+//! line or an admin on the admin pages, listed, and revoked. A token is
+//! shown once, when it is issued; only its id is stored.
+//!
+//! Each instance keeps the ids of revoked tokens in memory
+//! ([`Revocations`]), refreshed from the database every job interval, so a
+//! call with a token costs no database round-trip and a revocation takes
+//! effect everywhere within one interval (at once on the instance that
+//! revoked it). An instance that cannot refresh its list for
+//! [`STALE_AFTER_INTERVALS`] intervals refuses every token rather than
+//! honour one that may have been revoked.
+
+use std::collections::HashSet;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use super::case::require;
+use super::signin::SignedIn;
+use super::{Desk, Refusal, WorkflowError};
+use crate::auth::tokens::{self, ServiceToken, TokenError};
+use crate::domain::actor::Actor;
+use crate::domain::audit::AuditAction;
+use crate::domain::service::{self, ServiceScope};
+use crate::store::audit::{self, NewEvent};
+use crate::store::new_id;
+use crate::store::service_tokens::{self, TokenRow};
+
+/// Who issues or revokes: the operator at the command line, or an admin.
+#[derive(Clone, Copy)]
+pub enum Issuer<'a> {
+    Operator,
+    Staff(&'a SignedIn),
+}
+
+impl Issuer<'_> {
+    fn actor(self) -> Actor {
+        match self {
+            Issuer::Operator => Actor::System,
+            Issuer::Staff(signed) => signed.actor(),
+        }
+    }
+
+    fn check(self) -> Result<(), WorkflowError> {
+        match self {
+            Issuer::Operator => Ok(()),
+            Issuer::Staff(signed) => require(signed.member.may_administer()),
+        }
+    }
+}
+
+/// A token to issue, as typed.
+#[derive(Debug, Clone)]
+pub struct NewToken {
+    pub system: String,
+    pub scopes: String,
+    pub expires_days: Option<i64>,
+}
+
+/// A token just issued: the only time its text exists.
+#[derive(Debug, Clone)]
+pub struct Issued {
+    pub id: String,
+    pub token: String,
+}
+
+pub fn issue(desk: &Desk, by: Issuer<'_>, new: &NewToken) -> Result<Issued, WorkflowError> {
+    by.check()?;
+    let system = service::system_name(&new.system).map_err(Refusal::from)?;
+    let scopes = service::parse_scopes(&new.scopes).map_err(Refusal::from)?;
+    let days = service::expiry_days(new.expires_days).map_err(Refusal::from)?;
+    let actor = by.actor();
+    desk.write(|tx| {
+        let token = ServiceToken {
+            id: new_id(),
+            system,
+            scopes,
+            expires_at: days.map(|d| tx.now + chrono::Duration::days(d)),
+        };
+        service_tokens::insert(
+            tx.conn,
+            &TokenRow {
+                id: token.id.clone(),
+                system_name: token.system.clone(),
+                scopes: service::scopes_text(&token.scopes),
+                created_at: tx.now,
+                expires_at: token.expires_at,
+                revoked_at: None,
+            },
+        )?;
+        audit::append(
+            tx.conn,
+            NewEvent::general(
+                &actor,
+                AuditAction::TokenIssued,
+                serde_json::json!({
+                    "token_id": token.id,
+                    "system": token.system,
+                    "scopes": token.scopes,
+                    "expires_at": token.expires_at.map(|at| at.and_utc().to_rfc3339()),
+                }),
+            ),
+            tx.now,
+        )?;
+        let text = tokens::issue_service(&desk.keys, &token, tx.now)?;
+        Ok(Issued {
+            id: token.id,
+            token: text,
+        })
+    })
+}
+
+pub fn list(desk: &Desk, by: Issuer<'_>) -> Result<Vec<TokenRow>, WorkflowError> {
+    by.check()?;
+    desk.read(|conn, _| Ok(service_tokens::list(conn)?))
+}
+
+/// Revokes a token (a second revocation changes nothing and records
+/// nothing). This instance refuses it at once; others within an interval.
+pub fn revoke(desk: &Desk, by: Issuer<'_>, id: &str) -> Result<(), WorkflowError> {
+    by.check()?;
+    let actor = by.actor();
+    let revoked = desk.write(|tx| {
+        service_tokens::get(tx.conn, id)?;
+        let revoked = service_tokens::revoke(tx.conn, id, actor.id(), tx.now)?;
+        if revoked {
+            audit::append(
+                tx.conn,
+                NewEvent::general(
+                    &actor,
+                    AuditAction::TokenRevoked,
+                    serde_json::json!({"token_id": id}),
+                ),
+                tx.now,
+            )?;
+        }
+        Ok(revoked)
+    })?;
+    if revoked {
+        desk.revocations.add(id);
+    }
+    Ok(())
+}
+
+/// How many job intervals an instance may go without refreshing its list
+/// of revoked tokens before it refuses every token.
+pub const STALE_AFTER_INTERVALS: u32 = 3;
+
+#[derive(Debug, Default)]
+struct RevokedSet {
+    ids: HashSet<String>,
+    refreshed: Option<Instant>,
+}
+
+/// The ids of revoked tokens, as this instance last read them.
+#[derive(Debug, Clone, Default)]
+pub struct Revocations(Arc<RwLock<RevokedSet>>);
+
+/// Why a bearer token was not accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rejected {
+    /// Malformed, signed with another key or for another purpose, tampered.
+    Invalid,
+    Expired,
+    Revoked,
+    /// The list of revoked tokens is too old to trust.
+    Unavailable,
+}
+
+impl Revocations {
+    /// Reads the list again from the database.
+    pub fn refresh(&self, desk: &Desk) -> Result<usize, WorkflowError> {
+        let ids: HashSet<String> = desk
+            .read(|conn, now| Ok(service_tokens::revoked_ids(conn, now)?))?
+            .into_iter()
+            .collect();
+        let count = ids.len();
+        let mut set = self.0.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        set.ids = ids;
+        set.refreshed = Some(Instant::now());
+        Ok(count)
+    }
+
+    fn add(&self, id: &str) {
+        let mut set = self.0.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        set.ids.insert(id.to_owned());
+    }
+
+    fn is_revoked(&self, id: &str, interval: Duration) -> Result<bool, Rejected> {
+        let set = self.0.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        match set.refreshed {
+            Some(at) if at.elapsed() <= interval * STALE_AFTER_INTERVALS + Duration::from_secs(1) => {
+                Ok(set.ids.contains(id))
+            }
+            _ => Err(Rejected::Unavailable),
+        }
+    }
+}
+
+/// Checks a bearer token: signature, purpose, expiry, then revocation, all
+/// in memory.
+pub fn authenticate(desk: &Desk, bearer: &str) -> Result<ServiceToken, Rejected> {
+    let token = tokens::verify_service(&desk.keys, bearer, desk.clock.now()).map_err(|e| match e {
+        TokenError::Expired => Rejected::Expired,
+        TokenError::Invalid => Rejected::Invalid,
+    })?;
+    if desk.revocations.is_revoked(&token.id, desk.config.job_interval)? {
+        return Err(Rejected::Revoked);
+    }
+    Ok(token)
+}
+
+/// The scopes a token row lists (for display).
+pub fn scopes_of(row: &TokenRow) -> Vec<ServiceScope> {
+    row.scopes.split(',').filter_map(|s| s.parse().ok()).collect()
+}
