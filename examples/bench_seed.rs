@@ -75,6 +75,7 @@ fn main() -> anyhow::Result<()> {
                     details: "Benchmark request.".into(),
                     correction: (kind == RequestKind::Correction).then(|| "name".into()),
                     category_ids: Vec::new(),
+                    subject_id: None,
                     lang: Lang::Ko,
                 };
                 let created =

@@ -243,6 +243,7 @@ mod tests {
             "internal",
             "method_not_allowed",
             "unprocessable",
+            "unauthorized",
         ] {
             keys.push(format!("error.{key}.title"));
             keys.push(format!("error.{key}.message"));

@@ -226,6 +226,12 @@ pub fn keyed_hash(hmac_key: &[u8], text: &str) -> String {
 pub struct IdentifierKey(String);
 
 impl IdentifierKey {
+    /// A key as the database keeps it (made by [`Identifier::key`] when it
+    /// was stored).
+    pub fn from_stored(key: String) -> Self {
+        Self(key)
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -38,6 +38,9 @@ pub enum Upload {
     },
     /// The file went past the size limit while it was read.
     TooLarge,
+    /// No file, because the channel that logged the request (staff on the
+    /// phone, another system) checked the agent's authority itself.
+    CheckedOnChannel,
 }
 
 /// An accepted document.
@@ -181,7 +184,7 @@ pub fn accept_upload(filename: &str, bytes: Vec<u8>) -> Result<AcceptedDocument,
 /// the message key of the problem.
 pub fn optional_document(upload: Upload) -> Result<Option<AcceptedDocument>, &'static str> {
     match upload {
-        Upload::None => Ok(None),
+        Upload::None | Upload::CheckedOnChannel => Ok(None),
         Upload::TooLarge => Err(DocumentError::TooLarge.message_key()),
         Upload::File { filename, bytes } => accept_upload(&filename, bytes)
             .map(Some)
@@ -292,7 +295,7 @@ pub fn validate(
             errors.push(err("authority_document", "form.errors.document_required"));
             None
         }
-        Upload::None => None,
+        Upload::None | Upload::CheckedOnChannel => None,
         // A self-requester needs no authority document; one sent anyway is
         // not kept (the desk keeps no sensitive file it does not need).
         Upload::File { .. } if !is_agent => None,

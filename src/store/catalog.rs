@@ -192,3 +192,22 @@ pub fn category_ids_by_code(
         .map(|code| found.iter().find(|(c, _)| c == code).map(|(_, id)| id.clone()))
         .collect())
 }
+
+/// The code of the system holding the category `code`, when it exists.
+pub fn system_of_category(conn: &mut DbConnection, code: &str) -> Result<Option<String>, StoreError> {
+    Ok(data_categories::table
+        .inner_join(data_systems::table)
+        .filter(data_categories::code.eq(code))
+        .select(data_systems::code)
+        .first(conn)
+        .optional()?)
+}
+
+/// Whether a data system has the code `code`.
+pub fn system_exists(conn: &mut DbConnection, code: &str) -> Result<bool, StoreError> {
+    Ok(data_systems::table
+        .filter(data_systems::code.eq(code))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0)
+}

@@ -421,7 +421,8 @@ pub fn lookup(conn: &mut DbConnection, keys: &[&str]) -> Result<Vec<ActiveHold>,
         }
     };
     let mut found: Vec<ActiveHold> = Vec::new();
-    let mut parts: Vec<(Vec<String>, Vec<String>)> = Vec::new();
+    // Per hold: whether it covers all, and its categories and systems.
+    let mut parts: Vec<(bool, Vec<String>, Vec<String>)> = Vec::new();
     for row in rows {
         if found.last().is_none_or(|h| h.id != row.id) {
             let reason = row
@@ -441,9 +442,9 @@ pub fn lookup(conn: &mut DbConnection, keys: &[&str]) -> Result<Vec<ActiveHold>,
                 },
                 category_systems: Vec::new(),
             });
-            parts.push((Vec::new(), Vec::new()));
+            parts.push((row.scope_all, Vec::new(), Vec::new()));
         }
-        let (Some(hold), Some((categories, systems))) = (found.last_mut(), parts.last_mut()) else {
+        let (Some(hold), Some((_, categories, systems))) = (found.last_mut(), parts.last_mut()) else {
             continue;
         };
         if let (Some(category), Some(system)) = (row.category, row.category_system)
@@ -456,10 +457,51 @@ pub fn lookup(conn: &mut DbConnection, keys: &[&str]) -> Result<Vec<ActiveHold>,
             systems.push(system);
         }
     }
-    for (hold, (categories, systems)) in found.iter_mut().zip(parts) {
-        if !hold.scope.is_all() {
+    for (hold, (all, categories, systems)) in found.iter_mut().zip(parts) {
+        if !all {
             hold.scope = HoldScope::of(categories, systems);
         }
     }
     Ok(found)
+}
+
+/// The identifiers a request's subject is known by, as hold targets: the
+/// email and phone the request gives, and every other identifier its holds
+/// were ever bound to (a subject id a channel gave).
+pub fn subject_targets(conn: &mut DbConnection, request_id: &str) -> Result<Vec<HoldTarget>, StoreError> {
+    let (email_key, phone_key): (String, Option<String>) = requests::table
+        .find(request_id)
+        .select((requests::subject_email_key, requests::subject_phone_key))
+        .first(conn)?;
+    let mut targets: Vec<(IdentifierScheme, String)> = vec![(IdentifierScheme::Email, email_key)];
+    if let Some(key) = phone_key {
+        targets.push((IdentifierScheme::Phone, key));
+    }
+    let bound: Vec<(IdentifierScheme, String)> = holds::table
+        .filter(holds::request_id.eq(request_id))
+        .select((holds::identifier_scheme, holds::identifier_key))
+        .load(conn)?;
+    for target in bound {
+        if !targets.iter().any(|(_, key)| *key == target.1) {
+            targets.push(target);
+        }
+    }
+    Ok(targets
+        .into_iter()
+        .map(|(scheme, key)| HoldTarget {
+            scheme,
+            key: IdentifierKey::from_stored(key),
+        })
+        .collect())
+}
+
+/// One hold of a request, active or not.
+pub fn get(conn: &mut DbConnection, request_id: &str, hold_id: &str) -> Result<HoldRow, StoreError> {
+    holds::table
+        .filter(holds::request_id.eq(request_id))
+        .filter(holds::id.eq(hold_id))
+        .select(HoldRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(StoreError::NotFound)
 }

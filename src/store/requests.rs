@@ -423,3 +423,32 @@ pub fn index_unindexed_names(conn: &mut DbConnection) -> Result<usize, StoreErro
         }
     }
 }
+
+/// A page of requests for the requests API, newest received first, with
+/// the total that match.
+pub fn api_page(
+    conn: &mut DbConnection,
+    status: Option<RequestStatus>,
+    kind: Option<RequestKind>,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<RequestRow>, i64), StoreError> {
+    let filtered = || {
+        let mut q = requests::table.into_boxed();
+        if let Some(status) = status {
+            q = q.filter(requests::status.eq(status));
+        }
+        if let Some(kind) = kind {
+            q = q.filter(requests::kind.eq(kind));
+        }
+        q
+    };
+    let total = filtered().count().get_result(conn)?;
+    let rows = filtered()
+        .order((requests::received_at.desc(), requests::id.desc()))
+        .offset(offset)
+        .limit(limit)
+        .select(RequestRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}

@@ -127,7 +127,7 @@ impl AppError {
         }
     }
 
-    fn unavailable(cause: impl Into<anyhow::Error>) -> Self {
+    pub fn unavailable(cause: impl Into<anyhow::Error>) -> Self {
         AppError::Unavailable {
             cause: cause.into(),
             reference: new_reference(),
@@ -400,6 +400,16 @@ fn render_error<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerRes
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
     let api = is_api(res.request().path());
+    // The API's own problem documents (a body that is not JSON, say) are
+    // already what the caller should get.
+    let is_problem = res
+        .response()
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes() == b"application/problem+json");
+    if api && is_problem {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
     let lang = if api {
         Lang::En
     } else {

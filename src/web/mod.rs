@@ -1,6 +1,7 @@
 //! The HTTP application: routes, middleware, shared state. Handlers parse
 //! a request into a workflow's input, run the workflow, and render.
 
+pub mod api;
 pub mod assets;
 pub mod body;
 pub mod client;
@@ -72,6 +73,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, limit: &public::PostLimit) {
         .route("/static/{path:.*}", web::get().to(assets::serve));
     public::routes(cfg, limit);
     staff::routes(cfg);
+    api::routes(cfg);
 }
 
 /// Builds the server on an already bound listener (port 0 in tests).

@@ -648,6 +648,7 @@ pub fn new_request(kind: RequestKind, email: &str) -> NewRequest {
         details: "test".into(),
         correction: (kind == RequestKind::Correction).then(|| "name: A → B".to_owned()),
         category_ids: Vec::new(),
+        subject_id: None,
         lang: Lang::Ko,
     }
 }

@@ -24,6 +24,9 @@ fn actor_for(role: ActorRole) -> Actor {
         ActorRole::DepartmentLead => staff(StaffRole::DepartmentLead),
         ActorRole::PrivacyOfficer => staff(StaffRole::PrivacyOfficer),
         ActorRole::System => Actor::System,
+        ActorRole::Service => Actor::Service {
+            token_id: "token-1".into(),
+        },
     }
 }
 

@@ -9,6 +9,7 @@ mod cli;
 mod hardening;
 mod helpers;
 mod lifecycle;
+mod machine;
 mod outbox;
 mod references;
 mod refusals;

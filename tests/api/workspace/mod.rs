@@ -258,6 +258,7 @@ fn log(
             channel: Channel::Phone,
             received_at: rightsdesk::clock::Clock::now(&*app.clock),
             identity_checked: checked,
+            subject_id: None,
             lang: Lang::En,
         },
     )

@@ -1,0 +1,100 @@
+//! The JSON API for other systems, under `/api`: bearer service tokens,
+//! problem documents for every refusal, and an OpenAPI 3.1 description
+//! generated from the handlers themselves.
+
+pub mod auth;
+pub mod holds;
+pub mod problem;
+pub mod requests;
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use problem::ApiError;
+
+struct BearerScheme;
+
+impl Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "A service token from `rightsdesk token issue` or the admin pages; scopes: holds:read, requests:read, requests:write.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Rightsdesk API",
+        description = "Ask whether a person's data is frozen, and log and follow data subject rights requests."
+    ),
+    paths(holds::get_holds, holds::check, requests::list, requests::get_one, requests::create),
+    components(schemas(problem::ProblemDocument, problem::FieldProblem)),
+    modifiers(&BearerScheme),
+    tags(
+        (name = "holds", description = "May this person's data be used right now?"),
+        (name = "requests", description = "Requests, and requests received on other channels")
+    )
+)]
+pub struct ApiDoc;
+
+/// `GET /api/openapi.json`
+async fn openapi() -> HttpResponse {
+    HttpResponse::Ok().json(ApiDoc::openapi())
+}
+
+/// A JSON body that cannot be read: a 400 problem saying why.
+fn json_error(error: actix_web::error::JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    use actix_web::error::JsonPayloadError;
+    let detail = match &error {
+        JsonPayloadError::ContentType => "Send the body as application/json.".to_owned(),
+        JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
+            "The body is too large.".to_owned()
+        }
+        JsonPayloadError::Deserialize(e) => format!("The body is not JSON of the expected shape: {e}."),
+        other => format!("The body could not be read: {other}."),
+    };
+    let response = ApiError::bad_request(detail)
+        .response()
+        .unwrap_or_else(|_| HttpResponse::BadRequest().finish());
+    actix_web::error::InternalError::from_response(error, response).into()
+}
+
+/// A query string that cannot be read: a 400 problem.
+fn query_error(error: actix_web::error::QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    let response = ApiError::bad_request(format!("The query string could not be read: {error}."))
+        .response()
+        .unwrap_or_else(|_| HttpResponse::BadRequest().finish());
+    actix_web::error::InternalError::from_response(error, response).into()
+}
+
+/// The largest JSON body: a batch of 1,000 identifiers fits many times.
+const JSON_LIMIT: usize = 512 * 1024;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/openapi.json", web::get().to(openapi)).service(
+        web::scope("/api/v1")
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(JSON_LIMIT)
+                    .error_handler(json_error),
+            )
+            .app_data(web::QueryConfig::default().error_handler(query_error))
+            .route("/holds", web::get().to(holds::get_holds))
+            .route("/holds/check", web::post().to(holds::check))
+            .route("/requests", web::get().to(requests::list))
+            .route("/requests", web::post().to(requests::create))
+            .route("/requests/{reference}", web::get().to(requests::get_one)),
+    );
+}

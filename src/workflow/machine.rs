@@ -1,0 +1,133 @@
+//! What other systems ask of the desk through the JSON API: whether a
+//! person's data is frozen, and the requests logged and their state. (A
+//! request logged by another system goes through [`super::intake`].)
+
+use std::collections::HashMap;
+
+use super::{Desk, Refusal, WorkflowError};
+use crate::domain::hold::Question;
+use crate::domain::identifier::Identifier;
+use crate::domain::lifecycle::RequestStatus;
+use crate::domain::reference::Reference;
+use crate::domain::request::RequestKind;
+use crate::store::audit::{self, EventRow};
+use crate::store::holds::{self, ActiveHold, Hold};
+use crate::store::requests::{self, RequestRow};
+use crate::store::{DbConnection, StoreError, catalog};
+
+/// The most identifiers one batch may ask about.
+pub const MAX_BATCH: usize = 1000;
+
+/// What part of the data the caller asks about, by codes as sent.
+#[derive(Debug, Clone, Default)]
+pub struct HoldQuestion {
+    pub category: Option<String>,
+    pub system: Option<String>,
+}
+
+fn resolve(conn: &mut DbConnection, asked: &HoldQuestion) -> Result<Question, WorkflowError> {
+    if let Some(code) = &asked.category {
+        let system = catalog::system_of_category(conn, code)?.ok_or(Refusal::UnknownCategory)?;
+        if asked.system.as_ref().is_some_and(|s| *s != system) {
+            return Err(Refusal::UnknownCategory.into());
+        }
+        return Ok(Question::Category {
+            code: code.clone(),
+            system,
+        });
+    }
+    if let Some(code) = &asked.system {
+        if !catalog::system_exists(conn, code)? {
+            return Err(Refusal::UnknownSystem.into());
+        }
+        return Ok(Question::System(code.clone()));
+    }
+    Ok(Question::Everything)
+}
+
+/// For each identifier, in order, the active holds that cover what is
+/// asked: frozen when there is at least one. One statement for the whole
+/// batch (and one more to resolve a category or system code, when asked).
+pub fn holds_on(
+    desk: &Desk,
+    identifiers: &[Identifier],
+    asked: &HoldQuestion,
+) -> Result<Vec<Vec<ActiveHold>>, WorkflowError> {
+    let hmac_key = &desk.keys.identifier_index;
+    let keys: Vec<String> = identifiers
+        .iter()
+        .map(|i| i.key(hmac_key).into_string())
+        .collect();
+    let mut unique: Vec<&str> = keys.iter().map(String::as_str).collect();
+    unique.sort_unstable();
+    unique.dedup();
+    // No transaction around it: one statement needs none, and the hot path
+    // saves the round-trips of opening and closing one.
+    let mut conn = desk.store.conn()?;
+    let question = resolve(&mut conn, asked)?;
+    let found = holds::lookup(&mut conn, &unique)?;
+    let mut by_key: HashMap<&str, Vec<&ActiveHold>> = HashMap::new();
+    for hold in &found {
+        if hold.scope.covers(&hold.category_systems, &question) {
+            by_key.entry(hold.identifier_key.as_str()).or_default().push(hold);
+        }
+    }
+    Ok(keys
+        .iter()
+        .map(|key| {
+            by_key
+                .get(key.as_str())
+                .map(|holds| holds.iter().map(|h| (*h).clone()).collect())
+                .unwrap_or_default()
+        })
+        .collect())
+}
+
+/// A request as the API shows it: its row (of which only non-personal
+/// fields are sent), its holds and its history.
+#[derive(Debug, Clone)]
+pub struct RequestView {
+    pub row: RequestRow,
+    pub holds: Vec<Hold>,
+    pub events: Vec<EventRow>,
+}
+
+fn view(conn: &mut DbConnection, row: RequestRow) -> Result<RequestView, StoreError> {
+    Ok(RequestView {
+        holds: holds::for_request(conn, &row.id)?,
+        events: audit::for_request(conn, &row.id)?,
+        row,
+    })
+}
+
+pub fn request(desk: &Desk, reference: &Reference) -> Result<RequestView, WorkflowError> {
+    desk.read(|conn, _| {
+        let row = requests::get_by_reference(conn, reference)?;
+        Ok(view(conn, row)?)
+    })
+}
+
+/// A page of requests (1-based), newest received first.
+#[derive(Debug, Clone)]
+pub struct RequestsPage {
+    pub requests: Vec<RequestView>,
+    pub total: i64,
+}
+
+pub fn requests_page(
+    desk: &Desk,
+    status: Option<RequestStatus>,
+    kind: Option<RequestKind>,
+    page: u32,
+    per_page: u32,
+) -> Result<RequestsPage, WorkflowError> {
+    let offset = i64::from(page.saturating_sub(1)) * i64::from(per_page);
+    desk.read(|conn, _| {
+        let (rows, total) = requests::api_page(conn, status, kind, offset, i64::from(per_page))?;
+        let requests = rows
+            .into_iter()
+            .map(|row| view(conn, row))
+            .collect::<Result<_, _>>()?;
+        Ok(RequestsPage { requests, total })
+    })
+}
