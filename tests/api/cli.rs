@@ -232,3 +232,72 @@ fn serve_stops_gracefully_on_sigterm() {
     assert!(log.contains("graceful shutdown"), "{log}");
     assert!(log.contains("background jobs stopped"), "{log}");
 }
+
+#[test]
+fn token_issue_prints_the_token_once_and_list_and_revoke_follow_it() {
+    let db = TestDb::fresh();
+    let issued = run(
+        &db,
+        &[],
+        &[
+            "token",
+            "issue",
+            "--system",
+            "CRM",
+            "--scope",
+            "holds:read,requests:read",
+            "--expires",
+            "30",
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&issued.stdout).into_owned();
+    assert!(
+        issued.status.success(),
+        "{}",
+        String::from_utf8_lossy(&issued.stderr)
+    );
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    let id = lines[0].strip_prefix("id: ").expect("id line");
+    let token = lines[1].strip_prefix("token: ").expect("token line");
+    assert_eq!(token.split('.').count(), 3, "a signed token");
+
+    let listed = run(&db, &[], &["token", "list"]);
+    let list = String::from_utf8_lossy(&listed.stdout).into_owned();
+    let line = list.lines().find(|l| l.starts_with(id)).expect("listed");
+    assert!(
+        line.contains("CRM") && line.contains("holds:read,requests:read"),
+        "{line}"
+    );
+    assert!(line.contains("revoked no"), "{line}");
+    assert!(!list.contains(token), "the token is never shown again");
+
+    let revoked = run(&db, &[], &["token", "revoke", id]);
+    assert!(revoked.status.success());
+    let list = String::from_utf8_lossy(&run(&db, &[], &["token", "list"]).stdout).into_owned();
+    assert!(!list.contains("revoked no"), "{list}");
+
+    // Bad input: one line, exit 2, nothing issued.
+    for args in [
+        &["token", "issue", "--system", "CRM", "--scope", "holds:write"][..],
+        &["token", "issue", "--system", "", "--scope", "holds:read"][..],
+        &[
+            "token",
+            "issue",
+            "--system",
+            "CRM",
+            "--scope",
+            "holds:read",
+            "--expires",
+            "0",
+        ][..],
+        &["token", "revoke", "no-such-id"][..],
+    ] {
+        let output = run(&db, &[], args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.trim().lines().count(), 1, "{args:?}: {stderr}");
+    }
+    let list = String::from_utf8_lossy(&run(&db, &[], &["token", "list"]).stdout).into_owned();
+    assert_eq!(list.lines().count(), 1);
+}

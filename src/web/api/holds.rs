@@ -195,6 +195,7 @@ pub async fn get_holds(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct CheckBody {
     /// 1 to 1000 identifiers, each `email:…`, `phone:…` or `subject:…`.
+    #[schema(min_items = 1, max_items = 1000)]
     pub identifiers: Vec<String>,
     /// Ask about one data category (by code) only.
     #[serde(default)]

@@ -91,10 +91,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .error_handler(json_error),
             )
             .app_data(web::QueryConfig::default().error_handler(query_error))
-            .route("/holds", web::get().to(holds::get_holds))
-            .route("/holds/check", web::post().to(holds::check))
-            .route("/requests", web::get().to(requests::list))
-            .route("/requests", web::post().to(requests::create))
-            .route("/requests/{reference}", web::get().to(requests::get_one)),
+            .service(web::resource("/holds").route(web::get().to(holds::get_holds)))
+            .service(web::resource("/holds/check").route(web::post().to(holds::check)))
+            .service(
+                web::resource("/requests")
+                    .route(web::get().to(requests::list))
+                    .route(web::post().to(requests::create)),
+            )
+            .service(web::resource("/requests/{reference}").route(web::get().to(requests::get_one))),
     );
 }
