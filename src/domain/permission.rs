@@ -68,6 +68,9 @@ pub struct RequestOptions {
     pub approve: bool,
     /// Reopen the tasks after an objection.
     pub reopen_tasks: bool,
+    /// Place a legal hold on the subject's data, and end holds that end by
+    /// hand.
+    pub manage_holds: bool,
 }
 
 impl StaffMember {
@@ -183,6 +186,7 @@ impl StaffMember {
                 && status == Objection
                 && !request.tasks.is_empty()
                 && self.may_move(request, InProgress),
+            manage_holds: self.may_manage_holds(),
         }
     }
 }

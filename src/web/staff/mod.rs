@@ -48,6 +48,8 @@ staff_routes! {
     "/staff/requests/{reference}/documents/{document}" => { get => request::document },
     "/staff/requests/{reference}/notes" => { post => request::note },
     "/staff/requests/{reference}/messages" => { post => request::message },
+    "/staff/requests/{reference}/holds" => { post => request::place_hold },
+    "/staff/requests/{reference}/holds/{hold}/lift" => { post => request::lift_hold },
     "/staff/requests/{reference}/review" => { post => request::review },
     "/staff/requests/{reference}/ask" => { post => request::ask },
     "/staff/requests/{reference}/tasks/{task}/assign" => { post => request::assign },

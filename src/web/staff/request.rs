@@ -28,12 +28,17 @@ use crate::web::staff::queue::DUE_SOON_DAYS;
 use crate::workflow::WorkflowError;
 use crate::workflow::case::{self, CaseView, Identifiers};
 use crate::workflow::decide::{self, Approval, Decide};
+use crate::workflow::holds;
 use crate::workflow::review::{self, Review};
 use crate::workflow::signin::SignedIn;
 use crate::workflow::status::days_left;
 use crate::workflow::tasks::{self, Finish};
 
 pub struct HoldLine {
+    pub id: String,
+    /// The officer may end it by hand here (a legal hold, or a granted
+    /// suspension).
+    pub liftable: bool,
     pub reason: crate::domain::hold::HoldReason,
     pub scope: String,
     pub since: String,
@@ -113,6 +118,8 @@ pub struct RequestPage {
     pub masked_requester_email: String,
     pub revealed: Option<Identifiers>,
     pub holds: Vec<HoldLine>,
+    /// The viewer places and ends legal holds (the privacy officer).
+    pub manage_holds: bool,
     pub documents: Vec<DocumentLine>,
     pub tasks: Vec<TaskLine>,
     pub decisions: Vec<DecisionLine>,
@@ -167,6 +174,7 @@ fn build(
     revealed: Option<Identifiers>,
     problem: Option<Problem>,
 ) -> RequestPage {
+    let manage_holds = view.file.options.manage_holds;
     let r = view.file.row;
     let left = days_left(r.due_date, r.status, view.today);
     let (urgency, due_label) = match left {
@@ -253,10 +261,13 @@ fn build(
         masked_subject_email: view.masked_subject_email,
         masked_requester_email: view.masked_requester_email,
         revealed,
+        manage_holds,
         holds: view
             .holds
             .iter()
             .map(|h| HoldLine {
+                id: h.id.clone(),
+                liftable: manage_holds && h.lifted_at.is_none() && h.reason.may_be_lifted_by_hand(r.status),
                 reason: h.reason,
                 scope: scope_text(&h.scope),
                 since: local(h.placed_at, tz),
@@ -467,6 +478,37 @@ pub async fn note(
     let body = checked!(text(&form.body, true), page, signed, reference, values);
     act(&page, signed, reference, vec![], move |desk, who, at| {
         case::add_note(desk, who, at, &body)
+    })
+    .await
+}
+
+/// `POST …/holds`: a legal hold on the subject's data, with the reason.
+pub async fn place_hold(
+    page: Page,
+    Staff(signed): Staff,
+    path: web::Path<String>,
+    Posted(form): Posted<TextForm>,
+) -> Result<HttpResponse, AppError> {
+    let reference = path.into_inner();
+    let values = vec![("hold_note", form.body.clone())];
+    act(&page, signed, reference, values, move |desk, who, at| {
+        holds::place_legal_hold(desk, who, at, &form.body).map(|_| ())
+    })
+    .await
+}
+
+/// `POST …/holds/{hold}/lift`: ends a legal hold or a granted suspension,
+/// with the reason.
+pub async fn lift_hold(
+    page: Page,
+    Staff(signed): Staff,
+    path: web::Path<(String, String)>,
+    Posted(form): Posted<TextForm>,
+) -> Result<HttpResponse, AppError> {
+    let (reference, hold) = path.into_inner();
+    let values = vec![("lift_note", form.body.clone())];
+    act(&page, signed, reference, values, move |desk, who, at| {
+        holds::lift_hold(desk, who, at, &hold, &form.body)
     })
     .await
 }

@@ -62,6 +62,8 @@ enum Fixture {
     Account,
     /// A routing rule to remove.
     Rule,
+    /// Work with a legal hold on the subject's data, to end.
+    LegalHold,
 }
 
 /// What the route is called with.
@@ -171,6 +173,15 @@ fn spec(route: &Route) -> Spec {
         ("post", "/staff/requests/{reference}/notes") => {
             s(F::Work, Form(&[("body", "Called the member.")]), VIEW_WORK, 303)
         }
+        ("post", "/staff/requests/{reference}/holds") => {
+            s(F::Work, Form(&[("body", "Litigation 2026-1.")]), OFFICER, 303)
+        }
+        ("post", "/staff/requests/{reference}/holds/{hold}/lift") => s(
+            F::LegalHold,
+            Form(&[("body", "The claim was settled.")]),
+            OFFICER,
+            303,
+        ),
         ("post", "/staff/requests/{reference}/messages") => {
             s(F::Work, Form(&[("body", "We are on it.")]), PRIVACY, 303)
         }
@@ -360,6 +371,7 @@ struct Made {
     document: String,
     task: String,
     id: String,
+    hold: String,
 }
 
 fn make(app: &TestApp, fixture: Fixture, n: usize) -> Made {
@@ -386,6 +398,17 @@ fn make(app: &TestApp, fixture: Fixture, n: usize) -> Made {
     match fixture {
         Fixture::None => {}
         Fixture::Work => made.reference = work(app),
+        Fixture::LegalHold => {
+            made.reference = work(app);
+            made.hold = rightsdesk::workflow::holds::place_legal_hold(
+                &app.desk,
+                &signed(app, Who::Officer),
+                &made.reference,
+                "Litigation hold.",
+            )
+            .expect("legal hold")
+            .remove(0);
+        }
         Fixture::Review => {
             made.reference = under_review(app, RequestKind::Deletion, &email);
             let id = id_of(app, &made.reference);
@@ -518,6 +541,7 @@ fn fill(text: &str, made: &Made, it_handler: &str, n: usize) -> String {
     text.replace("{reference}", &made.reference)
         .replace("{document}", &made.document)
         .replace("{task}", &made.task)
+        .replace("{hold}", &made.hold)
         .replace("{id}", &made.id)
         .replace("{token}", "not-a-real-link")
         .replace("{it_handler}", it_handler)
