@@ -20,7 +20,7 @@ use super::{Desk, Refusal, WorkflowError};
 use crate::auth::tokens::{self, ServiceToken, TokenError};
 use crate::domain::actor::Actor;
 use crate::domain::audit::AuditAction;
-use crate::domain::service::{self, ServiceScope};
+use crate::domain::service;
 use crate::store::audit::{self, NewEvent};
 use crate::store::new_id;
 use crate::store::service_tokens::{self, TokenRow};
@@ -207,9 +207,4 @@ pub fn authenticate(desk: &Desk, bearer: &str) -> Result<ServiceToken, Rejected>
         return Err(Rejected::Revoked);
     }
     Ok(token)
-}
-
-/// The scopes a token row lists (for display).
-pub fn scopes_of(row: &TokenRow) -> Vec<ServiceScope> {
-    row.scopes.split(',').filter_map(|s| s.parse().ok()).collect()
 }
