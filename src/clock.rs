@@ -14,6 +14,12 @@ pub trait Clock: Send + Sync + fmt::Debug {
     fn now(&self) -> NaiveDateTime;
 }
 
+/// A stored moment as the desk writes it for other systems: RFC 3339 in
+/// UTC, to the second (`2026-11-26T09:30:00Z`).
+pub fn rfc3339(at: NaiveDateTime) -> String {
+    at.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
 /// The shared clock of a running desk.
 pub type SharedClock = Arc<dyn Clock>;
 

@@ -79,6 +79,14 @@ pub struct ConfigArgs {
         global = true
     )]
     pub mail_retry_base: String,
+    /// First retry delay of a failed webhook delivery; doubles each attempt up to 6h
+    #[arg(
+        long,
+        env = "RIGHTSDESK_WEBHOOK_RETRY_BASE",
+        default_value = "30s",
+        global = true
+    )]
+    pub webhook_retry_base: String,
     /// Posts per minute one IP address may make to the public form, tracking and code entry
     #[arg(long, env = "RIGHTSDESK_RATE_LIMIT", default_value = "20", global = true)]
     pub rate_limit: String,
@@ -161,6 +169,7 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub job_interval: Duration,
     pub mail_retry_base: Duration,
+    pub webhook_retry_base: Duration,
     pub db_pool_size: Option<u32>,
     /// Posts per minute per IP address on the public endpoints.
     pub rate_limit: u32,
@@ -342,6 +351,7 @@ impl Config {
             data_dir: args.data_dir.clone(),
             job_interval: duration("RIGHTSDESK_JOB_INTERVAL", &args.job_interval)?,
             mail_retry_base: duration("RIGHTSDESK_MAIL_RETRY_BASE", &args.mail_retry_base)?,
+            webhook_retry_base: duration("RIGHTSDESK_WEBHOOK_RETRY_BASE", &args.webhook_retry_base)?,
             db_pool_size,
             rate_limit,
             unverified_expiry: duration("RIGHTSDESK_UNVERIFIED_EXPIRY", &args.unverified_expiry)?,
@@ -413,6 +423,10 @@ mod tests {
             (vec!["--log-format", "xml"], "RIGHTSDESK_LOG_FORMAT"),
             (vec!["--job-interval", "soon"], "RIGHTSDESK_JOB_INTERVAL"),
             (vec!["--mail-retry-base", "0s"], "RIGHTSDESK_MAIL_RETRY_BASE"),
+            (
+                vec!["--webhook-retry-base", "0s"],
+                "RIGHTSDESK_WEBHOOK_RETRY_BASE",
+            ),
             (vec!["--db-pool-size", "0"], "RIGHTSDESK_DB_POOL_SIZE"),
             (vec!["--rate-limit", "many"], "RIGHTSDESK_RATE_LIMIT"),
             (

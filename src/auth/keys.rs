@@ -103,6 +103,8 @@ pub struct Keys {
     pub csrf: [u8; 32],
     /// Hashes verification codes at rest.
     pub codes: [u8; 32],
+    /// Encrypts the data systems' webhook signing secrets (AES-256-GCM).
+    pub webhooks: [u8; 32],
     secret: SecretKey,
 }
 
@@ -113,6 +115,7 @@ impl Keys {
             documents: secret.derive("documents"),
             csrf: secret.derive("csrf"),
             codes: secret.derive("verification-codes"),
+            webhooks: secret.derive("webhook-secrets"),
             secret,
         }
     }

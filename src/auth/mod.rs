@@ -7,3 +7,4 @@ pub mod keys;
 pub mod password;
 pub mod tokens;
 pub mod totp;
+pub mod webhooks;

@@ -1,19 +1,23 @@
 //! The background work every instance runs beside the web server. Each job
 //! claims its work from tables, so any number of instances may run it.
 //!
-//! Three loops: the list of revoked service tokens, read again every
-//! interval; email delivery, which runs when a transaction that queued
-//! email commits (woken by the desk's mail signal) and otherwise every
-//! interval — the fallback, and how emails queued by other instances or
-//! retries leave; and the periodic jobs (the expiry of unverified
-//! requests every interval; the database's planner statistics at start
-//! and every hour).
+//! Four loops: the list of revoked service tokens, read again every
+//! interval; email delivery and webhook delivery, each run when a
+//! transaction that queued its work commits (woken by the desk's signals)
+//! and otherwise every interval — the fallback, and how work queued by
+//! other instances or retries leaves; and the periodic jobs (the expiry of
+//! unverified requests every interval; the database's planner statistics
+//! and the pruning of old webhook deliveries at start and every hour).
+
+pub mod signal;
+mod webhooks;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use tokio::sync::watch;
 
+use self::signal::Signal;
 use crate::mail::{Mailer, delivery};
 use crate::workflow::{Desk, expire};
 
@@ -25,14 +29,18 @@ pub async fn run(desk: Desk, mailer: Mailer, delivery_passes: Arc<AtomicU64>, st
     let delivery = tokio::spawn(deliver(
         desk.clone(),
         mailer,
-        claimant,
+        claimant.clone(),
         delivery_passes,
         stop.clone(),
     ));
     let revocations = tokio::spawn(refresh_revocations(desk.clone(), stop.clone()));
+    let hooks = tokio::spawn(post_webhooks(desk.clone(), claimant.clone(), stop.clone()));
     periodic(desk, stop).await;
     if let Err(error) = delivery.await {
         tracing::error!(%error, "email delivery ended abnormally");
+    }
+    if let Err(error) = hooks.await {
+        tracing::error!(%error, "webhook delivery ended abnormally");
     }
     if let Err(error) = revocations.await {
         tracing::error!(%error, "the revoked-token refresh ended abnormally");
@@ -40,11 +48,12 @@ pub async fn run(desk: Desk, mailer: Mailer, delivery_passes: Arc<AtomicU64>, st
     tracing::info!("background jobs stopped");
 }
 
-/// Waits for the interval (or `wake`, when given); false once stopped.
-async fn pause(desk: &Desk, stop: &mut watch::Receiver<bool>, wake: bool) -> bool {
+/// Waits for the interval (or the `wake` signal, when given); false once
+/// stopped.
+async fn pause(desk: &Desk, stop: &mut watch::Receiver<bool>, wake: Option<&Signal>) -> bool {
     tokio::select! {
         _ = tokio::time::sleep(desk.config.job_interval) => {}
-        _ = desk.mail.woken(), if wake => {}
+        _ = async { if let Some(signal) = wake { signal.woken().await } }, if wake.is_some() => {}
         _ = stop.changed() => {}
     }
     !*stop.borrow()
@@ -63,6 +72,13 @@ async fn periodic(desk: Desk, mut stop: watch::Receiver<bool>) {
                 Ok(Err(error)) => tracing::warn!(%error, "refreshing the planner's statistics failed"),
                 Err(error) => tracing::error!(%error, "refreshing the planner's statistics panicked"),
             }
+            let d = desk.clone();
+            match tokio::task::spawn_blocking(move || webhooks::prune(&d)).await {
+                Ok(Ok(0)) => {}
+                Ok(Ok(n)) => tracing::info!(pruned = n, "old webhook deliveries deleted"),
+                Ok(Err(error)) => tracing::warn!(%error, "pruning webhook deliveries failed"),
+                Err(error) => tracing::error!(%error, "pruning webhook deliveries panicked"),
+            }
             optimized = Some(std::time::Instant::now());
         }
         let d = desk.clone();
@@ -72,7 +88,7 @@ async fn periodic(desk: Desk, mut stop: watch::Receiver<bool>) {
             Ok(Err(error)) => tracing::error!(%error, "expiry pass failed"),
             Err(error) => tracing::error!(%error, "expiry pass panicked"),
         }
-        if !pause(&desk, &mut stop, false).await {
+        if !pause(&desk, &mut stop, None).await {
             return;
         }
     }
@@ -107,7 +123,33 @@ async fn deliver(
             Err(error) => tracing::error!(%error, "email delivery pass panicked"),
         }
         passes.fetch_add(1, Ordering::SeqCst);
-        if !pause(&desk, &mut stop, true).await {
+        if !pause(&desk, &mut stop, Some(&desk.mail)).await {
+            return;
+        }
+    }
+}
+
+async fn post_webhooks(desk: Desk, claimant: String, mut stop: watch::Receiver<bool>) {
+    let client = match webhooks::client() {
+        Ok(client) => client,
+        Err(error) => {
+            tracing::error!(%error, "no HTTP client: webhooks will not be delivered by this instance");
+            return;
+        }
+    };
+    loop {
+        match webhooks::deliver_due(&desk, &client, &claimant).await {
+            Ok(report) if report.delivered + report.failed > 0 => {
+                tracing::debug!(
+                    delivered = report.delivered,
+                    failed = report.failed,
+                    "webhook delivery pass"
+                );
+            }
+            Ok(_) => {}
+            Err(error) => tracing::error!(%error, "webhook delivery pass failed"),
+        }
+        if !pause(&desk, &mut stop, Some(&desk.webhooks)).await {
             return;
         }
     }
@@ -117,7 +159,7 @@ async fn deliver(
 /// long a token revoked elsewhere still works here.
 async fn refresh_revocations(desk: Desk, mut stop: watch::Receiver<bool>) {
     loop {
-        if !pause(&desk, &mut stop, false).await {
+        if !pause(&desk, &mut stop, None).await {
             return;
         }
         let d = desk.clone();

@@ -12,14 +12,13 @@ use crate::clock::Clock;
 use crate::domain::actor::Actor;
 use crate::domain::audit::AuditAction;
 use crate::domain::email::MAX_ATTEMPTS;
+use crate::domain::retry::backoff;
 use crate::store::audit::{self, NewEvent};
 use crate::store::outbox::{self, Attempt, ClaimedEmail};
 use crate::store::{Store, StoreError};
 
 /// How long a claim lasts: far longer than one SMTP send may take.
 const LEASE: Duration = Duration::from_secs(300);
-/// Longest wait between two attempts.
-const MAX_BACKOFF: Duration = Duration::from_secs(6 * 3600);
 const BATCH: i64 = 20;
 
 /// What one pass did.
@@ -27,13 +26,6 @@ const BATCH: i64 = 20;
 pub struct DeliveryReport {
     pub sent: usize,
     pub failed: usize,
-}
-
-/// The wait before attempt `attempts + 1`: `base × 2^attempts`, at most 6 h.
-pub fn backoff(base: Duration, attempts: i32) -> Duration {
-    let factor = 2_u32.saturating_pow(attempts.clamp(0, 31) as u32);
-    base.checked_mul(factor)
-        .map_or(MAX_BACKOFF, |d| d.min(MAX_BACKOFF))
 }
 
 /// Claims and sends due emails until none are left. Blocking: run it on a
@@ -117,26 +109,4 @@ fn give_up(
         }
         Ok(())
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_doubles_up_to_six_hours() {
-        let base = Duration::from_secs(30);
-        let table = [
-            (0, 30),
-            (1, 60),
-            (2, 120),
-            (5, 960),
-            (10, 21_600),
-            (40, 21_600),
-            (-1, 30),
-        ];
-        for (attempts, secs) in table {
-            assert_eq!(backoff(base, attempts), Duration::from_secs(secs), "{attempts}");
-        }
-    }
 }

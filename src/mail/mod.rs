@@ -5,31 +5,11 @@
 pub mod delivery;
 pub mod notices;
 
-use std::sync::Arc;
-
 use lettre::message::{Mailbox, MultiPart, header};
 use lettre::{FileTransport, Message, SmtpTransport, Transport};
 
 use crate::config::MailTransportConfig;
 use crate::store::outbox::ClaimedEmail;
-
-/// Wakes this instance's email delivery as soon as a transaction that
-/// queued email has committed, so a verification code is handed to the
-/// transport at once rather than at the next periodic pass.
-#[derive(Debug, Clone, Default)]
-pub struct MailSignal(Arc<tokio::sync::Notify>);
-
-impl MailSignal {
-    /// Asks for a delivery pass (kept until one starts, if none is waiting).
-    pub fn wake(&self) {
-        self.0.notify_one();
-    }
-
-    /// Waits for the next [`MailSignal::wake`].
-    pub async fn woken(&self) {
-        self.0.notified().await;
-    }
-}
 
 /// How email leaves the desk.
 #[derive(Clone)]

@@ -1,7 +1,8 @@
 //! Holds: the freeze on a data subject's data while a request is pending.
 //! Placed and lifted only through [`place_for_request`],
-//! [`lift_for_request`] and [`restore_for_request`], which the lifecycle
-//! uses. A hold covers all of the subject's data (`scope_all`) or the data
+//! [`end_with_request`], [`restore_for_request`] (which the lifecycle uses),
+//! [`place_by_hand`] and [`lift_by_hand`]; each queues the webhook events
+//! of its change in the same transaction. A hold covers all of the subject's data (`scope_all`) or the data
 //! categories and systems listed beside it, one row each.
 
 use std::collections::HashSet;
@@ -10,10 +11,11 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{data_categories, data_systems, hold_categories, hold_systems, holds, requests};
-use super::{DbConnection, StoreError, new_id};
+use super::{DbConnection, StoreError, new_id, webhooks};
 use crate::domain::hold::{HoldReason, HoldScope};
 use crate::domain::identifier::{IdentifierKey, IdentifierScheme};
 use crate::domain::lifecycle::RequestStatus;
+use crate::domain::webhook::WebhookEvent;
 
 /// One identifier to freeze: its scheme and keyed hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,10 +111,12 @@ pub fn place_for_request(
     reason: HoldReason,
     now: NaiveDateTime,
 ) -> Result<Vec<String>, StoreError> {
-    targets
+    let ids = targets
         .iter()
         .map(|t| insert(conn, request_id, (&t.scheme, t.key.as_str()), scope, reason, now))
-        .collect()
+        .collect::<Result<Vec<_>, _>>()?;
+    webhooks::enqueue(conn, request_id, WebhookEvent::HoldPlaced, &ids, now)?;
+    Ok(ids)
 }
 
 /// Lifts the active holds of a request that its move into `to` ends (by
@@ -141,6 +145,7 @@ pub fn end_with_request(
                 holds::lift_reason.eq(format!("request {to}")),
             ))
             .execute(conn)?;
+        webhooks::enqueue(conn, request_id, WebhookEvent::HoldLifted, &ids, now)?;
     }
     Ok(ids)
 }
@@ -184,7 +189,18 @@ pub fn lift_by_hand(
     )
     .set((holds::lifted_at.eq(now), holds::lift_reason.eq(note)))
     .execute(conn)?;
-    Ok(changed == 1)
+    if changed != 1 {
+        return Ok(false);
+    }
+    let request_id: String = holds::table.find(hold_id).select(holds::request_id).first(conn)?;
+    webhooks::enqueue(
+        conn,
+        &request_id,
+        WebhookEvent::HoldLifted,
+        &[hold_id.to_owned()],
+        now,
+    )?;
+    Ok(true)
 }
 
 fn scope_ids(conn: &mut DbConnection, hold_id: &str) -> Result<ScopeIds, StoreError> {
@@ -246,6 +262,7 @@ pub fn restore_for_request(
             now,
         )?);
     }
+    webhooks::enqueue(conn, request_id, WebhookEvent::HoldPlaced, &placed, now)?;
     Ok(placed)
 }
 

@@ -22,6 +22,7 @@ pub mod staff;
 pub mod tasks;
 pub mod types;
 pub mod verification;
+pub mod webhooks;
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;

@@ -43,7 +43,8 @@ pub struct NewRequest {
     pub category_ids: Vec<String>,
     /// The subject's id in the company's own systems, when the channel
     /// that logged the request gave one: holds bind to it too (only its
-    /// keyed hash is kept).
+    /// keyed hash is indexed; the id itself is kept to name the subject to
+    /// the company's systems in webhooks).
     pub subject_id: Option<String>,
     /// The language notices to the requester are written in.
     pub lang: Lang,
@@ -158,6 +159,7 @@ pub fn create(
             requests::subject_email_key.eq(subject_email_key.as_str()),
             requests::subject_phone.eq(new.subject_phone.as_ref().map(Phone::as_str)),
             requests::subject_phone_key.eq(subject_phone_key.as_ref().map(|k| k.as_str())),
+            requests::subject_id.eq(&new.subject_id),
             requests::details.eq(&new.details),
             requests::correction.eq(&new.correction),
             requests::verification_state.eq(VerificationState::Pending),

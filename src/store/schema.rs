@@ -102,6 +102,7 @@ diesel::table! {
         updated_at -> Timestamp,
         lang -> Text,
         verification_codes_sent -> Integer,
+        subject_id -> Nullable<Text>,
     }
 }
 

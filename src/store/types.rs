@@ -71,6 +71,7 @@ use crate::domain::request::{Channel, MessageAuthor, OnBehalf, RequestKind, Veri
 use crate::domain::retention::RetentionBasis;
 use crate::domain::staff::StaffRole;
 use crate::domain::task::{RoutingMode, TaskOutcome, TaskStatus};
+use crate::domain::webhook::{DeliveryStatus, WebhookEvent};
 use crate::i18n::Lang;
 
 text_column!(
@@ -79,6 +80,7 @@ text_column!(
     Channel,
     DecisionOutcome,
     DecisionState,
+    DeliveryStatus,
     DepartmentFunction,
     DocumentPurpose,
     EmailStatus,
@@ -97,4 +99,5 @@ text_column!(
     TaskOutcome,
     TaskStatus,
     VerificationState,
+    WebhookEvent,
 );

@@ -64,6 +64,9 @@ pub enum Refusal {
     /// This hold ends with its request, not by hand.
     #[error("this hold ends with its request")]
     HoldNotLiftable,
+    /// A webhook URL that cannot be posted to.
+    #[error("the webhook URL {0}")]
+    WebhookUrl(#[from] crate::domain::webhook::WebhookUrlError),
 }
 
 impl Refusal {
@@ -103,6 +106,7 @@ impl Refusal {
             },
             Refusal::HoldNoteMissing => "refusal.hold_note_missing",
             Refusal::HoldNotLiftable => "refusal.hold_not_liftable",
+            Refusal::WebhookUrl(e) => e.message_key(),
         }
     }
 }

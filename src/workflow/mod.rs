@@ -33,6 +33,7 @@ pub mod tasks;
 pub mod track;
 pub mod verify_code;
 pub mod verify_link;
+pub mod webhooks;
 pub mod withdraw;
 
 use std::sync::Arc;
@@ -48,7 +49,7 @@ use crate::config::Config;
 use crate::domain::audit::AuditAction;
 use crate::domain::lifecycle::{IdentityPolicy, RequestStatus};
 use crate::domain::limits::RecentEmails;
-use crate::mail::MailSignal;
+use crate::jobs::signal::Signal;
 use crate::mail::notices::{Notice, NoticeError};
 use crate::store::audit::{self, NewEvent};
 use crate::store::lifecycle::{self, Applied};
@@ -59,14 +60,16 @@ use crate::store::{DbConnection, Store};
 pub type NoticeRenderer = fn(&Notice) -> Result<NewEmail, NoticeError>;
 
 /// Everything a workflow may use: the store, the configuration, the keys,
-/// the clock, and the signal that wakes email delivery. Cheap to clone.
+/// the clock, and the signals that wake email and webhook delivery. Cheap
+/// to clone.
 #[derive(Clone)]
 pub struct Desk {
     pub store: Store,
     pub config: Arc<Config>,
     pub keys: Arc<Keys>,
     pub clock: SharedClock,
-    pub mail: MailSignal,
+    pub mail: Signal,
+    pub webhooks: Signal,
     /// The revoked service tokens, as this instance last read them.
     pub revocations: service_tokens::Revocations,
     render_notice: NoticeRenderer,
@@ -79,7 +82,8 @@ impl Desk {
             config,
             keys,
             clock,
-            mail: MailSignal::default(),
+            mail: Signal::default(),
+            webhooks: Signal::default(),
             revocations: service_tokens::Revocations::default(),
             render_notice: Notice::render,
         }
@@ -100,13 +104,15 @@ impl Desk {
     }
 
     /// Runs `f` in one write transaction at one instant. Once it commits,
-    /// email delivery is woken if `f` queued any.
+    /// email delivery is woken if `f` queued any, and webhook delivery if
+    /// it queued a webhook event.
     pub fn write<T>(
         &self,
         f: impl FnOnce(&mut Tx<'_>) -> Result<T, WorkflowError>,
     ) -> Result<T, WorkflowError> {
         let now = self.clock.now();
         let mut queued = false;
+        crate::store::webhooks::take_queued();
         let result = self.store.write_as::<T, WorkflowError>(|conn| {
             let mut tx = Tx {
                 conn,
@@ -120,6 +126,9 @@ impl Desk {
         })?;
         if queued {
             self.mail.wake();
+        }
+        if crate::store::webhooks::take_queued() {
+            self.webhooks.wake();
         }
         Ok(result)
     }

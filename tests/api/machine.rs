@@ -81,7 +81,7 @@ async fn problem(response: reqwest::Response, status: u16) -> Value {
 }
 
 /// Finishes every open task of a request as done, by whoever may.
-fn finish_tasks(app: &TestApp, reference: &str) {
+pub(crate) fn finish_tasks(app: &TestApp, reference: &str) {
     let id = id_of(app, reference);
     let open: Vec<_> = app
         .store
@@ -109,7 +109,7 @@ fn finish_tasks(app: &TestApp, reference: &str) {
     }
 }
 
-fn decide_as_officer(
+pub(crate) fn decide_as_officer(
     app: &TestApp,
     reference: &str,
     outcome: DecisionOutcome,

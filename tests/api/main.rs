@@ -17,5 +17,6 @@ mod requester;
 mod staff;
 mod state;
 mod web;
+mod webhooks;
 mod workflow;
 mod workspace;

@@ -7,6 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::auth::caller;
 use super::problem::{ApiError, FieldProblem, ProblemDocument, answer};
+use crate::clock::rfc3339;
 use crate::domain::hold::HoldScope;
 use crate::domain::identifier::Identifier;
 use crate::domain::service::ServiceScope;
@@ -58,10 +59,6 @@ pub struct HoldJson {
     /// The reference of the request behind it.
     #[schema(example = "2026-000123")]
     pub request: String,
-}
-
-pub fn rfc3339(at: chrono::NaiveDateTime) -> String {
-    at.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 impl From<&ActiveHold> for HoldJson {

@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::auth::caller;
-use super::holds::{ScopeJson, rfc3339};
+use super::holds::ScopeJson;
 use super::problem::{ApiError, FieldProblem, ProblemDocument, answer};
+use crate::clock::rfc3339;
 use crate::domain::intake::check_received_at;
 use crate::domain::lifecycle::RequestStatus;
 use crate::domain::reference::Reference;

@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod chrome;
 pub mod intake;
+pub mod integrations;
 pub mod login;
 pub mod password;
 pub mod queue;
@@ -66,4 +67,9 @@ staff_routes! {
     "/staff/admin/categories" => { post => admin::category },
     "/staff/admin/rules" => { post => admin::add_rule },
     "/staff/admin/rules/{id}/delete" => { post => admin::remove_rule },
+    "/staff/admin/integrations" => { get => integrations::view },
+    "/staff/admin/tokens" => { post => integrations::issue },
+    "/staff/admin/tokens/{id}/revoke" => { post => integrations::revoke },
+    "/staff/admin/systems/{code}/webhook" => { post => integrations::set_webhook },
+    "/staff/admin/systems/{code}/webhook/delete" => { post => integrations::remove_webhook },
 }

@@ -64,6 +64,8 @@ enum Fixture {
     Rule,
     /// Work with a legal hold on the subject's data, to end.
     LegalHold,
+    /// A service token to revoke.
+    Token,
 }
 
 /// What the route is called with.
@@ -298,6 +300,23 @@ fn spec(route: &Route) -> Spec {
             303,
         ),
         ("post", "/staff/admin/rules/{id}/delete") => s(F::Rule, Form(&[]), ADMIN, 303),
+        ("get", "/staff/admin/integrations") => s(F::None, None, ADMIN, 200),
+        // The token is shown on the answer.
+        ("post", "/staff/admin/tokens") => s(
+            F::None,
+            Form(&[("system", "CRM"), ("scope", "holds:read")]),
+            ADMIN,
+            200,
+        ),
+        ("post", "/staff/admin/tokens/{id}/revoke") => s(F::Token, Form(&[]), ADMIN, 303),
+        // A first webhook's secret is shown on the answer.
+        ("post", "/staff/admin/systems/{code}/webhook") => s(
+            F::None,
+            Form(&[("url", "https://crm.example.com/hooks")]),
+            ADMIN,
+            200,
+        ),
+        ("post", "/staff/admin/systems/{code}/webhook/delete") => s(F::None, Form(&[]), ADMIN, 303),
         (method, path) => panic!("no authorization entry for {method} {path}: add one to this matrix"),
     }
 }
@@ -358,6 +377,19 @@ fn world(app: &TestApp) -> Vec<i64> {
         count(
             holds::table
                 .filter(holds::lifted_at.is_null())
+                .count()
+                .get_result(conn),
+        ),
+        count(service_tokens::table.count().get_result(conn)),
+        count(
+            service_tokens::table
+                .filter(service_tokens::revoked_at.is_not_null())
+                .count()
+                .get_result(conn),
+        ),
+        count(
+            data_systems::table
+                .filter(data_systems::webhook_url.is_not_null())
                 .count()
                 .get_result(conn),
         ),
@@ -454,6 +486,19 @@ fn make(app: &TestApp, fixture: Fixture, n: usize) -> Made {
                 })
                 .expect("account");
         }
+        Fixture::Token => {
+            made.id = rightsdesk::workflow::service_tokens::issue(
+                &app.desk,
+                rightsdesk::workflow::service_tokens::Issuer::Operator,
+                &rightsdesk::workflow::service_tokens::NewToken {
+                    system: "CRM".into(),
+                    scopes: "holds:read".into(),
+                    expires_days: None,
+                },
+            )
+            .expect("token")
+            .id;
+        }
         Fixture::Rule => {
             let irm = signed(app, Who::IrmHandler).user.department_id.expect("dept");
             made.id = app
@@ -543,6 +588,7 @@ fn fill(text: &str, made: &Made, it_handler: &str, n: usize) -> String {
         .replace("{task}", &made.task)
         .replace("{hold}", &made.hold)
         .replace("{id}", &made.id)
+        .replace("{code}", "MEMBERSHIP")
         .replace("{token}", "not-a-real-link")
         .replace("{it_handler}", it_handler)
         .replace("{new_email}", &format!("new{n}@example.com"))
