@@ -1,7 +1,14 @@
 //! Seeds a database with many requests for the benchmarks (`scripts/bench`):
-//! `cargo run --release --example bench_seed -- --requests 100000`, with
-//! `RIGHTSDESK_DATABASE_URL` and `RIGHTSDESK_SECRET_KEY` set like the
-//! server's. Run `rightsdesk demo` first (departments and systems).
+//! `cargo run --release --example bench_seed -- --requests 100000
+//! [--subjects 1000000 --holds 100000]`, with `RIGHTSDESK_DATABASE_URL` and
+//! `RIGHTSDESK_SECRET_KEY` set like the server's. Run `rightsdesk demo`
+//! first (departments and systems).
+//!
+//! With `--subjects`, each of that many subjects (`subject{i}@example.com`)
+//! gets a hold on their email's keyed hash, bound to one of the seeded
+//! requests: `--holds` of them active (every n-th subject, so a random
+//! subject is frozen with that probability), the rest lifted, as years of
+//! finished requests leave them. Inserted in bulk, with progress.
 //!
 //! Requests are created through the store (reference, keyed identifiers,
 //! holds and audit event each), in batches of one transaction; then their
@@ -14,15 +21,16 @@ use chrono::{Duration, Utc};
 use diesel::prelude::*;
 use rightsdesk::auth::keys::{Keys, SecretKey};
 use rightsdesk::domain::actor::Actor;
-use rightsdesk::domain::identifier::Email;
+use rightsdesk::domain::hold::HoldReason;
+use rightsdesk::domain::identifier::{Email, Identifier, IdentifierScheme};
 use rightsdesk::domain::jurisdiction::Jurisdiction;
 use rightsdesk::domain::lifecycle::RequestStatus;
 use rightsdesk::domain::request::{Channel, OnBehalf, RequestKind};
 use rightsdesk::i18n::Lang;
-use rightsdesk::store::DatabaseUrl;
+use rightsdesk::store::{DatabaseUrl, DbConnection};
 use rightsdesk::store::requests::{self, NewRequest};
-use rightsdesk::store::schema::requests as req;
-use rightsdesk::store::{Store, StoreError, catalog, tasks};
+use rightsdesk::store::schema::{holds, requests as req};
+use rightsdesk::store::{Store, StoreError, catalog, new_id, tasks};
 
 const FAMILY: &[&str] = &[
     "Kim", "Lee", "Park", "Choi", "Jung", "Kang", "Cho", "Yoon", "Jang", "Lim",
@@ -35,9 +43,14 @@ const BATCH: usize = 1000;
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let mut total = 100_000_usize;
+    let (mut subjects, mut active) = (0_usize, 0_usize);
     while let Some(arg) = args.next() {
-        if arg == "--requests" {
-            total = args.next().unwrap_or_default().parse()?;
+        let value = args.next().unwrap_or_default();
+        match arg.as_str() {
+            "--requests" => total = value.parse()?,
+            "--subjects" => subjects = value.parse()?,
+            "--holds" => active = value.parse()?,
+            other => anyhow::bail!("unknown argument {other}"),
         }
     }
     let url = DatabaseUrl::parse(&std::env::var("RIGHTSDESK_DATABASE_URL")?)?;
@@ -116,6 +129,61 @@ fn main() -> anyhow::Result<()> {
         if made % 10_000 == 0 || made == total {
             let rate = made as f64 / started.elapsed().as_secs_f64();
             eprintln!("seeded {made}/{total} requests ({rate:.0}/s)");
+        }
+    }
+    if subjects > 0 {
+        seed_holds(&store, &keys, subjects, active)?;
+    }
+    Ok(())
+}
+
+/// One hold per subject, `active` of them active.
+fn seed_holds(store: &Store, keys: &Keys, subjects: usize, active: usize) -> anyhow::Result<()> {
+    const ROWS: usize = 5000;
+    let request_ids: Vec<String> = store.read(|conn| Ok(req::table.select(req::id).load(conn)?))?;
+    anyhow::ensure!(!request_ids.is_empty(), "seed requests first");
+    let every = subjects.checked_div(active).unwrap_or(usize::MAX).max(1);
+    let started = Instant::now();
+    let placed_at = Utc::now().naive_utc() - Duration::days(30);
+    let mut made = 0;
+    while made < subjects {
+        let n = ROWS.min(subjects - made);
+        let rows: Vec<_> = (made..made + n)
+            .map(|i| -> anyhow::Result<_> {
+                let email = Email::parse(&format!("subject{i}@example.com")).map_err(|e| anyhow::anyhow!("{e}"))?;
+                let key = Identifier::Email(email).key(&keys.identifier_index);
+                let lifted = (i % every != 0 || i / every >= active).then_some(placed_at + Duration::days(3));
+                Ok((
+                    holds::id.eq(new_id()),
+                    holds::request_id.eq(request_ids[i % request_ids.len()].clone()),
+                    holds::identifier_key.eq(key.into_string()),
+                    holds::identifier_scheme.eq(IdentifierScheme::Email),
+                    holds::scope_all.eq(true),
+                    holds::reason.eq(HoldReason::CorrectionPending),
+                    holds::placed_at.eq(placed_at),
+                    holds::lifted_at.eq(lifted),
+                ))
+            })
+            .collect::<anyhow::Result<_>>()?;
+        store.write(|conn| {
+            match conn {
+                // One statement per batch over the network; SQLite is in
+                // process, where a row at a time costs nothing more.
+                DbConnection::Pg(c) => {
+                    diesel::insert_into(holds::table).values(&rows).execute(c)?;
+                }
+                DbConnection::Sqlite(c) => {
+                    for row in &rows {
+                        diesel::insert_into(holds::table).values(row.clone()).execute(c)?;
+                    }
+                }
+            }
+            Ok(())
+        })?;
+        made += n;
+        if made % 100_000 == 0 || made == subjects {
+            let rate = made as f64 / started.elapsed().as_secs_f64();
+            eprintln!("seeded {made}/{subjects} subjects' holds ({rate:.0}/s)");
         }
     }
     Ok(())

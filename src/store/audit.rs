@@ -1,9 +1,10 @@
 //! The audit trail: append-only, hash-chained. This module has no update or
 //! delete path for events, by design; the database refuses them too.
 
+use std::cell::RefCell;
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::BigInt;
 
 use super::schema::{audit_events, audit_head};
 use super::{DbConnection, StoreError, new_id};
@@ -124,38 +125,114 @@ impl RawEventRow {
     }
 }
 
-#[derive(diesel::QueryableByName)]
-struct HeadSeq {
-    #[diesel(sql_type = BigInt)]
-    #[allow(dead_code)]
-    seq: i64,
+thread_local! {
+    /// The events appended by the write transaction running on this thread,
+    /// waiting to join the chain when it commits (see [`Pending`]).
+    static PENDING: RefCell<Option<Vec<Appended>>> = const { RefCell::new(None) };
 }
 
-/// Takes the write lock that serialises audited writes. On PostgreSQL a row
-/// lock on the chain head; on SQLite the first statement is a write, which
-/// takes the database's single writer lock (waiting under busy_timeout)
-/// before anything is read.
-pub(super) fn lock_head(conn: &mut DbConnection) -> Result<(), StoreError> {
-    match conn {
-        DbConnection::Pg(c) => {
-            diesel::sql_query("SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE").load::<HeadSeq>(c)?;
+/// An event appended but not yet chained.
+struct Appended {
+    content: AuditContent,
+}
+
+/// The events of one write transaction: begun by [`super::Store::write`]
+/// before it opens the transaction, chained by [`Pending::commit`] as its
+/// last statements, and dropped (with the events, if the transaction
+/// failed) when it ends. A transaction runs on one thread, so the events
+/// wait in a thread-local list that [`append`] adds to.
+pub(super) struct Pending(());
+
+impl Pending {
+    /// Begins collecting; `None` if this thread is already inside a write.
+    pub(super) fn start() -> Option<Self> {
+        PENDING.with(|p| {
+            let mut p = p.borrow_mut();
+            if p.is_some() {
+                return None;
+            }
+            *p = Some(Vec::new());
+            Some(Pending(()))
+        })
+    }
+
+    /// Chains the collected events: locks the head (unless already locked
+    /// by [`lock_head_early`]), numbers and hashes each event after the
+    /// one before, inserts them and moves the head. The transaction's last
+    /// statements, so the head is held only until its commit.
+    pub(super) fn commit(&self, conn: &mut DbConnection) -> Result<(), StoreError> {
+        let events = PENDING.with(|p| p.borrow_mut().as_mut().map(std::mem::take).unwrap_or_default());
+        if events.is_empty() {
+            return Ok(());
         }
-        DbConnection::Sqlite(c) => {
-            diesel::sql_query("UPDATE audit_head SET seq = seq WHERE id = 1").execute(c)?;
+        let (mut seq, mut head_hash): (i64, String) = match conn {
+            DbConnection::Pg(c) => audit_head::table
+                .find(1)
+                .select((audit_head::seq, audit_head::hash))
+                .for_update()
+                .first(c)?,
+            DbConnection::Sqlite(_) => audit_head::table
+                .find(1)
+                .select((audit_head::seq, audit_head::hash))
+                .first(conn)?,
+        };
+        for Appended { mut content } in events {
+            seq += 1;
+            content.seq = seq;
+            let hash = chain_hash(&head_hash, &content)
+                .map_err(|e| StoreError::Corrupt(format!("the audit event cannot be encoded: {e}")))?;
+            diesel::insert_into(audit_events::table)
+                .values((
+                    audit_events::seq.eq(content.seq),
+                    audit_events::id.eq(&content.id),
+                    audit_events::request_id.eq(&content.request_id),
+                    audit_events::actor_kind.eq(&content.actor_kind),
+                    audit_events::actor_id.eq(&content.actor_id),
+                    audit_events::action.eq(&content.action),
+                    audit_events::from_status.eq(&content.from_status),
+                    audit_events::to_status.eq(&content.to_status),
+                    audit_events::reason.eq(&content.reason),
+                    audit_events::at.eq(content.at),
+                    audit_events::payload.eq(content.payload.to_string()),
+                    audit_events::prev_hash.eq(&head_hash),
+                    audit_events::hash.eq(&hash),
+                ))
+                .execute(conn)?;
+            head_hash = hash;
         }
+        diesel::update(audit_head::table.find(1))
+            .set((audit_head::seq.eq(seq), audit_head::hash.eq(&head_hash)))
+            .execute(conn)?;
+        Ok(())
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        PENDING.with(|p| p.borrow_mut().take());
+    }
+}
+
+/// On SQLite, takes the database's writer lock with the transaction's
+/// first statement (a write), before anything is read: a transaction that
+/// read first and wrote later could find another process had written in
+/// between and fail. PostgreSQL needs nothing here: its head is locked
+/// last, by [`Pending::commit`].
+pub(super) fn lock_head_early(conn: &mut DbConnection) -> Result<(), StoreError> {
+    if let DbConnection::Sqlite(c) = conn {
+        diesel::sql_query("UPDATE audit_head SET seq = seq WHERE id = 1").execute(c)?;
     }
     Ok(())
 }
 
-/// Appends one event to the chain. Call only inside [`super::Store::write`],
-/// which holds the chain's lock.
-pub fn append(conn: &mut DbConnection, event: NewEvent<'_>, at: NaiveDateTime) -> Result<i64, StoreError> {
-    let (head_seq, head_hash): (i64, String) = audit_head::table
-        .find(1)
-        .select((audit_head::seq, audit_head::hash))
-        .first(conn)?;
+/// Appends one event to the chain, in the commit of the write transaction
+/// it is called in (only inside [`super::Store::write`]). Events join the
+/// chain in the order they were appended.
+/// It takes the transaction's connection to be called only where one is
+/// open, though the event is written later, by the commit.
+pub fn append(_conn: &mut DbConnection, event: NewEvent<'_>, at: NaiveDateTime) -> Result<(), StoreError> {
     let content = AuditContent {
-        seq: head_seq + 1,
+        seq: 0,
         id: new_id(),
         request_id: event.request_id.map(str::to_owned),
         actor_kind: event.actor.kind().as_str().to_owned(),
@@ -167,29 +244,15 @@ pub fn append(conn: &mut DbConnection, event: NewEvent<'_>, at: NaiveDateTime) -
         at,
         payload: event.payload,
     };
-    let hash = chain_hash(&head_hash, &content)
-        .map_err(|e| StoreError::Corrupt(format!("the audit event cannot be encoded: {e}")))?;
-    diesel::insert_into(audit_events::table)
-        .values((
-            audit_events::seq.eq(content.seq),
-            audit_events::id.eq(&content.id),
-            audit_events::request_id.eq(&content.request_id),
-            audit_events::actor_kind.eq(&content.actor_kind),
-            audit_events::actor_id.eq(&content.actor_id),
-            audit_events::action.eq(&content.action),
-            audit_events::from_status.eq(&content.from_status),
-            audit_events::to_status.eq(&content.to_status),
-            audit_events::reason.eq(&content.reason),
-            audit_events::at.eq(content.at),
-            audit_events::payload.eq(content.payload.to_string()),
-            audit_events::prev_hash.eq(&head_hash),
-            audit_events::hash.eq(&hash),
-        ))
-        .execute(conn)?;
-    diesel::update(audit_head::table.find(1))
-        .set((audit_head::seq.eq(content.seq), audit_head::hash.eq(&hash)))
-        .execute(conn)?;
-    Ok(content.seq)
+    PENDING.with(|p| match p.borrow_mut().as_mut() {
+        Some(events) => {
+            events.push(Appended { content });
+            Ok(())
+        }
+        None => Err(StoreError::Invalid(
+            "an audit event was appended outside a write transaction".into(),
+        )),
+    })
 }
 
 /// The events of one request, oldest first.

@@ -375,102 +375,89 @@ pub struct ActiveHold {
     pub category_systems: Vec<(String, String)>,
 }
 
-#[derive(diesel::QueryableByName)]
-struct LookupRow {
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    identifier_key: String,
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    id: String,
-    #[diesel(sql_type = diesel::sql_types::Bool)]
-    scope_all: bool,
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    reason: String,
-    #[diesel(sql_type = diesel::sql_types::Timestamp)]
-    placed_at: NaiveDateTime,
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    reference: String,
-    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
-    category: Option<String>,
-    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
-    category_system: Option<String>,
-    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
-    system: Option<String>,
-}
+/// One row of [`lookup`]: a hold, its request's reference and one of its
+/// scope's categories (with that category's system) and systems.
+type LookupRow = (
+    String,
+    String,
+    bool,
+    HoldReason,
+    NaiveDateTime,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
 
-/// The one statement the holds API runs: every active hold on any of
-/// `keys`, with its request's reference and its scope's codes, through the
-/// partial index on active holds' identifier keys. A hold scoped to several
-/// categories comes back as several rows, folded here.
-const LOOKUP: &str = "SELECT h.identifier_key, h.id, h.scope_all, h.reason, h.placed_at, r.reference, \
-     c.code AS category, cs.code AS category_system, s.code AS system \
-     FROM holds h JOIN requests r ON r.id = h.request_id \
-     LEFT JOIN hold_categories hc ON hc.hold_id = h.id \
-     LEFT JOIN data_categories c ON c.id = hc.category_id \
-     LEFT JOIN data_systems cs ON cs.id = c.system_id \
-     LEFT JOIN hold_systems hs ON hs.hold_id = h.id \
-     LEFT JOIN data_systems s ON s.id = hs.system_id \
-     WHERE h.lifted_at IS NULL AND h.identifier_key IN ";
-
-/// The active holds on each of `keys` (at most a thousand), oldest first.
+/// The active holds on each of `keys` (at most a thousand), oldest first:
+/// the one statement the holds API runs, through the partial index on
+/// active holds' identifier keys, with each hold's request reference and
+/// its scope's codes (a hold scoped to several categories comes back as
+/// several rows, folded here). Written with the query builder so that it
+/// is prepared once per connection and reused.
 pub fn lookup(conn: &mut DbConnection, keys: &[&str]) -> Result<Vec<ActiveHold>, StoreError> {
     if keys.is_empty() {
         return Ok(Vec::new());
     }
-    let pg = matches!(conn, DbConnection::Pg(_));
-    let placeholders: Vec<String> = (1..=keys.len())
-        .map(|i| if pg { format!("${i}") } else { "?".to_owned() })
-        .collect();
-    let sql = format!("{LOOKUP}({}) ORDER BY h.placed_at, h.id", placeholders.join(", "));
-    let rows: Vec<LookupRow> = match conn {
-        DbConnection::Pg(c) => {
-            let mut query = diesel::sql_query(sql).into_boxed::<diesel::pg::Pg>();
-            for key in keys {
-                query = query.bind::<diesel::sql_types::Text, _>(*key);
-            }
-            query.load(c)?
-        }
-        DbConnection::Sqlite(c) => {
-            let mut query = diesel::sql_query(sql).into_boxed::<diesel::sqlite::Sqlite>();
-            for key in keys {
-                query = query.bind::<diesel::sql_types::Text, _>(*key);
-            }
-            query.load(c)?
-        }
+    let category_system = diesel::alias!(data_systems as category_system);
+    let query = holds::table
+        .inner_join(requests::table)
+        .left_join(hold_categories::table.on(hold_categories::hold_id.eq(holds::id)))
+        .left_join(data_categories::table.on(data_categories::id.eq(hold_categories::category_id)))
+        .left_join(
+            category_system.on(category_system
+                .field(data_systems::id)
+                .eq(data_categories::system_id)),
+        )
+        .left_join(hold_systems::table.on(hold_systems::hold_id.eq(holds::id)))
+        .left_join(data_systems::table.on(data_systems::id.eq(hold_systems::system_id)))
+        .filter(holds::lifted_at.is_null())
+        .order((holds::placed_at.asc(), holds::id.asc()))
+        .select((
+            holds::identifier_key,
+            holds::id,
+            holds::scope_all,
+            holds::reason,
+            holds::placed_at,
+            requests::reference,
+            data_categories::code.nullable(),
+            category_system.field(data_systems::code).nullable(),
+            data_systems::code.nullable(),
+        ));
+    let rows: Vec<LookupRow> = match keys {
+        [one] => query.filter(holds::identifier_key.eq(*one)).load(conn)?,
+        many => query.filter(holds::identifier_key.eq_any(many)).load(conn)?,
     };
     let mut found: Vec<ActiveHold> = Vec::new();
     // Per hold: whether it covers all, and its categories and systems.
     let mut parts: Vec<(bool, Vec<String>, Vec<String>)> = Vec::new();
-    for row in rows {
-        if found.last().is_none_or(|h| h.id != row.id) {
-            let reason = row
-                .reason
-                .parse()
-                .map_err(|e| StoreError::Corrupt(format!("hold {}: {e}", row.id)))?;
+    for (identifier_key, id, scope_all, reason, placed_at, reference, category, category_system, system) in rows {
+        if found.last().is_none_or(|h| h.id != id) {
             found.push(ActiveHold {
-                identifier_key: row.identifier_key,
-                id: row.id,
+                identifier_key,
+                id,
                 reason,
-                placed_at: row.placed_at,
-                reference: row.reference,
-                scope: if row.scope_all {
+                placed_at,
+                reference,
+                scope: if scope_all {
                     HoldScope::All
                 } else {
                     HoldScope::of(Vec::new(), Vec::new())
                 },
                 category_systems: Vec::new(),
             });
-            parts.push((row.scope_all, Vec::new(), Vec::new()));
+            parts.push((scope_all, Vec::new(), Vec::new()));
         }
         let (Some(hold), Some((_, categories, systems))) = (found.last_mut(), parts.last_mut()) else {
             continue;
         };
-        if let (Some(category), Some(system)) = (row.category, row.category_system)
+        if let (Some(category), Some(system)) = (category, category_system)
             && !hold.category_systems.iter().any(|(c, _)| *c == category)
         {
             categories.push(category.clone());
             hold.category_systems.push((category, system));
         }
-        if let Some(system) = row.system {
+        if let Some(system) = system {
             systems.push(system);
         }
     }

@@ -54,7 +54,6 @@ pub struct Applied {
     pub from: RequestStatus,
     pub to: RequestStatus,
     pub version: i32,
-    pub event_seq: i64,
     pub holds_lifted: Vec<String>,
     pub holds_placed: Vec<String>,
     pub emails: Vec<String>,
@@ -89,7 +88,7 @@ pub fn apply(conn: &mut DbConnection, t: Transition<'_>, now: NaiveDateTime) -> 
             map.insert("holds_placed".into(), holds_placed.clone().into());
         }
     }
-    let event_seq = audit::append(
+    audit::append(
         conn,
         NewEvent {
             request_id: Some(t.request_id),
@@ -128,7 +127,6 @@ pub fn apply(conn: &mut DbConnection, t: Transition<'_>, now: NaiveDateTime) -> 
         from,
         to: t.to,
         version,
-        event_seq,
         holds_lifted,
         holds_placed,
         emails,

@@ -5,9 +5,7 @@ use diesel::prelude::*;
 
 use super::audit::{self, NewEvent};
 use super::holds::{self, HoldTarget, ScopeIds};
-use super::schema::{
-    data_categories, reference_counters, request_categories, request_search_terms, requests,
-};
+use super::schema::{data_categories, request_categories, request_search_terms, requests};
 use super::{DbConnection, StoreError, new_id};
 use crate::domain::actor::Actor;
 use crate::domain::audit::AuditAction;
@@ -88,26 +86,24 @@ fn find_duplicate(
         .optional()?)
 }
 
-/// Allocates the next reference of `year`. Runs under the write lock, so
-/// numbers are never handed out twice.
+/// Allocates the next reference of `year`: one statement that creates the
+/// year's counter or moves it on, holding its row until commit, so numbers
+/// are never handed out twice and never skipped (a rolled-back request
+/// gives its number back).
 fn next_reference(conn: &mut DbConnection, year: i32) -> Result<Reference, StoreError> {
-    let updated: Option<i64> = diesel::update(reference_counters::table.find(year))
-        .set(reference_counters::last_number.eq(reference_counters::last_number + 1))
-        .returning(reference_counters::last_number)
-        .get_result(conn)
-        .optional()?;
-    let number = match updated {
-        Some(n) => n,
-        None => {
-            diesel::insert_into(reference_counters::table)
-                .values((
-                    reference_counters::year.eq(year),
-                    reference_counters::last_number.eq(1_i64),
-                ))
-                .execute(conn)?;
-            1
-        }
-    };
+    #[derive(QueryableByName)]
+    struct Counter {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        last_number: i64,
+    }
+    let number = diesel::sql_query(
+        "INSERT INTO reference_counters (year, last_number) VALUES ($1, 1) \
+         ON CONFLICT (year) DO UPDATE SET last_number = reference_counters.last_number + 1 \
+         RETURNING last_number",
+    )
+    .bind::<diesel::sql_types::Integer, _>(year)
+    .get_result::<Counter>(conn)?
+    .last_number;
     if number > MAX_PER_YEAR {
         return Err(StoreError::Invalid(format!(
             "the references of {year} are exhausted"

@@ -237,8 +237,21 @@ impl Tx<'_> {
         Ok(applied)
     }
 
-    /// What `address` has been sent in the last hour and the last day.
+    /// Makes this transaction and every other one about `address` (as a
+    /// requester) take turns until commit, so the limits checked on what
+    /// the address was sent or tried hold under concurrent requests.
+    pub fn serialise_address(&mut self, address: &str) -> Result<(), WorkflowError> {
+        Ok(crate::store::serialise(
+            self.conn,
+            &format!("requester:{address}"),
+        )?)
+    }
+
+    /// What `address` has been sent in the last hour and the last day
+    /// (counted after taking the address's turn: see
+    /// [`Tx::serialise_address`]).
     pub fn recent_emails(&mut self, address: &str) -> Result<RecentEmails, WorkflowError> {
+        self.serialise_address(address)?;
         let count = |conn: &mut DbConnection, hours| {
             outbox::queued_for_recipient_since(conn, address, self.now - chrono::Duration::hours(hours))
         };

@@ -31,6 +31,10 @@ pub fn send_new_code(desk: &Desk, reference: &Reference) -> Result<ResendOutcome
             Err(StoreError::NotFound) => return Ok(ResendOutcome::Sent),
             Err(e) => return Err(e.into()),
         };
+        // Codes sent and tried are counted per request and per address: read
+        // them again in the address's turn.
+        tx.serialise_address(&row.requester_email)?;
+        let row = requests::get(tx.conn, &row.id)?;
         if row.status != RequestStatus::Unverified {
             return Ok(ResendOutcome::NotNeeded);
         }

@@ -114,7 +114,8 @@ pub fn submit(desk: &Desk, input: NewSubmission) -> Result<Submitted, WorkflowEr
         let category_ids = catalog::category_ids_by_code(tx.conn, &submission.categories)?
             .ok_or(Refusal::UnknownCategory)?;
         // Anyone can name any address here: what it is sent, and how many
-        // requests it has waiting, are capped.
+        // requests it has waiting, are capped (counted in the address's turn).
+        tx.serialise_address(submission.requester_email.as_str())?;
         let requester_key =
             Identifier::Email(submission.requester_email.clone()).key(&desk.keys.identifier_index);
         if !limits::may_open_another(requests::unconfirmed_for_requester(tx.conn, &requester_key)?) {

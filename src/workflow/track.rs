@@ -28,6 +28,7 @@ pub fn track(desk: &Desk, input: Track) -> Result<(), WorkflowError> {
         if row.requester_email != input.email.as_str() {
             return Ok(());
         }
+        tx.serialise_address(&row.requester_email)?;
         let since = tx.now - chrono::Duration::hours(24);
         let sent_today =
             audit::count_for_request_since(tx.conn, &row.id, AuditAction::StatusLinkSent, since)?;

@@ -40,6 +40,10 @@ pub fn verify_by_code(desk: &Desk, input: VerifyByCode) -> Result<CodeOutcome, W
             }
             Err(e) => return Err(e.into()),
         };
+        // Codes sent and tried are counted per request and per address: read
+        // them again in the address's turn.
+        tx.serialise_address(&row.requester_email)?;
+        let row = requests::get(tx.conn, &row.id)?;
         if row.status != RequestStatus::Unverified {
             return Ok(CodeOutcome::AlreadyVerified);
         }

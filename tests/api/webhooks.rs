@@ -291,10 +291,7 @@ async fn a_hold_on_all_data_goes_to_every_system_and_a_removed_webhook_drops_its
         )
         .is_err()
     );
-    let id = app
-        .store
-        .read(webhooks::systems)
-        .expect("systems");
+    let id = app.store.read(webhooks::systems).expect("systems");
     let members = id.iter().find(|s| s.code == "MEMBERSHIP").expect("system");
     assert_eq!(
         members.url.as_deref(),

@@ -227,3 +227,52 @@ fn a_notice_whose_template_fails_to_render_leaves_the_request_unchanged_and_queu
     .expect("verify");
     assert!(matches!(outcome, CodeOutcome::Verified { .. }), "{outcome:?}");
 }
+
+/// Writers no longer queue behind one lock for their whole transaction,
+/// so the limits that count what was tried rely on the address's turn:
+/// twelve wrong guesses at once still count five and no more, and the
+/// chain stays whole.
+#[test]
+fn concurrent_wrong_codes_are_counted_to_the_limit_and_no_further() {
+    let db = TestDb::fresh();
+    let (desk, _) = desk_on(&db, &[]);
+    seed_catalog(&desk.store);
+    let submitted =
+        submit::submit(&desk, submission(RequestKind::Access, "guess@example.com")).expect("submit");
+    let right = code_in_outbox(&desk, &submitted.id);
+    let wrong = if right == "000000" { "111111" } else { "000000" };
+    let threads: Vec<_> = (0..12)
+        .map(|_| {
+            let (desk, reference) = (desk.clone(), submitted.reference);
+            std::thread::spawn(move || {
+                verify_code::verify_by_code(
+                    &desk,
+                    VerifyByCode {
+                        reference,
+                        code: EnteredCode::parse(wrong),
+                    },
+                )
+                .expect("outcome")
+            })
+        })
+        .collect();
+    let outcomes: Vec<CodeOutcome> = threads.into_iter().map(|t| t.join().expect("thread")).collect();
+    let wrong_ones = outcomes
+        .iter()
+        .filter(|o| matches!(o, CodeOutcome::Wrong { .. }))
+        .count();
+    assert_eq!(wrong_ones, 4, "four say wrong, the fifth locks: {outcomes:?}");
+    let row = desk
+        .store
+        .read(|conn| requests::get(conn, &submitted.id))
+        .expect("row");
+    assert_eq!(row.verification_attempts, rightsdesk::auth::codes::MAX_ATTEMPTS);
+    match desk
+        .store
+        .read(|conn| rightsdesk::store::audit::verify(conn))
+        .expect("verify")
+    {
+        rightsdesk::store::audit::Verification::Intact { .. } => {}
+        rightsdesk::store::audit::Verification::Broken(b) => panic!("chain broken: {b}"),
+    }
+}
