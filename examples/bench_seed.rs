@@ -27,9 +27,9 @@ use rightsdesk::domain::jurisdiction::Jurisdiction;
 use rightsdesk::domain::lifecycle::RequestStatus;
 use rightsdesk::domain::request::{Channel, OnBehalf, RequestKind};
 use rightsdesk::i18n::Lang;
-use rightsdesk::store::{DatabaseUrl, DbConnection};
 use rightsdesk::store::requests::{self, NewRequest};
 use rightsdesk::store::schema::{holds, requests as req};
+use rightsdesk::store::{DatabaseUrl, DbConnection};
 use rightsdesk::store::{Store, StoreError, catalog, new_id, tasks};
 
 const FAMILY: &[&str] = &[
@@ -150,7 +150,8 @@ fn seed_holds(store: &Store, keys: &Keys, subjects: usize, active: usize) -> any
         let n = ROWS.min(subjects - made);
         let rows: Vec<_> = (made..made + n)
             .map(|i| -> anyhow::Result<_> {
-                let email = Email::parse(&format!("subject{i}@example.com")).map_err(|e| anyhow::anyhow!("{e}"))?;
+                let email =
+                    Email::parse(&format!("subject{i}@example.com")).map_err(|e| anyhow::anyhow!("{e}"))?;
                 let key = Identifier::Email(email).key(&keys.identifier_index);
                 let lifted = (i % every != 0 || i / every >= active).then_some(placed_at + Duration::days(3));
                 Ok((

@@ -431,7 +431,9 @@ pub fn lookup(conn: &mut DbConnection, keys: &[&str]) -> Result<Vec<ActiveHold>,
     let mut found: Vec<ActiveHold> = Vec::new();
     // Per hold: whether it covers all, and its categories and systems.
     let mut parts: Vec<(bool, Vec<String>, Vec<String>)> = Vec::new();
-    for (identifier_key, id, scope_all, reason, placed_at, reference, category, category_system, system) in rows {
+    for (identifier_key, id, scope_all, reason, placed_at, reference, category, category_system, system) in
+        rows
+    {
         if found.last().is_none_or(|h| h.id != id) {
             found.push(ActiveHold {
                 identifier_key,

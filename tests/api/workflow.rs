@@ -267,11 +267,7 @@ fn concurrent_wrong_codes_are_counted_to_the_limit_and_no_further() {
         .read(|conn| requests::get(conn, &submitted.id))
         .expect("row");
     assert_eq!(row.verification_attempts, rightsdesk::auth::codes::MAX_ATTEMPTS);
-    match desk
-        .store
-        .read(|conn| rightsdesk::store::audit::verify(conn))
-        .expect("verify")
-    {
+    match desk.store.read(rightsdesk::store::audit::verify).expect("verify") {
         rightsdesk::store::audit::Verification::Intact { .. } => {}
         rightsdesk::store::audit::Verification::Broken(b) => panic!("chain broken: {b}"),
     }
