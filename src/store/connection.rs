@@ -101,8 +101,8 @@ fn sqlite_path(path: &Path) -> String {
     path.to_string_lossy().into_owned()
 }
 
-/// r2d2's view of [`DatabaseUrl`]: opens connections by scheme and checks
-/// them before they are handed out.
+/// r2d2's view of [`DatabaseUrl`]: opens connections by scheme, and drops
+/// the ones that broke.
 #[derive(Debug, Clone)]
 pub struct Manager {
     url: DatabaseUrl,
@@ -127,8 +127,10 @@ impl r2d2::ManageConnection for Manager {
             .map_err(ConnectionError::CouldntSetupConfiguration)
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
+    /// A connection whose last statement found the server gone (or that
+    /// was left inside a transaction) is not put back.
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        diesel::r2d2::R2D2Connection::is_broken(conn)
     }
 }
 
@@ -136,7 +138,11 @@ impl r2d2::ManageConnection for Manager {
 /// connections serve it best; PostgreSQL gets more. Connections are made
 /// when first needed and then kept: no background thread tops the pool up,
 /// so none is left half-way through a connection (a TLS handshake, say)
-/// when a command exits.
+/// when a command exits. A connection is not tested each time it is handed
+/// out (that would be a second round trip for every one-query call, like a
+/// holds check): one that finds the server gone fails that call and is then
+/// dropped ([`Manager::has_broken`]), and idle ones are closed after ten
+/// minutes.
 pub fn build_pool(url: &DatabaseUrl, max_size: Option<u32>) -> Result<r2d2::Pool<Manager>, r2d2::Error> {
     let default_size = match url.backend() {
         Backend::Sqlite => 8,
@@ -145,6 +151,7 @@ pub fn build_pool(url: &DatabaseUrl, max_size: Option<u32>) -> Result<r2d2::Pool
     r2d2::Pool::builder()
         .max_size(max_size.unwrap_or(default_size))
         .min_idle(Some(0))
+        .test_on_check_out(false)
         .connection_timeout(Duration::from_secs(10))
         .build(Manager::new(url.clone()))
 }

@@ -120,6 +120,11 @@ impl Store {
         })
     }
 
+    /// The most connections the pool opens.
+    pub fn max_connections(&self) -> u32 {
+        self.pool.max_size()
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }

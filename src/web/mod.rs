@@ -29,12 +29,17 @@ use crate::config::Config;
 use crate::workflow::{Desk, WorkflowError};
 use error::AppError;
 
-/// What every handler may use: the desk the workflows run on, and this
-/// instance's upload slots.
+/// What every handler may use: the desk the workflows run on, this
+/// instance's upload slots, and its workflow slots.
 #[derive(Clone)]
 pub struct AppState {
     pub desk: Desk,
     pub uploads: multipart::UploadSlots,
+    /// As many as the pool has connections: a workflow waits for a slot
+    /// here, without a thread, rather than on a blocking thread parked on
+    /// the pool (under load, hundreds of threads woken and put back to
+    /// sleep in turn cost more than the queries).
+    workflows: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -59,6 +64,11 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&Desk) -> Result<T, WorkflowError> + Send + 'static,
     {
+        let _slot = self
+            .workflows
+            .acquire()
+            .await
+            .map_err(|e| AppError::unavailable(anyhow::anyhow!("the workflow slots are closed: {e}")))?;
         let desk = self.desk.clone();
         Ok(web::block(move || workflow(&desk)).await?)
     }
@@ -140,6 +150,7 @@ impl Application {
         let state = AppState {
             desk: desk.clone(),
             uploads: multipart::UploadSlots::default(),
+            workflows: Arc::new(tokio::sync::Semaphore::new(desk.store.max_connections() as usize)),
         };
         let server = server(state, listener)?;
         Ok(Self {
