@@ -40,6 +40,8 @@ pub struct AppState {
     /// the pool (under load, hundreds of threads woken and put back to
     /// sleep in turn cost more than the queries).
     workflows: Arc<tokio::sync::Semaphore>,
+    /// Where holds questions queue to be answered together.
+    pub holds: api::batch::HoldsQueue,
 }
 
 impl AppState {
@@ -147,10 +149,12 @@ impl Application {
             delivery_passes.clone(),
             stop_rx,
         ));
+        let workflows = Arc::new(tokio::sync::Semaphore::new(desk.store.max_connections() as usize));
         let state = AppState {
             desk: desk.clone(),
             uploads: multipart::UploadSlots::default(),
-            workflows: Arc::new(tokio::sync::Semaphore::new(desk.store.max_connections() as usize)),
+            holds: api::batch::HoldsQueue::start(desk.clone(), workflows.clone()),
+            workflows,
         };
         let server = server(state, listener)?;
         Ok(Self {

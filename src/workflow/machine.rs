@@ -53,34 +53,84 @@ pub fn holds_on(
     identifiers: &[Identifier],
     asked: &HoldQuestion,
 ) -> Result<Vec<Vec<ActiveHold>>, WorkflowError> {
-    let hmac_key = &desk.keys.identifier_index;
-    let keys: Vec<String> = identifiers
-        .iter()
-        .map(|i| i.key(hmac_key).into_string())
-        .collect();
-    let mut unique: Vec<&str> = keys.iter().map(String::as_str).collect();
-    unique.sort_unstable();
-    unique.dedup();
-    // No transaction around it: one statement needs none, and the hot path
-    // saves the round-trips of opening and closing one.
-    let mut conn = desk.store.conn()?;
-    let question = resolve(&mut conn, asked)?;
-    let found = holds::lookup(&mut conn, &unique)?;
-    let mut by_key: HashMap<&str, Vec<&ActiveHold>> = HashMap::new();
-    for hold in &found {
-        if hold.scope.covers(&hold.category_systems, &question) {
-            by_key.entry(hold.identifier_key.as_str()).or_default().push(hold);
+    let question = (identifiers.to_vec(), asked.clone());
+    holds_for_many(desk, std::slice::from_ref(&question))
+        .pop()
+        .unwrap_or_else(|| Ok(Vec::new()))
+}
+
+/// Several callers' questions answered together, each as [`holds_on`]
+/// answers it: one statement looks up every identifier of them all (in
+/// chunks of [`MAX_BATCH`]), so concurrent calls share one connection,
+/// one blocking thread and one round trip. A question with an unknown
+/// category or system gets its refusal; the others are not affected.
+pub fn holds_for_many(
+    desk: &Desk,
+    questions: &[(Vec<Identifier>, HoldQuestion)],
+) -> Vec<Result<Vec<Vec<ActiveHold>>, WorkflowError>> {
+    match answer_many(desk, questions) {
+        Ok(answers) => answers,
+        // The lookup itself failed: every caller gets the failure.
+        Err(error) => {
+            let text = error.to_string();
+            questions
+                .iter()
+                .map(|_| Err(WorkflowError::Store(StoreError::Invalid(text.clone()))))
+                .collect()
         }
     }
-    Ok(keys
+}
+
+type Answers = Vec<Result<Vec<Vec<ActiveHold>>, WorkflowError>>;
+
+fn answer_many(desk: &Desk, questions: &[(Vec<Identifier>, HoldQuestion)]) -> Result<Answers, WorkflowError> {
+    let hmac_key = &desk.keys.identifier_index;
+    let keys: Vec<Vec<String>> = questions
         .iter()
-        .map(|key| {
-            by_key
-                .get(key.as_str())
-                .map(|holds| holds.iter().map(|h| (*h).clone()).collect())
-                .unwrap_or_default()
+        .map(|(identifiers, _)| {
+            identifiers
+                .iter()
+                .map(|i| i.key(hmac_key).into_string())
+                .collect()
         })
-        .collect())
+        .collect();
+    let mut unique: Vec<&str> = keys.iter().flatten().map(String::as_str).collect();
+    unique.sort_unstable();
+    unique.dedup();
+    // No transaction around it: each statement reads committed holds, and
+    // the hot path saves the round trips of opening and closing one.
+    let mut conn = desk.store.conn()?;
+    let mut found = Vec::new();
+    for chunk in unique.chunks(MAX_BATCH) {
+        found.extend(holds::lookup(&mut conn, chunk)?);
+    }
+    let mut by_key: HashMap<&str, Vec<&ActiveHold>> = HashMap::new();
+    for hold in &found {
+        by_key.entry(hold.identifier_key.as_str()).or_default().push(hold);
+    }
+    let mut answers = Vec::with_capacity(questions.len());
+    for ((_, asked), keys) in questions.iter().zip(&keys) {
+        let question = match resolve(&mut conn, asked) {
+            Ok(question) => question,
+            Err(refused) => {
+                answers.push(Err(refused));
+                continue;
+            }
+        };
+        answers.push(Ok(keys
+            .iter()
+            .map(|key| {
+                by_key
+                    .get(key.as_str())
+                    .into_iter()
+                    .flatten()
+                    .filter(|h| h.scope.covers(&h.category_systems, &question))
+                    .map(|h| (*h).clone())
+                    .collect()
+            })
+            .collect()));
+    }
+    Ok(answers)
 }
 
 /// A request as the API shows it: its row (of which only non-personal

@@ -374,6 +374,61 @@ async fn a_category_scoped_hold_freezes_that_category_and_its_system_only() {
     assert!(body["detail"].as_str().expect("detail").contains("no_such"));
 }
 
+/// Concurrent calls are answered together (one lookup for all of them):
+/// each still gets the answer to its own question, and one call's unknown
+/// category refuses that call only.
+#[tokio::test]
+async fn concurrent_questions_answered_together_each_get_their_own_answer() {
+    let smtp = TestSmtp::start();
+    let app = spawn_app(&smtp).await;
+    seed_company(&app.store);
+    let (_, reader) = token(&app, "holds:read", None);
+    logged(
+        &app,
+        RequestKind::Deletion,
+        "held.one@example.com",
+        &["member_name"],
+    );
+    logged(&app, RequestKind::Correction, "held.two@example.com", &[]);
+    let cases: Vec<(String, u16, Option<bool>)> = (0..60)
+        .map(|i| match i % 6 {
+            0 => ("email:held.one@example.com".to_owned(), 200, Some(true)),
+            1 => (
+                "email:held.one@example.com&category=member_email".to_owned(),
+                200,
+                Some(false),
+            ),
+            2 => (
+                "email:held.two@example.com&system=ORDERS".to_owned(),
+                200,
+                Some(true),
+            ),
+            3 => (format!("email:free{i}@example.com"), 200, Some(false)),
+            4 => (
+                "email:held.two@example.com&category=no_such".to_owned(),
+                400,
+                None,
+            ),
+            _ => (
+                "email:held.one@example.com&system=MEMBERSHIP".to_owned(),
+                200,
+                Some(true),
+            ),
+        })
+        .collect();
+    let calls = cases.iter().map(|(query, _, _)| {
+        let (app, reader) = (&app, &reader);
+        async move { api_get(app, &format!("/api/v1/holds?identifier={query}"), Some(reader)).await }
+    });
+    let answers = futures_util::future::join_all(calls).await;
+    for ((query, status, frozen), answer) in cases.iter().zip(answers) {
+        assert_eq!(answer.status(), *status, "{query}");
+        if let Some(frozen) = frozen {
+            assert_eq!(json_of(answer).await["frozen"], *frozen, "{query}");
+        }
+    }
+}
+
 #[tokio::test]
 async fn bad_identifiers_and_bad_tokens_get_problem_documents() {
     let smtp = TestSmtp::start();

@@ -14,7 +14,7 @@ use crate::domain::service::ServiceScope;
 use crate::store::holds::ActiveHold;
 use crate::web::AppState;
 use crate::web::error::AppError;
-use crate::workflow::machine::{self, HoldQuestion, MAX_BATCH};
+use crate::workflow::machine::{HoldQuestion, MAX_BATCH};
 use crate::workflow::{Refusal, WorkflowError};
 
 /// What a hold covers.
@@ -121,10 +121,7 @@ async fn ask(
 ) -> Result<Vec<Vec<ActiveHold>>, ApiError> {
     let category = asked.category.clone();
     let system = asked.system.clone();
-    match state
-        .try_run(move |desk| machine::holds_on(desk, &identifiers, &asked))
-        .await?
-    {
+    match state.holds.ask(identifiers, asked).await {
         Ok(found) => Ok(found),
         Err(WorkflowError::Refused(Refusal::UnknownCategory)) => Err(ApiError::bad_request(format!(
             "No data category has the code {:?}{}.",

@@ -3,6 +3,7 @@
 //! generated from the handlers themselves.
 
 pub mod auth;
+pub mod batch;
 pub mod holds;
 pub mod problem;
 pub mod requests;

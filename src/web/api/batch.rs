@@ -1,0 +1,95 @@
+//! The holds questions of concurrent calls, answered together. A call
+//! queues its question here; a dispatcher takes the first waiting, waits
+//! for a free workflow slot, then takes every question that arrived
+//! meanwhile (up to 1,000 identifiers) and answers them all on one
+//! blocking thread with one lookup ([`machine::holds_for_many`]). Idle, a
+//! call is answered alone at once; under load, the cost of the thread hop
+//! and the round trip is shared by everyone waiting.
+
+use std::sync::Arc;
+
+use tokio::sync::{Semaphore, mpsc, oneshot};
+
+use crate::domain::identifier::Identifier;
+use crate::store::holds::ActiveHold;
+use crate::workflow::machine::{self, HoldQuestion, MAX_BATCH};
+use crate::workflow::{Desk, WorkflowError};
+
+type Answer = Result<Vec<Vec<ActiveHold>>, WorkflowError>;
+
+struct Job {
+    identifiers: Vec<Identifier>,
+    question: HoldQuestion,
+    reply: oneshot::Sender<Answer>,
+}
+
+/// Where calls queue their holds questions.
+#[derive(Clone)]
+pub struct HoldsQueue(mpsc::Sender<Job>);
+
+/// Questions waiting beyond this make their calls wait to queue.
+const WAITING: usize = 4096;
+
+impl HoldsQueue {
+    /// Starts the dispatcher (on the current Tokio runtime); it stops when
+    /// every sender is gone.
+    pub fn start(desk: Desk, slots: Arc<Semaphore>) -> Self {
+        let (tx, rx) = mpsc::channel(WAITING);
+        tokio::spawn(dispatch(desk, slots, rx));
+        Self(tx)
+    }
+
+    /// The active holds on each identifier that cover what is asked.
+    pub async fn ask(&self, identifiers: Vec<Identifier>, question: HoldQuestion) -> Answer {
+        let (reply, answer) = oneshot::channel();
+        let job = Job {
+            identifiers,
+            question,
+            reply,
+        };
+        self.0.send(job).await.map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
+    }
+}
+
+fn stopped() -> WorkflowError {
+    WorkflowError::Store(crate::store::StoreError::Invalid(
+        "the holds dispatcher has stopped".into(),
+    ))
+}
+
+async fn dispatch(desk: Desk, slots: Arc<Semaphore>, mut rx: mpsc::Receiver<Job>) {
+    while let Some(first) = rx.recv().await {
+        let Ok(slot) = slots.clone().acquire_owned().await else {
+            return;
+        };
+        let mut count = first.identifiers.len();
+        let mut jobs = vec![first];
+        while count < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(job) => {
+                    count += job.identifiers.len();
+                    jobs.push(job);
+                }
+                Err(_) => break,
+            }
+        }
+        let d = desk.clone();
+        tokio::spawn(async move {
+            let (questions, replies): (Vec<_>, Vec<_>) = jobs
+                .into_iter()
+                .map(|j| ((j.identifiers, j.question), j.reply))
+                .unzip();
+            let answers = tokio::task::spawn_blocking(move || machine::holds_for_many(&d, &questions)).await;
+            drop(slot);
+            match answers {
+                Ok(answers) => {
+                    for (reply, answer) in replies.into_iter().zip(answers) {
+                        let _ = reply.send(answer);
+                    }
+                }
+                Err(error) => tracing::error!(%error, "a holds lookup panicked"),
+            }
+        });
+    }
+}
