@@ -117,7 +117,7 @@ pub struct ConfigArgs {
     /// Longest wait for the next bytes of a request body before it is cut off, e.g. 15s
     #[arg(long, env = "RIGHTSDESK_BODY_TIMEOUT", default_value = "15s", global = true)]
     pub body_timeout: String,
-    /// Database connections per instance [default: 8 on SQLite, 16 on PostgreSQL]
+    /// Database connections per instance [default: 2 per core, 4 to 32]
     #[arg(long, env = "RIGHTSDESK_DB_POOL_SIZE", global = true)]
     pub db_pool_size: Option<String>,
 }
