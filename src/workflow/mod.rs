@@ -119,6 +119,7 @@ impl Desk {
                 now,
                 desk: self,
                 queued_mail: false,
+                turns: Vec::new(),
             };
             let result = f(&mut tx)?;
             queued = tx.queued_mail;
@@ -176,6 +177,9 @@ pub struct Tx<'a> {
     pub now: NaiveDateTime,
     pub desk: &'a Desk,
     queued_mail: bool,
+    /// The addresses whose turn this transaction holds (see
+    /// [`Tx::serialise_address`]).
+    turns: Vec<String>,
 }
 
 impl Tx<'_> {
@@ -241,10 +245,12 @@ impl Tx<'_> {
     /// requester) take turns until commit, so the limits checked on what
     /// the address was sent or tried hold under concurrent requests.
     pub fn serialise_address(&mut self, address: &str) -> Result<(), WorkflowError> {
-        Ok(crate::store::serialise(
-            self.conn,
-            &format!("requester:{address}"),
-        )?)
+        if self.turns.iter().any(|a| a == address) {
+            return Ok(());
+        }
+        crate::store::serialise(self.conn, &format!("requester:{address}"))?;
+        self.turns.push(address.to_owned());
+        Ok(())
     }
 
     /// What `address` has been sent in the last hour and the last day

@@ -262,25 +262,30 @@ pub async fn submit(
         categories: data.all("categories"),
         website: data.text("website"),
     };
-    let (systems, categories) = load_catalog(&state).await?;
-    let known: Vec<String> = categories.iter().map(|c| c.code.clone()).collect();
+    // The catalogue is read only when it is needed: to check the categories
+    // chosen, or to show the form again. Most submissions choose none, and
+    // are stored without it.
+    let catalog = if raw.categories.is_empty() {
+        None
+    } else {
+        Some(load_catalog(&state).await?)
+    };
+    let known: Vec<String> = catalog
+        .iter()
+        .flat_map(|(_, categories)| categories.iter().map(|c| c.code.clone()))
+        .collect();
     let file_was_chosen = !matches!(data.file, Upload::None);
     let region = state.config().jurisdiction.phone_region();
-    let show_again = |raw, errors: &[FieldError], status| -> Result<HttpResponse, AppError> {
-        let page = RequestFormPage::build(
-            lang,
-            csrf.token()?,
-            raw,
-            errors,
-            &systems,
-            &categories,
-            file_was_chosen,
-        );
-        render(status, &page)
+    let again = FormAgain {
+        lang,
+        csrf: &csrf,
+        state: &state,
+        catalog,
+        file_was_chosen,
     };
     let submission = match submission::validate(&raw, data.file, &known, region) {
         Ok(submission) => submission,
-        Err(errors) => return show_again(raw, &errors, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(errors) => return again.show(raw, &errors).await,
     };
     let input = submit::NewSubmission {
         submission,
@@ -297,9 +302,37 @@ pub async fn submit(
                 field,
                 message: refusal.message_key(),
             };
-            show_again(raw, &[error], StatusCode::UNPROCESSABLE_ENTITY)
+            again.show(raw, &[error]).await
         }
         Err(other) => Err(other.into()),
+    }
+}
+
+/// The form shown again (422) with what was typed and why it was refused.
+struct FormAgain<'a> {
+    lang: Lang,
+    csrf: &'a crate::web::csrf::Csrf,
+    state: &'a AppState,
+    catalog: Option<(Vec<DataSystem>, Vec<DataCategory>)>,
+    file_was_chosen: bool,
+}
+
+impl FormAgain<'_> {
+    async fn show(self, raw: RawSubmission, errors: &[FieldError]) -> Result<HttpResponse, AppError> {
+        let (systems, categories) = match self.catalog {
+            Some(catalog) => catalog,
+            None => load_catalog(self.state).await?,
+        };
+        let page = RequestFormPage::build(
+            self.lang,
+            self.csrf.token()?,
+            raw,
+            errors,
+            &systems,
+            &categories,
+            self.file_was_chosen,
+        );
+        render(StatusCode::UNPROCESSABLE_ENTITY, &page)
     }
 }
 
