@@ -12,6 +12,9 @@ use super::jurisdiction::{Jurisdiction, ResponsePeriod};
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HolidayCalendar {
     days: BTreeSet<NaiveDate>,
+    /// The last day the source was asked about (a `# covers: FROM TO`
+    /// header line), when the file says.
+    covers_until: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -22,10 +25,25 @@ pub struct CalendarError {
 }
 
 impl HolidayCalendar {
-    /// Parses `YYYY-MM-DD  name` lines; `#` starts a comment.
+    /// Parses `YYYY-MM-DD  name` lines; `#` starts a comment, and a
+    /// `# covers: FROM TO` comment says which days the source covered.
     pub fn parse(text: &str) -> Result<Self, CalendarError> {
         let mut days = BTreeSet::new();
+        let mut covers_until = None;
         for (i, raw) in text.lines().enumerate() {
+            if let Some(range) = raw.trim().strip_prefix("# covers:") {
+                covers_until = range
+                    .split_whitespace()
+                    .nth(1)
+                    .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+                if covers_until.is_none() {
+                    return Err(CalendarError {
+                        line: i + 1,
+                        text: raw.to_owned(),
+                    });
+                }
+                continue;
+            }
             let line = raw.split('#').next().unwrap_or_default().trim();
             if line.is_empty() {
                 continue;
@@ -40,7 +58,7 @@ impl HolidayCalendar {
                 })?;
             days.insert(date);
         }
-        Ok(Self { days })
+        Ok(Self { days, covers_until })
     }
 
     pub fn is_holiday(&self, date: NaiveDate) -> bool {
@@ -51,6 +69,23 @@ impl HolidayCalendar {
     pub fn last_year(&self) -> Option<i32> {
         self.days.last().map(Datelike::year)
     }
+
+    /// The last day the calendar can be trusted for: its `covers` header,
+    /// or else the end of the last year it lists a day of. After it, only
+    /// weekends would move a deadline.
+    pub fn covered_until(&self) -> Option<NaiveDate> {
+        self.covers_until
+            .or_else(|| self.last_year().and_then(|y| NaiveDate::from_ymd_opt(y, 12, 31)))
+    }
+}
+
+/// How soon before a calendar ends the desk warns at start.
+pub const CALENDAR_WARNING_DAYS: i64 = 90;
+
+/// Whether a calendar ending on `until` (or of unknown end) needs renewing
+/// as of `today`: it ends within [`CALENDAR_WARNING_DAYS`].
+pub fn calendar_ends_soon(until: Option<NaiveDate>, today: NaiveDate) -> bool {
+    until.is_none_or(|until| (until - today).num_days() < CALENDAR_WARNING_DAYS)
 }
 
 /// The Korean calendar shipped with the desk (`calendars/kr.txt`).
@@ -136,12 +171,48 @@ mod tests {
             "2026-06-03",
             "2026-10-05",
             "2026-12-25",
+            // Labour Day, a public holiday from 2026 (missing from the
+            // hand-typed list the generated file replaced).
+            "2026-05-01",
         ] {
             assert!(calendar.is_holiday(day(d)), "{d}");
         }
         assert!(!calendar.is_holiday(day("2026-11-25")));
-        assert_eq!(calendar.last_year(), Some(2026));
+        assert_eq!(calendar.covered_until(), Some(day("2030-12-31")));
         assert_eq!(korean_holidays(), &calendar);
+    }
+
+    /// Fails once the shipped calendar no longer covers next year: run
+    /// `scripts/calendars` and commit the files.
+    #[test]
+    fn the_shipped_calendar_covers_next_year() {
+        let next_year = chrono::Utc::now().year() + 1;
+        let until = korean_holidays().covered_until().expect("a calendar");
+        assert!(until.year() >= next_year, "calendars/kr.txt ends on {until}");
+    }
+
+    #[test]
+    fn a_calendar_ending_within_ninety_days_needs_renewing() {
+        let table = [
+            (Some("2030-12-31"), "2026-11-26", false),
+            (Some("2027-02-24"), "2026-11-26", false),
+            (Some("2027-02-23"), "2026-11-26", true),
+            (Some("2026-12-31"), "2026-11-26", true),
+            (Some("2026-01-01"), "2026-11-26", true),
+            (None, "2026-11-26", true),
+        ];
+        for (until, today, soon) in table {
+            assert_eq!(
+                calendar_ends_soon(until.map(day), day(today)),
+                soon,
+                "{until:?} {today}"
+            );
+        }
+        let header = HolidayCalendar::parse("# covers: 2025-01-01 2027-12-31\n2025-01-01  신정\n").unwrap();
+        assert_eq!(header.covered_until(), Some(day("2027-12-31")));
+        let no_header = HolidayCalendar::parse("2025-01-01  신정\n").unwrap();
+        assert_eq!(no_header.covered_until(), Some(day("2025-12-31")));
+        assert_eq!(HolidayCalendar::parse("# covers: soon\n").unwrap_err().line, 1);
     }
 
     #[test]

@@ -141,6 +141,14 @@ impl Application {
         desk.revocations
             .refresh(&desk)
             .context("cannot read the revoked service tokens")?;
+        let until = crate::domain::deadline::korean_holidays().covered_until();
+        if crate::domain::deadline::calendar_ends_soon(until, desk.clock.now().date()) {
+            tracing::warn!(
+                until = %until.map_or_else(|| "-".to_owned(), |d| d.to_string()),
+                "the Korean holiday calendar ends within 90 days: after it, due dates count weekends only; \
+                 install a release with newer calendars (scripts/calendars)"
+            );
+        }
         let (stop_jobs, stop_rx) = tokio::sync::watch::channel(false);
         let delivery_passes = Arc::new(AtomicU64::new(0));
         let jobs = tokio::spawn(crate::jobs::run(
