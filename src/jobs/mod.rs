@@ -72,6 +72,12 @@ async fn periodic(desk: Desk, mut stop: watch::Receiver<bool>) {
                 Ok(Err(error)) => tracing::warn!(%error, "refreshing the planner's statistics failed"),
                 Err(error) => tracing::error!(%error, "refreshing the planner's statistics panicked"),
             }
+            let (store, now) = (desk.store.clone(), desk.clock.now());
+            match tokio::task::spawn_blocking(move || store.prepare_references(now)).await {
+                Ok(Ok(())) => {}
+                Ok(Err(error)) => tracing::warn!(%error, "readying next year's references failed"),
+                Err(error) => tracing::error!(%error, "readying next year's references panicked"),
+            }
             let d = desk.clone();
             match tokio::task::spawn_blocking(move || webhooks::prune(&d)).await {
                 Ok(Ok(0)) => {}

@@ -137,7 +137,16 @@ impl Store {
     pub fn migrate(&self) -> Result<Vec<String>, StoreError> {
         let applied = migrations::run(&mut *self.conn()?)?;
         self.write(requests::index_unindexed_names)?;
+        self.prepare_references(chrono::Utc::now().naive_utc())?;
         Ok(applied)
+    }
+
+    /// Readies the numbering of references for the year of `now` and the
+    /// next (see [`requests::prepare_references`]).
+    pub fn prepare_references(&self, now: chrono::NaiveDateTime) -> Result<(), StoreError> {
+        use chrono::Datelike;
+        let year = now.year();
+        requests::prepare_references(&mut *self.conn()?, &[year, year + 1])
     }
 
     /// Keeps the query planner's statistics current. SQLite keeps none of

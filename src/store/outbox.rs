@@ -186,19 +186,30 @@ pub fn for_request(conn: &mut DbConnection, request_id: &str) -> Result<Vec<Outb
         .load(conn)?)
 }
 
-/// How many emails were queued for `recipient` since `since` (whatever
-/// became of them): what a stranger can make the desk send to one address
-/// is capped on this.
+/// How many emails were queued for `recipient` since each of `recent` and
+/// `since` (whatever became of them), counted in one query: what a
+/// stranger can make the desk send to one address is capped on these.
 pub fn queued_for_recipient_since(
     conn: &mut DbConnection,
     recipient: &str,
+    recent: NaiveDateTime,
     since: NaiveDateTime,
-) -> Result<i64, StoreError> {
-    Ok(email_outbox::table
+) -> Result<(i64, i64), StoreError> {
+    use diesel::dsl::{case_when, count_star, sum};
+    use diesel::sql_types::Integer;
+    let (recent_count, all): (Option<i64>, i64) = email_outbox::table
         .filter(email_outbox::recipient.eq(recipient))
         .filter(email_outbox::created_at.ge(since))
-        .count()
-        .get_result(conn)?)
+        .select((
+            sum(case_when(
+                email_outbox::created_at.ge(recent),
+                1_i32.into_sql::<Integer>(),
+            )
+            .otherwise(0_i32.into_sql::<Integer>())),
+            count_star(),
+        ))
+        .get_result(conn)?;
+    Ok((recent_count.unwrap_or(0), all))
 }
 
 /// An email given up, as operators see it.

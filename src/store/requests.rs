@@ -86,30 +86,115 @@ fn find_duplicate(
         .optional()?)
 }
 
-/// Allocates the next reference of `year`: one statement that creates the
-/// year's counter or moves it on, holding its row until commit, so numbers
-/// are never handed out twice and never skipped (a rolled-back request
-/// gives its number back).
+/// Allocates the next reference of `year`.
+///
+/// - On SQLite, which writes one transaction at a time anyway, one
+///   statement creates the year's counter or moves it on, holding its row
+///   until commit: numbers are never handed out twice and never skipped (a
+///   rolled-back request gives its number back).
+/// - On PostgreSQL each year has its own sequence (`reference_numbers_YYYY`):
+///   taking a number locks nothing, so concurrent submissions do not queue
+///   behind each other until commit. Numbers are never handed out twice; a
+///   request whose transaction fails after taking its number leaves a gap
+///   (refusals are decided before the number is taken, so only errors do).
 fn next_reference(conn: &mut DbConnection, year: i32) -> Result<Reference, StoreError> {
     #[derive(QueryableByName)]
     struct Counter {
         #[diesel(sql_type = diesel::sql_types::BigInt)]
         last_number: i64,
     }
-    let number = diesel::sql_query(
-        "INSERT INTO reference_counters (year, last_number) VALUES ($1, 1) \
-         ON CONFLICT (year) DO UPDATE SET last_number = reference_counters.last_number + 1 \
-         RETURNING last_number",
-    )
-    .bind::<diesel::sql_types::Integer, _>(year)
-    .get_result::<Counter>(conn)?
-    .last_number;
+    let number = match conn {
+        DbConnection::Pg(pg) => match next_in_sequence(pg, year)? {
+            Some(number) => number,
+            None => {
+                create_reference_sequence(pg, year)?;
+                next_in_sequence(pg, year)?.ok_or_else(|| {
+                    StoreError::Corrupt(format!("the reference sequence of {year} is missing"))
+                })?
+            }
+        },
+        DbConnection::Sqlite(_) => {
+            diesel::sql_query(
+                "INSERT INTO reference_counters (year, last_number) VALUES ($1, 1) \
+                 ON CONFLICT (year) DO UPDATE SET last_number = reference_counters.last_number + 1 \
+                 RETURNING last_number",
+            )
+            .bind::<diesel::sql_types::Integer, _>(year)
+            .get_result::<Counter>(conn)?
+            .last_number
+        }
+    };
     if number > MAX_PER_YEAR {
         return Err(StoreError::Invalid(format!(
             "the references of {year} are exhausted"
         )));
     }
     Reference::new(year, number).map_err(|e| StoreError::Invalid(e.to_string()))
+}
+
+/// The PostgreSQL sequence that numbers the references of `year`.
+fn reference_sequence(year: i32) -> String {
+    format!("reference_numbers_{year}")
+}
+
+/// The next number of `year`'s sequence, or `None` when it does not exist yet.
+fn next_in_sequence(pg: &mut diesel::PgConnection, year: i32) -> Result<Option<i64>, StoreError> {
+    #[derive(QueryableByName)]
+    struct Next {
+        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::BigInt>)]
+        number: Option<i64>,
+    }
+    Ok(diesel::sql_query("SELECT nextval(to_regclass($1)) AS number")
+        .bind::<diesel::sql_types::Text, _>(reference_sequence(year))
+        .get_result::<Next>(pg)?
+        .number)
+}
+
+/// Creates `year`'s sequence unless it exists, starting after the highest
+/// number the year already has (in the requests or in the counter SQLite
+/// and earlier versions kept). Creators take turns on an advisory lock, so
+/// two never race; runs in the caller's transaction.
+fn create_reference_sequence(pg: &mut diesel::PgConnection, year: i32) -> Result<(), StoreError> {
+    #[derive(QueryableByName)]
+    struct Exists {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        exists: bool,
+    }
+    let name = reference_sequence(year);
+    diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended('reference-sequences', 0))")
+        .execute(pg)?;
+    let exists = diesel::sql_query("SELECT to_regclass($1) IS NOT NULL AS exists")
+        .bind::<diesel::sql_types::Text, _>(&name)
+        .get_result::<Exists>(pg)?
+        .exists;
+    if exists {
+        return Ok(());
+    }
+    // `year` is an integer: the name cannot carry anything but digits.
+    diesel::connection::SimpleConnection::batch_execute(pg, &format!("CREATE SEQUENCE {name} AS bigint MINVALUE 1"))?;
+    diesel::sql_query(
+        "SELECT setval($1::regclass, GREATEST( \
+             (SELECT COALESCE(MAX(ref_number), 0) FROM requests WHERE ref_year = $2), \
+             (SELECT COALESCE(MAX(last_number), 0) FROM reference_counters WHERE year = $2) \
+         ) + 1, false)",
+    )
+    .bind::<diesel::sql_types::Text, _>(&name)
+    .bind::<diesel::sql_types::Integer, _>(year)
+    .execute(pg)?;
+    Ok(())
+}
+
+/// Makes sure the reference sequences of `years` exist (PostgreSQL; SQLite
+/// needs nothing), each in its own short transaction: run at start and
+/// hourly for this year and the next, so the first request of a year never
+/// has to create one.
+pub fn prepare_references(conn: &mut DbConnection, years: &[i32]) -> Result<(), StoreError> {
+    if let DbConnection::Pg(pg) = conn {
+        for &year in years {
+            pg.transaction(|pg| create_reference_sequence(pg, year))?;
+        }
+    }
+    Ok(())
 }
 
 /// Stores a new request in status `unverified`, with its categories, its
@@ -381,13 +466,31 @@ fn index_names<'a>(
     names: impl IntoIterator<Item = &'a str>,
 ) -> Result<usize, StoreError> {
     let terms = crate::domain::text::search_terms(names);
-    for term in &terms {
-        diesel::insert_into(request_search_terms::table)
-            .values((
+    let rows: Vec<_> = terms
+        .iter()
+        .map(|term| {
+            (
                 request_search_terms::term.eq(term),
                 request_search_terms::request_id.eq(request_id),
-            ))
-            .execute(conn)?;
+            )
+        })
+        .collect();
+    match conn {
+        // One statement for all of them.
+        DbConnection::Pg(pg) if !rows.is_empty() => {
+            diesel::insert_into(request_search_terms::table)
+                .values(&rows)
+                .execute(pg)?;
+        }
+        DbConnection::Pg(_) => {}
+        // In-process: a statement per term costs no round trip.
+        DbConnection::Sqlite(_) => {
+            for row in &rows {
+                diesel::insert_into(request_search_terms::table)
+                    .values(*row)
+                    .execute(conn)?;
+            }
+        }
     }
     Ok(terms.len())
 }

@@ -258,12 +258,15 @@ impl Tx<'_> {
     /// [`Tx::serialise_address`]).
     pub fn recent_emails(&mut self, address: &str) -> Result<RecentEmails, WorkflowError> {
         self.serialise_address(address)?;
-        let count = |conn: &mut DbConnection, hours| {
-            outbox::queued_for_recipient_since(conn, address, self.now - chrono::Duration::hours(hours))
-        };
+        let (last_hour, last_day) = outbox::queued_for_recipient_since(
+            self.conn,
+            address,
+            self.now - chrono::Duration::hours(1),
+            self.now - chrono::Duration::hours(24),
+        )?;
         Ok(RecentEmails {
-            last_hour: count(self.conn, 1)?,
-            last_day: count(self.conn, 24)?,
+            last_hour,
+            last_day,
         })
     }
 

@@ -1,11 +1,14 @@
-//! References are unique and gapless per year, even under concurrent writes,
-//! and concurrent audited writes never fork the audit chain.
+//! References are unique and sequential per year, even under concurrent
+//! writes (gapless when nothing fails), and concurrent audited writes never
+//! fork the audit chain.
 
 use std::collections::BTreeSet;
 
 use rightsdesk::auth::keys::{Keys, SecretKey};
 use rightsdesk::domain::request::RequestKind;
 use rightsdesk::store::audit::{self, Verification};
+
+use diesel::connection::SimpleConnection;
 
 use crate::helpers::{TestDb, create_request};
 
@@ -43,4 +46,27 @@ fn concurrent_requests_get_distinct_sequential_references_and_one_chain() {
         Verification::Intact { events } => assert_eq!(events, 48),
         Verification::Broken(b) => panic!("chain broken: {b}"),
     }
+}
+
+/// A PostgreSQL database numbered before references had a sequence per year
+/// (or whose sequence was lost) goes on after the year's highest number,
+/// never handing one out twice.
+#[test]
+fn a_years_numbering_goes_on_after_the_numbers_it_already_has() {
+    let db = TestDb::fresh();
+    let store = db.store();
+    let keys = Keys::new(SecretKey::generate());
+    for i in 1..=3 {
+        let created = create_request(&store, &keys, RequestKind::Access, &format!("n{i}@example.com"));
+        assert_eq!(created.reference.to_string(), format!("DSR-2026-{i:06}"));
+    }
+    if db.is_postgres() {
+        store
+            .conn()
+            .expect("conn")
+            .batch_execute("DROP SEQUENCE reference_numbers_2026")
+            .expect("drop the year's sequence");
+    }
+    let next = create_request(&store, &keys, RequestKind::Access, "n4@example.com");
+    assert_eq!(next.reference.to_string(), "DSR-2026-000004");
 }
