@@ -21,6 +21,7 @@ use chrono::{Duration, Utc};
 use diesel::prelude::*;
 use rightsdesk::auth::keys::{Keys, SecretKey};
 use rightsdesk::domain::actor::Actor;
+use rightsdesk::domain::calendar::CalendarCode;
 use rightsdesk::domain::hold::HoldReason;
 use rightsdesk::domain::identifier::{Email, Identifier, IdentifierScheme};
 use rightsdesk::domain::jurisdiction::Jurisdiction;
@@ -79,6 +80,7 @@ fn main() -> anyhow::Result<()> {
                     received_at,
                     reference_year: 2026,
                     due_date: (received_at + Duration::days(10)).date(),
+                    calendar: CalendarCode::KOREA.label(),
                     requester_name: name.clone(),
                     requester_email: email.clone(),
                     requester_phone: None,

@@ -8,7 +8,11 @@ use std::time::Duration;
 
 use chrono_tz::Tz;
 
+use crate::domain::calendar::CalendarCode;
+use crate::domain::deadline;
 use crate::domain::jurisdiction::Jurisdiction;
+use crate::domain::profile::Profile;
+use crate::domain::request::RequestKind;
 use crate::store::DatabaseUrl;
 
 /// The settings as given (strings), shared by every command.
@@ -59,6 +63,9 @@ pub struct ConfigArgs {
     /// Time zone deadline days are counted in [default: by profile]
     #[arg(long, env = "RIGHTSDESK_TIMEZONE", global = true)]
     pub timezone: Option<String>,
+    /// EU member state whose public holidays the gdpr profile counts with
+    #[arg(long, env = "RIGHTSDESK_GDPR_COUNTRY", default_value = "BE", global = true)]
+    pub gdpr_country: String,
     /// Tracing filter, e.g. info or rightsdesk=debug
     #[arg(long, env = "RIGHTSDESK_LOG", default_value = "info", global = true)]
     pub log: String,
@@ -164,6 +171,9 @@ pub struct Config {
     pub mail_from: lettre::message::Mailbox,
     pub jurisdiction: Jurisdiction,
     pub timezone: Tz,
+    /// The holiday calendar deadlines are counted with: the profile's
+    /// (for `gdpr`, the member state's of `RIGHTSDESK_GDPR_COUNTRY`).
+    pub calendar: CalendarCode,
     pub log: String,
     pub log_format: LogFormat,
     pub data_dir: PathBuf,
@@ -206,6 +216,23 @@ fn duration(name: &'static str, raw: &str) -> Result<Duration, ConfigError> {
 }
 
 impl Config {
+    /// The legal profile in force.
+    pub fn profile(&self) -> &'static Profile {
+        Profile::of(self.jurisdiction)
+    }
+
+    /// When the answer to a request of `kind` received at `received_utc`
+    /// is due, counted in the profile's zone with its calendar.
+    pub fn due_date(&self, kind: RequestKind, received_utc: chrono::NaiveDateTime) -> chrono::NaiveDate {
+        deadline::answer_due(
+            self.profile(),
+            kind,
+            received_utc,
+            self.timezone,
+            self.calendar.calendar(),
+        )
+    }
+
     pub fn from_args(args: &ConfigArgs) -> Result<Self, ConfigError> {
         let database_url = DatabaseUrl::parse(&args.database_url)
             .map_err(|e| invalid("RIGHTSDESK_DATABASE_URL", e.to_string()))?;
@@ -274,6 +301,19 @@ impl Config {
                 )
             })?,
             None => jurisdiction.default_timezone(),
+        };
+        let calendar = match jurisdiction {
+            Jurisdiction::KrPipa => CalendarCode::KOREA,
+            Jurisdiction::Ccpa => CalendarCode::CALIFORNIA,
+            Jurisdiction::Gdpr => CalendarCode::member_state(&args.gdpr_country).ok_or_else(|| {
+                invalid(
+                    "RIGHTSDESK_GDPR_COUNTRY",
+                    format!(
+                        "{:?} is not an EU member state's two-letter code such as BE, DE or IE",
+                        args.gdpr_country
+                    ),
+                )
+            })?,
         };
         tracing_subscriber::EnvFilter::try_new(&args.log).map_err(|e| {
             invalid(
@@ -346,6 +386,7 @@ impl Config {
             mail_from,
             jurisdiction,
             timezone,
+            calendar,
             log: args.log.clone(),
             log_format,
             data_dir: args.data_dir.clone(),
@@ -420,6 +461,10 @@ mod tests {
             (vec!["--mail-from", "not an address"], "RIGHTSDESK_MAIL_FROM"),
             (vec!["--jurisdiction", "us"], "RIGHTSDESK_JURISDICTION"),
             (vec!["--timezone", "Mars/Olympus"], "RIGHTSDESK_TIMEZONE"),
+            (
+                vec!["--jurisdiction", "gdpr", "--gdpr-country", "GB"],
+                "RIGHTSDESK_GDPR_COUNTRY",
+            ),
             (vec!["--log-format", "xml"], "RIGHTSDESK_LOG_FORMAT"),
             (vec!["--job-interval", "soon"], "RIGHTSDESK_JOB_INTERVAL"),
             (vec!["--mail-retry-base", "0s"], "RIGHTSDESK_MAIL_RETRY_BASE"),
@@ -442,6 +487,21 @@ mod tests {
             let err = parse(&flags).unwrap_err();
             assert_eq!(err.name, name, "{flags:?}");
             assert!(!err.to_string().contains('\n'), "{err}");
+        }
+    }
+
+    #[test]
+    fn profile_sets_the_calendar() {
+        let table = [
+            (vec![], "kr"),
+            (vec!["--jurisdiction", "ccpa"], "us-ca"),
+            (vec!["--jurisdiction", "gdpr"], "be"),
+            (vec!["--jurisdiction", "gdpr", "--gdpr-country", "ie"], "ie"),
+            // The member state matters only under the gdpr profile.
+            (vec!["--gdpr-country", "GB"], "kr"),
+        ];
+        for (flags, calendar) in table {
+            assert_eq!(parse(&flags).unwrap().calendar.as_str(), calendar, "{flags:?}");
         }
     }
 

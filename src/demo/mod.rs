@@ -10,7 +10,6 @@ use chrono::{Datelike, Duration};
 
 use crate::auth::password;
 use crate::domain::actor::Actor;
-use crate::domain::deadline;
 use crate::domain::identifier::Email;
 use crate::domain::retention::RetentionRule;
 use crate::domain::staff::StaffRole;
@@ -197,7 +196,8 @@ fn load_samples(tx: &mut Tx<'_>, desk: &Desk) -> Result<usize, WorkflowError> {
                 on_behalf: sample.on_behalf,
                 received_at,
                 reference_year: local_year,
-                due_date: deadline::due_date_at(config.jurisdiction, received_at, config.timezone),
+                due_date: config.due_date(sample.kind, received_at),
+                calendar: config.calendar.label(),
                 requester_name: requester_name.to_owned(),
                 requester_email: parse(requester_email)?,
                 requester_phone: None,

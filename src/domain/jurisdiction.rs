@@ -16,28 +16,7 @@ wire_enum! {
     }
 }
 
-/// How long the law gives a company to answer a request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ResponsePeriod {
-    /// Calendar days from receipt (the day of receipt not counted).
-    CalendarDays(u32),
-    /// Months from receipt.
-    Months(u32),
-}
-
 impl Jurisdiction {
-    /// The standard response period for access, correction, deletion and
-    /// suspension requests: PIPA Decree 41(4), 43(3), 44(2); GDPR Art. 12(3);
-    /// CCPA regulations §7021. Extensions and holidays are the deadline
-    /// calculator's business.
-    pub fn response_period(self) -> ResponsePeriod {
-        match self {
-            Jurisdiction::KrPipa => ResponsePeriod::CalendarDays(10),
-            Jurisdiction::Gdpr => ResponsePeriod::Months(1),
-            Jurisdiction::Ccpa => ResponsePeriod::CalendarDays(45),
-        }
-    }
-
     /// Where deadline days are counted unless configured otherwise.
     pub fn default_timezone(self) -> Tz {
         match self {
@@ -61,28 +40,26 @@ impl Jurisdiction {
 mod tests {
     use super::*;
 
+    use crate::domain::profile::{Period, Profile};
+    use crate::domain::request::RequestKind;
+
     #[test]
     fn profiles() {
         let table = [
-            (
-                "kr-pipa",
-                "Asia/Seoul",
-                Some("KR"),
-                ResponsePeriod::CalendarDays(10),
-            ),
-            ("gdpr", "Europe/Brussels", None, ResponsePeriod::Months(1)),
+            ("kr-pipa", "Asia/Seoul", Some("KR"), Period::calendar_days(10)),
+            ("gdpr", "Europe/Brussels", None, Period::months(1)),
             (
                 "ccpa",
                 "America/Los_Angeles",
                 Some("US"),
-                ResponsePeriod::CalendarDays(45),
+                Period::calendar_days(45),
             ),
         ];
         for (name, tz, region, period) in table {
             let j: Jurisdiction = name.parse().unwrap();
             assert_eq!(j.default_timezone().name(), tz);
             assert_eq!(j.phone_region(), region);
-            assert_eq!(j.response_period(), period);
+            assert_eq!(Profile::of(j).rule(RequestKind::Access).period, period);
         }
     }
 }

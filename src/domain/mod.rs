@@ -3,6 +3,7 @@
 
 pub mod actor;
 pub mod audit;
+pub mod calendar;
 pub mod catalog;
 pub mod deadline;
 pub mod decision;
@@ -16,6 +17,7 @@ pub mod lifecycle;
 pub mod limits;
 pub mod login;
 pub mod permission;
+pub mod profile;
 pub mod reference;
 pub mod request;
 pub mod retention;

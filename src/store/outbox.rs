@@ -201,11 +201,10 @@ pub fn queued_for_recipient_since(
         .filter(email_outbox::recipient.eq(recipient))
         .filter(email_outbox::created_at.ge(since))
         .select((
-            sum(case_when(
-                email_outbox::created_at.ge(recent),
-                1_i32.into_sql::<Integer>(),
-            )
-            .otherwise(0_i32.into_sql::<Integer>())),
+            sum(
+                case_when(email_outbox::created_at.ge(recent), 1_i32.into_sql::<Integer>())
+                    .otherwise(0_i32.into_sql::<Integer>()),
+            ),
             count_star(),
         ))
         .get_result(conn)?;

@@ -44,6 +44,8 @@ pub struct NewRequest {
     /// keyed hash is indexed; the id itself is kept to name the subject to
     /// the company's systems in webhooks).
     pub subject_id: Option<String>,
+    /// The holiday calendar `due_date` was counted with, and its source.
+    pub calendar: String,
     /// The language notices to the requester are written in.
     pub lang: Lang,
 }
@@ -171,7 +173,10 @@ fn create_reference_sequence(pg: &mut diesel::PgConnection, year: i32) -> Result
         return Ok(());
     }
     // `year` is an integer: the name cannot carry anything but digits.
-    diesel::connection::SimpleConnection::batch_execute(pg, &format!("CREATE SEQUENCE {name} AS bigint MINVALUE 1"))?;
+    diesel::connection::SimpleConnection::batch_execute(
+        pg,
+        &format!("CREATE SEQUENCE {name} AS bigint MINVALUE 1"),
+    )?;
     diesel::sql_query(
         "SELECT setval($1::regclass, GREATEST( \
              (SELECT COALESCE(MAX(ref_number), 0) FROM requests WHERE ref_year = $2), \
@@ -241,6 +246,7 @@ pub fn create(
             requests::subject_phone.eq(new.subject_phone.as_ref().map(Phone::as_str)),
             requests::subject_phone_key.eq(subject_phone_key.as_ref().map(|k| k.as_str())),
             requests::subject_id.eq(&new.subject_id),
+            requests::calendar.eq(&new.calendar),
             requests::details.eq(&new.details),
             requests::correction.eq(&new.correction),
             requests::verification_state.eq(VerificationState::Pending),
@@ -371,6 +377,9 @@ pub struct RequestRow {
     pub verification_attempts: i32,
     pub verification_codes_sent: i32,
     pub verification_sent_at: Option<NaiveDateTime>,
+    /// The holiday calendar `due_date` was counted with, and its source
+    /// (none on requests stored before it was recorded).
+    pub calendar: Option<String>,
 }
 
 pub fn get(conn: &mut DbConnection, id: &str) -> Result<RequestRow, StoreError> {

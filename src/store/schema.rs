@@ -103,6 +103,7 @@ diesel::table! {
         lang -> Text,
         verification_codes_sent -> Integer,
         subject_id -> Nullable<Text>,
+        calendar -> Nullable<Text>,
     }
 }
 

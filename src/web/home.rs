@@ -6,7 +6,7 @@ use askama_web::WebTemplate;
 
 use super::AppState;
 use super::lang::Lang;
-use crate::domain::jurisdiction::ResponsePeriod;
+use crate::domain::profile::Unit;
 use crate::domain::request::RequestKind;
 
 /// One right, as the home page lists it.
@@ -31,12 +31,13 @@ pub struct HomePage {
 pub async fn home(req: HttpRequest, lang: Lang, state: web::Data<AppState>) -> HomePage {
     let jurisdiction = state.config().jurisdiction;
     let law = lang.t(&format!("jurisdiction.{jurisdiction}")).into_owned();
-    let response_period = match jurisdiction.response_period() {
-        ResponsePeriod::CalendarDays(n) => {
-            lang.tf("home.period_days", &[("n", &n.to_string()), ("law", &law)])
-        }
-        ResponsePeriod::Months(n) => lang.tf("home.period_months", &[("n", &n.to_string()), ("law", &law)]),
+    let period = state.config().profile().rule(RequestKind::Access).period;
+    let key = match period.unit {
+        Unit::CalendarDays => "home.period_days",
+        Unit::BusinessDays => "home.period_business_days",
+        Unit::Months => "home.period_months",
     };
+    let response_period = lang.tf(key, &[("n", &period.amount.to_string()), ("law", &law)]);
     HomePage {
         response_period,
         lang,

@@ -141,11 +141,13 @@ impl Application {
         desk.revocations
             .refresh(&desk)
             .context("cannot read the revoked service tokens")?;
-        let until = crate::domain::deadline::korean_holidays().covered_until();
-        if crate::domain::deadline::calendar_ends_soon(until, desk.clock.now().date()) {
+        let calendar = &desk.config.calendar;
+        let until = calendar.calendar().covered_until();
+        if crate::domain::calendar::calendar_ends_soon(until, desk.clock.now().date()) {
             tracing::warn!(
+                %calendar,
                 until = %until.map_or_else(|| "-".to_owned(), |d| d.to_string()),
-                "the Korean holiday calendar ends within 90 days: after it, due dates count weekends only; \
+                "the holiday calendar ends within 90 days: after it, due dates count weekends only; \
                  install a release with newer calendars (scripts/calendars)"
             );
         }

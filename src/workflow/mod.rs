@@ -264,10 +264,7 @@ impl Tx<'_> {
             self.now - chrono::Duration::hours(1),
             self.now - chrono::Duration::hours(24),
         )?;
-        Ok(RecentEmails {
-            last_hour,
-            last_day,
-        })
+        Ok(RecentEmails { last_hour, last_day })
     }
 
     /// A link with a fresh token of `purpose` for `subject` (`{base}{prefix}{token}`).

@@ -2,7 +2,7 @@
 //! with its holds, its document and its audit event, and the requester
 //! emailed a code and a link to confirm their address — one transaction.
 
-use chrono::{Datelike, NaiveDateTime};
+use chrono::NaiveDateTime;
 
 use super::identity::{CodeEmail, send_code};
 use super::{Desk, Refusal, Tx, WorkflowError};
@@ -74,8 +74,9 @@ pub(super) fn store(
         jurisdiction: config.jurisdiction,
         on_behalf: submission.on_behalf,
         received_at,
-        reference_year: received_at.and_utc().with_timezone(&config.timezone).year(),
-        due_date: deadline::due_date_at(config.jurisdiction, received_at, config.timezone),
+        reference_year: deadline::local_year(received_at, config.timezone),
+        due_date: config.due_date(submission.kind, received_at),
+        calendar: config.calendar.label(),
         requester_name: submission.requester_name,
         requester_email: submission.requester_email,
         requester_phone: submission.requester_phone,

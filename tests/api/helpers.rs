@@ -634,11 +634,14 @@ pub fn new_request(kind: RequestKind, email: &str) -> NewRequest {
         on_behalf: OnBehalf::SelfRequest,
         received_at: now,
         reference_year: 2026,
-        due_date: rightsdesk::domain::deadline::due_date_at(
-            Jurisdiction::KrPipa,
+        due_date: rightsdesk::domain::deadline::answer_due(
+            rightsdesk::domain::profile::Profile::of(Jurisdiction::KrPipa),
+            kind,
             now,
             chrono_tz::Asia::Seoul,
+            rightsdesk::domain::calendar::CalendarCode::KOREA.calendar(),
         ),
+        calendar: rightsdesk::domain::calendar::CalendarCode::KOREA.label(),
         requester_name: format!("Requester {n}"),
         requester_email: email.clone(),
         requester_phone: None,

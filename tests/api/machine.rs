@@ -623,8 +623,9 @@ async fn a_request_logged_with_a_past_receipt_is_due_counted_from_it() {
     let (_, writer) = token(&app, "requests:write,requests:read", None);
     let now = rightsdesk::clock::Clock::now(&*app.clock);
     let received = now - chrono::Duration::days(6);
-    let expected_due =
-        rightsdesk::domain::deadline::due_date_at(app.config.jurisdiction, received, app.config.timezone);
+    let expected_due = app
+        .config
+        .due_date(rightsdesk::domain::request::RequestKind::Access, received);
     let created = api_post(
         &app,
         "/api/v1/requests",
@@ -648,6 +649,7 @@ async fn a_request_logged_with_a_past_receipt_is_due_counted_from_it() {
         .to_owned();
     let body = json_of(created).await;
     assert_eq!(body["due_date"], expected_due.format("%Y-%m-%d").to_string());
+    assert_eq!(body["calendar"], app.config.calendar.label());
     assert_eq!(body["channel"], "letter");
     assert_eq!(
         body["received_at"],

@@ -116,10 +116,19 @@ async fn a_self_request_of_each_kind_reaches_in_progress_by_code() {
             requests::get_by_reference(conn, &reference).expect("row")
         };
         let due = row.due_date.expect("due date");
-        let expected = rightsdesk::domain::deadline::due_date_at(
-            rightsdesk::domain::jurisdiction::Jurisdiction::KrPipa,
+        let expected = rightsdesk::domain::deadline::answer_due(
+            rightsdesk::domain::profile::Profile::of(
+                rightsdesk::domain::jurisdiction::Jurisdiction::KrPipa,
+            ),
+            row.kind,
             row.received_at,
             chrono_tz::Asia::Seoul,
+            rightsdesk::domain::calendar::CalendarCode::KOREA.calendar(),
+        );
+        assert_eq!(
+            row.calendar.as_deref(),
+            Some(rightsdesk::domain::calendar::CalendarCode::KOREA.label().as_str()),
+            "the calendar is recorded on the request"
         );
         assert_eq!(due, expected);
         assert!(

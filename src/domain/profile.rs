@@ -1,0 +1,388 @@
+//! Legal profiles as data: for each request kind, how long the company has
+//! to answer and how the days are counted, whether it must confirm receipt
+//! first, and whether the answer may be postponed or the period extended —
+//! for which kinds, by how much, how many times, with which notice.
+
+use super::jurisdiction::Jurisdiction;
+use super::request::RequestKind;
+
+/// What a period is counted in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// Every day counts; the last one moves past a non-working day.
+    CalendarDays,
+    /// Only working days count (not Saturday, Sunday or a holiday).
+    BusinessDays,
+    /// Ends on the same date so many months on (or that month's last day).
+    Months,
+}
+
+/// A span of time the law gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub amount: u32,
+    pub unit: Unit,
+}
+
+impl Period {
+    pub const fn calendar_days(amount: u32) -> Self {
+        Self {
+            amount,
+            unit: Unit::CalendarDays,
+        }
+    }
+
+    pub const fn business_days(amount: u32) -> Self {
+        Self {
+            amount,
+            unit: Unit::BusinessDays,
+        }
+    }
+
+    pub const fn months(amount: u32) -> Self {
+        Self {
+            amount,
+            unit: Unit::Months,
+        }
+    }
+
+    /// This period lengthened by `more` of the same unit (an extension
+    /// lengthens the period counted from receipt); `None` when the units
+    /// differ.
+    pub fn lengthened_by(self, more: Period) -> Option<Period> {
+        (self.unit == more.unit).then(|| Period {
+            amount: self.amount + more.amount,
+            unit: self.unit,
+        })
+    }
+}
+
+/// How the first day is treated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counting {
+    /// The day of receipt is not counted unless the request arrived at
+    /// 00:00 (Korean Civil Act Art. 157).
+    FromNextDayUnlessMidnight,
+    /// The day of receipt is never counted (Regulation 1182/71 Art. 3(1);
+    /// California Civil Code § 10).
+    FromNextDay,
+}
+
+/// The two ways the law lets a company take longer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prolongation {
+    /// Access put off for good cause until the cause ends, to a date the
+    /// company gives (PIPA Art. 35(3)).
+    Postponement,
+    /// The period lengthened by a fixed span (GDPR Art. 12(3); 11 CCR § 7021(b)).
+    Extension,
+}
+
+impl Prolongation {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Postponement => "postponement",
+            Self::Extension => "extension",
+        }
+    }
+}
+
+/// How much longer a prolongation gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lengthening {
+    /// A later date the company chooses (and must justify).
+    ToChosenDate,
+    /// The period counted from receipt, lengthened by this much.
+    By(Period),
+}
+
+/// When and how a profile lets the company take longer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProlongationRule {
+    pub kind: Prolongation,
+    /// The request kinds it is allowed for.
+    pub kinds: &'static [RequestKind],
+    pub lengthening: Lengthening,
+    /// How many times a request may have it; `None` when the law sets no
+    /// number.
+    pub times: Option<u32>,
+    /// Where the law says so, quoted in the notice.
+    pub law: &'static str,
+}
+
+/// One request kind under a profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KindRule {
+    pub kind: RequestKind,
+    /// The time to answer, counted from receipt.
+    pub period: Period,
+    /// The time to confirm receipt, when the law asks for a confirmation.
+    pub confirmation: Option<Period>,
+    /// Where the law sets the period.
+    pub law: &'static str,
+}
+
+/// A legal profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Profile {
+    pub jurisdiction: Jurisdiction,
+    pub counting: Counting,
+    /// One rule per request kind.
+    pub kinds: [KindRule; 4],
+    /// The notice of a prolongation must reach the requester on or before
+    /// the due date in force (within the original period).
+    pub prolongations: &'static [ProlongationRule],
+}
+
+const ALL_KINDS: &[RequestKind] = &[
+    RequestKind::Access,
+    RequestKind::Correction,
+    RequestKind::Deletion,
+    RequestKind::Suspension,
+];
+
+const KR_PIPA: Profile = Profile {
+    jurisdiction: Jurisdiction::KrPipa,
+    counting: Counting::FromNextDayUnlessMidnight,
+    kinds: [
+        KindRule {
+            kind: RequestKind::Access,
+            period: Period::calendar_days(10),
+            confirmation: None,
+            law: "PIPA Decree Art. 41(4)",
+        },
+        KindRule {
+            kind: RequestKind::Correction,
+            period: Period::calendar_days(10),
+            confirmation: None,
+            law: "PIPA Decree Art. 43(3)",
+        },
+        KindRule {
+            kind: RequestKind::Deletion,
+            period: Period::calendar_days(10),
+            confirmation: None,
+            law: "PIPA Decree Art. 43(3)",
+        },
+        KindRule {
+            kind: RequestKind::Suspension,
+            period: Period::calendar_days(10),
+            confirmation: None,
+            law: "PIPA Decree Art. 44(2)",
+        },
+    ],
+    prolongations: &[ProlongationRule {
+        kind: Prolongation::Postponement,
+        kinds: &[RequestKind::Access],
+        lengthening: Lengthening::ToChosenDate,
+        times: None,
+        law: "PIPA Art. 35(3); Decree Art. 42(2)",
+    }],
+};
+
+const GDPR: Profile = Profile {
+    jurisdiction: Jurisdiction::Gdpr,
+    counting: Counting::FromNextDay,
+    kinds: [
+        KindRule {
+            kind: RequestKind::Access,
+            period: Period::months(1),
+            confirmation: None,
+            law: "GDPR Art. 12(3), 15",
+        },
+        KindRule {
+            kind: RequestKind::Correction,
+            period: Period::months(1),
+            confirmation: None,
+            law: "GDPR Art. 12(3), 16",
+        },
+        KindRule {
+            kind: RequestKind::Deletion,
+            period: Period::months(1),
+            confirmation: None,
+            law: "GDPR Art. 12(3), 17",
+        },
+        KindRule {
+            kind: RequestKind::Suspension,
+            period: Period::months(1),
+            confirmation: None,
+            law: "GDPR Art. 12(3), 18, 21",
+        },
+    ],
+    prolongations: &[ProlongationRule {
+        kind: Prolongation::Extension,
+        kinds: ALL_KINDS,
+        lengthening: Lengthening::By(Period::months(2)),
+        times: Some(1),
+        law: "GDPR Art. 12(3)",
+    }],
+};
+
+const CCPA: Profile = Profile {
+    jurisdiction: Jurisdiction::Ccpa,
+    counting: Counting::FromNextDay,
+    kinds: [
+        KindRule {
+            kind: RequestKind::Access,
+            period: Period::calendar_days(45),
+            confirmation: Some(Period::business_days(10)),
+            law: "11 CCR § 7021",
+        },
+        KindRule {
+            kind: RequestKind::Correction,
+            period: Period::calendar_days(45),
+            confirmation: Some(Period::business_days(10)),
+            law: "11 CCR § 7021",
+        },
+        KindRule {
+            kind: RequestKind::Deletion,
+            period: Period::calendar_days(45),
+            confirmation: Some(Period::business_days(10)),
+            law: "11 CCR § 7021",
+        },
+        // Stopping processing is an opt-out of sale or sharing (or a limit
+        // on sensitive data): as soon as feasible, within 15 business days,
+        // with no extension.
+        KindRule {
+            kind: RequestKind::Suspension,
+            period: Period::business_days(15),
+            confirmation: None,
+            law: "11 CCR §§ 7026(f), 7027(g)",
+        },
+    ],
+    prolongations: &[ProlongationRule {
+        kind: Prolongation::Extension,
+        kinds: &[
+            RequestKind::Access,
+            RequestKind::Correction,
+            RequestKind::Deletion,
+        ],
+        lengthening: Lengthening::By(Period::calendar_days(45)),
+        times: Some(1),
+        law: "11 CCR § 7021(b)",
+    }],
+};
+
+impl Profile {
+    pub const fn of(jurisdiction: Jurisdiction) -> &'static Profile {
+        match jurisdiction {
+            Jurisdiction::KrPipa => &KR_PIPA,
+            Jurisdiction::Gdpr => &GDPR,
+            Jurisdiction::Ccpa => &CCPA,
+        }
+    }
+
+    /// The rule for `kind` (every profile has one for every kind: a unit
+    /// test checks).
+    pub fn rule(&self, kind: RequestKind) -> &KindRule {
+        let [first, ..] = &self.kinds;
+        self.kinds.iter().find(|r| r.kind == kind).unwrap_or(first)
+    }
+
+    /// The prolongation `kind` of a request of `request_kind`, when allowed.
+    pub fn prolongation(
+        &self,
+        kind: Prolongation,
+        request_kind: RequestKind,
+    ) -> Option<&'static ProlongationRule> {
+        self.prolongations
+            .iter()
+            .find(|p| p.kind == kind && p.kinds.contains(&request_kind))
+    }
+
+    /// The prolongations a request of `request_kind` may have had `taken`
+    /// times already may have now.
+    pub fn prolongations_open(
+        &self,
+        request_kind: RequestKind,
+        taken: u32,
+    ) -> impl Iterator<Item = &'static ProlongationRule> {
+        self.prolongations
+            .iter()
+            .filter(move |p| p.kinds.contains(&request_kind) && p.times.is_none_or(|n| taken < n))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_profile_has_a_rule_for_every_kind() {
+        for j in [Jurisdiction::KrPipa, Jurisdiction::Gdpr, Jurisdiction::Ccpa] {
+            let profile = Profile::of(j);
+            assert_eq!(profile.jurisdiction, j);
+            for kind in ALL_KINDS {
+                assert_eq!(profile.rule(*kind).kind, *kind, "{j}");
+            }
+            for p in profile.prolongations {
+                if let Lengthening::By(more) = p.lengthening {
+                    for kind in p.kinds {
+                        let base = profile.rule(*kind).period;
+                        assert!(base.lengthened_by(more).is_some(), "{j} {kind}: units differ");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn what_each_profile_allows() {
+        use Prolongation::{Extension, Postponement};
+        use RequestKind::{Access, Correction, Deletion, Suspension};
+        let table = [
+            (Jurisdiction::KrPipa, Postponement, Access, true),
+            (Jurisdiction::KrPipa, Postponement, Correction, false),
+            (Jurisdiction::KrPipa, Extension, Access, false),
+            (Jurisdiction::KrPipa, Extension, Deletion, false),
+            (Jurisdiction::Gdpr, Extension, Access, true),
+            (Jurisdiction::Gdpr, Extension, Suspension, true),
+            (Jurisdiction::Gdpr, Postponement, Access, false),
+            (Jurisdiction::Ccpa, Extension, Deletion, true),
+            (Jurisdiction::Ccpa, Extension, Suspension, false),
+            (Jurisdiction::Ccpa, Postponement, Access, false),
+        ];
+        for (j, prolongation, kind, allowed) in table {
+            assert_eq!(
+                Profile::of(j).prolongation(prolongation, kind).is_some(),
+                allowed,
+                "{j} {} {kind}",
+                prolongation.as_str()
+            );
+        }
+    }
+
+    #[test]
+    fn extensions_once_postponements_as_the_cause_requires() {
+        let gdpr = Profile::of(Jurisdiction::Gdpr);
+        assert_eq!(gdpr.prolongations_open(RequestKind::Access, 0).count(), 1);
+        assert_eq!(gdpr.prolongations_open(RequestKind::Access, 1).count(), 0);
+        let ccpa = Profile::of(Jurisdiction::Ccpa);
+        assert_eq!(ccpa.prolongations_open(RequestKind::Deletion, 1).count(), 0);
+        assert_eq!(ccpa.prolongations_open(RequestKind::Suspension, 0).count(), 0);
+        let kr = Profile::of(Jurisdiction::KrPipa);
+        assert_eq!(kr.prolongations_open(RequestKind::Access, 3).count(), 1);
+        assert_eq!(kr.prolongations_open(RequestKind::Deletion, 0).count(), 0);
+    }
+
+    #[test]
+    fn confirmation_of_receipt_only_where_the_law_asks() {
+        let table = [
+            (
+                Jurisdiction::Ccpa,
+                RequestKind::Access,
+                Some(Period::business_days(10)),
+            ),
+            (Jurisdiction::Ccpa, RequestKind::Suspension, None),
+            (Jurisdiction::KrPipa, RequestKind::Access, None),
+            (Jurisdiction::Gdpr, RequestKind::Deletion, None),
+        ];
+        for (j, kind, confirmation) in table {
+            assert_eq!(Profile::of(j).rule(kind).confirmation, confirmation, "{j} {kind}");
+        }
+        assert_eq!(
+            Period::months(1).lengthened_by(Period::months(2)),
+            Some(Period::months(3))
+        );
+        assert_eq!(Period::months(1).lengthened_by(Period::calendar_days(2)), None);
+    }
+}
