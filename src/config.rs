@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use chrono_tz::Tz;
 
-use crate::domain::calendar::CalendarCode;
+use crate::domain::calendar::{CalendarCode, HolidayCalendar};
 use crate::domain::deadline;
 use crate::domain::jurisdiction::Jurisdiction;
 use crate::domain::profile::Profile;
@@ -222,15 +222,15 @@ impl Config {
     }
 
     /// When the answer to a request of `kind` received at `received_utc`
-    /// is due, counted in the profile's zone with its calendar.
-    pub fn due_date(&self, kind: RequestKind, received_utc: chrono::NaiveDateTime) -> chrono::NaiveDate {
-        deadline::answer_due(
-            self.profile(),
-            kind,
-            received_utc,
-            self.timezone,
-            self.calendar.calendar(),
-        )
+    /// is due, counted in the profile's zone with `calendar` (the
+    /// profile's, with an admin's changes: see `Tx::calendar`).
+    pub fn due_date(
+        &self,
+        kind: RequestKind,
+        received_utc: chrono::NaiveDateTime,
+        calendar: &HolidayCalendar,
+    ) -> chrono::NaiveDate {
+        deadline::answer_due(self.profile(), kind, received_utc, self.timezone, calendar)
     }
 
     pub fn from_args(args: &ConfigArgs) -> Result<Self, ConfigError> {

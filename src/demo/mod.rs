@@ -6,10 +6,11 @@
 
 use std::fmt;
 
-use chrono::{Datelike, Duration};
+use chrono::Duration;
 
 use crate::auth::password;
 use crate::domain::actor::Actor;
+use crate::domain::deadline;
 use crate::domain::identifier::Email;
 use crate::domain::retention::RetentionRule;
 use crate::domain::staff::StaffRole;
@@ -171,6 +172,7 @@ fn load_staff(
 fn load_samples(tx: &mut Tx<'_>, desk: &Desk) -> Result<usize, WorkflowError> {
     let (config, keys) = (&desk.config, &desk.keys);
     let now = tx.now;
+    let calendar = tx.calendar()?;
     let conn = &mut *tx.conn;
     let officer = staff_actor(conn, "cpo@rightsdesk.example", StaffRole::PrivacyOfficer)?;
     let handler = staff_actor(conn, "handler.irm@rightsdesk.example", StaffRole::Handler)?;
@@ -180,7 +182,7 @@ fn load_samples(tx: &mut Tx<'_>, desk: &Desk) -> Result<usize, WorkflowError> {
         let (requester_name, requester_email) = sample.requester;
         let (subject_name, subject_email) = sample.subject.unwrap_or(sample.requester);
         let received_at = now - Duration::days(sample.days_ago) - Duration::minutes(7 * i as i64);
-        let local_year = received_at.and_utc().with_timezone(&config.timezone).year();
+        let local_year = deadline::local_year(received_at, config.timezone);
         // A few samples name specific categories; the rest concern all data.
         let category_ids = categories
             .iter()
@@ -196,7 +198,7 @@ fn load_samples(tx: &mut Tx<'_>, desk: &Desk) -> Result<usize, WorkflowError> {
                 on_behalf: sample.on_behalf,
                 received_at,
                 reference_year: local_year,
-                due_date: config.due_date(sample.kind, received_at),
+                due_date: config.due_date(sample.kind, received_at, &calendar),
                 calendar: config.calendar.label(),
                 requester_name: requester_name.to_owned(),
                 requester_email: parse(requester_email)?,

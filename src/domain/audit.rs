@@ -77,6 +77,12 @@ wire_enum! {
         HoldLifted => "hold.lifted",
         /// An admin set or removed a data system's webhook.
         WebhookChanged => "webhook.changed",
+        /// An admin added a one-off day to the holiday calendar, took a
+        /// listed day off it, or undid such a change.
+        CalendarChanged => "calendar.changed",
+        /// A request's due date moved (the calendar changed, or the period
+        /// was extended or postponed); the payload has both dates.
+        DueDateChanged => "request.due_date_changed",
     }
 }
 

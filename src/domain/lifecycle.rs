@@ -40,6 +40,12 @@ impl RequestStatus {
         )
     }
 
+    /// No decision yet and no date chosen by staff: the due date is the one
+    /// counted from receipt, and is counted again when the calendar changes.
+    pub const fn due_date_is_counted(self) -> bool {
+        !self.is_closed() && !matches!(self, Self::Postponed)
+    }
+
     /// The statutory clock runs (or ran) for this request: it was verified.
     pub const fn is_open_work(self) -> bool {
         matches!(

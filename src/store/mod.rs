@@ -3,6 +3,7 @@
 //! PostgreSQL alike; the few statements that differ match on the backend.
 
 pub mod audit;
+pub mod calendar_days;
 pub mod casework;
 pub mod catalog;
 pub mod connection;

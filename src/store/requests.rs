@@ -562,3 +562,63 @@ pub fn api_page(
         .load(conn)?;
     Ok((rows, total))
 }
+
+/// A request whose due date a calendar change may move.
+#[derive(Debug, Clone, Queryable)]
+pub struct Recount {
+    pub id: String,
+    pub reference: String,
+    pub kind: RequestKind,
+    pub received_at: NaiveDateTime,
+    pub due_date: Option<NaiveDate>,
+}
+
+/// The requests of `jurisdiction` counted with the calendar `code` (or
+/// stored before calendars were recorded) whose due date is still counted
+/// from receipt: no decision yet, not postponed.
+pub fn to_recount(
+    conn: &mut DbConnection,
+    jurisdiction: Jurisdiction,
+    code: &str,
+) -> Result<Vec<Recount>, StoreError> {
+    let counted: Vec<RequestStatus> = RequestStatus::ALL
+        .iter()
+        .copied()
+        .filter(|s| s.due_date_is_counted())
+        .collect();
+    Ok(requests::table
+        .filter(requests::jurisdiction.eq(jurisdiction))
+        .filter(requests::status.eq_any(counted))
+        .filter(
+            requests::calendar
+                .is_null()
+                .or(requests::calendar.eq(code))
+                .or(requests::calendar.like(format!("{code} (%"))),
+        )
+        .order(requests::received_at.asc())
+        .select((
+            requests::id,
+            requests::reference,
+            requests::kind,
+            requests::received_at,
+            requests::due_date,
+        ))
+        .load(conn)?)
+}
+
+/// Moves a request's due date.
+pub fn set_due_date(
+    conn: &mut DbConnection,
+    id: &str,
+    due_date: NaiveDate,
+    now: NaiveDateTime,
+) -> Result<(), StoreError> {
+    diesel::update(requests::table.find(id))
+        .set((
+            requests::due_date.eq(due_date),
+            requests::version.eq(requests::version + 1),
+            requests::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

@@ -2,6 +2,17 @@
 // `Timestamp`). Kept in step with migrations/sqlite and migrations/postgres.
 
 diesel::table! {
+    calendar_days (calendar, day) {
+        calendar -> Text,
+        day -> Date,
+        change -> Text,
+        name -> Text,
+        changed_by -> Nullable<Text>,
+        changed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     departments (id) {
         id -> Text,
         code -> Text,
@@ -390,6 +401,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     hold_categories,
     hold_systems,
     audit_actions,
+    calendar_days,
     audit_events,
     audit_head,
     email_outbox,

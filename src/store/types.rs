@@ -59,6 +59,7 @@ macro_rules! text_column {
 
 use crate::domain::actor::ActorKind;
 use crate::domain::audit::AuditAction;
+use crate::domain::calendar::DayChange;
 use crate::domain::catalog::DepartmentFunction;
 use crate::domain::decision::{DecisionOutcome, DecisionState, RefusalGround};
 use crate::domain::document::DocumentPurpose;
@@ -78,6 +79,7 @@ text_column!(
     ActorKind,
     AuditAction,
     Channel,
+    DayChange,
     DecisionOutcome,
     DecisionState,
     DeliveryStatus,

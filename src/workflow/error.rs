@@ -67,6 +67,12 @@ pub enum Refusal {
     /// A webhook URL that cannot be posted to.
     #[error("the webhook URL {0}")]
     WebhookUrl(#[from] crate::domain::webhook::WebhookUrlError),
+    /// A change to a calendar day that cannot be made.
+    #[error("{0}")]
+    CalendarDay(#[from] crate::domain::calendar::DayEditError),
+    /// Undoing a change of a day that was not changed.
+    #[error("that day was not changed")]
+    DayNotChanged,
 }
 
 impl Refusal {
@@ -107,6 +113,8 @@ impl Refusal {
             Refusal::HoldNoteMissing => "refusal.hold_note_missing",
             Refusal::HoldNotLiftable => "refusal.hold_not_liftable",
             Refusal::WebhookUrl(e) => e.message_key(),
+            Refusal::CalendarDay(e) => e.message_key(),
+            Refusal::DayNotChanged => "refusal.calendar.not_changed",
         }
     }
 }

@@ -10,6 +10,7 @@
 
 pub mod add_information;
 pub mod admin;
+pub mod calendar;
 pub mod case;
 pub mod catalog;
 pub mod decide;
@@ -47,11 +48,13 @@ use crate::auth::tokens::{self, Purpose};
 use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::domain::audit::AuditAction;
+use crate::domain::calendar::HolidayCalendar;
 use crate::domain::lifecycle::{IdentityPolicy, RequestStatus};
 use crate::domain::limits::RecentEmails;
 use crate::jobs::signal::Signal;
 use crate::mail::notices::{Notice, NoticeError};
 use crate::store::audit::{self, NewEvent};
+use crate::store::calendar_days;
 use crate::store::lifecycle::{self, Applied};
 use crate::store::outbox::{self, NewEmail};
 use crate::store::{DbConnection, Store};
@@ -251,6 +254,18 @@ impl Tx<'_> {
         crate::store::serialise(self.conn, &format!("requester:{address}"))?;
         self.turns.push(address.to_owned());
         Ok(())
+    }
+
+    /// The calendar deadlines are counted with now: the profile's shipped
+    /// calendar with the admins' changes (read after any change being
+    /// made commits: see [`calendar_days`]).
+    pub fn calendar(&mut self) -> Result<HolidayCalendar, WorkflowError> {
+        let code = &self.desk.config.calendar;
+        Ok(calendar_days::effective(
+            self.conn,
+            code.as_str(),
+            code.calendar(),
+        )?)
     }
 
     /// What `address` has been sent in the last hour and the last day

@@ -62,12 +62,13 @@ pub(super) fn store(
         subject_id,
         lang,
     } = arriving;
-    let config = &tx.desk.config;
     // Who asks for themselves gave their own number: the subject's.
     let subject_phone = match submission.on_behalf {
         OnBehalf::SelfRequest => submission.requester_phone.clone(),
         OnBehalf::LegalRepresentative | OnBehalf::Delegate => None,
     };
+    let calendar = tx.calendar()?;
+    let config = &tx.desk.config;
     let new = NewRequest {
         kind: submission.kind,
         channel,
@@ -75,7 +76,7 @@ pub(super) fn store(
         on_behalf: submission.on_behalf,
         received_at,
         reference_year: deadline::local_year(received_at, config.timezone),
-        due_date: config.due_date(submission.kind, received_at),
+        due_date: config.due_date(submission.kind, received_at, &calendar),
         calendar: config.calendar.label(),
         requester_name: submission.requester_name,
         requester_email: submission.requester_email,

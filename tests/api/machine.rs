@@ -623,9 +623,11 @@ async fn a_request_logged_with_a_past_receipt_is_due_counted_from_it() {
     let (_, writer) = token(&app, "requests:write,requests:read", None);
     let now = rightsdesk::clock::Clock::now(&*app.clock);
     let received = now - chrono::Duration::days(6);
-    let expected_due = app
-        .config
-        .due_date(rightsdesk::domain::request::RequestKind::Access, received);
+    let expected_due = app.config.due_date(
+        rightsdesk::domain::request::RequestKind::Access,
+        received,
+        app.config.calendar.calendar(),
+    );
     let created = api_post(
         &app,
         "/api/v1/requests",

@@ -117,9 +117,7 @@ async fn a_self_request_of_each_kind_reaches_in_progress_by_code() {
         };
         let due = row.due_date.expect("due date");
         let expected = rightsdesk::domain::deadline::answer_due(
-            rightsdesk::domain::profile::Profile::of(
-                rightsdesk::domain::jurisdiction::Jurisdiction::KrPipa,
-            ),
+            rightsdesk::domain::profile::Profile::of(rightsdesk::domain::jurisdiction::Jurisdiction::KrPipa),
             row.kind,
             row.received_at,
             chrono_tz::Asia::Seoul,

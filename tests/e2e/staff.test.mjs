@@ -152,6 +152,22 @@ for (const lang of ["ko", "en"]) {
     await a.waitForSelector(".one-time-link");
     assert.match(await a.textContent(".one-time-link"), /^whsec_/);
     await expectGood(a, "a webhook secret shown once");
+
+    await a.goto(`${desk.base}/staff/admin/calendar`);
+    await expectGood(a, "the holiday calendar");
+    // A one-off holiday on a mid-March weekday next year (no Korean
+    // holiday falls then), a different one for each language's run.
+    const day = new Date(Date.UTC(new Date().getUTCFullYear() + 1, 2, lang === "ko" ? 10 : 17));
+    while (day.getUTCDay() === 0 || day.getUTCDay() === 6) day.setUTCDate(day.getUTCDate() + 1);
+    const iso = day.toISOString().slice(0, 10);
+    await a.fill("#c-day", iso);
+    await a.check("#c-added");
+    await a.fill("#c-name", `Temporary holiday ${lang}`);
+    await a.click('form[action="/staff/admin/calendar/days"] button[type="submit"]');
+    await a.waitForSelector(".confirmation");
+    assert.ok((await a.textContent(".confirmation")).includes(iso));
+    assert.ok(await a.locator(`form[action="/staff/admin/calendar/days/${iso}/delete"]`).count());
+    await expectGood(a, "a holiday added");
     await admin.context.close();
   });
 }

@@ -3,6 +3,7 @@
 //! the authorization tests walk exactly the routes that exist.
 
 pub mod admin;
+pub mod calendar;
 pub mod chrome;
 pub mod intake;
 pub mod integrations;
@@ -68,6 +69,9 @@ staff_routes! {
     "/staff/admin/rules" => { post => admin::add_rule },
     "/staff/admin/rules/{id}/delete" => { post => admin::remove_rule },
     "/staff/admin/integrations" => { get => integrations::view },
+    "/staff/admin/calendar" => { get => calendar::view },
+    "/staff/admin/calendar/days" => { post => calendar::change },
+    "/staff/admin/calendar/days/{day}/delete" => { post => calendar::undo },
     "/staff/admin/tokens" => { post => integrations::issue },
     "/staff/admin/tokens/{id}/revoke" => { post => integrations::revoke },
     "/staff/admin/systems/{code}/webhook" => { post => integrations::set_webhook },

@@ -66,6 +66,8 @@ enum Fixture {
     LegalHold,
     /// A service token to revoke.
     Token,
+    /// A day added to the holiday calendar, to undo.
+    CalendarDay,
 }
 
 /// What the route is called with.
@@ -317,6 +319,18 @@ fn spec(route: &Route) -> Spec {
             200,
         ),
         ("post", "/staff/admin/systems/{code}/webhook/delete") => s(F::None, Form(&[]), ADMIN, 303),
+        ("get", "/staff/admin/calendar") => s(F::None, None, ADMIN, 200),
+        ("post", "/staff/admin/calendar/days") => s(
+            F::None,
+            Form(&[
+                ("day", "{day}"),
+                ("change", "added"),
+                ("name", "Temporary holiday"),
+            ]),
+            ADMIN,
+            303,
+        ),
+        ("post", "/staff/admin/calendar/days/{day}/delete") => s(F::CalendarDay, Form(&[]), ADMIN, 303),
         (method, path) => panic!("no authorization entry for {method} {path}: add one to this matrix"),
     }
 }
@@ -393,6 +407,7 @@ fn world(app: &TestApp) -> Vec<i64> {
                 .count()
                 .get_result(conn),
         ),
+        count(calendar_days::table.count().get_result(conn)),
     ]
 }
 
@@ -499,6 +514,18 @@ fn make(app: &TestApp, fixture: Fixture, n: usize) -> Made {
             .expect("token")
             .id;
         }
+        Fixture::CalendarDay => {
+            rightsdesk::workflow::calendar::change(
+                &app.desk,
+                &signed(app, Who::Admin),
+                rightsdesk::workflow::calendar::DayCommand::Change {
+                    day: calendar_day(n).to_string(),
+                    change: rightsdesk::domain::calendar::DayChange::Added,
+                    name: "Temporary holiday".into(),
+                },
+            )
+            .expect("day added");
+        }
         Fixture::Rule => {
             let irm = signed(app, Who::IrmHandler).user.department_id.expect("dept");
             made.id = app
@@ -582,8 +609,19 @@ fn session_token(app: &TestApp, caller: Caller) -> Option<String> {
     })
 }
 
+/// A working day of its own for call `n` (within four years, a week
+/// apart): added to the calendar, or undone.
+fn calendar_day(n: usize) -> chrono::NaiveDate {
+    let start = now().date() + chrono::Duration::days(60 + 7 * (n % 200) as i64);
+    rightsdesk::domain::deadline::next_working_day(
+        start,
+        rightsdesk::domain::calendar::CalendarCode::KOREA.calendar(),
+    )
+}
+
 fn fill(text: &str, made: &Made, it_handler: &str, n: usize) -> String {
     text.replace("{reference}", &made.reference)
+        .replace("{day}", &calendar_day(n).to_string())
         .replace("{document}", &made.document)
         .replace("{task}", &made.task)
         .replace("{hold}", &made.hold)

@@ -2,6 +2,7 @@
 //! requests worked from verification to their final notice.
 
 mod authz;
+mod calendar;
 mod flows;
 mod queue;
 mod signin;
