@@ -222,15 +222,24 @@ impl Config {
     }
 
     /// When the answer to a request of `kind` received at `received_utc`
-    /// is due, counted in the profile's zone with `calendar` (the
-    /// profile's, with an admin's changes: see `Tx::calendar`).
+    /// is due (its period `extended` or not), counted in the profile's zone
+    /// with `calendar` (the profile's, with an admin's changes: see
+    /// `Tx::calendar`).
     pub fn due_date(
         &self,
         kind: RequestKind,
+        extended: bool,
         received_utc: chrono::NaiveDateTime,
         calendar: &HolidayCalendar,
     ) -> chrono::NaiveDate {
-        deadline::answer_due(self.profile(), kind, received_utc, self.timezone, calendar)
+        deadline::answer_due(
+            self.profile(),
+            kind,
+            extended,
+            received_utc,
+            self.timezone,
+            calendar,
+        )
     }
 
     pub fn from_args(args: &ConfigArgs) -> Result<Self, ConfigError> {

@@ -198,7 +198,7 @@ fn load_samples(tx: &mut Tx<'_>, desk: &Desk) -> Result<usize, WorkflowError> {
                 on_behalf: sample.on_behalf,
                 received_at,
                 reference_year: local_year,
-                due_date: config.due_date(sample.kind, received_at, &calendar),
+                due_date: config.due_date(sample.kind, false, received_at, &calendar),
                 calendar: config.calendar.label(),
                 requester_name: requester_name.to_owned(),
                 requester_email: parse(requester_email)?,

@@ -76,16 +76,18 @@ pub fn due_date(
 }
 
 /// When the answer to a request of `kind` received at `received_utc` is
-/// due under `profile`, counted in `tz` with `calendar`.
+/// due under `profile` (with its period `extended` or not), counted in `tz`
+/// with `calendar`.
 pub fn answer_due(
     profile: &Profile,
     kind: RequestKind,
+    extended: bool,
     received_utc: NaiveDateTime,
     tz: chrono_tz::Tz,
     calendar: &HolidayCalendar,
 ) -> NaiveDate {
     due_date(
-        profile.rule(kind).period,
+        profile.period(kind, extended),
         profile.counting,
         local(received_utc, tz),
         calendar,

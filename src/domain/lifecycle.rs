@@ -169,6 +169,9 @@ pub const TRANSITIONS: &[TransitionRule] = &[
     rule(Completed, Objection, REQUESTER_ONLY),
     rule(PartiallyCompleted, Objection, REQUESTER_ONLY),
     rule(Refused, Objection, REQUESTER_ONLY),
+    // So does an objection to a postponement (PIPA Decree 42(2): the
+    // notice says how to object).
+    rule(Postponed, Objection, REQUESTER_ONLY),
     rule(Objection, InProgress, STAFF),
     rule(Objection, AwaitingApproval, STAFF),
     rule(Objection, Completed, OFFICER_ONLY),
@@ -450,7 +453,7 @@ mod tests {
             (Deletion, Verifying, true, true, false),
             (Deletion, InProgress, true, true, false),
             (Correction, AwaitingRequester, true, true, false),
-            (Access, Postponed, true, true, false),
+            (Access, Postponed, true, true, true),
             (Deletion, Objection, true, true, false),
             (Deletion, Completed, false, false, true),
             (Access, PartiallyCompleted, false, false, true),

@@ -18,6 +18,7 @@ pub mod limits;
 pub mod login;
 pub mod permission;
 pub mod profile;
+pub mod prolongation;
 pub mod reference;
 pub mod request;
 pub mod retention;

@@ -71,6 +71,9 @@ pub struct RequestOptions {
     /// Place a legal hold on the subject's data, and end holds that end by
     /// hand.
     pub manage_holds: bool,
+    /// Postpone or extend, where the profile allows it for this request
+    /// now (the deadline's rules decide that part).
+    pub prolong: bool,
 }
 
 impl StaffMember {
@@ -187,6 +190,7 @@ impl StaffMember {
                 && !request.tasks.is_empty()
                 && self.may_move(request, InProgress),
             manage_holds: self.may_manage_holds(),
+            prolong: decides && status == InProgress,
         }
     }
 }

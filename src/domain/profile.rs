@@ -3,8 +3,11 @@
 //! first, and whether the answer may be postponed or the period extended —
 //! for which kinds, by how much, how many times, with which notice.
 
+use chrono::NaiveDate;
+
 use super::jurisdiction::Jurisdiction;
-use super::request::RequestKind;
+use super::lifecycle::RequestStatus;
+use super::request::{RequestKind, wire_enum};
 
 /// What a period is counted in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,22 +71,15 @@ pub enum Counting {
     FromNextDay,
 }
 
-/// The two ways the law lets a company take longer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Prolongation {
-    /// Access put off for good cause until the cause ends, to a date the
-    /// company gives (PIPA Art. 35(3)).
-    Postponement,
-    /// The period lengthened by a fixed span (GDPR Art. 12(3); 11 CCR § 7021(b)).
-    Extension,
-}
-
-impl Prolongation {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Postponement => "postponement",
-            Self::Extension => "extension",
-        }
+wire_enum! {
+    /// The two ways the law lets a company take longer.
+    Prolongation, "prolongation" {
+        /// Access put off for good cause until the cause ends, to a date
+        /// the company gives (PIPA Art. 35(3)).
+        Postponement => "postponement",
+        /// The period lengthened by a fixed span (GDPR Art. 12(3); 11 CCR
+        /// § 7021(b)).
+        Extension => "extension",
     }
 }
 
@@ -278,6 +274,19 @@ impl Profile {
         self.kinds.iter().find(|r| r.kind == kind).unwrap_or(first)
     }
 
+    /// The period a request of `kind` has: its kind's, or (`extended`)
+    /// that lengthened by the profile's extension.
+    pub fn period(&self, kind: RequestKind, extended: bool) -> Period {
+        let base = self.rule(kind).period;
+        match self
+            .prolongation(Prolongation::Extension, kind)
+            .map(|p| p.lengthening)
+        {
+            Some(Lengthening::By(more)) if extended => base.lengthened_by(more).unwrap_or(base),
+            _ => base,
+        }
+    }
+
     /// The prolongation `kind` of a request of `request_kind`, when allowed.
     pub fn prolongation(
         &self,
@@ -289,8 +298,8 @@ impl Profile {
             .find(|p| p.kind == kind && p.kinds.contains(&request_kind))
     }
 
-    /// The prolongations a request of `request_kind` may have had `taken`
-    /// times already may have now.
+    /// The prolongations a request of `request_kind` that has had `taken`
+    /// already may still have.
     pub fn prolongations_open(
         &self,
         request_kind: RequestKind,
@@ -299,6 +308,24 @@ impl Profile {
         self.prolongations
             .iter()
             .filter(move |p| p.kinds.contains(&request_kind) && p.times.is_none_or(|n| taken < n))
+    }
+
+    /// The prolongation a request may have now, if any: its kind allows
+    /// one it has not used up, work is under way (no decision yet), and
+    /// the due date in force has not passed (the notice must go within the
+    /// period).
+    pub fn prolongation_now(
+        &self,
+        request_kind: RequestKind,
+        status: RequestStatus,
+        taken: u32,
+        due: Option<NaiveDate>,
+        today: NaiveDate,
+    ) -> Option<&'static ProlongationRule> {
+        if status != RequestStatus::InProgress || due.is_none_or(|due| today > due) {
+            return None;
+        }
+        self.prolongations_open(request_kind, taken).next()
     }
 }
 
@@ -345,8 +372,7 @@ mod tests {
             assert_eq!(
                 Profile::of(j).prolongation(prolongation, kind).is_some(),
                 allowed,
-                "{j} {} {kind}",
-                prolongation.as_str()
+                "{j} {prolongation} {kind}"
             );
         }
     }
@@ -365,6 +391,107 @@ mod tests {
     }
 
     #[test]
+    fn a_prolongation_only_while_work_is_under_way_and_the_period_runs() {
+        use RequestStatus::{AwaitingApproval, InProgress, Postponed, Verifying};
+        let day = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+        let due = Some(day("2026-12-07"));
+        let table = [
+            (
+                Jurisdiction::KrPipa,
+                RequestKind::Access,
+                InProgress,
+                0,
+                "2026-12-07",
+                Some(Prolongation::Postponement),
+            ),
+            (
+                Jurisdiction::KrPipa,
+                RequestKind::Access,
+                InProgress,
+                0,
+                "2026-12-08",
+                None,
+            ),
+            (
+                Jurisdiction::KrPipa,
+                RequestKind::Access,
+                Postponed,
+                1,
+                "2026-12-01",
+                None,
+            ),
+            (
+                Jurisdiction::KrPipa,
+                RequestKind::Access,
+                InProgress,
+                1,
+                "2026-12-01",
+                Some(Prolongation::Postponement),
+            ),
+            (
+                Jurisdiction::KrPipa,
+                RequestKind::Deletion,
+                InProgress,
+                0,
+                "2026-12-01",
+                None,
+            ),
+            (
+                Jurisdiction::Gdpr,
+                RequestKind::Deletion,
+                InProgress,
+                0,
+                "2026-12-01",
+                Some(Prolongation::Extension),
+            ),
+            (
+                Jurisdiction::Gdpr,
+                RequestKind::Deletion,
+                InProgress,
+                1,
+                "2026-12-01",
+                None,
+            ),
+            (
+                Jurisdiction::Gdpr,
+                RequestKind::Access,
+                Verifying,
+                0,
+                "2026-12-01",
+                None,
+            ),
+            (
+                Jurisdiction::Ccpa,
+                RequestKind::Access,
+                AwaitingApproval,
+                0,
+                "2026-12-01",
+                None,
+            ),
+            (
+                Jurisdiction::Ccpa,
+                RequestKind::Access,
+                InProgress,
+                0,
+                "2026-12-01",
+                Some(Prolongation::Extension),
+            ),
+        ];
+        for (j, kind, status, taken, today, expected) in table {
+            let got = Profile::of(j)
+                .prolongation_now(kind, status, taken, due, day(today))
+                .map(|p| p.kind);
+            assert_eq!(got, expected, "{j} {kind} {status} taken {taken} on {today}");
+        }
+        assert!(
+            Profile::of(Jurisdiction::Gdpr)
+                .prolongation_now(RequestKind::Access, InProgress, 0, None, day("2026-12-01"))
+                .is_none(),
+            "no due date, no prolongation"
+        );
+    }
+
+    #[test]
     fn confirmation_of_receipt_only_where_the_law_asks() {
         let table = [
             (
@@ -379,6 +506,20 @@ mod tests {
         for (j, kind, confirmation) in table {
             assert_eq!(Profile::of(j).rule(kind).confirmation, confirmation, "{j} {kind}");
         }
+        let gdpr = Profile::of(Jurisdiction::Gdpr);
+        assert_eq!(gdpr.period(RequestKind::Access, false), Period::months(1));
+        assert_eq!(gdpr.period(RequestKind::Access, true), Period::months(3));
+        let ccpa = Profile::of(Jurisdiction::Ccpa);
+        assert_eq!(
+            ccpa.period(RequestKind::Deletion, true),
+            Period::calendar_days(90)
+        );
+        assert_eq!(
+            ccpa.period(RequestKind::Suspension, true),
+            Period::business_days(15)
+        );
+        let kr = Profile::of(Jurisdiction::KrPipa);
+        assert_eq!(kr.period(RequestKind::Access, true), Period::calendar_days(10));
         assert_eq!(
             Period::months(1).lengthened_by(Period::months(2)),
             Some(Period::months(3))

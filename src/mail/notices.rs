@@ -8,6 +8,7 @@ use askama::Template;
 use chrono::NaiveDate;
 
 use crate::domain::decision::{DecisionOutcome, IdentityRejection, RefusalGround};
+use crate::domain::profile::Prolongation;
 use crate::domain::request::RequestKind;
 
 use crate::i18n::Lang;
@@ -223,6 +224,51 @@ pub fn staff_message(to: Recipient, message: &str, status_link: &str) -> Notice 
     Notice::new(to, "staff_message", paragraphs).with_link(status_link)
 }
 
+/// The answer will take longer: a postponement (to a date, for good
+/// cause) or an extension of the period — the law, the reasons, the
+/// original and the new due date, how to object and the external remedies.
+pub fn prolonged(
+    to: Recipient,
+    kind: Prolongation,
+    law: &str,
+    reasons: &str,
+    original: NaiveDate,
+    new_due: NaiveDate,
+    status_link: &str,
+) -> Notice {
+    let lang = to.lang;
+    let date = new_due.format("%Y-%m-%d").to_string();
+    let mut paragraphs = vec![
+        lang.tf(
+            &format!("email.prolonged.{kind}"),
+            &[("reference", &to.reference), ("date", &date), ("law", law)],
+        ),
+        reasons.to_owned(),
+        lang.tf(
+            "email.prolonged.dates",
+            &[
+                ("original", &original.format("%Y-%m-%d").to_string()),
+                ("date", &date),
+            ],
+        ),
+        paragraph(&to, &format!("email.prolonged.object_{kind}")),
+    ];
+    // The Korean bodies hear PIPA matters: a postponement's notice lists them.
+    if kind == Prolongation::Postponement {
+        paragraphs.extend(remedies(lang));
+    }
+    Notice::new(to, "prolonged", paragraphs).with_link(status_link)
+}
+
+/// The bodies a requester may turn to outside the company.
+fn remedies(lang: Lang) -> Vec<String> {
+    let mut lines = vec![lang.t("remedies.body").into_owned()];
+    for body in ["kisa", "mediation", "prosecutors", "police"] {
+        lines.push(format!("- {}", lang.t(&format!("remedies.{body}"))));
+    }
+    lines
+}
+
 /// Data a deletion kept apart because a law requires keeping it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Kept {
@@ -275,10 +321,7 @@ pub fn decision(to: Recipient, d: &DecisionNotice<'_>, status_link: &str) -> Not
     }
     if d.outcome != DecisionOutcome::Completed || !d.kept.is_empty() {
         paragraphs.push(paragraph(&to, "email.decision.object"));
-        paragraphs.push(lang.t("remedies.body").into_owned());
-        for body in ["kisa", "mediation", "prosecutors", "police"] {
-            paragraphs.push(format!("- {}", lang.t(&format!("remedies.{body}"))));
-        }
+        paragraphs.extend(remedies(lang));
     }
     Notice::new(to, "decision", paragraphs).with_link(status_link)
 }
@@ -333,6 +376,38 @@ mod tests {
     }
 
     #[test]
+    fn a_prolongation_notice_gives_reasons_both_dates_the_objection_route_and_the_remedies() {
+        for (lang, object, remedy) in [
+            (Lang::Ko, "이의를 신청", "1833-6972"),
+            (Lang::En, "object on your request's status page", "1833-6972"),
+        ] {
+            let email = prolonged(
+                to(lang),
+                Prolongation::Postponement,
+                "PIPA Art. 35(3)",
+                "Records are with an auditor.",
+                NaiveDate::from_ymd_opt(2026, 12, 7).unwrap(),
+                NaiveDate::from_ymd_opt(2026, 12, 21).unwrap(),
+                "http://desk/r/TOKEN",
+            )
+            .render()
+            .unwrap();
+            for part in [
+                "Records are with an auditor.",
+                "2026-12-07",
+                "2026-12-21",
+                "PIPA Art. 35(3)",
+                object,
+                remedy,
+                "http://desk/r/TOKEN",
+                "DSR-2026-000001",
+            ] {
+                assert!(email.text.contains(part), "{lang:?}: {part} in {}", email.text);
+            }
+        }
+    }
+
+    #[test]
     fn every_notice_is_translated() {
         for lang in [Lang::Ko, Lang::En] {
             let all = [
@@ -348,6 +423,17 @@ mod tests {
                 staff_message(to(lang), "Hello.", "l"),
             ]
             .into_iter()
+            .chain(Prolongation::ALL.iter().map(|kind| {
+                prolonged(
+                    to(lang),
+                    *kind,
+                    "PIPA Art. 35(3)",
+                    "Records are with an auditor.",
+                    NaiveDate::from_ymd_opt(2026, 12, 7).unwrap(),
+                    NaiveDate::from_ymd_opt(2026, 12, 21).unwrap(),
+                    "l",
+                )
+            }))
             .chain(
                 IdentityRejection::ALL
                     .iter()

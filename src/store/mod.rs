@@ -13,6 +13,7 @@ pub mod lifecycle;
 pub mod messages;
 pub mod migrations;
 pub mod outbox;
+pub mod prolongations;
 pub mod queue;
 pub mod requests;
 pub mod schema;

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use super::audit::{self, NewEvent};
 use super::holds::{self, HoldTarget, ScopeIds};
-use super::schema::{data_categories, request_categories, request_search_terms, requests};
+use super::schema::{data_categories, prolongations, request_categories, request_search_terms, requests};
 use super::{DbConnection, StoreError, new_id};
 use crate::domain::actor::Actor;
 use crate::domain::audit::AuditAction;
@@ -13,6 +13,7 @@ use crate::domain::hold::HoldScope;
 use crate::domain::identifier::{Email, Identifier, IdentifierKey, Phone};
 use crate::domain::jurisdiction::Jurisdiction;
 use crate::domain::lifecycle::RequestStatus;
+use crate::domain::profile::Prolongation;
 use crate::domain::reference::{MAX_PER_YEAR, Reference};
 use crate::domain::request::{Channel, OnBehalf, RequestKind, VerificationState};
 use crate::i18n::Lang;
@@ -235,6 +236,7 @@ pub fn create(
             requests::channel.eq(new.channel),
             requests::received_at.eq(new.received_at),
             requests::due_date.eq(new.due_date),
+            requests::original_due_date.eq(new.due_date),
             requests::on_behalf.eq(new.on_behalf),
             requests::requester_name.eq(&new.requester_name),
             requests::requester_email.eq(new.requester_email.as_str()),
@@ -380,6 +382,8 @@ pub struct RequestRow {
     /// The holiday calendar `due_date` was counted with, and its source
     /// (none on requests stored before it was recorded).
     pub calendar: Option<String>,
+    /// The due date counted at receipt (`due_date` is the one in force).
+    pub original_due_date: Option<NaiveDate>,
 }
 
 pub fn get(conn: &mut DbConnection, id: &str) -> Result<RequestRow, StoreError> {
@@ -571,11 +575,13 @@ pub struct Recount {
     pub kind: RequestKind,
     pub received_at: NaiveDateTime,
     pub due_date: Option<NaiveDate>,
+    /// Its period was extended: counted with the lengthened period.
+    pub extended: bool,
 }
 
 /// The requests of `jurisdiction` counted with the calendar `code` (or
 /// stored before calendars were recorded) whose due date is still counted
-/// from receipt: no decision yet, not postponed.
+/// from receipt: no decision yet, never postponed to a chosen date.
 pub fn to_recount(
     conn: &mut DbConnection,
     jurisdiction: Jurisdiction,
@@ -595,6 +601,11 @@ pub fn to_recount(
                 .or(requests::calendar.eq(code))
                 .or(requests::calendar.like(format!("{code} (%"))),
         )
+        .filter(diesel::dsl::not(diesel::dsl::exists(
+            prolongations::table
+                .filter(prolongations::request_id.eq(requests::id))
+                .filter(prolongations::kind.eq(Prolongation::Postponement)),
+        )))
         .order(requests::received_at.asc())
         .select((
             requests::id,
@@ -602,6 +613,11 @@ pub fn to_recount(
             requests::kind,
             requests::received_at,
             requests::due_date,
+            diesel::dsl::exists(
+                prolongations::table
+                    .filter(prolongations::request_id.eq(requests::id))
+                    .filter(prolongations::kind.eq(Prolongation::Extension)),
+            ),
         ))
         .load(conn)?)
 }

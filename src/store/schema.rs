@@ -78,6 +78,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    prolongations (id) {
+        id -> Text,
+        request_id -> Text,
+        kind -> Text,
+        reasons -> Text,
+        from_date -> Date,
+        to_date -> Date,
+        staff_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     requests (id) {
         id -> Text,
         reference -> Text,
@@ -115,6 +128,7 @@ diesel::table! {
         verification_codes_sent -> Integer,
         subject_id -> Nullable<Text>,
         calendar -> Nullable<Text>,
+        original_due_date -> Nullable<Date>,
     }
 }
 
@@ -378,6 +392,7 @@ diesel::joinable!(hold_systems -> holds (hold_id));
 diesel::joinable!(hold_systems -> data_systems (system_id));
 diesel::joinable!(request_messages -> requests (request_id));
 diesel::joinable!(staff_sessions -> staff_users (staff_id));
+diesel::joinable!(prolongations -> requests (request_id));
 diesel::joinable!(request_notes -> requests (request_id));
 diesel::joinable!(request_notes -> staff_users (staff_id));
 diesel::joinable!(routing_rules -> departments (department_id));
@@ -402,6 +417,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     hold_systems,
     audit_actions,
     calendar_days,
+    prolongations,
     audit_events,
     audit_head,
     email_outbox,

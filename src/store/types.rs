@@ -68,6 +68,7 @@ use crate::domain::hold::HoldReason;
 use crate::domain::identifier::IdentifierScheme;
 use crate::domain::jurisdiction::Jurisdiction;
 use crate::domain::lifecycle::RequestStatus;
+use crate::domain::profile::Prolongation;
 use crate::domain::request::{Channel, MessageAuthor, OnBehalf, RequestKind, VerificationState};
 use crate::domain::retention::RetentionBasis;
 use crate::domain::staff::StaffRole;
@@ -92,6 +93,7 @@ text_column!(
     Lang,
     MessageAuthor,
     OnBehalf,
+    Prolongation,
     RefusalGround,
     RequestKind,
     RequestStatus,

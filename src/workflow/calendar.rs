@@ -151,7 +151,7 @@ fn recount(
     let config = &tx.desk.config;
     let mut moved = 0;
     for request in requests::to_recount(tx.conn, config.jurisdiction, config.calendar.as_str())? {
-        let due = config.due_date(request.kind, request.received_at, &calendar);
+        let due = config.due_date(request.kind, request.extended, request.received_at, &calendar);
         if request.due_date == Some(due) {
             continue;
         }

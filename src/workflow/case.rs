@@ -12,6 +12,7 @@ use crate::domain::audit::AuditAction;
 use crate::domain::decision::{AuthorityCheck, RefusalGround};
 use crate::domain::identifier::mask_email;
 use crate::domain::permission::{RequestFacts, RequestOptions, StaffMember, TaskFacts};
+use crate::domain::profile::ProlongationRule;
 use crate::domain::reference::Reference;
 use crate::mail::notices::{self, Recipient};
 use crate::store::audit::{self, EventRow};
@@ -19,6 +20,7 @@ use crate::store::casework::{self, DecisionRow, Note};
 use crate::store::documents::{self, DocumentInfo};
 use crate::store::holds::{self, Hold};
 use crate::store::messages::{self, Message};
+use crate::store::prolongations::{self, ProlongationRow};
 use crate::store::requests::{self, RequestRow};
 use crate::store::staff::{self, StaffUser};
 use crate::store::tasks::{self, TaskView};
@@ -106,6 +108,10 @@ pub struct CaseView {
     pub authority_checks: &'static [AuthorityCheck],
     pub grounds: &'static [RefusalGround],
     pub today: NaiveDate,
+    /// Every time the answer was put off, oldest first.
+    pub prolongations: Vec<ProlongationRow>,
+    /// The postponement or extension the viewer may make now.
+    pub prolongation: Option<&'static ProlongationRule>,
 }
 
 pub fn view(desk: &Desk, signed: &SignedIn, reference: &str) -> Result<CaseView, WorkflowError> {
@@ -145,7 +151,16 @@ pub fn view(desk: &Desk, signed: &SignedIn, reference: &str) -> Result<CaseView,
             .filter(|d| d.task_id.is_none())
             .filter(|d| file.options.identity_documents || !d.purpose.is_identity_evidence())
             .collect();
+        let today = now.and_utc().with_timezone(&tz).date_naive();
+        let prolongations = prolongations::for_request(conn, &id)?;
+        let prolongation = if file.options.prolong {
+            super::prolong::open_for(today, &file.row, prolongations.len())
+        } else {
+            None
+        };
         Ok(CaseView {
+            prolongations,
+            prolongation,
             masked_subject_email: mask_email(&file.row.subject_email),
             masked_requester_email: mask_email(&file.row.requester_email),
             tasks: lines,
@@ -158,7 +173,7 @@ pub fn view(desk: &Desk, signed: &SignedIn, reference: &str) -> Result<CaseView,
             pending: casework::pending_decision(conn, &id)?,
             authority_checks: AuthorityCheck::required(file.row.on_behalf),
             grounds: RefusalGround::for_kind(file.row.kind),
-            today: now.and_utc().with_timezone(&tz).date_naive(),
+            today,
             file,
         })
     })

@@ -73,6 +73,12 @@ pub enum Refusal {
     /// Undoing a change of a day that was not changed.
     #[error("that day was not changed")]
     DayNotChanged,
+    /// A postponement or extension that cannot be made as asked.
+    #[error("{0}")]
+    Prolongation(#[from] crate::domain::prolongation::ProlongationError),
+    /// The request may not be postponed or extended now.
+    #[error("this request cannot be postponed or extended now")]
+    ProlongationNotAllowed,
 }
 
 impl Refusal {
@@ -115,6 +121,8 @@ impl Refusal {
             Refusal::WebhookUrl(e) => e.message_key(),
             Refusal::CalendarDay(e) => e.message_key(),
             Refusal::DayNotChanged => "refusal.calendar.not_changed",
+            Refusal::Prolongation(e) => e.message_key(),
+            Refusal::ProlongationNotAllowed => "refusal.prolongation.not_allowed",
         }
     }
 }

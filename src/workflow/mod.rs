@@ -22,6 +22,7 @@ pub mod intake;
 pub mod machine;
 pub mod new_code;
 pub mod object;
+pub mod prolong;
 pub mod queue;
 pub mod review;
 mod routing;

@@ -32,11 +32,17 @@ pub struct TimelineItem {
 }
 
 /// What the requester is told happened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Milestone {
     Received,
     StatusChanged(RequestStatus),
     InformationAdded,
+    /// The due date moved (a postponement, an extension, a calendar
+    /// change): from and to, as recorded.
+    DueDateChanged {
+        from: Option<String>,
+        to: String,
+    },
 }
 
 /// Everything the status page shows.
@@ -70,6 +76,13 @@ pub fn status_view(desk: &Desk, request_id: &str) -> Result<StatusView, Workflow
                     (AuditAction::RequestReceived, _) => Milestone::Received,
                     (AuditAction::RequestTransition, Some(to)) => Milestone::StatusChanged(to),
                     (AuditAction::InformationAdded, _) => Milestone::InformationAdded,
+                    (AuditAction::DueDateChanged, _) => {
+                        let payload: serde_json::Value = serde_json::from_str(&e.payload).ok()?;
+                        Milestone::DueDateChanged {
+                            from: payload["from"].as_str().map(str::to_owned),
+                            to: payload["to"].as_str()?.to_owned(),
+                        }
+                    }
                     _ => return None,
                 };
                 Some(TimelineItem {

@@ -76,7 +76,7 @@ pub(super) fn store(
         on_behalf: submission.on_behalf,
         received_at,
         reference_year: deadline::local_year(received_at, config.timezone),
-        due_date: config.due_date(submission.kind, received_at, &calendar),
+        due_date: config.due_date(submission.kind, false, received_at, &calendar),
         calendar: config.calendar.label(),
         requester_name: submission.requester_name,
         requester_email: submission.requester_email,

@@ -637,6 +637,7 @@ pub fn new_request(kind: RequestKind, email: &str) -> NewRequest {
         due_date: rightsdesk::domain::deadline::answer_due(
             rightsdesk::domain::profile::Profile::of(Jurisdiction::KrPipa),
             kind,
+            false,
             now,
             chrono_tz::Asia::Seoul,
             rightsdesk::domain::calendar::CalendarCode::KOREA.calendar(),

@@ -625,6 +625,7 @@ async fn a_request_logged_with_a_past_receipt_is_due_counted_from_it() {
     let received = now - chrono::Duration::days(6);
     let expected_due = app.config.due_date(
         rightsdesk::domain::request::RequestKind::Access,
+        false,
         received,
         app.config.calendar.calendar(),
     );

@@ -119,6 +119,7 @@ async fn a_self_request_of_each_kind_reaches_in_progress_by_code() {
         let expected = rightsdesk::domain::deadline::answer_due(
             rightsdesk::domain::profile::Profile::of(rightsdesk::domain::jurisdiction::Jurisdiction::KrPipa),
             row.kind,
+            false,
             row.received_at,
             chrono_tz::Asia::Seoul,
             rightsdesk::domain::calendar::CalendarCode::KOREA.calendar(),

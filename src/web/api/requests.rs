@@ -73,6 +73,11 @@ pub struct RequestJson {
     /// The last day on which an answer is on time (YYYY-MM-DD in the profile's time zone).
     #[schema(format = Date)]
     pub due_date: Option<String>,
+    /// The due date counted at receipt: differs from `due_date` once the
+    /// answer was postponed or the period extended (or the calendar
+    /// changed). YYYY-MM-DD.
+    #[schema(format = Date)]
+    pub original_due_date: Option<String>,
     /// The holiday calendar the due date was counted with and where its
     /// days came from, e.g. `kr (holidays 0.108)`.
     #[schema(example = "kr (holidays 0.108)")]
@@ -93,6 +98,7 @@ impl From<&RequestView> for RequestJson {
             jurisdiction: row.jurisdiction.to_string(),
             received_at: rfc3339(row.received_at),
             due_date: row.due_date.map(|d| d.format("%Y-%m-%d").to_string()),
+            original_due_date: row.original_due_date.map(|d| d.format("%Y-%m-%d").to_string()),
             calendar: row.calendar.clone(),
             holds: view
                 .holds

@@ -62,6 +62,8 @@ pub struct StatusPage {
     pub status_help: String,
     pub received: String,
     pub due: Option<String>,
+    /// The due date counted at receipt, when the one in force differs.
+    pub original_due: Option<String>,
     /// "3 days left", "due today" or "overdue by 2 days".
     pub due_note: Option<String>,
     pub frozen_since: Option<String>,
@@ -89,14 +91,18 @@ impl StatusPage {
             .timeline
             .into_iter()
             .map(|item| {
-                let key = match item.what {
-                    Milestone::Received => "timeline.received".to_owned(),
-                    Milestone::StatusChanged(to) => format!("timeline.to.{to}"),
-                    Milestone::InformationAdded => "timeline.information_added".to_owned(),
+                let text = match item.what {
+                    Milestone::Received => lang.t("timeline.received").into_owned(),
+                    Milestone::StatusChanged(to) => lang.t(&format!("timeline.to.{to}")).into_owned(),
+                    Milestone::InformationAdded => lang.t("timeline.information_added").into_owned(),
+                    Milestone::DueDateChanged { from, to } => lang.tf(
+                        "timeline.due_date_changed",
+                        &[("from", from.as_deref().unwrap_or("—")), ("to", &to)],
+                    ),
                 };
                 TimelineEntry {
                     at: local(item.at, tz),
-                    text: lang.t(&key).into_owned(),
+                    text,
                     reason: item.staff_reason,
                 }
             })
@@ -132,6 +138,10 @@ impl StatusPage {
             status_help: lang.t(&format!("status.{status}.help")).into_owned(),
             received: local(row.received_at, tz),
             due: row.due_date.map(|d| d.format("%Y-%m-%d").to_string()),
+            original_due: row
+                .original_due_date
+                .filter(|original| Some(*original) != row.due_date)
+                .map(|d| d.format("%Y-%m-%d").to_string()),
             due_note: view.days_left.map(|days| match days {
                 0 => lang.t("status_page.due_today").into_owned(),
                 d if d > 0 => lang.tf("status_page.days_left", &[("days", &d.to_string())]),

@@ -57,6 +57,7 @@ staff_routes! {
     "/staff/requests/{reference}/tasks/{task}/assign" => { post => request::assign },
     "/staff/requests/{reference}/tasks/{task}/complete" => { post => request::complete },
     "/staff/requests/{reference}/decide" => { post => request::decide },
+    "/staff/requests/{reference}/prolong" => { post => request::prolong },
     "/staff/requests/{reference}/approve" => { post => request::approve },
     "/staff/requests/{reference}/reopen" => { post => request::reopen },
     "/staff/admin/staff" => { get => admin::staff, post => admin::create_staff },

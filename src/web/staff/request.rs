@@ -15,6 +15,7 @@ use super::session::Staff;
 use crate::domain::decision::{AuthorityCheck, DecisionOutcome, IdentityRejection, RefusalGround};
 use crate::domain::hold::HoldScope;
 use crate::domain::permission::RequestOptions;
+use crate::domain::profile::{Lengthening, Period, Prolongation, Unit};
 use crate::domain::request::RequestKind;
 use crate::domain::submission::{MAX_TEXT_CHARS, free_text, optional_document};
 use crate::domain::task::TaskOutcome;
@@ -29,6 +30,7 @@ use crate::workflow::WorkflowError;
 use crate::workflow::case::{self, CaseView, Identifiers};
 use crate::workflow::decide::{self, Approval, Decide};
 use crate::workflow::holds;
+use crate::workflow::prolong::{self, Prolong};
 use crate::workflow::review::{self, Review};
 use crate::workflow::signin::SignedIn;
 use crate::workflow::status::days_left;
@@ -89,6 +91,25 @@ pub struct MessageLine {
     pub body: String,
 }
 
+/// One time the answer was put off.
+pub struct ProlongationLine {
+    pub when: String,
+    pub kind: Prolongation,
+    pub from: String,
+    pub to: String,
+    pub reasons: String,
+}
+
+/// The postponement or extension form, when the member may use it now.
+pub struct ProlongOffer {
+    pub kind: Prolongation,
+    pub law: &'static str,
+    /// Staff give the date (a postponement); an extension's length is the law's.
+    pub needs_date: bool,
+    /// How much longer an extension gives, in words.
+    pub length: Option<String>,
+}
+
 pub struct EventLine {
     pub when: String,
     pub what: String,
@@ -112,6 +133,10 @@ pub struct RequestPage {
     pub options: RequestOptions,
     pub received: String,
     pub due: String,
+    /// The due date counted at receipt, when the one in force differs.
+    pub original_due: Option<String>,
+    pub prolongations: Vec<ProlongationLine>,
+    pub prolong: Option<ProlongOffer>,
     pub due_label: Option<String>,
     pub urgency: &'static str,
     pub masked_subject_email: String,
@@ -142,6 +167,16 @@ impl RequestPage {
             .and_then(|p| p.values.iter().find(|(k, _)| *k == field))
             .map_or("", |(_, v)| v.as_str())
     }
+}
+
+/// A period in words: "2 months", "45 days".
+fn period_text(lang: Lang, period: Period) -> String {
+    let key = match period.unit {
+        Unit::CalendarDays => "staff.prolong.days",
+        Unit::BusinessDays => "staff.prolong.business_days",
+        Unit::Months => "staff.prolong.months",
+    };
+    lang.tf(key, &[("n", &period.amount.to_string())])
 }
 
 fn document_line(d: &crate::store::documents::DocumentInfo) -> DocumentLine {
@@ -249,9 +284,35 @@ fn build(
             }
         })
         .collect();
+    let prolong = view.prolongation.map(|rule| ProlongOffer {
+        kind: rule.kind,
+        law: rule.law,
+        needs_date: rule.lengthening == Lengthening::ToChosenDate,
+        length: match rule.lengthening {
+            Lengthening::By(period) => Some(period_text(lang, period)),
+            Lengthening::ToChosenDate => None,
+        },
+    });
+    let prolongations = view
+        .prolongations
+        .iter()
+        .map(|p| ProlongationLine {
+            when: local(p.created_at, tz),
+            kind: p.kind,
+            from: p.from_date.to_string(),
+            to: p.to_date.to_string(),
+            reasons: p.reasons.clone(),
+        })
+        .collect();
     RequestPage {
         lang,
         chrome,
+        original_due: r
+            .original_due_date
+            .filter(|original| Some(*original) != r.due_date)
+            .map(|d| d.to_string()),
+        prolongations,
+        prolong,
         base: format!("/staff/requests/{}", r.reference),
         options: view.file.options,
         received: local(r.received_at, tz),
@@ -719,6 +780,44 @@ pub async fn decide(
             explanation,
         };
         decide::decide(desk, who, at, input, version).map(|_| ())
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct ProlongForm {
+    #[serde(default)]
+    reasons: String,
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+impl CsrfField for ProlongForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+/// `POST …/prolong`: postpone access or extend the period.
+pub async fn prolong(
+    page: Page,
+    Staff(signed): Staff,
+    path: web::Path<String>,
+    Posted(form): Posted<ProlongForm>,
+) -> Result<HttpResponse, AppError> {
+    let reference = path.into_inner();
+    let values = vec![("reasons", form.reasons.clone()), ("date", form.date.clone())];
+    let input = Prolong {
+        reasons: form.reasons,
+        date: form.date,
+        expected_version: seen_version(&form.version),
+    };
+    act(&page, signed, reference, values, move |desk, who, at| {
+        prolong::prolong(desk, who, at, input).map(|_| ())
     })
     .await
 }

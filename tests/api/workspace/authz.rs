@@ -215,6 +215,15 @@ fn spec(route: &Route) -> Spec {
             &[Who::ItHandler, Who::ItLead],
             303,
         ),
+        ("post", "/staff/requests/{reference}/prolong") => s(
+            F::Work,
+            Form(&[
+                ("reasons", "The records are with an outside auditor."),
+                ("date", "{later}"),
+            ]),
+            PRIVACY,
+            303,
+        ),
         ("post", "/staff/requests/{reference}/decide") => s(
             F::Work,
             Form(&[
@@ -622,6 +631,10 @@ fn calendar_day(n: usize) -> chrono::NaiveDate {
 fn fill(text: &str, made: &Made, it_handler: &str, n: usize) -> String {
     text.replace("{reference}", &made.reference)
         .replace("{day}", &calendar_day(n).to_string())
+        .replace(
+            "{later}",
+            &(now().date() + chrono::Duration::days(40)).to_string(),
+        )
         .replace("{document}", &made.document)
         .replace("{task}", &made.task)
         .replace("{hold}", &made.hold)

@@ -4,6 +4,7 @@
 mod authz;
 mod calendar;
 mod flows;
+mod prolong;
 mod queue;
 mod signin;
 

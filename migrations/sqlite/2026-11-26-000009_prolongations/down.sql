@@ -1,0 +1,2 @@
+DROP TABLE prolongations;
+ALTER TABLE requests DROP COLUMN original_due_date;
