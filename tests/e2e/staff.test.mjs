@@ -119,6 +119,65 @@ for (const lang of ["ko", "en"]) {
     await handler.context.close();
   });
 
+  test(`the officer postpones access and the requester sees the new date (${lang})`, async () => {
+    const subject = `later-${lang}@example.com`;
+    const officer = await signIn(lang, "cpo@rightsdesk.example", "officer");
+    const o = officer.page;
+    await o.goto(`${desk.base}/staff/requests/new`);
+    await o.selectOption("#channel", "letter");
+    await o.check("#kind-access");
+    await o.fill("#requester_name", "Han Jisoo");
+    await o.fill("#requester_email", subject);
+    await o.check("#identity_checked");
+    await o.click('form[action="/staff/requests/new"] button[type="submit"]');
+    await o.waitForURL(/\/staff\/requests\/DSR-/);
+    const reference = o.url().split("/").pop();
+
+    // The form says what the law allows; a date before the due date is
+    // refused with the reasons kept.
+    assert.equal(await o.locator("#prolong-date").count(), 1, "a postponement takes a date");
+    await o.fill("#prolong-date", new Date(Date.now() - 86400000).toISOString().slice(0, 10));
+    await o.fill("#prolong-reasons", "The records are with an outside auditor.");
+    await o.click('form[action$="/prolong"] button[type="submit"]');
+    await o.waitForSelector(".error-summary");
+    assert.equal(await o.inputValue("#prolong-reasons"), "The records are with an outside auditor.");
+    await expectGood(o, "a refused postponement");
+
+    // A weekday about six weeks on.
+    const later = new Date(Date.now() + 42 * 86400000);
+    while (later.getUTCDay() === 0 || later.getUTCDay() === 6) later.setUTCDate(later.getUTCDate() + 1);
+    const date = later.toISOString().slice(0, 10);
+    await o.fill("#prolong-date", date);
+    await o.click('form[action$="/prolong"] button[type="submit"]');
+    await o.waitForURL(new RegExp(`${reference}$`));
+    assert.equal(await o.locator('form[action$="/prolong"]').count(), 0, "postponed: not offered again");
+    await expectGood(o, "request page (postponed)");
+    // The new due date: the chosen one, or the next working day after it.
+    const due = (await o.textContent("main")).match(/→ (\d{4}-\d{2}-\d{2})/)?.[1];
+    assert.ok(due && due >= date, `the new due date ${due} is on or after ${date}`);
+
+    // The requester follows the link in the notice to their status page.
+    let notice;
+    for (let n = 1; !notice; n++) {
+      const mail = await smtp.waitFor(subject, n);
+      if (mail.text.includes("outside auditor")) notice = mail;
+    }
+    const link = notice.text.match(/https?:\/\/\S+\/r\/\S+/)?.[0];
+    assert.ok(link, "the notice links to the status page");
+    const requester = await browser.newContext({
+      locale: lang === "ko" ? "ko-KR" : "en-US",
+      viewport: { width: 360, height: 800 },
+    });
+    const r = await requester.newPage();
+    await r.goto(`${link}${link.includes("?") ? "&" : "?"}lang=${lang}`);
+    const page = await r.textContent("main");
+    assert.ok(page.includes(due), `the requester sees the new due date ${due}`);
+    assert.ok(page.includes("outside auditor"), "with the reasons");
+    await expectGood(r, "the requester's status page (postponed)");
+    await requester.close();
+    await officer.context.close();
+  });
+
   test(`the admin pages (${lang})`, async () => {
     const admin = await signIn(lang, "admin@rightsdesk.example", "admin");
     const a = admin.page;
