@@ -83,6 +83,10 @@ wire_enum! {
         /// A request's due date moved (the calendar changed, or the period
         /// was extended or postponed); the payload has both dates.
         DueDateChanged => "request.due_date_changed",
+        /// A reminder or escalation about a request was emailed (staff
+        /// before and after the due date, or a requester who has not
+        /// confirmed their address).
+        ReminderSent => "request.reminder_sent",
     }
 }
 

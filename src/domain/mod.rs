@@ -20,6 +20,7 @@ pub mod permission;
 pub mod profile;
 pub mod prolongation;
 pub mod reference;
+pub mod reminder;
 pub mod request;
 pub mod retention;
 pub mod retry;

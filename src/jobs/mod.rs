@@ -19,7 +19,7 @@ use tokio::sync::watch;
 
 use self::signal::Signal;
 use crate::mail::{Mailer, delivery};
-use crate::workflow::{Desk, expire};
+use crate::workflow::{Desk, expire, reminders};
 
 /// Runs the jobs until `stop` turns true; counts delivery passes in
 /// `delivery_passes`.
@@ -86,6 +86,15 @@ async fn periodic(desk: Desk, mut stop: watch::Receiver<bool>) {
                 Err(error) => tracing::error!(%error, "pruning webhook deliveries panicked"),
             }
             optimized = Some(std::time::Instant::now());
+        }
+        let d = desk.clone();
+        match tokio::task::spawn_blocking(move || reminders::remind(&d)).await {
+            Ok(Ok(sent)) if sent == reminders::Sent::default() => {}
+            Ok(Ok(sent)) => {
+                tracing::info!(staff = sent.staff, requesters = sent.requesters, "reminders sent")
+            }
+            Ok(Err(error)) => tracing::error!(%error, "reminder pass failed"),
+            Err(error) => tracing::error!(%error, "reminder pass panicked"),
         }
         let d = desk.clone();
         match tokio::task::spawn_blocking(move || expire::expire_unverified(&d)).await {

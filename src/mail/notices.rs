@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 
 use crate::domain::decision::{DecisionOutcome, IdentityRejection, RefusalGround};
 use crate::domain::profile::Prolongation;
+use crate::domain::reminder::Step;
 use crate::domain::request::RequestKind;
 
 use crate::i18n::Lang;
@@ -68,6 +69,8 @@ pub struct Notice {
     pub paragraphs: Vec<String>,
     pub link: Option<String>,
     pub code: Option<String>,
+    /// The date the subject line names (`%{date}`), if it names one.
+    pub subject_date: Option<String>,
 }
 
 impl Notice {
@@ -78,6 +81,7 @@ impl Notice {
             paragraphs,
             link: None,
             code: None,
+            subject_date: None,
         }
     }
 
@@ -95,7 +99,10 @@ impl Notice {
             to.reference,
             to.lang.tf(
                 &format!("email.{}.subject", self.key),
-                &[("reference", &to.reference)]
+                &[
+                    ("reference", &to.reference),
+                    ("date", self.subject_date.as_deref().unwrap_or_default()),
+                ]
             )
         );
         let text = NoticeText {
@@ -137,6 +144,46 @@ pub fn verification(to: Recipient, link: &str, code: &str, code_page: &str) -> N
     ];
     let mut notice = Notice::new(to, "verification", paragraphs).with_link(link);
     notice.code = Some(code.to_owned());
+    notice
+}
+
+/// The one reminder of a requester who has not confirmed their address
+/// after a day: a fresh link and code.
+pub fn verify_reminder(to: Recipient, link: &str, code: &str) -> Notice {
+    let paragraphs = vec![paragraph(&to, "email.verify_reminder.body")];
+    let mut notice = Notice::new(to, "verify_reminder", paragraphs).with_link(link);
+    notice.code = Some(code.to_owned());
+    notice
+}
+
+/// A reminder or escalation to staff about a request's due date, at
+/// `step`, with `days` left (negative: overdue) and the link to its page.
+pub fn staff_reminder(
+    to: Recipient,
+    step: Step,
+    kind: RequestKind,
+    due: NaiveDate,
+    days: i64,
+    request_page: &str,
+) -> Notice {
+    let lang = to.lang;
+    let key = match step {
+        Step::DueIn3 | Step::DueIn1 => "reminder_due_soon",
+        Step::DueToday => "reminder_due_today",
+        Step::Overdue(_) => "reminder_overdue",
+    };
+    let date = due.format("%Y-%m-%d").to_string();
+    let paragraphs = vec![lang.tf(
+        &format!("email.{key}.body"),
+        &[
+            ("reference", &to.reference),
+            ("kind", &lang.t(&format!("kind.{kind}.title"))),
+            ("date", &date),
+            ("days", &days.abs().to_string()),
+        ],
+    )];
+    let mut notice = Notice::new(to, key, paragraphs).with_link(request_page);
+    notice.subject_date = Some(date);
     notice
 }
 
@@ -336,6 +383,10 @@ mod tests {
             .any(|word| word.starts_with("email.") && word.len() > "email.".len())
     }
 
+    fn december(day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 12, day).unwrap()
+    }
+
     fn to(lang: Lang) -> Recipient {
         Recipient {
             request_id: "r1".into(),
@@ -421,6 +472,24 @@ mod tests {
                 identity_accepted(to(lang), "l"),
                 information_requested(to(lang), "Please send page 2.", "l"),
                 staff_message(to(lang), "Hello.", "l"),
+                verify_reminder(to(lang), "l", "000000"),
+                staff_reminder(to(lang), Step::DueIn3, RequestKind::Access, december(7), 3, "l"),
+                staff_reminder(
+                    to(lang),
+                    Step::DueToday,
+                    RequestKind::Deletion,
+                    december(7),
+                    0,
+                    "l",
+                ),
+                staff_reminder(
+                    to(lang),
+                    Step::Overdue(december(9)),
+                    RequestKind::Correction,
+                    december(7),
+                    -2,
+                    "l",
+                ),
             ]
             .into_iter()
             .chain(Prolongation::ALL.iter().map(|kind| {

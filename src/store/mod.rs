@@ -15,6 +15,7 @@ pub mod migrations;
 pub mod outbox;
 pub mod prolongations;
 pub mod queue;
+pub mod reminders;
 pub mod requests;
 pub mod schema;
 pub mod service_tokens;

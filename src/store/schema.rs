@@ -91,6 +91,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    reminders (request_id, step) {
+        request_id -> Text,
+        step -> Text,
+        recipients -> Integer,
+        sent_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     requests (id) {
         id -> Text,
         reference -> Text,
@@ -418,6 +427,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_actions,
     calendar_days,
     prolongations,
+    reminders,
     audit_events,
     audit_head,
     email_outbox,

@@ -18,6 +18,8 @@ pub(super) enum CodeEmail {
     Verification,
     /// One the requester asked for.
     NewCode,
+    /// The one reminder of a requester who has not confirmed in a day.
+    Reminder,
 }
 
 /// Makes a code for the request, stores its hash (tries start again), and
@@ -34,6 +36,7 @@ pub(super) fn send_code(tx: &mut Tx<'_>, row: &RequestRow, email: CodeEmail) -> 
             notices::verification(to, &link, &code, &code_page)
         }
         CodeEmail::NewCode => notices::new_code(to, &link, &code),
+        CodeEmail::Reminder => notices::verify_reminder(to, &link, &code),
     };
     tx.send(&[notice])
 }

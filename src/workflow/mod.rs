@@ -24,6 +24,7 @@ pub mod new_code;
 pub mod object;
 pub mod prolong;
 pub mod queue;
+pub mod reminders;
 pub mod review;
 mod routing;
 pub mod service_tokens;

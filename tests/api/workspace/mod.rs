@@ -6,6 +6,7 @@ mod calendar;
 mod flows;
 mod prolong;
 mod queue;
+mod reminders;
 mod signin;
 
 use std::sync::OnceLock;

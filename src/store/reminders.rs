@@ -1,0 +1,161 @@
+//! Reminders sent, one row per request and step, and who they go to.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::schema::{departments, reminders, request_tasks, requests, staff_users};
+use super::{DbConnection, StoreError};
+use crate::domain::lifecycle::RequestStatus;
+use crate::domain::reminder::{VERIFY_STEP, is_reminded};
+use crate::domain::staff::StaffRole;
+use crate::domain::task::TaskStatus;
+
+/// Claims `step` of `request_id` for this transaction: true when no one
+/// sent it before (the row then commits with the emails, or not at all).
+pub fn claim(
+    conn: &mut DbConnection,
+    request_id: &str,
+    step: &str,
+    recipients: usize,
+    now: NaiveDateTime,
+) -> Result<bool, StoreError> {
+    let inserted = diesel::sql_query(
+        "INSERT INTO reminders (request_id, step, recipients, sent_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (request_id, step) DO NOTHING",
+    )
+    .bind::<diesel::sql_types::Text, _>(request_id)
+    .bind::<diesel::sql_types::Text, _>(step)
+    .bind::<diesel::sql_types::Integer, _>(i32::try_from(recipients).unwrap_or(i32::MAX))
+    .bind::<diesel::sql_types::Timestamp, _>(now)
+    .execute(conn)?;
+    Ok(inserted == 1)
+}
+
+/// Whether `step` of `request_id` was sent.
+pub fn sent(conn: &mut DbConnection, request_id: &str, step: &str) -> Result<bool, StoreError> {
+    Ok(diesel::select(diesel::dsl::exists(
+        reminders::table
+            .filter(reminders::request_id.eq(request_id))
+            .filter(reminders::step.eq(step)),
+    ))
+    .get_result(conn)?)
+}
+
+/// The requests whose staff are reminded (confirmed, undecided) due on or
+/// before `day`, with their due dates.
+pub fn due_by(
+    conn: &mut DbConnection,
+    day: NaiveDate,
+) -> Result<Vec<(String, Option<NaiveDate>)>, StoreError> {
+    let reminded: Vec<RequestStatus> = RequestStatus::ALL
+        .iter()
+        .copied()
+        .filter(|s| is_reminded(*s))
+        .collect();
+    Ok(requests::table
+        .filter(requests::status.eq_any(reminded))
+        .filter(requests::due_date.le(day))
+        .order(requests::due_date.asc())
+        .select((requests::id, requests::due_date))
+        .load(conn)?)
+}
+
+/// The requests unconfirmed since before `before` whose requester was not
+/// reminded yet.
+pub fn unconfirmed_since(conn: &mut DbConnection, before: NaiveDateTime) -> Result<Vec<String>, StoreError> {
+    Ok(requests::table
+        .filter(requests::status.eq(RequestStatus::Unverified))
+        .filter(requests::received_at.le(before))
+        .filter(diesel::dsl::not(diesel::dsl::exists(
+            reminders::table
+                .filter(reminders::request_id.eq(requests::id))
+                .filter(reminders::step.eq(VERIFY_STEP)),
+        )))
+        .order(requests::received_at.asc())
+        .select(requests::id)
+        .load(conn)?)
+}
+
+/// Someone a reminder goes to.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Addressee {
+    pub name: String,
+    pub email: String,
+}
+
+/// The departments with an open task on the request.
+fn open_departments(conn: &mut DbConnection, request_id: &str) -> Result<Vec<String>, StoreError> {
+    Ok(request_tasks::table
+        .filter(request_tasks::request_id.eq(request_id))
+        .filter(request_tasks::status.eq(TaskStatus::Open))
+        .select(request_tasks::department_id)
+        .distinct()
+        .load(conn)?)
+}
+
+fn officers(conn: &mut DbConnection) -> Result<Vec<Addressee>, StoreError> {
+    Ok(staff_users::table
+        .filter(staff_users::active.eq(true))
+        .filter(staff_users::role.eq(StaffRole::PrivacyOfficer))
+        .select((staff_users::name, staff_users::email))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .map(|(name, email)| Addressee { name, email })
+        .collect())
+}
+
+/// Those who work the request: the assignees of its open tasks and the
+/// mailboxes of their departments; the privacy officers when no task is
+/// open (identity review, a decision to take).
+pub fn workers(conn: &mut DbConnection, request_id: &str) -> Result<Vec<Addressee>, StoreError> {
+    let assignees: Vec<(String, String)> = request_tasks::table
+        .inner_join(staff_users::table.on(staff_users::id.nullable().eq(request_tasks::assignee_id)))
+        .filter(request_tasks::request_id.eq(request_id))
+        .filter(request_tasks::status.eq(TaskStatus::Open))
+        .filter(staff_users::active.eq(true))
+        .select((staff_users::name, staff_users::email))
+        .load(conn)?;
+    let departments = open_departments(conn, request_id)?;
+    let mailboxes: Vec<(String, Option<String>)> = departments::table
+        .filter(departments::id.eq_any(&departments))
+        .select((departments::name, departments::email))
+        .load(conn)?;
+    let mut all: Vec<Addressee> = assignees
+        .into_iter()
+        .map(|(name, email)| Addressee { name, email })
+        .chain(
+            mailboxes
+                .into_iter()
+                .filter_map(|(name, email)| Some(Addressee { name, email: email? })),
+        )
+        .collect();
+    if departments.is_empty() {
+        all = officers(conn)?;
+    }
+    Ok(distinct(all))
+}
+
+/// Those a late request is escalated to: the leads of the departments with
+/// an open task, and the privacy officers.
+pub fn escalation(conn: &mut DbConnection, request_id: &str) -> Result<Vec<Addressee>, StoreError> {
+    let departments = open_departments(conn, request_id)?;
+    let leads: Vec<(String, String)> = staff_users::table
+        .filter(staff_users::active.eq(true))
+        .filter(staff_users::role.eq(StaffRole::DepartmentLead))
+        .filter(staff_users::department_id.eq_any(departments.into_iter().map(Some).collect::<Vec<_>>()))
+        .select((staff_users::name, staff_users::email))
+        .load(conn)?;
+    let all = leads
+        .into_iter()
+        .map(|(name, email)| Addressee { name, email })
+        .chain(officers(conn)?)
+        .collect();
+    Ok(distinct(all))
+}
+
+/// Each address once (the first name it came with).
+fn distinct(mut all: Vec<Addressee>) -> Vec<Addressee> {
+    let mut seen = std::collections::BTreeSet::new();
+    all.retain(|a| seen.insert(a.email.to_lowercase()));
+    all
+}
