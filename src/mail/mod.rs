@@ -63,8 +63,32 @@ impl Mailer {
     }
 }
 
-/// Builds the MIME message: plain text, plus HTML when there is one. The
-/// Message-ID is the outbox row's, so a receiver can drop a duplicate.
+/// `Auto-Submitted: auto-generated` (RFC 3834): the desk's notices are
+/// sent by a program, so mail systems send no out-of-office answers to them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AutoSubmitted;
+
+impl header::Header for AutoSubmitted {
+    fn name() -> header::HeaderName {
+        header::HeaderName::new_from_ascii_str("Auto-Submitted")
+    }
+
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        if s.trim().eq_ignore_ascii_case("auto-generated") {
+            Ok(AutoSubmitted)
+        } else {
+            Err(format!("Auto-Submitted: {s:?} is not auto-generated").into())
+        }
+    }
+
+    fn display(&self) -> header::HeaderValue {
+        header::HeaderValue::new(Self::name(), "auto-generated".to_owned())
+    }
+}
+
+/// Builds the MIME message: plain text, plus HTML when there is one; a
+/// Date, `Auto-Submitted: auto-generated`, and the outbox row's Message-ID,
+/// so a receiver can drop a duplicate.
 pub fn build_message(from: &Mailbox, email: &ClaimedEmail) -> Result<Message, MailError> {
     let to: Mailbox = email
         .recipient
@@ -74,6 +98,8 @@ pub fn build_message(from: &Mailbox, email: &ClaimedEmail) -> Result<Message, Ma
         .from(from.clone())
         .to(to)
         .subject(&email.subject)
+        .date_now()
+        .header(AutoSubmitted)
         .message_id(Some(email.message_id.clone()));
     let message = match &email.body_html {
         Some(html) => builder.multipart(MultiPart::alternative_plain_html(

@@ -1,6 +1,6 @@
-//! The emails the desk sends to requesters, in the request's language.
-//! Each notice is a subject and paragraphs from `locales/`, rendered by one
-//! plain-text template. A notice that fails to render is an error: the
+//! The emails the desk sends, in the request's language. Each notice is a
+//! subject and paragraphs from `locales/`, rendered by one plain-text and
+//! one HTML template (inline styles, no external assets, the same words). A notice that fails to render is an error: the
 //! transaction that wanted to send it fails with it, so no email without
 //! its code or link is ever queued.
 
@@ -15,6 +15,18 @@ use crate::domain::request::RequestKind;
 use crate::i18n::Lang;
 use crate::store::outbox::NewEmail;
 use crate::store::requests::RequestRow;
+
+#[derive(Template)]
+#[template(path = "email/notice.html")]
+struct NoticeHtml<'a> {
+    lang: Lang,
+    subject: &'a str,
+    name: &'a str,
+    reference: &'a str,
+    paragraphs: &'a [String],
+    link: Option<&'a str>,
+    code: Option<&'a str>,
+}
 
 #[derive(Template)]
 #[template(path = "email/notice.txt")]
@@ -105,6 +117,10 @@ impl Notice {
                 ]
             )
         );
+        let failed = |source| NoticeError {
+            key: self.key,
+            source,
+        };
         let text = NoticeText {
             lang: to.lang,
             name: &to.name,
@@ -114,16 +130,24 @@ impl Notice {
             code: self.code.as_deref(),
         }
         .render()
-        .map_err(|source| NoticeError {
-            key: self.key,
-            source,
-        })?;
+        .map_err(failed)?;
+        let html = NoticeHtml {
+            lang: to.lang,
+            subject: &subject,
+            name: &to.name,
+            reference: &to.reference,
+            paragraphs: &self.paragraphs,
+            link: self.link.as_deref(),
+            code: self.code.as_deref(),
+        }
+        .render()
+        .map_err(failed)?;
         Ok(NewEmail {
             request_id: Some(to.request_id.clone()),
             to: to.email.clone(),
             subject,
             text,
-            html: None,
+            html: Some(html),
         })
     }
 }
@@ -609,6 +633,179 @@ mod tests {
         .unwrap();
         for needle in ["Orders", "2031-11-26", "전자상거래법 제6조"] {
             assert!(email.text.contains(needle), "{needle} missing: {}", email.text);
+        }
+    }
+
+    /// Every notice of the catalogue, named, with fixed inputs.
+    fn catalogue(lang: Lang) -> Vec<(String, Notice)> {
+        let link = "https://privacy.example.com/r/TOKEN";
+        let due = december(7);
+        let mut all: Vec<(String, Notice)> = vec![
+            (
+                "verification".into(),
+                verification(
+                    to(lang),
+                    "https://privacy.example.com/v/TOKEN",
+                    "123456",
+                    "https://privacy.example.com/requests/DSR-2026-000001/verify",
+                ),
+            ),
+            (
+                "new_code".into(),
+                new_code(to(lang), "https://privacy.example.com/v/TOKEN", "654321"),
+            ),
+            (
+                "verify_reminder".into(),
+                verify_reminder(to(lang), "https://privacy.example.com/v/TOKEN", "246810"),
+            ),
+            ("verified".into(), verified(to(lang), link, false)),
+            ("verified_review".into(), verified(to(lang), link, true)),
+            ("status_link".into(), status_link(to(lang), link)),
+            ("identity_accepted".into(), identity_accepted(to(lang), link)),
+            (
+                "information_requested".into(),
+                information_requested(
+                    to(lang),
+                    "Please send the second page of the power of attorney.",
+                    link,
+                ),
+            ),
+            (
+                "staff_message".into(),
+                staff_message(to(lang), "Your data is being collected from two systems.", link),
+            ),
+            ("withdrawn".into(), withdrawn(to(lang))),
+            ("expired".into(), expired(to(lang))),
+            ("objection_received".into(), objection_received(to(lang), link)),
+        ];
+        for reason in IdentityRejection::ALL {
+            all.push((
+                format!("identity_rejected_{reason}"),
+                identity_rejected(to(lang), *reason, "https://privacy.example.com/requests/new"),
+            ));
+        }
+        for kind in Prolongation::ALL {
+            all.push((
+                format!("prolonged_{kind}"),
+                prolonged(
+                    to(lang),
+                    *kind,
+                    "PIPA Art. 35(3)",
+                    "The records are with an outside auditor until 18 December.",
+                    due,
+                    december(21),
+                    link,
+                ),
+            ));
+        }
+        for (name, step, days) in [
+            ("reminder_due_in_3", Step::DueIn3, 3),
+            ("reminder_due_in_1", Step::DueIn1, 1),
+            ("reminder_due_today", Step::DueToday, 0),
+            ("reminder_overdue", Step::Overdue(december(9)), -2),
+        ] {
+            all.push((
+                name.into(),
+                staff_reminder(
+                    to(lang),
+                    step,
+                    RequestKind::Deletion,
+                    due,
+                    days,
+                    "https://privacy.example.com/staff/requests/DSR-2026-000001",
+                ),
+            ));
+        }
+        let kept = [Kept {
+            system: "Orders".into(),
+            until: NaiveDate::from_ymd_opt(2031, 11, 26).unwrap(),
+            law: "전자상거래법 제6조".into(),
+        }];
+        for kind in RequestKind::ALL {
+            all.push((
+                format!("decision_completed_{kind}"),
+                decision(
+                    to(lang),
+                    &DecisionNotice {
+                        kind: *kind,
+                        outcome: DecisionOutcome::Completed,
+                        ground: None,
+                        explanation: "",
+                        kept: if *kind == RequestKind::Deletion {
+                            &kept
+                        } else {
+                            &[]
+                        },
+                    },
+                    link,
+                ),
+            ));
+            if let Some(ground) = RefusalGround::for_kind(*kind).first() {
+                for outcome in [DecisionOutcome::Refused, DecisionOutcome::PartiallyCompleted] {
+                    all.push((
+                        format!("decision_{outcome}_{kind}"),
+                        decision(
+                            to(lang),
+                            &DecisionNotice {
+                                kind: *kind,
+                                outcome,
+                                ground: Some(*ground),
+                                explanation: "The records also describe another person.",
+                                kept: &[],
+                            },
+                            link,
+                        ),
+                    ));
+                }
+            }
+        }
+        all
+    }
+
+    /// Every notice in both languages, subject, text and HTML, as reviewed
+    /// snapshots (`src/mail/snapshots/`): a change of wording or layout
+    /// shows up in review.
+    #[test]
+    fn the_catalogue_as_sent() {
+        for lang in [Lang::Ko, Lang::En] {
+            for (name, notice) in catalogue(lang) {
+                let email = notice.render().unwrap();
+                let html = email.html.expect("every notice has an HTML part");
+                let sent = format!(
+                    "Subject: {}\n\n--- text/plain ---\n{}\n--- text/html ---\n{}",
+                    email.subject, email.text, html
+                );
+                insta::assert_snapshot!(format!("{name}_{}", lang.code()), sent);
+            }
+        }
+    }
+
+    /// The HTML part says what the text part says: every paragraph, the
+    /// code and the link, escaped; nothing loaded from elsewhere.
+    #[test]
+    fn the_html_part_says_what_the_text_says() {
+        for lang in [Lang::Ko, Lang::En] {
+            for (name, notice) in catalogue(lang) {
+                let email = notice.render().unwrap();
+                let html = email.html.expect("html");
+                for p in &notice.paragraphs {
+                    let escaped = p
+                        .replace('&', "&amp;")
+                        .replace('<', "&lt;")
+                        .replace('>', "&gt;")
+                        .replace('"', "&#34;")
+                        .replace('\'', "&#39;");
+                    assert!(html.contains(&escaped), "{name} {lang:?}: {p}");
+                }
+                for part in notice.code.iter().chain(notice.link.iter()) {
+                    assert!(html.contains(part.as_str()), "{name}: {part}");
+                }
+                assert!(
+                    !html.contains("<img") && !html.contains("<link") && !html.contains("<script"),
+                    "{name}"
+                );
+                assert!(!html.contains("src="), "{name}: nothing loaded from elsewhere");
+            }
         }
     }
 }

@@ -219,6 +219,13 @@ impl ReceivedEmail {
             .unwrap_or_default()
     }
 
+    /// The decoded HTML part, if the message has one.
+    pub fn html(&self) -> Option<String> {
+        mail_parser::MessageParser::default()
+            .parse(self.data.as_bytes())
+            .and_then(|m| m.body_html(0).map(|t| t.into_owned()))
+    }
+
     /// The six-digit code in a verification email.
     pub fn code(&self) -> String {
         let text = self.text();

@@ -202,3 +202,44 @@ async fn the_verification_email_leaves_at_once_even_with_a_minute_between_job_ru
     assert!(smtp.to("prompt@example.com")[0].code().len() == 6);
     app.stop().await;
 }
+
+/// A notice as a mail client gets it: text and HTML alternatives saying the
+/// same, a Date, `Auto-Submitted: auto-generated`, its Message-ID, and
+/// absolute links to the desk's base URL.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_notice_arrives_as_text_and_html_with_the_headers_of_good_mail() {
+    let smtp = TestSmtp::start();
+    let app = spawn_app(&smtp).await;
+    let response = app
+        .submit_request(
+            &crate::requester::self_request("access", "good.mail@example.com"),
+            None,
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let email = smtp.wait_for_to("good.mail@example.com", 1).await;
+    assert!(
+        email
+            .header("Content-Type")
+            .is_some_and(|t| t.starts_with("multipart/alternative")),
+        "{:?}",
+        email.header("Content-Type")
+    );
+    assert_eq!(email.header("Auto-Submitted").as_deref(), Some("auto-generated"));
+    assert!(email.header("Date").is_some());
+    assert!(
+        email
+            .header("Message-ID")
+            .is_some_and(|id| id.ends_with("@rightsdesk>"))
+    );
+    let text = email.text();
+    let html = email.html().expect("an HTML part");
+    let code = email.code();
+    let link = format!("{}{}", app.config.base_url, email.link("/v/"));
+    for part in [code.as_str(), link.as_str()] {
+        assert!(text.contains(part), "text: {part}");
+        assert!(html.contains(part), "html: {part}");
+    }
+    assert!(!html.contains("src="), "nothing loaded from elsewhere");
+    app.stop().await;
+}
