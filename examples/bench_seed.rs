@@ -13,7 +13,8 @@
 //! Requests are created through the store (reference, keyed identifiers,
 //! holds and audit event each), in batches of one transaction; then their
 //! statuses, due dates and department tasks are spread as a busy desk's
-//! would be: a quarter open, the rest closed, due dates over four months.
+//! would be: a quarter open, the rest closed, due dates over four months,
+//! and today's reminder of each open request's deadline already sent.
 
 use std::time::Instant;
 
@@ -22,12 +23,15 @@ use diesel::prelude::*;
 use rightsdesk::auth::keys::{Keys, SecretKey};
 use rightsdesk::domain::actor::Actor;
 use rightsdesk::domain::calendar::CalendarCode;
+use rightsdesk::domain::deadline;
 use rightsdesk::domain::hold::HoldReason;
 use rightsdesk::domain::identifier::{Email, Identifier, IdentifierScheme};
 use rightsdesk::domain::jurisdiction::Jurisdiction;
 use rightsdesk::domain::lifecycle::RequestStatus;
+use rightsdesk::domain::reminder::Step;
 use rightsdesk::domain::request::{Channel, OnBehalf, RequestKind};
 use rightsdesk::i18n::Lang;
+use rightsdesk::store::reminders;
 use rightsdesk::store::requests::{self, NewRequest};
 use rightsdesk::store::schema::{holds, requests as req};
 use rightsdesk::store::{DatabaseUrl, DbConnection};
@@ -112,6 +116,14 @@ fn main() -> anyhow::Result<()> {
                     .set((req::status.eq(status), req::closed_at.eq(closed)))
                     .execute(conn)?;
                 if !status.is_closed() {
+                    // The reminder its deadline calls for today was sent
+                    // earlier today, as a running desk would have: the
+                    // server does not start by escalating the whole seed.
+                    let due = (received_at + Duration::days(10)).date();
+                    let local_today = deadline::local(today, chrono_tz::Asia::Seoul).date();
+                    if let Some(step) = Step::at((due - local_today).num_days(), local_today) {
+                        reminders::claim(conn, &created.id, &step.key(), 1, received_at)?;
+                    }
                     let system = &systems[i % systems.len()];
                     tasks::create(
                         conn,

@@ -79,6 +79,13 @@ async fn periodic(desk: Desk, mut stop: watch::Receiver<bool>) {
                 Err(error) => tracing::error!(%error, "readying next year's references panicked"),
             }
             let d = desk.clone();
+            match tokio::task::spawn_blocking(move || reminders::prune(&d)).await {
+                Ok(Ok(0)) => {}
+                Ok(Ok(n)) => tracing::info!(pruned = n, "old reminder steps forgotten"),
+                Ok(Err(error)) => tracing::warn!(%error, "pruning reminder steps failed"),
+                Err(error) => tracing::error!(%error, "pruning reminder steps panicked"),
+            }
+            let d = desk.clone();
             match tokio::task::spawn_blocking(move || webhooks::prune(&d)).await {
                 Ok(Ok(0)) => {}
                 Ok(Ok(n)) => tracing::info!(pruned = n, "old webhook deliveries deleted"),

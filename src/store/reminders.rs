@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use super::schema::{departments, reminders, request_tasks, requests, staff_users};
 use super::{DbConnection, StoreError};
 use crate::domain::lifecycle::RequestStatus;
-use crate::domain::reminder::{VERIFY_STEP, is_reminded};
+use crate::domain::reminder::{Step, VERIFY_STEP, is_reminded};
 use crate::domain::staff::StaffRole;
 use crate::domain::task::TaskStatus;
 
@@ -31,33 +31,49 @@ pub fn claim(
     Ok(inserted == 1)
 }
 
-/// Whether `step` of `request_id` was sent.
-pub fn sent(conn: &mut DbConnection, request_id: &str, step: &str) -> Result<bool, StoreError> {
-    Ok(diesel::select(diesel::dsl::exists(
-        reminders::table
-            .filter(reminders::request_id.eq(request_id))
-            .filter(reminders::step.eq(step)),
-    ))
-    .get_result(conn)?)
+/// The requests whose staff are due a reminder `today` that no one sent:
+/// confirmed and undecided, due within three days or overdue, whose
+/// current step (see [`Step::at`]) has no row yet. One query, so a pass
+/// with nothing to send costs one index scan, however many requests are
+/// overdue.
+pub fn unsent(conn: &mut DbConnection, today: NaiveDate) -> Result<Vec<String>, StoreError> {
+    #[derive(QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        id: String,
+    }
+    // Wire names of a closed set: safe to write into the statement.
+    let reminded = RequestStatus::ALL
+        .iter()
+        .filter(|s| is_reminded(**s))
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let step = |days: i64| Step::at(days, today).map(Step::key).unwrap_or_default();
+    let query = format!(
+        "SELECT r.id FROM requests r \
+         WHERE r.status IN ({reminded}) AND r.due_date <= $1 \
+         AND NOT EXISTS (SELECT 1 FROM reminders m WHERE m.request_id = r.id AND m.step = \
+           CASE WHEN r.due_date < $2 THEN $3 WHEN r.due_date = $2 THEN $4 \
+                WHEN r.due_date = $5 THEN $6 ELSE $7 END) \
+         ORDER BY r.due_date"
+    );
+    let ids: Vec<Id> = diesel::sql_query(query)
+        .bind::<diesel::sql_types::Date, _>(today + chrono::Days::new(3))
+        .bind::<diesel::sql_types::Date, _>(today)
+        .bind::<diesel::sql_types::Text, _>(step(-1))
+        .bind::<diesel::sql_types::Text, _>(step(0))
+        .bind::<diesel::sql_types::Date, _>(today + chrono::Days::new(1))
+        .bind::<diesel::sql_types::Text, _>(step(1))
+        .bind::<diesel::sql_types::Text, _>(step(3))
+        .load(conn)?;
+    Ok(ids.into_iter().map(|i| i.id).collect())
 }
 
-/// The requests whose staff are reminded (confirmed, undecided) due on or
-/// before `day`, with their due dates.
-pub fn due_by(
-    conn: &mut DbConnection,
-    day: NaiveDate,
-) -> Result<Vec<(String, Option<NaiveDate>)>, StoreError> {
-    let reminded: Vec<RequestStatus> = RequestStatus::ALL
-        .iter()
-        .copied()
-        .filter(|s| is_reminded(*s))
-        .collect();
-    Ok(requests::table
-        .filter(requests::status.eq_any(reminded))
-        .filter(requests::due_date.le(day))
-        .order(requests::due_date.asc())
-        .select((requests::id, requests::due_date))
-        .load(conn)?)
+/// Forgets reminders sent before `before`: only the current steps matter
+/// for sending each once (the audit trail keeps every one sent).
+pub fn prune(conn: &mut DbConnection, before: NaiveDateTime) -> Result<usize, StoreError> {
+    Ok(diesel::delete(reminders::table.filter(reminders::sent_at.lt(before))).execute(conn)?)
 }
 
 /// The requests unconfirmed since before `before` whose requester was not

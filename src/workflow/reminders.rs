@@ -35,16 +35,7 @@ pub fn remind(desk: &Desk) -> Result<Sent, WorkflowError> {
     let tz = desk.config.timezone;
     // Read first, so a pass with nothing new to send writes nothing.
     let (due, unconfirmed) = desk.read(|conn, now| {
-        let today = deadline::local(now, tz).date();
-        let mut due = Vec::new();
-        for (id, due_date) in reminders::due_by(conn, today + Duration::days(3))? {
-            let step = due_date.and_then(|d| Step::at((d - today).num_days(), today));
-            if let Some(step) = step
-                && !reminders::sent(conn, &id, &step.key())?
-            {
-                due.push(id);
-            }
-        }
+        let due = reminders::unsent(conn, deadline::local(now, tz).date())?;
         let unconfirmed = reminders::unconfirmed_since(conn, now - Duration::hours(VERIFY_REMINDER_HOURS))?;
         Ok((due, unconfirmed))
     })?;
@@ -56,6 +47,15 @@ pub fn remind(desk: &Desk) -> Result<Sent, WorkflowError> {
         sent.requesters += usize::from(remind_requester(desk, &id)?);
     }
     Ok(sent)
+}
+
+/// How long a sent step is kept (the audit trail keeps it for good).
+pub const KEEP_DAYS: i64 = 30;
+
+/// Forgets the steps sent more than [`KEEP_DAYS`] ago.
+pub fn prune(desk: &Desk) -> Result<usize, WorkflowError> {
+    let before = desk.clock.now() - Duration::days(KEEP_DAYS);
+    Ok(crate::store::reminders::prune(&mut *desk.store.conn()?, before)?)
 }
 
 /// Sends the step `request_id` is at to staff, unless it was sent.
