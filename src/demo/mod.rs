@@ -20,7 +20,7 @@ use crate::store::requests::{self, NewRequest};
 use crate::store::{self, DbConnection, StoreError, settings};
 use crate::workflow::{Desk, Tx, WorkflowError};
 
-mod data;
+pub(crate) mod data;
 
 use data::{DEPARTMENTS, Role, SAMPLES, STAFF, SYSTEMS};
 
@@ -118,6 +118,7 @@ pub fn load(desk: &Desk) -> Result<DemoReport, WorkflowError> {
             }
         }
         load_staff(conn, &mut report, now)?;
+        crate::workflow::letterhead::store(conn, &data::letterhead(), now)?;
         if settings::get(conn, SAMPLES_LOADED)?.is_some() {
             report.requests_existing = true;
         } else {

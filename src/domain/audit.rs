@@ -65,7 +65,7 @@ wire_enum! {
         SecondFactorEnrolled => "staff.second_factor_enrolled",
         /// An admin removed a staff member's second factor (a lost device).
         SecondFactorReset => "staff.second_factor_reset",
-        /// An admin changed a security setting (where a second factor is required).
+        /// An admin changed a setting (where a second factor is required, the letterhead).
         SettingsChanged => "settings.changed",
         /// A service token was issued to another system.
         TokenIssued => "token.issued",

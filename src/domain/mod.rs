@@ -13,6 +13,7 @@ pub mod hold;
 pub mod identifier;
 pub mod intake;
 pub mod jurisdiction;
+pub mod letterhead;
 pub mod lifecycle;
 pub mod limits;
 pub mod login;

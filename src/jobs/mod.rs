@@ -177,8 +177,9 @@ async fn post_webhooks(desk: Desk, claimant: String, mut stop: watch::Receiver<b
     }
 }
 
-/// Reads the revoked service tokens again every interval: the bound on how
-/// long a token revoked elsewhere still works here.
+/// Reads the revoked service tokens (and the letterhead) again every
+/// interval: the bound on how long a token revoked elsewhere still works
+/// here.
 async fn refresh_revocations(desk: Desk, mut stop: watch::Receiver<bool>) {
     loop {
         if !pause(&desk, &mut stop, None).await {
@@ -189,6 +190,13 @@ async fn refresh_revocations(desk: Desk, mut stop: watch::Receiver<bool>) {
             Ok(Ok(_)) => {}
             Ok(Err(error)) => tracing::error!(%error, "refreshing the revoked service tokens failed"),
             Err(error) => tracing::error!(%error, "refreshing the revoked service tokens panicked"),
+        }
+        // Who the notices come from, as an admin on any instance set it.
+        let d = desk.clone();
+        match tokio::task::spawn_blocking(move || d.letterheads.refresh(&d)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => tracing::error!(%error, "reading the letterhead failed"),
+            Err(error) => tracing::error!(%error, "reading the letterhead panicked"),
         }
     }
 }

@@ -8,6 +8,7 @@ use askama::Template;
 use chrono::NaiveDate;
 
 use crate::domain::decision::{DecisionOutcome, IdentityRejection, RefusalGround};
+use crate::domain::letterhead::Letterhead;
 use crate::domain::profile::Prolongation;
 use crate::domain::reminder::Step;
 use crate::domain::request::RequestKind;
@@ -26,6 +27,7 @@ struct NoticeHtml<'a> {
     paragraphs: &'a [String],
     link: Option<&'a str>,
     code: Option<&'a str>,
+    signature: &'a [String],
 }
 
 #[derive(Template)]
@@ -37,6 +39,7 @@ struct NoticeText<'a> {
     paragraphs: &'a [String],
     link: Option<&'a str>,
     code: Option<&'a str>,
+    signature: &'a [String],
 }
 
 /// A notice could not be rendered.
@@ -83,6 +86,8 @@ pub struct Notice {
     pub code: Option<String>,
     /// The date the subject line names (`%{date}`), if it names one.
     pub subject_date: Option<String>,
+    /// Ends with the outside bodies the requester may turn to.
+    pub remedies: bool,
 }
 
 impl Notice {
@@ -94,7 +99,13 @@ impl Notice {
             link: None,
             code: None,
             subject_date: None,
+            remedies: false,
         }
+    }
+
+    fn with_remedies(mut self) -> Self {
+        self.remedies = true;
+        self
     }
 
     fn with_link(mut self, link: &str) -> Self {
@@ -102,9 +113,10 @@ impl Notice {
         self
     }
 
-    /// Renders the email. Fails rather than sending less than the notice
-    /// holds.
-    pub fn render(&self) -> Result<NewEmail, NoticeError> {
+    /// Renders the email, signed with `letterhead` (and its list of outside
+    /// bodies, where the notice gives one). Fails rather than sending less
+    /// than the notice holds.
+    pub fn render(&self, letterhead: &Letterhead) -> Result<NewEmail, NoticeError> {
         let to = &self.to;
         let subject = format!(
             "[{}] {}",
@@ -121,13 +133,19 @@ impl Notice {
             key: self.key,
             source,
         };
+        let mut paragraphs = self.paragraphs.clone();
+        if self.remedies {
+            paragraphs.extend(remedy_lines(to.lang, letterhead));
+        }
+        let signature = signature(to.lang, letterhead);
         let text = NoticeText {
             lang: to.lang,
             name: &to.name,
             reference: &to.reference,
-            paragraphs: &self.paragraphs,
+            paragraphs: &paragraphs,
             link: self.link.as_deref(),
             code: self.code.as_deref(),
+            signature: &signature,
         }
         .render()
         .map_err(failed)?;
@@ -136,9 +154,10 @@ impl Notice {
             subject: &subject,
             name: &to.name,
             reference: &to.reference,
-            paragraphs: &self.paragraphs,
+            paragraphs: &paragraphs,
             link: self.link.as_deref(),
             code: self.code.as_deref(),
+            signature: &signature,
         }
         .render()
         .map_err(failed)?;
@@ -309,7 +328,7 @@ pub fn prolonged(
 ) -> Notice {
     let lang = to.lang;
     let date = new_due.format("%Y-%m-%d").to_string();
-    let mut paragraphs = vec![
+    let paragraphs = vec![
         lang.tf(
             &format!("email.prolonged.{kind}"),
             &[("reference", &to.reference), ("date", &date), ("law", law)],
@@ -324,18 +343,38 @@ pub fn prolonged(
         ),
         paragraph(&to, &format!("email.prolonged.object_{kind}")),
     ];
+    let notice = Notice::new(to, "prolonged", paragraphs).with_link(status_link);
     // The Korean bodies hear PIPA matters: a postponement's notice lists them.
     if kind == Prolongation::Postponement {
-        paragraphs.extend(remedies(lang));
+        notice.with_remedies()
+    } else {
+        notice
     }
-    Notice::new(to, "prolonged", paragraphs).with_link(status_link)
 }
 
-/// The bodies a requester may turn to outside the company.
-fn remedies(lang: Lang) -> Vec<String> {
+/// The bodies a requester may turn to outside the company: the
+/// letterhead's list, or the statutory one in the request's language.
+fn remedy_lines(lang: Lang, letterhead: &Letterhead) -> Vec<String> {
     let mut lines = vec![lang.t("remedies.body").into_owned()];
-    for body in ["kisa", "mediation", "prosecutors", "police"] {
-        lines.push(format!("- {}", lang.t(&format!("remedies.{body}"))));
+    if letterhead.remedies.is_empty() {
+        for body in ["kisa", "mediation", "prosecutors", "police"] {
+            lines.push(format!("- {}", lang.t(&format!("remedies.{body}"))));
+        }
+    } else {
+        lines.extend(letterhead.remedies.iter().map(|r| format!("- {r}")));
+    }
+    lines
+}
+
+/// The lines a notice is signed with: the company's privacy office and
+/// how to reach it, or the desk's name until an admin sets them.
+fn signature(lang: Lang, letterhead: &Letterhead) -> Vec<String> {
+    if letterhead.company.is_empty() {
+        return vec![lang.t("email.signature").into_owned()];
+    }
+    let mut lines = vec![lang.tf("email.signature_company", &[("company", &letterhead.company)])];
+    if !letterhead.contact.is_empty() {
+        lines.push(lang.tf("email.contact", &[("contact", &letterhead.contact)]));
     }
     lines
 }
@@ -390,11 +429,12 @@ pub fn decision(to: Recipient, d: &DecisionNotice<'_>, status_link: &str) -> Not
     if !d.explanation.is_empty() {
         paragraphs.push(d.explanation.to_owned());
     }
-    if d.outcome != DecisionOutcome::Completed || !d.kept.is_empty() {
+    let remedies = d.outcome != DecisionOutcome::Completed || !d.kept.is_empty();
+    if remedies {
         paragraphs.push(paragraph(&to, "email.decision.object"));
-        paragraphs.extend(remedies(lang));
     }
-    Notice::new(to, "decision", paragraphs).with_link(status_link)
+    let notice = Notice::new(to, "decision", paragraphs).with_link(status_link);
+    if remedies { notice.with_remedies() } else { notice }
 }
 
 #[cfg(test)]
@@ -405,6 +445,11 @@ mod tests {
     fn has_key(text: &str) -> bool {
         text.split(|c: char| c.is_whitespace() || c == ':')
             .any(|word| word.starts_with("email.") && word.len() > "email.".len())
+    }
+
+    /// The reference deployment's letterhead, as the demo loads it.
+    fn letterhead() -> Letterhead {
+        crate::demo::data::letterhead()
     }
 
     fn december(day: u32) -> NaiveDate {
@@ -430,7 +475,7 @@ mod tests {
                 "123456",
                 "http://desk/requests/DSR-2026-000001/verify",
             )
-            .render()
+            .render(&letterhead())
             .unwrap();
             assert!(email.text.contains("http://desk/requests/DSR-2026-000001/verify"));
             assert!(
@@ -465,7 +510,7 @@ mod tests {
                 NaiveDate::from_ymd_opt(2026, 12, 21).unwrap(),
                 "http://desk/r/TOKEN",
             )
-            .render()
+            .render(&letterhead())
             .unwrap();
             for part in [
                 "Records are with an auditor.",
@@ -534,7 +579,7 @@ mod tests {
             )
             .chain(decisions(lang));
             for notice in all {
-                let email = notice.render().unwrap();
+                let email = notice.render(&letterhead()).unwrap();
                 for text in [&email.subject, &email.text] {
                     assert!(!has_key(text), "untranslated: {text}");
                     assert!(!text.contains("%{"), "placeholder left: {text}");
@@ -595,7 +640,7 @@ mod tests {
                 },
                 "http://desk/r/T",
             )
-            .render()
+            .render(&letterhead())
             .unwrap();
             for needle in [
                 "PIPA Art. 36(1)",
@@ -629,7 +674,7 @@ mod tests {
             },
             "l",
         )
-        .render()
+        .render(&letterhead())
         .unwrap();
         for needle in ["Orders", "2031-11-26", "전자상거래법 제6조"] {
             assert!(email.text.contains(needle), "{needle} missing: {}", email.text);
@@ -769,7 +814,7 @@ mod tests {
     fn the_catalogue_as_sent() {
         for lang in [Lang::Ko, Lang::En] {
             for (name, notice) in catalogue(lang) {
-                let email = notice.render().unwrap();
+                let email = notice.render(&letterhead()).unwrap();
                 let html = email.html.expect("every notice has an HTML part");
                 let sent = format!(
                     "Subject: {}\n\n--- text/plain ---\n{}\n--- text/html ---\n{}",
@@ -786,7 +831,7 @@ mod tests {
     fn the_html_part_says_what_the_text_says() {
         for lang in [Lang::Ko, Lang::En] {
             for (name, notice) in catalogue(lang) {
-                let email = notice.render().unwrap();
+                let email = notice.render(&letterhead()).unwrap();
                 let html = email.html.expect("html");
                 for p in &notice.paragraphs {
                     let escaped = p

@@ -141,6 +141,9 @@ impl Application {
         desk.revocations
             .refresh(&desk)
             .context("cannot read the revoked service tokens")?;
+        desk.letterheads
+            .refresh(&desk)
+            .context("cannot read the letterhead")?;
         let calendar = &desk.config.calendar;
         let until = calendar.calendar().covered_until();
         if crate::domain::calendar::calendar_ends_soon(until, desk.clock.now().date()) {

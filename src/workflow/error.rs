@@ -79,6 +79,9 @@ pub enum Refusal {
     /// The request may not be postponed or extended now.
     #[error("this request cannot be postponed or extended now")]
     ProlongationNotAllowed,
+    /// A letterhead that cannot be used.
+    #[error("{0}")]
+    Letterhead(#[from] crate::domain::letterhead::LetterheadError),
 }
 
 impl Refusal {
@@ -123,6 +126,7 @@ impl Refusal {
             Refusal::DayNotChanged => "refusal.calendar.not_changed",
             Refusal::Prolongation(e) => e.message_key(),
             Refusal::ProlongationNotAllowed => "refusal.prolongation.not_allowed",
+            Refusal::Letterhead(e) => e.message_key(),
         }
     }
 }

@@ -19,6 +19,7 @@ pub mod expire;
 pub mod holds;
 mod identity;
 pub mod intake;
+pub mod letterhead;
 pub mod machine;
 pub mod new_code;
 pub mod object;
@@ -51,6 +52,7 @@ use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::domain::audit::AuditAction;
 use crate::domain::calendar::HolidayCalendar;
+use crate::domain::letterhead::Letterhead;
 use crate::domain::lifecycle::{IdentityPolicy, RequestStatus};
 use crate::domain::limits::RecentEmails;
 use crate::jobs::signal::Signal;
@@ -61,8 +63,8 @@ use crate::store::lifecycle::{self, Applied};
 use crate::store::outbox::{self, NewEmail};
 use crate::store::{DbConnection, Store};
 
-/// Renders a notice into the email to queue.
-pub type NoticeRenderer = fn(&Notice) -> Result<NewEmail, NoticeError>;
+/// Renders a notice into the email to queue, signed with a letterhead.
+pub type NoticeRenderer = fn(&Notice, &Letterhead) -> Result<NewEmail, NoticeError>;
 
 /// Everything a workflow may use: the store, the configuration, the keys,
 /// the clock, and the signals that wake email and webhook delivery. Cheap
@@ -77,6 +79,8 @@ pub struct Desk {
     pub webhooks: Signal,
     /// The revoked service tokens, as this instance last read them.
     pub revocations: service_tokens::Revocations,
+    /// Who the notices come from, as this instance last read it.
+    pub letterheads: letterhead::Letterheads,
     render_notice: NoticeRenderer,
 }
 
@@ -90,6 +94,7 @@ impl Desk {
             mail: Signal::default(),
             webhooks: Signal::default(),
             revocations: service_tokens::Revocations::default(),
+            letterheads: letterhead::Letterheads::default(),
             render_notice: Notice::render,
         }
     }
@@ -191,7 +196,10 @@ impl Tx<'_> {
     /// Renders a notice; a notice that cannot be rendered fails the
     /// transaction.
     pub fn render(&self, notice: &Notice) -> Result<NewEmail, WorkflowError> {
-        Ok((self.desk.render_notice)(notice)?)
+        Ok((self.desk.render_notice)(
+            notice,
+            &self.desk.letterheads.current(),
+        )?)
     }
 
     /// Renders and queues notices, in this transaction.

@@ -161,7 +161,10 @@ fn code_in_outbox(desk: &Desk, request_id: &str) -> String {
         .unwrap_or_else(|| panic!("no code in {text}"))
 }
 
-fn failing_render(notice: &Notice) -> Result<NewEmail, NoticeError> {
+fn failing_render(
+    notice: &Notice,
+    _: &rightsdesk::domain::letterhead::Letterhead,
+) -> Result<NewEmail, NoticeError> {
     Err(NoticeError {
         key: notice.key,
         source: askama::Error::Custom("the template could not be rendered".into()),

@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod chrome;
 pub mod intake;
 pub mod integrations;
+pub mod letterhead;
 pub mod login;
 pub mod password;
 pub mod queue;
@@ -71,6 +72,7 @@ staff_routes! {
     "/staff/admin/rules/{id}/delete" => { post => admin::remove_rule },
     "/staff/admin/integrations" => { get => integrations::view },
     "/staff/admin/calendar" => { get => calendar::view },
+    "/staff/admin/letterhead" => { get => letterhead::view, post => letterhead::change },
     "/staff/admin/calendar/days" => { post => calendar::change },
     "/staff/admin/calendar/days/{day}/delete" => { post => calendar::undo },
     "/staff/admin/tokens" => { post => integrations::issue },

@@ -329,6 +329,17 @@ fn spec(route: &Route) -> Spec {
         ),
         ("post", "/staff/admin/systems/{code}/webhook/delete") => s(F::None, Form(&[]), ADMIN, 303),
         ("get", "/staff/admin/calendar") => s(F::None, None, ADMIN, 200),
+        ("get", "/staff/admin/letterhead") => s(F::None, None, ADMIN, 200),
+        ("post", "/staff/admin/letterhead") => s(
+            F::None,
+            Form(&[
+                ("company", "Example Co."),
+                ("contact", "privacy@example.com"),
+                ("remedies", ""),
+            ]),
+            ADMIN,
+            303,
+        ),
         ("post", "/staff/admin/calendar/days") => s(
             F::None,
             Form(&[

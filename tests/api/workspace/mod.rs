@@ -4,6 +4,7 @@
 mod authz;
 mod calendar;
 mod flows;
+mod letterhead;
 mod prolong;
 mod queue;
 mod reminders;
