@@ -227,6 +227,15 @@ for (const lang of ["ko", "en"]) {
     assert.ok((await a.textContent(".confirmation")).includes(iso));
     assert.ok(await a.locator(`form[action="/staff/admin/calendar/days/${iso}/delete"]`).count());
     await expectGood(a, "a holiday added");
+
+    await a.goto(`${desk.base}/staff/admin/letterhead`);
+    await expectGood(a, "the letterhead");
+    assert.equal(await a.inputValue("#l-company"), "Rightsdesk Example Co.", "the demo's letterhead");
+    await a.fill("#l-contact", `privacy-${lang}@rightsdesk.example`);
+    await a.click('form[action="/staff/admin/letterhead"] button[type="submit"]');
+    await a.waitForSelector(".confirmation");
+    assert.equal(await a.inputValue("#l-contact"), `privacy-${lang}@rightsdesk.example`);
+    await expectGood(a, "the letterhead saved");
     await admin.context.close();
   });
 }
