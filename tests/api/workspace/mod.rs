@@ -3,6 +3,7 @@
 
 mod authz;
 mod calendar;
+mod catalogue;
 mod flows;
 mod letterhead;
 mod prolong;
@@ -193,12 +194,25 @@ pub fn signed(app: &TestApp, who: Who) -> SignedIn {
 /// A request logged by the privacy officer with identity checked: it is in
 /// progress with its tasks. `categories` empty means all data.
 pub fn logged(app: &TestApp, kind: RequestKind, email: &str, categories: &[&str]) -> String {
-    log(app, kind, email, categories, OnBehalf::SelfRequest, true)
+    log(
+        app,
+        kind,
+        email,
+        categories,
+        OnBehalf::SelfRequest,
+        true,
+        Lang::En,
+    )
+}
+
+/// [`logged`] (all data), made in `lang`: its notices are written in it.
+pub fn logged_in(app: &TestApp, kind: RequestKind, email: &str, lang: Lang) -> String {
+    log(app, kind, email, &[], OnBehalf::SelfRequest, true, lang)
 }
 
 /// A delegate's request with a power of attorney, under review.
 pub fn under_review(app: &TestApp, kind: RequestKind, email: &str) -> String {
-    let reference = log(app, kind, email, &[], OnBehalf::Delegate, false);
+    let reference = log(app, kind, email, &[], OnBehalf::Delegate, false, Lang::En);
     let id = id_of(app, &reference);
     app.store
         .write(|conn| {
@@ -225,6 +239,7 @@ fn log(
     categories: &[&str],
     on_behalf: OnBehalf,
     checked: bool,
+    lang: Lang,
 ) -> String {
     let email = Email::parse(email).expect("email");
     let agent = on_behalf != OnBehalf::SelfRequest;
@@ -263,7 +278,7 @@ fn log(
             received_at: rightsdesk::clock::Clock::now(&*app.clock),
             identity_checked: checked,
             subject_id: None,
-            lang: Lang::En,
+            lang,
         },
     )
     .expect("logged");
