@@ -17,11 +17,9 @@ use crate::i18n::Lang;
 use crate::store::outbox::NewEmail;
 use crate::store::requests::RequestRow;
 
-#[derive(Template)]
-#[template(path = "email/notice.html")]
-struct NoticeHtml<'a> {
+/// What both parts of a notice say.
+struct NoticeBody<'a> {
     lang: Lang,
-    subject: &'a str,
     name: &'a str,
     reference: &'a str,
     paragraphs: &'a [String],
@@ -31,15 +29,16 @@ struct NoticeHtml<'a> {
 }
 
 #[derive(Template)]
+#[template(path = "email/notice.html")]
+struct NoticeHtml<'a> {
+    subject: &'a str,
+    body: &'a NoticeBody<'a>,
+}
+
+#[derive(Template)]
 #[template(path = "email/notice.txt")]
 struct NoticeText<'a> {
-    lang: Lang,
-    name: &'a str,
-    reference: &'a str,
-    paragraphs: &'a [String],
-    link: Option<&'a str>,
-    code: Option<&'a str>,
-    signature: &'a [String],
+    body: &'a NoticeBody<'a>,
 }
 
 /// A notice could not be rendered.
@@ -138,7 +137,7 @@ impl Notice {
             paragraphs.extend(remedy_lines(to.lang, letterhead));
         }
         let signature = signature(to.lang, letterhead);
-        let text = NoticeText {
+        let body = NoticeBody {
             lang: to.lang,
             name: &to.name,
             reference: &to.reference,
@@ -146,18 +145,11 @@ impl Notice {
             link: self.link.as_deref(),
             code: self.code.as_deref(),
             signature: &signature,
-        }
-        .render()
-        .map_err(failed)?;
+        };
+        let text = NoticeText { body: &body }.render().map_err(failed)?;
         let html = NoticeHtml {
-            lang: to.lang,
             subject: &subject,
-            name: &to.name,
-            reference: &to.reference,
-            paragraphs: &paragraphs,
-            link: self.link.as_deref(),
-            code: self.code.as_deref(),
-            signature: &signature,
+            body: &body,
         }
         .render()
         .map_err(failed)?;
