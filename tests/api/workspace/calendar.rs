@@ -12,7 +12,7 @@ use rightsdesk::domain::request::RequestKind;
 use rightsdesk::store::audit::{self, Verification};
 use rightsdesk::store::schema::{audit_events, calendar_days, requests};
 
-use super::{Browser, Who, id_of, logged, seed_company};
+use super::{Browser, Who, audit_payloads, id_of, logged, seed_company};
 use crate::helpers::{TestApp, TestSmtp, spawn_app};
 
 fn due_of(app: &TestApp, reference: &str) -> NaiveDate {
@@ -23,20 +23,6 @@ fn due_of(app: &TestApp, reference: &str) -> NaiveDate {
         .first::<Option<NaiveDate>>(conn)
         .expect("request")
         .expect("a due date")
-}
-
-/// The payloads of `action`'s events, oldest first.
-fn payloads(app: &TestApp, action: &str) -> Vec<serde_json::Value> {
-    let conn = &mut app.store.conn().expect("conn");
-    audit_events::table
-        .filter(audit_events::action.eq(action))
-        .order(audit_events::seq.asc())
-        .select(audit_events::payload)
-        .load::<String>(conn)
-        .expect("events")
-        .iter()
-        .map(|p| serde_json::from_str(p).expect("json"))
-        .collect()
 }
 
 fn counts(app: &TestApp) -> (i64, i64) {
@@ -100,11 +86,11 @@ async fn a_one_off_holiday_moves_undecided_due_dates_and_undoing_it_moves_them_b
     );
     assert_eq!(due_of(&app, &decided), due, "a decided request keeps its date");
 
-    let changed = payloads(&app, "calendar.changed");
+    let changed = audit_payloads(&app, "calendar.changed", None);
     assert_eq!(changed.len(), 1);
     assert_eq!(changed[0]["day"], due.to_string());
     assert_eq!(changed[0]["change"], "added");
-    let moves = payloads(&app, "request.due_date_changed");
+    let moves = audit_payloads(&app, "request.due_date_changed", None);
     assert_eq!(moves.len(), 1);
     assert_eq!(moves[0]["from"], due.to_string());
     assert_eq!(moves[0]["to"], moved.to_string());
@@ -134,11 +120,14 @@ async fn a_one_off_holiday_moves_undecided_due_dates_and_undoing_it_moves_them_b
         .await;
     assert_eq!(undone.status(), 303);
     assert_eq!(due_of(&app, &open), due);
-    let moves = payloads(&app, "request.due_date_changed");
+    let moves = audit_payloads(&app, "request.due_date_changed", None);
     assert_eq!(moves.len(), 2);
     assert_eq!(moves[1]["from"], moved.to_string());
     assert_eq!(moves[1]["to"], due.to_string());
-    assert_eq!(payloads(&app, "calendar.changed")[1]["change"], "undone");
+    assert_eq!(
+        audit_payloads(&app, "calendar.changed", None)[1]["change"],
+        "undone"
+    );
     assert_eq!(counts(&app).0, 0);
 
     match audit::verify(&mut app.store.conn().expect("conn")).expect("verify") {

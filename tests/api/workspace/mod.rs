@@ -285,6 +285,28 @@ fn log(
     done.reference.to_string()
 }
 
+/// The payloads of the audit events of `action` (about `request_id`, when
+/// given), oldest first.
+pub fn audit_payloads(app: &TestApp, action: &str, request_id: Option<&str>) -> Vec<serde_json::Value> {
+    use diesel::prelude::*;
+    use rightsdesk::store::schema::audit_events;
+    let conn = &mut app.store.conn().expect("conn");
+    let mut query = audit_events::table
+        .filter(audit_events::action.eq(action))
+        .into_boxed();
+    if let Some(id) = request_id {
+        query = query.filter(audit_events::request_id.eq(id));
+    }
+    query
+        .order(audit_events::seq.asc())
+        .select(audit_events::payload)
+        .load::<String>(conn)
+        .expect("events")
+        .iter()
+        .map(|p| serde_json::from_str(p).expect("json"))
+        .collect()
+}
+
 pub fn id_of(app: &TestApp, reference: &str) -> String {
     app.store
         .read(|conn| Ok(requests::get_by_reference(conn, &reference.parse().expect("reference"))?.id))

@@ -17,7 +17,7 @@ use rightsdesk::domain::request::RequestKind;
 use rightsdesk::store::schema::{audit_events, email_outbox, prolongations, requests};
 use serde_json::Value;
 
-use super::{Browser, Who, id_of, logged, seed_company, status_of};
+use super::{Browser, Who, audit_payloads, id_of, logged, seed_company, status_of};
 use crate::helpers::{SpawnOptions, TestApp, TestSmtp, eventually, spawn_app, spawn_app_with};
 
 fn dates_of(app: &TestApp, reference: &str) -> (NaiveDate, NaiveDate) {
@@ -41,18 +41,7 @@ fn world(app: &TestApp) -> (i64, i64, i64) {
 }
 
 fn due_moves(app: &TestApp, reference: &str) -> Vec<Value> {
-    let id = id_of(app, reference);
-    let conn = &mut app.store.conn().expect("conn");
-    audit_events::table
-        .filter(audit_events::request_id.eq(&id))
-        .filter(audit_events::action.eq("request.due_date_changed"))
-        .order(audit_events::seq.asc())
-        .select(audit_events::payload)
-        .load::<String>(conn)
-        .expect("events")
-        .iter()
-        .map(|p| serde_json::from_str(p).expect("json"))
-        .collect()
+    audit_payloads(app, "request.due_date_changed", Some(&id_of(app, reference)))
 }
 
 async fn api_request(app: &TestApp, reference: &str) -> Value {
