@@ -197,6 +197,13 @@ async fn a_receiver_gets_each_event_once_signed_in_order_and_after_it_comes_back
         inbox.posts.lock().expect("lock").len() == 1
     })
     .await;
+    // The job records the 500 (and when to try again, from its clock)
+    // after the receiver answered: wait for that record before moving the
+    // clock, or the retry is scheduled from the moved clock.
+    eventually("the 500 is recorded", || {
+        deliveries(&app, &reference)[0].attempts >= 2
+    })
+    .await;
     app.clock.advance(chrono::Duration::minutes(5));
     eventually("the event is delivered", || {
         deliveries(&app, &reference)[0].status == DeliveryStatus::Delivered
