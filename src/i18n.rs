@@ -3,6 +3,8 @@
 
 use std::borrow::Cow;
 
+use crate::domain::citation::Citation;
+
 /// A language of pages and notices; stored with a request as its code, so
 /// its notices are written in the language it was made in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, diesel::AsExpression, diesel::FromSqlRow)]
@@ -33,6 +35,14 @@ impl Lang {
         match self {
             Lang::Ko => Lang::En,
             Lang::En => Lang::Ko,
+        }
+    }
+
+    /// A provision of law as this language cites it.
+    pub const fn cite(self, citation: Citation) -> &'static str {
+        match self {
+            Lang::Ko => citation.ko,
+            Lang::En => citation.en,
         }
     }
 

@@ -2,6 +2,7 @@
 //! rests on (PIPA Art. 35(4), 36(1) proviso, 37(2)), and which decisions
 //! wait for the privacy officer's approval.
 
+use super::citation::Citation;
 use super::lifecycle::RequestStatus;
 use super::request::{OnBehalf, RequestKind, wire_enum};
 
@@ -65,14 +66,22 @@ impl RefusalGround {
     }
 
     /// The provision, as cited in notices and on the staff page.
-    pub const fn article(self) -> &'static str {
+    pub const fn article(self) -> Citation {
         match self {
-            Self::AccessProhibitedByLaw => "PIPA Art. 35(4)1",
-            Self::AccessHarmsOthers => "PIPA Art. 35(4)2",
-            Self::DeletionRequiredByLaw => "PIPA Art. 36(1)",
-            Self::SuspensionLegalDuty => "PIPA Art. 37(2)1",
-            Self::SuspensionHarmsOthers => "PIPA Art. 37(2)2",
-            Self::SuspensionContract => "PIPA Art. 37(2)4",
+            Self::AccessProhibitedByLaw => {
+                Citation::new("PIPA Art. 35(4)1", "개인정보 보호법 제35조제4항제1호")
+            }
+            Self::AccessHarmsOthers => Citation::new("PIPA Art. 35(4)2", "개인정보 보호법 제35조제4항제2호"),
+            Self::DeletionRequiredByLaw => {
+                Citation::new("PIPA Art. 36(1)", "개인정보 보호법 제36조제1항 단서")
+            }
+            Self::SuspensionLegalDuty => {
+                Citation::new("PIPA Art. 37(2)1", "개인정보 보호법 제37조제2항제1호")
+            }
+            Self::SuspensionHarmsOthers => {
+                Citation::new("PIPA Art. 37(2)2", "개인정보 보호법 제37조제2항제2호")
+            }
+            Self::SuspensionContract => Citation::new("PIPA Art. 37(2)4", "개인정보 보호법 제37조제2항제4호"),
         }
     }
 }
@@ -345,7 +354,8 @@ mod tests {
                 .filter(|k| RefusalGround::for_kind(**k).contains(ground))
                 .count();
             assert_eq!(kinds, 1, "{ground}");
-            assert!(ground.article().starts_with("PIPA Art. 3"));
+            assert!(ground.article().en.starts_with("PIPA Art. 3"));
+            assert!(ground.article().ko.starts_with("개인정보 보호법 제3"));
         }
     }
 

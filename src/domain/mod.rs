@@ -5,6 +5,7 @@ pub mod actor;
 pub mod audit;
 pub mod calendar;
 pub mod catalog;
+pub mod citation;
 pub mod deadline;
 pub mod decision;
 pub mod document;

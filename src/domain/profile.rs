@@ -5,6 +5,7 @@
 
 use chrono::NaiveDate;
 
+use super::citation::Citation;
 use super::jurisdiction::Jurisdiction;
 use super::lifecycle::RequestStatus;
 use super::request::{RequestKind, wire_enum};
@@ -103,7 +104,7 @@ pub struct ProlongationRule {
     /// number.
     pub times: Option<u32>,
     /// Where the law says so, quoted in the notice.
-    pub law: &'static str,
+    pub law: Citation,
 }
 
 /// One request kind under a profile.
@@ -171,7 +172,10 @@ const KR_PIPA: Profile = Profile {
         kinds: &[RequestKind::Access],
         lengthening: Lengthening::ToChosenDate,
         times: None,
-        law: "PIPA Art. 35(3); Decree Art. 42(2)",
+        law: Citation::new(
+            "PIPA Art. 35(3); Decree Art. 42(2)",
+            "개인정보 보호법 제35조제3항, 같은 법 시행령 제42조제2항",
+        ),
     }],
 };
 
@@ -209,7 +213,7 @@ const GDPR: Profile = Profile {
         kinds: ALL_KINDS,
         lengthening: Lengthening::By(Period::months(2)),
         times: Some(1),
-        law: "GDPR Art. 12(3)",
+        law: Citation::new("GDPR Art. 12(3)", "GDPR 제12조제3항"),
     }],
 };
 
@@ -254,7 +258,7 @@ const CCPA: Profile = Profile {
         ],
         lengthening: Lengthening::By(Period::calendar_days(45)),
         times: Some(1),
-        law: "11 CCR § 7021(b)",
+        law: Citation::new("11 CCR § 7021(b)", "캘리포니아 규정집 제11편 § 7021(b)"),
     }],
 };
 

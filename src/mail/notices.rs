@@ -7,6 +7,7 @@
 use askama::Template;
 use chrono::NaiveDate;
 
+use crate::domain::citation::Citation;
 use crate::domain::decision::{DecisionOutcome, IdentityRejection, RefusalGround};
 use crate::domain::letterhead::Letterhead;
 use crate::domain::profile::Prolongation;
@@ -312,7 +313,7 @@ pub fn staff_message(to: Recipient, message: &str, status_link: &str) -> Notice 
 pub fn prolonged(
     to: Recipient,
     kind: Prolongation,
-    law: &str,
+    law: Citation,
     reasons: &str,
     original: NaiveDate,
     new_due: NaiveDate,
@@ -323,7 +324,11 @@ pub fn prolonged(
     let paragraphs = vec![
         lang.tf(
             &format!("email.prolonged.{kind}"),
-            &[("reference", &to.reference), ("date", &date), ("law", law)],
+            &[
+                ("reference", &to.reference),
+                ("date", &date),
+                ("law", lang.cite(law)),
+            ],
         ),
         reasons.to_owned(),
         lang.tf(
@@ -413,7 +418,7 @@ pub fn decision(to: Recipient, d: &DecisionNotice<'_>, status_link: &str) -> Not
         paragraphs.push(lang.tf(
             "email.decision.ground",
             &[
-                ("article", ground.article()),
+                ("article", lang.cite(ground.article())),
                 ("text", &lang.t(&format!("ground.{ground}"))),
             ],
         ));
@@ -438,6 +443,8 @@ mod tests {
         text.split(|c: char| c.is_whitespace() || c == ':')
             .any(|word| word.starts_with("email.") && word.len() > "email.".len())
     }
+
+    const POSTPONEMENT_LAW: Citation = Citation::new("PIPA Art. 35(3)", "개인정보 보호법 제35조제3항");
 
     /// The reference deployment's letterhead, as the demo loads it.
     fn letterhead() -> Letterhead {
@@ -489,14 +496,24 @@ mod tests {
 
     #[test]
     fn a_prolongation_notice_gives_reasons_both_dates_the_objection_route_and_the_remedies() {
-        for (lang, object, remedy) in [
-            (Lang::Ko, "이의를 신청", "1833-6972"),
-            (Lang::En, "object on your request's status page", "1833-6972"),
+        for (lang, object, remedy, law) in [
+            (
+                Lang::Ko,
+                "이의를 신청",
+                "1833-6972",
+                "개인정보 보호법 제35조제3항",
+            ),
+            (
+                Lang::En,
+                "object on your request's status page",
+                "1833-6972",
+                "PIPA Art. 35(3)",
+            ),
         ] {
             let email = prolonged(
                 to(lang),
                 Prolongation::Postponement,
-                "PIPA Art. 35(3)",
+                POSTPONEMENT_LAW,
                 "Records are with an auditor.",
                 NaiveDate::from_ymd_opt(2026, 12, 7).unwrap(),
                 NaiveDate::from_ymd_opt(2026, 12, 21).unwrap(),
@@ -508,7 +525,7 @@ mod tests {
                 "Records are with an auditor.",
                 "2026-12-07",
                 "2026-12-21",
-                "PIPA Art. 35(3)",
+                law,
                 object,
                 remedy,
                 "http://desk/r/TOKEN",
@@ -557,7 +574,7 @@ mod tests {
                 prolonged(
                     to(lang),
                     *kind,
-                    "PIPA Art. 35(3)",
+                    POSTPONEMENT_LAW,
                     "Records are with an auditor.",
                     NaiveDate::from_ymd_opt(2026, 12, 7).unwrap(),
                     NaiveDate::from_ymd_opt(2026, 12, 21).unwrap(),
@@ -620,7 +637,10 @@ mod tests {
 
     #[test]
     fn a_refusal_quotes_its_ground_and_lists_the_remedies() {
-        for lang in [Lang::Ko, Lang::En] {
+        for (lang, article) in [
+            (Lang::Ko, "개인정보 보호법 제36조제1항 단서"),
+            (Lang::En, "PIPA Art. 36(1)"),
+        ] {
             let email = decision(
                 to(lang),
                 &DecisionNotice {
@@ -635,7 +655,7 @@ mod tests {
             .render(&letterhead())
             .unwrap();
             for needle in [
-                "PIPA Art. 36(1)",
+                article,
                 "The Commercial Act requires it.",
                 "118",
                 "1833-6972",
@@ -727,7 +747,7 @@ mod tests {
                 prolonged(
                     to(lang),
                     *kind,
-                    "PIPA Art. 35(3)",
+                    POSTPONEMENT_LAW,
                     "The records are with an outside auditor until 18 December.",
                     due,
                     december(21),

@@ -286,7 +286,7 @@ fn build(
         .collect();
     let prolong = view.prolongation.map(|rule| ProlongOffer {
         kind: rule.kind,
-        law: rule.law,
+        law: lang.cite(rule.law),
         needs_date: rule.lengthening == Lengthening::ToChosenDate,
         length: match rule.lengthening {
             Lengthening::By(period) => Some(period_text(lang, period)),
@@ -343,7 +343,7 @@ fn build(
             .map(|d| DecisionLine {
                 when: local(d.decided_at, tz),
                 outcome: d.outcome,
-                ground: d.ground.map(|g| g.article().to_owned()),
+                ground: d.ground.map(|g| lang.cite(g.article()).to_owned()),
                 state: d.state,
                 explanation: d.explanation,
                 return_reason: d.return_reason,

@@ -24,10 +24,15 @@ async fn each_notice_arrives_at_its_step_in_the_requests_language_with_its_parts
     let app = spawn_app(&smtp).await;
     seed_company(&app.store);
     let officer = Browser::signed_in(&app, Who::Officer).await;
-    // How each language says "object on the status page".
-    for (lang, object_route) in [
-        (Lang::Ko, "이의를 신청"),
-        (Lang::En, "object on your request's status page"),
+    // How each language says "object on the status page", and cites the
+    // ground of the refusal below.
+    for (lang, object_route, ground) in [
+        (Lang::Ko, "이의를 신청", "개인정보 보호법 제35조제4항제2호"),
+        (
+            Lang::En,
+            "object on your request's status page",
+            "PIPA Art. 35(4)2",
+        ),
     ] {
         let address = format!("catalogue-{}@example.com", lang.code());
         let reference = logged_in(&app, RequestKind::Access, &address, lang);
@@ -111,7 +116,7 @@ async fn each_notice_arrives_at_its_step_in_the_requests_language_with_its_parts
         assert_eq!(answer.status(), 303);
         let refused = next("refusal").await.text();
         for part in [
-            "PIPA Art. 35(4)2",
+            ground,
             "The records also describe another person.",
             object_route,
             "118",
