@@ -14,6 +14,7 @@ use crate::clock::SystemClock;
 use crate::config::{Config, ConfigArgs, LogFormat};
 use crate::domain::identifier::Email;
 use crate::domain::staff::{StaffRole, department_code};
+use crate::i18n::Lang;
 use crate::store::{self, Store, audit};
 use crate::web::Application;
 use crate::workflow::{Desk, WorkflowError, staff};
@@ -98,9 +99,12 @@ pub enum StaffCommand {
         /// Department code (required for handler and department_lead)
         #[arg(long)]
         department: Option<String>,
-        /// Read the password from the first line of standard input; otherwise a one-time set-password link (valid 72 hours) is printed
+        /// Read the password from the first line of standard input; otherwise a one-time set-password link (valid 72 hours) is emailed to the account and printed
         #[arg(long)]
         password_stdin: bool,
+        /// Language of the account's emails: ko or en (it follows the language the member signs in with afterwards)
+        #[arg(long, default_value = "ko")]
+        lang: String,
     },
 }
 
@@ -198,6 +202,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             role,
             department,
             password_stdin,
+            lang,
         }) => {
             store.migrate()?;
             let new = StaffAdd {
@@ -206,6 +211,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 role: &role,
                 department: department.as_deref(),
                 password_stdin,
+                lang: &lang,
             };
             staff_add(&desk, &new)
         }
@@ -331,6 +337,7 @@ struct StaffAdd<'a> {
     role: &'a str,
     department: Option<&'a str>,
     password_stdin: bool,
+    lang: &'a str,
 }
 
 fn staff_add(desk: &Desk, new: &StaffAdd<'_>) -> Result<(), Failure> {
@@ -348,6 +355,9 @@ fn staff_add(desk: &Desk, new: &StaffAdd<'_>) -> Result<(), Failure> {
             2,
         )
     })?;
+    let lang = Lang::from_code(new.lang)
+        .filter(|l| l.code() == new.lang)
+        .ok_or_else(|| Failure::new(format!("--lang: {:?} is not a language (ko, en)", new.lang), 2))?;
     let department_code = match new.department {
         Some(raw) => Some(
             department_code(raw)
@@ -382,12 +392,15 @@ fn staff_add(desk: &Desk, new: &StaffAdd<'_>) -> Result<(), Failure> {
             role,
             department: department_code,
             password_hash: hash,
+            lang,
         },
     )?;
     let link = added.set_password_link;
     println!("Created {role} account for {email}.");
     if let Some(link) = link {
-        println!("Send this link to {email} to set a password (valid 72 hours, works once):");
+        println!(
+            "A link to set a password (valid 72 hours, works once) was emailed to {email}; here it is too:"
+        );
         println!("{link}");
     }
     Ok(())

@@ -14,6 +14,7 @@ use crate::domain::deadline;
 use crate::domain::identifier::Email;
 use crate::domain::retention::RetentionRule;
 use crate::domain::staff::StaffRole;
+use crate::i18n::Lang;
 use crate::store::catalog::{self, CategorySpec, SystemSpec};
 use crate::store::lifecycle::Transition;
 use crate::store::requests::{self, NewRequest};
@@ -160,6 +161,7 @@ fn load_staff(
                 department_id: department_id.as_deref(),
                 password_hash: Some(&hash),
                 must_change_password: true,
+                lang: Lang::default(),
             },
             now,
         )?;

@@ -13,6 +13,7 @@ use crate::domain::letterhead::Letterhead;
 use crate::domain::profile::Prolongation;
 use crate::domain::reminder::Step;
 use crate::domain::request::RequestKind;
+use crate::domain::staff::StaffRole;
 
 use crate::i18n::Lang;
 use crate::store::outbox::NewEmail;
@@ -22,7 +23,7 @@ use crate::store::requests::RequestRow;
 struct NoticeBody<'a> {
     lang: Lang,
     name: &'a str,
-    reference: &'a str,
+    reference: Option<&'a str>,
     paragraphs: &'a [String],
     link: Option<&'a str>,
     code: Option<&'a str>,
@@ -51,11 +52,12 @@ pub struct NoticeError {
     pub source: askama::Error,
 }
 
-/// Who a notice goes to and which request it is about.
+/// Who a notice goes to and which request it is about (none for a
+/// notice about a staff account).
 #[derive(Debug, Clone)]
 pub struct Recipient {
-    pub request_id: String,
-    pub reference: String,
+    pub request_id: Option<String>,
+    pub reference: Option<String>,
     pub name: String,
     pub email: String,
     pub lang: Lang,
@@ -65,12 +67,39 @@ impl Recipient {
     /// The requester of a stored request, in the language they asked in.
     pub fn requester_of(row: &RequestRow) -> Self {
         Recipient {
-            request_id: row.id.clone(),
-            reference: row.reference.clone(),
+            request_id: Some(row.id.clone()),
+            reference: Some(row.reference.clone()),
             name: row.requester_name.clone(),
             email: row.requester_email.clone(),
             lang: row.lang,
         }
+    }
+
+    /// A staff member (or a department's mailbox) told about a request.
+    pub fn staff_about(row: &RequestRow, name: &str, email: &str, lang: Lang) -> Self {
+        Recipient {
+            request_id: Some(row.id.clone()),
+            reference: Some(row.reference.clone()),
+            name: name.to_owned(),
+            email: email.to_owned(),
+            lang,
+        }
+    }
+
+    /// A staff member told about their own account.
+    pub fn staff_member(name: &str, email: &str, lang: Lang) -> Self {
+        Recipient {
+            request_id: None,
+            reference: None,
+            name: name.to_owned(),
+            email: email.to_owned(),
+            lang,
+        }
+    }
+
+    /// The reference of the request the notice is about, or nothing.
+    fn reference(&self) -> &str {
+        self.reference.as_deref().unwrap_or_default()
     }
 }
 
@@ -118,17 +147,17 @@ impl Notice {
     /// than the notice holds.
     pub fn render(&self, letterhead: &Letterhead) -> Result<NewEmail, NoticeError> {
         let to = &self.to;
-        let subject = format!(
-            "[{}] {}",
-            to.reference,
-            to.lang.tf(
-                &format!("email.{}.subject", self.key),
-                &[
-                    ("reference", &to.reference),
-                    ("date", self.subject_date.as_deref().unwrap_or_default()),
-                ]
-            )
+        let said = to.lang.tf(
+            &format!("email.{}.subject", self.key),
+            &[
+                ("reference", to.reference()),
+                ("date", self.subject_date.as_deref().unwrap_or_default()),
+            ],
         );
+        let subject = match &to.reference {
+            Some(reference) => format!("[{reference}] {said}"),
+            None => said,
+        };
         let failed = |source| NoticeError {
             key: self.key,
             source,
@@ -141,7 +170,7 @@ impl Notice {
         let body = NoticeBody {
             lang: to.lang,
             name: &to.name,
-            reference: &to.reference,
+            reference: to.reference.as_deref(),
             paragraphs: &paragraphs,
             link: self.link.as_deref(),
             code: self.code.as_deref(),
@@ -155,7 +184,7 @@ impl Notice {
         .render()
         .map_err(failed)?;
         Ok(NewEmail {
-            request_id: Some(to.request_id.clone()),
+            request_id: to.request_id.clone(),
             to: to.email.clone(),
             subject,
             text,
@@ -165,7 +194,7 @@ impl Notice {
 }
 
 fn paragraph(to: &Recipient, key: &str) -> String {
-    to.lang.tf(key, &[("reference", &to.reference)])
+    to.lang.tf(key, &[("reference", to.reference())])
 }
 
 /// Confirm your email: the link, the code, and where to enter it. It says
@@ -212,7 +241,7 @@ pub fn staff_reminder(
     let paragraphs = vec![lang.tf(
         &format!("email.{key}.body"),
         &[
-            ("reference", &to.reference),
+            ("reference", to.reference()),
             ("kind", &lang.t(&format!("kind.{kind}.title"))),
             ("date", &date),
             ("days", &days.abs().to_string()),
@@ -221,6 +250,19 @@ pub fn staff_reminder(
     let mut notice = Notice::new(to, key, paragraphs).with_link(request_page);
     notice.subject_date = Some(date);
     notice
+}
+
+/// A new staff member's link to choose a password (72 hours, once).
+pub fn set_password(to: Recipient, role: StaffRole, link: &str) -> Notice {
+    let lang = to.lang;
+    let paragraphs = vec![
+        lang.tf(
+            "email.set_password.body",
+            &[("role", &lang.t(&format!("staff.role.{role}")))],
+        ),
+        lang.t("email.set_password.not_you").into_owned(),
+    ];
+    Notice::new(to, "set_password", paragraphs).with_link(link)
 }
 
 /// A new code, asked for by the requester.
@@ -325,7 +367,7 @@ pub fn prolonged(
         lang.tf(
             &format!("email.prolonged.{kind}"),
             &[
-                ("reference", &to.reference),
+                ("reference", to.reference()),
                 ("date", &date),
                 ("law", lang.cite(law)),
             ],
@@ -457,8 +499,8 @@ mod tests {
 
     fn to(lang: Lang) -> Recipient {
         Recipient {
-            request_id: "r1".into(),
-            reference: "DSR-2026-000001".into(),
+            request_id: Some("r1".into()),
+            reference: Some("DSR-2026-000001".into()),
             name: "김민지".into(),
             email: "minji@example.com".into(),
             lang,
@@ -714,6 +756,14 @@ mod tests {
             (
                 "verify_reminder".into(),
                 verify_reminder(to(lang), "https://privacy.example.com/v/TOKEN", "246810"),
+            ),
+            (
+                "set_password".into(),
+                set_password(
+                    Recipient::staff_member("박서연", "seoyeon@example.com", lang),
+                    StaffRole::Handler,
+                    "https://privacy.example.com/staff/set-password/TOKEN",
+                ),
             ),
             ("verified".into(), verified(to(lang), link, false)),
             ("verified_review".into(), verified(to(lang), link, true)),

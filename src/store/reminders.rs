@@ -9,6 +9,7 @@ use crate::domain::lifecycle::RequestStatus;
 use crate::domain::reminder::{Step, VERIFY_STEP, is_reminded};
 use crate::domain::staff::StaffRole;
 use crate::domain::task::TaskStatus;
+use crate::i18n::Lang;
 
 /// Claims `step` of `request_id` for this transaction: true when no one
 /// sent it before (the row then commits with the emails, or not at all).
@@ -93,10 +94,22 @@ pub fn unconfirmed_since(conn: &mut DbConnection, before: NaiveDateTime) -> Resu
 }
 
 /// Someone a reminder goes to.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Addressee {
     pub name: String,
     pub email: String,
+    /// A member's own language; a department's mailbox gets the desk's
+    /// default.
+    pub lang: Lang,
+}
+
+/// The name, address and language of staff members, as selected.
+type Member = (String, String, Lang);
+
+impl From<Member> for Addressee {
+    fn from((name, email, lang): Member) -> Self {
+        Addressee { name, email, lang }
+    }
 }
 
 /// The departments with an open task on the request.
@@ -113,10 +126,10 @@ fn officers(conn: &mut DbConnection) -> Result<Vec<Addressee>, StoreError> {
     Ok(staff_users::table
         .filter(staff_users::active.eq(true))
         .filter(staff_users::role.eq(StaffRole::PrivacyOfficer))
-        .select((staff_users::name, staff_users::email))
-        .load::<(String, String)>(conn)?
+        .select((staff_users::name, staff_users::email, staff_users::lang))
+        .load::<Member>(conn)?
         .into_iter()
-        .map(|(name, email)| Addressee { name, email })
+        .map(Addressee::from)
         .collect())
 }
 
@@ -124,12 +137,12 @@ fn officers(conn: &mut DbConnection) -> Result<Vec<Addressee>, StoreError> {
 /// mailboxes of their departments; the privacy officers when no task is
 /// open (identity review, a decision to take).
 pub fn workers(conn: &mut DbConnection, request_id: &str) -> Result<Vec<Addressee>, StoreError> {
-    let assignees: Vec<(String, String)> = request_tasks::table
+    let assignees: Vec<Member> = request_tasks::table
         .inner_join(staff_users::table.on(staff_users::id.nullable().eq(request_tasks::assignee_id)))
         .filter(request_tasks::request_id.eq(request_id))
         .filter(request_tasks::status.eq(TaskStatus::Open))
         .filter(staff_users::active.eq(true))
-        .select((staff_users::name, staff_users::email))
+        .select((staff_users::name, staff_users::email, staff_users::lang))
         .load(conn)?;
     let departments = open_departments(conn, request_id)?;
     let mailboxes: Vec<(String, Option<String>)> = departments::table
@@ -138,12 +151,14 @@ pub fn workers(conn: &mut DbConnection, request_id: &str) -> Result<Vec<Addresse
         .load(conn)?;
     let mut all: Vec<Addressee> = assignees
         .into_iter()
-        .map(|(name, email)| Addressee { name, email })
-        .chain(
-            mailboxes
-                .into_iter()
-                .filter_map(|(name, email)| Some(Addressee { name, email: email? })),
-        )
+        .map(Addressee::from)
+        .chain(mailboxes.into_iter().filter_map(|(name, email)| {
+            Some(Addressee {
+                name,
+                email: email?,
+                lang: Lang::default(),
+            })
+        }))
         .collect();
     if departments.is_empty() {
         all = officers(conn)?;
@@ -155,15 +170,15 @@ pub fn workers(conn: &mut DbConnection, request_id: &str) -> Result<Vec<Addresse
 /// an open task, and the privacy officers.
 pub fn escalation(conn: &mut DbConnection, request_id: &str) -> Result<Vec<Addressee>, StoreError> {
     let departments = open_departments(conn, request_id)?;
-    let leads: Vec<(String, String)> = staff_users::table
+    let leads: Vec<Member> = staff_users::table
         .filter(staff_users::active.eq(true))
         .filter(staff_users::role.eq(StaffRole::DepartmentLead))
         .filter(staff_users::department_id.eq_any(departments.into_iter().map(Some).collect::<Vec<_>>()))
-        .select((staff_users::name, staff_users::email))
+        .select((staff_users::name, staff_users::email, staff_users::lang))
         .load(conn)?;
     let all = leads
         .into_iter()
-        .map(|(name, email)| Addressee { name, email })
+        .map(Addressee::from)
         .chain(officers(conn)?)
         .collect();
     Ok(distinct(all))

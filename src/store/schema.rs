@@ -67,6 +67,7 @@ diesel::table! {
         totp_nonce -> Nullable<Binary>,
         totp_ciphertext -> Nullable<Binary>,
         totp_last_step -> Nullable<BigInt>,
+        lang -> Text,
     }
 }
 

@@ -8,6 +8,7 @@ use super::staff::StaffUser;
 use super::{DbConnection, StoreError, new_id};
 use crate::domain::login::{FAILURE_WINDOW, RecentFailures};
 use crate::domain::staff::StaffRole;
+use crate::i18n::Lang;
 
 /// A session as stored.
 #[derive(Debug, Clone, Queryable, Selectable, PartialEq, Eq)]
@@ -21,7 +22,14 @@ pub struct SessionRow {
     pub ended_at: Option<NaiveDateTime>,
 }
 
-pub fn start(conn: &mut DbConnection, staff: &StaffUser, now: NaiveDateTime) -> Result<String, StoreError> {
+/// Starts a session; the member's emails will be in `lang`, the language
+/// they signed in with.
+pub fn start(
+    conn: &mut DbConnection,
+    staff: &StaffUser,
+    lang: Lang,
+    now: NaiveDateTime,
+) -> Result<String, StoreError> {
     let id = new_id();
     diesel::insert_into(staff_sessions::table)
         .values((
@@ -33,7 +41,7 @@ pub fn start(conn: &mut DbConnection, staff: &StaffUser, now: NaiveDateTime) -> 
         ))
         .execute(conn)?;
     diesel::update(staff_users::table.find(&staff.id))
-        .set(staff_users::last_login_at.eq(now))
+        .set((staff_users::last_login_at.eq(now), staff_users::lang.eq(lang)))
         .execute(conn)?;
     Ok(id)
 }

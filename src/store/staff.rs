@@ -7,6 +7,7 @@ use super::schema::staff_users;
 use super::{DbConnection, StoreError, new_id};
 use crate::domain::identifier::Email;
 use crate::domain::staff::StaffRole;
+use crate::i18n::Lang;
 
 #[derive(Debug, Clone, Queryable, Selectable, PartialEq, Eq)]
 #[diesel(table_name = staff_users)]
@@ -18,6 +19,8 @@ pub struct StaffUser {
     pub department_id: Option<String>,
     pub must_change_password: bool,
     pub active: bool,
+    /// The language the member's emails are written in.
+    pub lang: Lang,
 }
 
 /// A staff account to create.
@@ -30,6 +33,7 @@ pub struct NewStaff<'a> {
     /// An argon2id PHC string, or none until the person sets a password.
     pub password_hash: Option<&'a str>,
     pub must_change_password: bool,
+    pub lang: Lang,
 }
 
 pub fn create(conn: &mut DbConnection, new: &NewStaff<'_>, now: NaiveDateTime) -> Result<String, StoreError> {
@@ -51,6 +55,7 @@ pub fn create(conn: &mut DbConnection, new: &NewStaff<'_>, now: NaiveDateTime) -
             staff_users::must_change_password.eq(new.must_change_password),
             staff_users::active.eq(true),
             staff_users::created_at.eq(now),
+            staff_users::lang.eq(new.lang),
         ))
         .execute(conn)?;
     Ok(id)

@@ -16,7 +16,6 @@ use crate::domain::audit::AuditAction;
 use crate::domain::deadline;
 use crate::domain::lifecycle::RequestStatus;
 use crate::domain::reminder::{Audience, Step, VERIFY_REMINDER_HOURS, VERIFY_STEP, is_reminded};
-use crate::i18n::Lang;
 use crate::mail::notices::{self, Recipient};
 use crate::store::reminders::{self, Addressee};
 use crate::store::requests;
@@ -83,13 +82,7 @@ fn remind_staff(desk: &Desk, request_id: &str) -> Result<bool, WorkflowError> {
         let notices: Vec<_> = to
             .iter()
             .map(|a| {
-                let recipient = Recipient {
-                    request_id: row.id.clone(),
-                    reference: row.reference.clone(),
-                    name: a.name.clone(),
-                    email: a.email.clone(),
-                    lang: Lang::default(),
-                };
+                let recipient = Recipient::staff_about(&row, &a.name, &a.email, a.lang);
                 notices::staff_reminder(recipient, step, row.kind, due, days, &page)
             })
             .collect();

@@ -19,6 +19,7 @@ use crate::domain::identifier::keyed_hash;
 use crate::domain::login::{RENEW_WHEN_LEFT, SESSION_MAX_AGE, locked_until, second_factor_roles};
 use crate::domain::permission::StaffMember;
 use crate::domain::staff::StaffRole;
+use crate::i18n::Lang;
 use crate::store::audit::{self, NewEvent};
 use crate::store::staff::StaffUser;
 use crate::store::{DbConnection, StoreError, catalog, sessions, settings, staff};
@@ -30,6 +31,8 @@ pub struct SignIn {
     pub password: String,
     /// The client's address (for the per-client lockout), as text.
     pub client: String,
+    /// The language of the page: the member's emails are written in it.
+    pub lang: Lang,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -149,7 +152,7 @@ pub fn sign_in(desk: &Desk, input: SignIn) -> Result<SignInOutcome, WorkflowErro
             )?;
             Ok(SignInOutcome::CodeNeeded { ticket })
         }
-        Some(user) => signed_in(tx, user, &account_key, false),
+        Some(user) => signed_in(tx, user, &account_key, false, input.lang),
         None => failed(tx, &account_key, &client_key),
     })
 }
@@ -161,8 +164,9 @@ fn signed_in(
     user: &StaffUser,
     account_key: &str,
     second_factor: bool,
+    lang: Lang,
 ) -> Result<SignInOutcome, WorkflowError> {
-    let session_id = sessions::start(tx.conn, user, tx.now)?;
+    let session_id = sessions::start(tx.conn, user, lang, tx.now)?;
     sessions::clear_failures(tx.conn, account_key)?;
     let actor = Actor::Staff {
         id: user.id.clone(),
@@ -219,6 +223,7 @@ pub fn second_factor(
     ticket: &str,
     code: &str,
     client: &str,
+    lang: Lang,
 ) -> Result<SignInOutcome, WorkflowError> {
     let now = desk.clock.now();
     let Ok((staff_id, version)) = tokens::verify_bound(&desk.keys, Purpose::SecondFactor, ticket, now) else {
@@ -264,7 +269,7 @@ pub fn second_factor(
             None => false,
         };
         if fresh {
-            signed_in(tx, &user, &account_key, true)
+            signed_in(tx, &user, &account_key, true, lang)
         } else {
             failed(tx, &account_key, &client_key)
         }

@@ -1,5 +1,6 @@
-//! Staff accounts: created from the command line (with a password, or with
-//! a single-use link to set one), and the page that link opens.
+//! Staff accounts: created from the command line or the admin page (with a
+//! password, or with a single-use link to set one, emailed to the new
+//! member in the same transaction), and the page that link opens.
 
 use super::{Desk, Refusal, WorkflowError};
 use crate::auth::tokens::{self, Purpose};
@@ -7,6 +8,8 @@ use crate::domain::actor::Actor;
 use crate::domain::audit::AuditAction;
 use crate::domain::identifier::Email;
 use crate::domain::staff::StaffRole;
+use crate::i18n::Lang;
+use crate::mail::notices::{self, Recipient};
 use crate::store::audit::{self, NewEvent};
 use crate::store::{StoreError, catalog, staff};
 
@@ -18,8 +21,12 @@ pub struct NewAccount {
     pub role: StaffRole,
     /// A department code (upper-case), for handlers and department leads.
     pub department: Option<String>,
-    /// An argon2id hash, or none: then a set-password link is made.
+    /// An argon2id hash, or none: then a set-password link is made and
+    /// emailed to the new member.
     pub password_hash: Option<String>,
+    /// The language of the member's emails (until they sign in with
+    /// another).
+    pub lang: Lang,
 }
 
 /// The account made, and the link that sets its password, if one is needed.
@@ -53,6 +60,7 @@ pub fn add_account(desk: &Desk, actor: &Actor, new: NewAccount) -> Result<Accoun
                 department_id: department_id.as_deref(),
                 password_hash: new.password_hash.as_deref(),
                 must_change_password: false,
+                lang: new.lang,
             },
             tx.now,
         )?;
@@ -71,7 +79,10 @@ pub fn add_account(desk: &Desk, actor: &Actor, new: NewAccount) -> Result<Accoun
                 let version = staff::password_version(tx.conn, &id)?;
                 let token =
                     tokens::issue_bound(&desk.keys, Purpose::SetPassword, &id, Some(&version), tx.now)?;
-                Some(desk.url(&format!("/staff/set-password/{token}")))
+                let link = desk.url(&format!("/staff/set-password/{token}"));
+                let to = Recipient::staff_member(&new.name, new.email.as_str(), new.lang);
+                tx.send(&[notices::set_password(to, new.role, &link)])?;
+                Some(link)
             }
         };
         Ok(AccountAdded {

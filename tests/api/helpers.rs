@@ -32,6 +32,11 @@ use rightsdesk::web::Application;
 use rightsdesk::workflow::Desk;
 
 /// The machine's time, as the store keeps it (for setting data up).
+/// Whether `text` has Korean letters (a notice written in Korean).
+pub fn has_hangul(text: &str) -> bool {
+    text.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c))
+}
+
 pub fn now() -> NaiveDateTime {
     SystemClock.now()
 }

@@ -1,9 +1,11 @@
-//! Staff accounts: `staff add` prints a single-use set-password link.
+//! Staff accounts: `staff add` and the admin page email a single-use
+//! set-password link (and show it once), in the account's language.
 
 use assert_cmd::Command;
 use rightsdesk::domain::identifier::Email;
 
-use crate::helpers::{TestSmtp, cli_env, seed_catalog, spawn_app};
+use crate::helpers::{TestSmtp, cli_env, has_hangul, seed_catalog, spawn_app};
+use crate::workspace::{Browser, Who, seed_company};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn staff_add_prints_a_link_that_sets_the_password_once() {
@@ -44,6 +46,13 @@ async fn staff_add_prints_a_link_that_sets_the_password_once() {
         .next()
         .expect("path")
         .to_owned();
+    // The same link reaches the new member by email, in Korean (the
+    // default), with no request reference.
+    let email = smtp.wait_for_to("lead@example.com", 1).await;
+    assert!(email.text().contains(&path), "{}", email.text());
+    assert!(has_hangul(&email.text()) && has_hangul(&email.subject()));
+    assert!(!email.subject().contains("DSR-"), "{}", email.subject());
+    assert!(email.html().expect("HTML part").contains(&path));
 
     let (page, token) = app.page_with_csrf(&path).await;
     assert!(page.contains("lead@example.com"));
@@ -108,5 +117,68 @@ async fn staff_add_prints_a_link_that_sets_the_password_once() {
         )
         .await;
     assert_eq!(again.status(), 404);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_adds_an_account_and_its_link_is_emailed_in_the_language_chosen() {
+    let smtp = TestSmtp::start();
+    let app = spawn_app(&smtp).await;
+    seed_company(&app.store);
+    let admin = Browser::signed_in(&app, Who::Admin).await;
+    let answer = admin
+        .post(
+            "/staff/admin/staff",
+            &[
+                ("name", "Alex Morgan"),
+                ("email", "alex.morgan@example.com"),
+                ("role", "privacy_officer"),
+                ("department", ""),
+                ("lang", "en"),
+            ],
+        )
+        .await;
+    assert_eq!(answer.status(), 200);
+    let html = answer.text().await.expect("page");
+    let shown = html
+        .split("<code class=\"one-time-link\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .expect("the link is shown once")
+        .to_owned();
+    let email = smtp.wait_for_to("alex.morgan@example.com", 1).await;
+    let text = email.text();
+    assert!(text.contains(&shown), "the emailed link is the one shown: {text}");
+    assert!(!has_hangul(&text), "in English: {text}");
+    assert!(
+        text.contains("Privacy officer") && text.contains("72 hours"),
+        "{text}"
+    );
+    assert_eq!(email.header("Auto-Submitted").as_deref(), Some("auto-generated"));
+
+    // The link opens the set-password page.
+    let path = shown
+        .find("/staff/set-password/")
+        .map(|at| shown[at..].to_owned())
+        .expect("a path");
+    let (page, _) = app.page_with_csrf(&path).await;
+    assert!(page.contains("alex.morgan@example.com"));
+
+    // A refused account (the address is taken) sends nothing.
+    let again = admin
+        .post(
+            "/staff/admin/staff",
+            &[
+                ("name", "Alex Again"),
+                ("email", "alex.morgan@example.com"),
+                ("role", "handler"),
+                ("department", "IRM"),
+                ("lang", "en"),
+            ],
+        )
+        .await;
+    assert_eq!(again.status(), 422);
+    app.settle(2).await;
+    assert_eq!(smtp.to("alex.morgan@example.com").len(), 1);
     app.stop().await;
 }

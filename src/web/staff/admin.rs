@@ -45,6 +45,8 @@ pub struct StaffPage {
     pub accounts: Vec<AccountLine>,
     pub departments: Vec<Department>,
     pub roles: &'static [StaffRole],
+    /// The languages a new member's emails may be written in.
+    pub langs: &'static [Lang],
     /// The roles a second factor may be required of, and whether it is.
     pub second_factor: Vec<(StaffRole, bool)>,
     pub created_link: Option<String>,
@@ -97,6 +99,7 @@ async fn staff_page(
             accounts,
             departments: c.departments,
             roles: StaffRole::ALL,
+            langs: Lang::ALL,
             second_factor,
             created_link,
             problem,
@@ -121,6 +124,9 @@ pub struct NewStaffForm {
     role: String,
     #[serde(default)]
     department: String,
+    /// The language of the new member's emails (the page's when absent).
+    #[serde(default)]
+    lang: String,
     #[serde(default)]
     csrf_token: String,
 }
@@ -184,6 +190,7 @@ pub async fn create_staff(
         role,
         department,
         password_hash: None,
+        lang: Lang::from_code(&form.lang).unwrap_or(lang),
     };
     let who = signed.clone();
     match page

@@ -68,6 +68,7 @@ pub async fn submit(
         email: form.email.clone(),
         password: form.password,
         client,
+        lang: page.lang,
     };
     let outcome = page.state.run(move |desk| signin::sign_in(desk, input)).await?;
     answer(&page, outcome, form.email).await
@@ -139,9 +140,10 @@ pub async fn code(
     Posted(form): Posted<CodeForm>,
 ) -> Result<HttpResponse, AppError> {
     let client = client_of(&page, &req);
+    let lang = page.lang;
     let outcome = page
         .state
-        .run(move |desk| signin::second_factor(desk, &form.ticket, &form.code, &client))
+        .run(move |desk| signin::second_factor(desk, &form.ticket, &form.code, &client, lang))
         .await?;
     answer(&page, outcome, String::new()).await
 }

@@ -515,6 +515,7 @@ fn make(app: &TestApp, fixture: Fixture, n: usize) -> Made {
                             ),
                             password_hash: None,
                             must_change_password: false,
+                            lang: rightsdesk::i18n::Lang::Ko,
                         },
                         now(),
                     )
@@ -584,7 +585,7 @@ fn session_token(app: &TestApp, caller: Caller) -> Option<String> {
         app.store
             .write(|conn| {
                 let user = staff::by_email(conn, &Email::parse(who_email).expect("email"))?.expect("account");
-                sessions::start(conn, &user, now())
+                sessions::start(conn, &user, rightsdesk::i18n::Lang::Ko, now())
             })
             .expect("session")
     };
@@ -720,6 +721,7 @@ async fn every_staff_route_answers_each_caller_exactly_as_allowed() {
                     department_id: None,
                     password_hash: None,
                     must_change_password: false,
+                    lang: rightsdesk::i18n::Lang::Ko,
                 },
                 now(),
             )?;

@@ -11,12 +11,7 @@ use rightsdesk::i18n::Lang;
 use rightsdesk::workflow::object::{self, Object};
 
 use super::{Browser, Who, id_of, logged_in, seed_company};
-use crate::helpers::{ReceivedEmail, TestSmtp, spawn_app};
-
-/// Whether `text` has Korean letters.
-fn has_hangul(text: &str) -> bool {
-    text.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c))
-}
+use crate::helpers::{ReceivedEmail, TestSmtp, has_hangul, spawn_app};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_notice_arrives_at_its_step_in_the_requests_language_with_its_parts() {

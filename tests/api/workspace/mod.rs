@@ -165,6 +165,7 @@ pub fn seed_company(store: &Store) {
                         department_id: department_id.as_deref(),
                         password_hash: Some(password_hash()),
                         must_change_password: false,
+                        lang: rightsdesk::i18n::Lang::Ko,
                     },
                     now,
                 )?;

@@ -14,8 +14,8 @@ use rightsdesk::store::Store;
 use rightsdesk::store::schema::{departments, email_outbox, reminders, requests};
 use rightsdesk::workflow::Desk;
 
-use super::{Who, id_of, logged, seed_company};
-use crate::helpers::{TestApp, TestSmtp, create_request, eventually, spawn_app};
+use super::{Browser, PASSWORD, Who, id_of, logged, seed_company};
+use crate::helpers::{TestApp, TestSmtp, create_request, eventually, has_hangul, spawn_app};
 
 /// A second instance: its own pool on the same database, the same clock.
 fn second_instance(app: &TestApp) -> Desk {
@@ -89,6 +89,11 @@ async fn each_step_is_sent_once_with_two_instances_passing_together() {
             .expect("mailbox");
     }
     let other = second_instance(&app);
+    // The privacy officer reads the desk in English: their sign-in (on an
+    // English page) makes their emails English; the lead's stay Korean.
+    let officer = Browser::new(&app);
+    officer.get("/track?lang=en").await;
+    assert_eq!(officer.login(Who::Officer.email(), PASSWORD).await.status(), 303);
     let reference = logged(
         &app,
         RequestKind::Deletion,
@@ -165,6 +170,23 @@ async fn each_step_is_sent_once_with_two_instances_passing_together() {
     })
     .await;
     assert!(escalation.text().contains(&due.to_string()));
+    assert!(
+        !has_hangul(&escalation.text()),
+        "in English: {}",
+        escalation.text()
+    );
+    assert!(
+        escalation
+            .subject()
+            .starts_with(&format!("[{reference}] Due today"))
+    );
+    let lead = eventually("the lead's escalation", || {
+        smtp.to(Who::ItLead.email())
+            .into_iter()
+            .find(|m| m.text().contains(&reference))
+    })
+    .await;
+    assert!(has_hangul(&lead.text()), "in Korean: {}", lead.text());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
