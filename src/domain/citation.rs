@@ -25,7 +25,9 @@ mod tests {
     fn every_citation() -> Vec<Citation> {
         let mut all: Vec<Citation> = RefusalGround::ALL.iter().map(|g| g.article()).collect();
         for jurisdiction in Jurisdiction::ALL {
-            all.extend(Profile::of(*jurisdiction).prolongations.iter().map(|p| p.law));
+            let profile = Profile::of(*jurisdiction);
+            all.extend(profile.prolongations.iter().map(|p| p.law));
+            all.extend(profile.kinds.iter().map(|k| k.law));
         }
         all
     }

@@ -116,7 +116,7 @@ pub struct KindRule {
     /// The time to confirm receipt, when the law asks for a confirmation.
     pub confirmation: Option<Period>,
     /// Where the law sets the period.
-    pub law: &'static str,
+    pub law: Citation,
 }
 
 /// A legal profile.
@@ -146,25 +146,25 @@ const KR_PIPA: Profile = Profile {
             kind: RequestKind::Access,
             period: Period::calendar_days(10),
             confirmation: None,
-            law: "PIPA Decree Art. 41(4)",
+            law: Citation::new("PIPA Decree Art. 41(4)", "개인정보 보호법 시행령 제41조제4항"),
         },
         KindRule {
             kind: RequestKind::Correction,
             period: Period::calendar_days(10),
             confirmation: None,
-            law: "PIPA Decree Art. 43(3)",
+            law: Citation::new("PIPA Decree Art. 43(3)", "개인정보 보호법 시행령 제43조제3항"),
         },
         KindRule {
             kind: RequestKind::Deletion,
             period: Period::calendar_days(10),
             confirmation: None,
-            law: "PIPA Decree Art. 43(3)",
+            law: Citation::new("PIPA Decree Art. 43(3)", "개인정보 보호법 시행령 제43조제3항"),
         },
         KindRule {
             kind: RequestKind::Suspension,
             period: Period::calendar_days(10),
             confirmation: None,
-            law: "PIPA Decree Art. 44(2)",
+            law: Citation::new("PIPA Decree Art. 44(2)", "개인정보 보호법 시행령 제44조제2항"),
         },
     ],
     prolongations: &[ProlongationRule {
@@ -187,25 +187,25 @@ const GDPR: Profile = Profile {
             kind: RequestKind::Access,
             period: Period::months(1),
             confirmation: None,
-            law: "GDPR Art. 12(3), 15",
+            law: Citation::new("GDPR Art. 12(3), 15", "GDPR 제12조제3항, 제15조"),
         },
         KindRule {
             kind: RequestKind::Correction,
             period: Period::months(1),
             confirmation: None,
-            law: "GDPR Art. 12(3), 16",
+            law: Citation::new("GDPR Art. 12(3), 16", "GDPR 제12조제3항, 제16조"),
         },
         KindRule {
             kind: RequestKind::Deletion,
             period: Period::months(1),
             confirmation: None,
-            law: "GDPR Art. 12(3), 17",
+            law: Citation::new("GDPR Art. 12(3), 17", "GDPR 제12조제3항, 제17조"),
         },
         KindRule {
             kind: RequestKind::Suspension,
             period: Period::months(1),
             confirmation: None,
-            law: "GDPR Art. 12(3), 18, 21",
+            law: Citation::new("GDPR Art. 12(3), 18, 21", "GDPR 제12조제3항, 제18조, 제21조"),
         },
     ],
     prolongations: &[ProlongationRule {
@@ -225,19 +225,19 @@ const CCPA: Profile = Profile {
             kind: RequestKind::Access,
             period: Period::calendar_days(45),
             confirmation: Some(Period::business_days(10)),
-            law: "11 CCR § 7021",
+            law: Citation::new("11 CCR § 7021", "캘리포니아 규정집 제11편 § 7021"),
         },
         KindRule {
             kind: RequestKind::Correction,
             period: Period::calendar_days(45),
             confirmation: Some(Period::business_days(10)),
-            law: "11 CCR § 7021",
+            law: Citation::new("11 CCR § 7021", "캘리포니아 규정집 제11편 § 7021"),
         },
         KindRule {
             kind: RequestKind::Deletion,
             period: Period::calendar_days(45),
             confirmation: Some(Period::business_days(10)),
-            law: "11 CCR § 7021",
+            law: Citation::new("11 CCR § 7021", "캘리포니아 규정집 제11편 § 7021"),
         },
         // Stopping processing is an opt-out of sale or sharing (or a limit
         // on sensitive data): as soon as feasible, within 15 business days,
@@ -246,7 +246,10 @@ const CCPA: Profile = Profile {
             kind: RequestKind::Suspension,
             period: Period::business_days(15),
             confirmation: None,
-            law: "11 CCR §§ 7026(f), 7027(g)",
+            law: Citation::new(
+                "11 CCR §§ 7026(f), 7027(g)",
+                "캘리포니아 규정집 제11편 §§ 7026(f), 7027(g)",
+            ),
         },
     ],
     prolongations: &[ProlongationRule {

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use crate::domain::citation::Citation;
 use crate::domain::decision::{DecisionOutcome, IdentityRejection, RefusalGround};
 use crate::domain::letterhead::Letterhead;
-use crate::domain::profile::Prolongation;
+use crate::domain::profile::{Profile, Prolongation};
 use crate::domain::reminder::Step;
 use crate::domain::request::RequestKind;
 use crate::domain::staff::StaffRole;
@@ -193,6 +193,35 @@ impl Notice {
     }
 }
 
+/// When the requester will be answered at the latest, and the law that
+/// says so: the receipt and the confirmation tell them (under CCPA this
+/// is what the confirmation of receipt must say, with the verification).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AnswerBy {
+    pub date: NaiveDate,
+    pub law: Citation,
+}
+
+impl AnswerBy {
+    /// The due date in force of a stored request, under its profile.
+    pub fn of(row: &RequestRow) -> Option<Self> {
+        Some(Self {
+            date: row.due_date?,
+            law: Profile::of(row.jurisdiction).rule(row.kind).law,
+        })
+    }
+
+    fn line(self, lang: Lang) -> String {
+        lang.tf(
+            "email.answer_by",
+            &[
+                ("date", &self.date.format("%Y-%m-%d").to_string()),
+                ("law", lang.cite(self.law)),
+            ],
+        )
+    }
+}
+
 fn paragraph(to: &Recipient, key: &str) -> String {
     to.lang.tf(key, &[("reference", to.reference())])
 }
@@ -200,13 +229,20 @@ fn paragraph(to: &Recipient, key: &str) -> String {
 /// Confirm your email: the link, the code, and where to enter it. It says
 /// nothing about any other request: whether someone else asked about the
 /// same person is staff's business, never the requester's.
-pub fn verification(to: Recipient, link: &str, code: &str, code_page: &str) -> Notice {
-    let paragraphs = vec![
+pub fn verification(
+    to: Recipient,
+    link: &str,
+    code: &str,
+    code_page: &str,
+    answer: Option<AnswerBy>,
+) -> Notice {
+    let mut paragraphs = vec![
         paragraph(&to, "email.verification.received"),
         paragraph(&to, "email.verification.how"),
         to.lang.tf("email.verification.code_page", &[("url", code_page)]),
-        paragraph(&to, "email.verification.not_you"),
     ];
+    paragraphs.extend(answer.map(|a| a.line(to.lang)));
+    paragraphs.push(paragraph(&to, "email.verification.not_you"));
     let mut notice = Notice::new(to, "verification", paragraphs).with_link(link);
     notice.code = Some(code.to_owned());
     notice
@@ -277,13 +313,20 @@ pub fn new_code(to: Recipient, link: &str, code: &str) -> Notice {
 }
 
 /// Verified: what happens next, and the status link.
-pub fn verified(to: Recipient, status_link: &str, documents_under_review: bool) -> Notice {
+pub fn verified(
+    to: Recipient,
+    status_link: &str,
+    documents_under_review: bool,
+    answer: Option<AnswerBy>,
+) -> Notice {
     let next = if documents_under_review {
         "email.verified.review"
     } else {
         "email.verified.in_progress"
     };
-    let paragraphs = vec![paragraph(&to, next), paragraph(&to, "email.status_link.body")];
+    let mut paragraphs = vec![paragraph(&to, next)];
+    paragraphs.extend(answer.map(|a| a.line(to.lang)));
+    paragraphs.push(paragraph(&to, "email.status_link.body"));
     Notice::new(to, "verified", paragraphs).with_link(status_link)
 }
 
@@ -488,6 +531,15 @@ mod tests {
 
     const POSTPONEMENT_LAW: Citation = Citation::new("PIPA Art. 35(3)", "개인정보 보호법 제35조제3항");
 
+    /// An access request under PIPA due on 7 December.
+    fn answer() -> Option<AnswerBy> {
+        let profile = Profile::of(crate::domain::jurisdiction::Jurisdiction::KrPipa);
+        Some(AnswerBy {
+            date: december(7),
+            law: profile.rule(RequestKind::Access).law,
+        })
+    }
+
     /// The reference deployment's letterhead, as the demo loads it.
     fn letterhead() -> Letterhead {
         crate::demo::data::letterhead()
@@ -515,9 +567,14 @@ mod tests {
                 "http://desk/v/TOKEN",
                 "123456",
                 "http://desk/requests/DSR-2026-000001/verify",
+                answer(),
             )
             .render(&letterhead())
             .unwrap();
+            // When the answer is due, and under which law.
+            assert!(email.text.contains("2026-12-07"), "{}", email.text);
+            let law = ["개인정보 보호법 시행령 제41조제4항", "PIPA Decree Art. 41(4)"];
+            assert!(law.iter().any(|l| email.text.contains(l)), "{}", email.text);
             assert!(email.text.contains("http://desk/requests/DSR-2026-000001/verify"));
             assert!(
                 email.subject.starts_with("[DSR-2026-000001] "),
@@ -583,8 +640,8 @@ mod tests {
         for lang in [Lang::Ko, Lang::En] {
             let all = [
                 new_code(to(lang), "l", "000000"),
-                verified(to(lang), "l", true),
-                verified(to(lang), "l", false),
+                verified(to(lang), "l", true, answer()),
+                verified(to(lang), "l", false, None),
                 status_link(to(lang), "l"),
                 withdrawn(to(lang)),
                 expired(to(lang)),
@@ -747,6 +804,7 @@ mod tests {
                     "https://privacy.example.com/v/TOKEN",
                     "123456",
                     "https://privacy.example.com/requests/DSR-2026-000001/verify",
+                    answer(),
                 ),
             ),
             (
@@ -765,8 +823,8 @@ mod tests {
                     "https://privacy.example.com/staff/set-password/TOKEN",
                 ),
             ),
-            ("verified".into(), verified(to(lang), link, false)),
-            ("verified_review".into(), verified(to(lang), link, true)),
+            ("verified".into(), verified(to(lang), link, false, answer())),
+            ("verified_review".into(), verified(to(lang), link, true, answer())),
             ("status_link".into(), status_link(to(lang), link)),
             ("identity_accepted".into(), identity_accepted(to(lang), link)),
             (

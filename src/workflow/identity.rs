@@ -7,7 +7,7 @@ use crate::auth::tokens::Purpose;
 use crate::domain::actor::Actor;
 use crate::domain::lifecycle::RequestStatus;
 use crate::domain::request::VerificationState;
-use crate::mail::notices::{self, Recipient};
+use crate::mail::notices::{self, AnswerBy, Recipient};
 use crate::store::lifecycle::Transition;
 use crate::store::requests::RequestRow;
 use crate::store::verification;
@@ -33,7 +33,7 @@ pub(super) fn send_code(tx: &mut Tx<'_>, row: &RequestRow, email: CodeEmail) -> 
     let notice = match email {
         CodeEmail::Verification => {
             let code_page = tx.desk.url(&format!("/requests/{}/verify", row.reference));
-            notices::verification(to, &link, &code, &code_page)
+            notices::verification(to, &link, &code, &code_page, AnswerBy::of(row))
         }
         CodeEmail::NewCode => notices::new_code(to, &link, &code),
         CodeEmail::Reminder => notices::verify_reminder(to, &link, &code),
@@ -56,6 +56,7 @@ pub(super) fn confirm_email(tx: &mut Tx<'_>, row: &RequestRow) -> Result<String,
         Recipient::requester_of(row),
         &link,
         to == RequestStatus::Verifying,
+        AnswerBy::of(row),
     );
     let transition = Transition {
         payload: serde_json::json!({"verified_by": "email"}),

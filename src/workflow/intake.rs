@@ -16,7 +16,7 @@ use crate::domain::lifecycle::RequestStatus;
 use crate::domain::request::{Channel, VerificationState};
 use crate::domain::submission::Submission;
 use crate::i18n::Lang;
-use crate::mail::notices::{self, Recipient};
+use crate::mail::notices::{self, AnswerBy, Recipient};
 use crate::store::lifecycle::Transition;
 use crate::store::{catalog, verification};
 
@@ -61,7 +61,7 @@ pub fn log_request(desk: &Desk, actor: &Actor, input: Intake) -> Result<Submitte
         if identity_checked {
             verification::mark_verified(tx.conn, &row.id, VerificationState::StaffConfirmed, tx.now)?;
             let (link, _) = tx.link("/r/", Purpose::Status, &row.id)?;
-            let notice = notices::verified(Recipient::requester_of(&row), &link, false);
+            let notice = notices::verified(Recipient::requester_of(&row), &link, false, AnswerBy::of(&row));
             let transition = Transition {
                 payload: serde_json::json!({"verified_by": "staff", "channel": channel}),
                 ..Transition::new(&row.id, RequestStatus::InProgress, actor)
