@@ -213,7 +213,12 @@ pub fn logged_in(app: &TestApp, kind: RequestKind, email: &str, lang: Lang) -> S
 
 /// A delegate's request with a power of attorney, under review.
 pub fn under_review(app: &TestApp, kind: RequestKind, email: &str) -> String {
-    let reference = log(app, kind, email, &[], OnBehalf::Delegate, false, Lang::En);
+    under_review_in(app, kind, email, Lang::En)
+}
+
+/// [`under_review`], made in `lang` (the delegate is `agent@example.com`).
+pub fn under_review_in(app: &TestApp, kind: RequestKind, email: &str, lang: Lang) -> String {
+    let reference = log(app, kind, email, &[], OnBehalf::Delegate, false, lang);
     let id = id_of(app, &reference);
     app.store
         .write(|conn| {
