@@ -77,15 +77,18 @@ impl AppState {
 }
 
 /// Registers every route. Public pages at the root, staff pages under
-/// /staff, the JSON API under /api (each added by its own module).
+/// /staff, the JSON API under /api (each added by its own module). The
+/// router tries them in this order, so the API — the holds check is the
+/// hot path of every other system — comes first, before the pages'
+/// patterns (each a regular expression to try).
 pub fn routes(cfg: &mut web::ServiceConfig, limit: &public::PostLimit) {
     cfg.route("/healthz", web::get().to(health::healthz))
-        .route("/readyz", web::get().to(health::readyz))
-        .route("/", web::get().to(home::home))
+        .route("/readyz", web::get().to(health::readyz));
+    api::routes(cfg);
+    cfg.route("/", web::get().to(home::home))
         .route("/static/{path:.*}", web::get().to(assets::serve));
     public::routes(cfg, limit);
     staff::routes(cfg);
-    api::routes(cfg);
 }
 
 /// Builds the server on an already bound listener (port 0 in tests).
