@@ -65,13 +65,8 @@ pub async fn deliver_due(
     loop {
         let name = claimant.to_owned();
         let claimed = blocking(desk, move |d| {
-            Ok(webhooks::claim_due(
-                &mut *d.store.conn()?,
-                &name,
-                d.clock.now(),
-                lease,
-                BATCH,
-            )?)
+            let now = d.clock.now();
+            Ok(d.store.bookkeeping(|conn| webhooks::claim_due(conn, &name, now, lease, BATCH))?)
         })
         .await?;
         if claimed.is_empty() {
@@ -94,12 +89,7 @@ pub async fn deliver_due(
                         Attempt::Failed { error, retry_at }
                     }
                 };
-                Ok(webhooks::finish(
-                    &mut *d.store.conn()?,
-                    &delivery.id,
-                    &name,
-                    attempt,
-                )?)
+                Ok(d.store.bookkeeping(|conn| webhooks::finish(conn, &delivery.id, &name, attempt))?)
             })
             .await?;
             if ok {
@@ -195,5 +185,5 @@ fn describe(error: &reqwest::Error) -> String {
 /// Deletes deliveries delivered more than 30 days ago.
 pub fn prune(desk: &Desk) -> Result<usize, WorkflowError> {
     let before = desk.clock.now() - KEEP_DELIVERED;
-    Ok(webhooks::prune_delivered(&mut *desk.store.conn()?, before)?)
+    Ok(desk.store.bookkeeping(|conn| webhooks::prune_delivered(conn, before))?)
 }

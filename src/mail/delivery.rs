@@ -41,16 +41,20 @@ pub fn deliver_due(
     let mut report = DeliveryReport::default();
     let lease = chrono::Duration::from_std(LEASE).unwrap_or(chrono::Duration::minutes(5));
     loop {
-        let claimed = outbox::claim_due(&mut *store.conn()?, claimant, clock.now(), lease, BATCH)?;
+        let claimed =
+            store.bookkeeping(|conn| outbox::claim_due(conn, claimant, clock.now(), lease, BATCH))?;
         if claimed.is_empty() {
             return Ok(report);
         }
         let sent_before = report.sent;
+        // What became of each email of the batch, recorded together once
+        // the batch is through (a crash before that sends the batch again
+        // when its lease ends, with the same Message-IDs).
+        let mut outcomes: Vec<(String, Outcome)> = Vec::with_capacity(claimed.len());
         for email in claimed {
             match mailer.send(from, &email) {
                 Ok(()) => {
-                    let sent = Attempt::Sent { at: clock.now() };
-                    outbox::finish(&mut *store.conn()?, &email.id, claimant, sent)?;
+                    outcomes.push((email.id.clone(), Outcome::Sent(clock.now())));
                     report.sent += 1;
                     tracing::info!(email = %email.id, "email sent");
                 }
@@ -66,23 +70,39 @@ pub fn deliver_due(
                         let wait = backoff(retry_base, email.attempts);
                         let retry_at = clock.now()
                             + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::hours(6));
-                        let failed = Attempt::Failed {
-                            error: &error,
-                            retry_at,
-                        };
-                        outbox::finish(&mut *store.conn()?, &email.id, claimant, failed)?;
                         tracing::warn!(email = %email.id, attempts, %error, retry_in = ?wait, "email not sent; will retry");
+                        outcomes.push((email.id.clone(), Outcome::Failed(error, retry_at)));
                     }
                     report.failed += 1;
                 }
             }
         }
+        store.bookkeeping(|conn| {
+            for (id, outcome) in &outcomes {
+                let attempt = match outcome {
+                    Outcome::Sent(at) => Attempt::Sent { at: *at },
+                    Outcome::Failed(error, retry_at) => Attempt::Failed {
+                        error,
+                        retry_at: *retry_at,
+                    },
+                };
+                outbox::finish(conn, id, claimant, attempt)?;
+            }
+            Ok(())
+        })?;
         // A batch that sent nothing means the transport is down: wait for
         // the next pass rather than spin on rows that fail.
         if report.sent == sent_before {
             return Ok(report);
         }
     }
+}
+
+/// What became of one claimed email.
+enum Outcome {
+    Sent(chrono::NaiveDateTime),
+    /// Not sent: the error, and when to try again.
+    Failed(String, chrono::NaiveDateTime),
 }
 
 /// Marks an email failed for good, with its audit event (which names the

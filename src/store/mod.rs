@@ -217,6 +217,24 @@ impl Store {
         self.write_as(f)
     }
 
+    /// A write that appends no audit event — the outbox's and webhooks'
+    /// own bookkeeping (claims, attempts, pruning). On SQLite it takes its
+    /// turn with every other write of this instance: a statement run
+    /// outside the turn would take the database's lock on its own, and a
+    /// writer in its turn would then wait for it by polling the busy
+    /// timeout while the others queue behind it.
+    pub fn bookkeeping<T>(
+        &self,
+        f: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let _turn = match self.backend {
+            Backend::Sqlite => Some(self.writer.lock().unwrap_or_else(PoisonError::into_inner)),
+            Backend::Postgres => None,
+        };
+        let mut conn = self.conn()?;
+        (*conn).transaction(f)
+    }
+
     /// [`Store::write`] for callers with their own error type.
     pub fn write_as<T, E>(&self, f: impl FnOnce(&mut DbConnection) -> Result<T, E>) -> Result<T, E>
     where
