@@ -66,7 +66,8 @@ pub async fn deliver_due(
         let name = claimant.to_owned();
         let claimed = blocking(desk, move |d| {
             let now = d.clock.now();
-            Ok(d.store.bookkeeping(|conn| webhooks::claim_due(conn, &name, now, lease, BATCH))?)
+            Ok(d.store
+                .bookkeeping(|conn| webhooks::claim_due(conn, &name, now, lease, BATCH))?)
         })
         .await?;
         if claimed.is_empty() {
@@ -89,7 +90,8 @@ pub async fn deliver_due(
                         Attempt::Failed { error, retry_at }
                     }
                 };
-                Ok(d.store.bookkeeping(|conn| webhooks::finish(conn, &delivery.id, &name, attempt))?)
+                Ok(d.store
+                    .bookkeeping(|conn| webhooks::finish(conn, &delivery.id, &name, attempt))?)
             })
             .await?;
             if ok {
@@ -185,5 +187,7 @@ fn describe(error: &reqwest::Error) -> String {
 /// Deletes deliveries delivered more than 30 days ago.
 pub fn prune(desk: &Desk) -> Result<usize, WorkflowError> {
     let before = desk.clock.now() - KEEP_DELIVERED;
-    Ok(desk.store.bookkeeping(|conn| webhooks::prune_delivered(conn, before))?)
+    Ok(desk
+        .store
+        .bookkeeping(|conn| webhooks::prune_delivered(conn, before))?)
 }

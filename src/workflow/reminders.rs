@@ -54,7 +54,9 @@ pub const KEEP_DAYS: i64 = 30;
 /// Forgets the steps sent more than [`KEEP_DAYS`] ago.
 pub fn prune(desk: &Desk) -> Result<usize, WorkflowError> {
     let before = desk.clock.now() - Duration::days(KEEP_DAYS);
-    Ok(desk.store.bookkeeping(|conn| crate::store::reminders::prune(conn, before))?)
+    Ok(desk
+        .store
+        .bookkeeping(|conn| crate::store::reminders::prune(conn, before))?)
 }
 
 /// Sends the step `request_id` is at to staff, unless it was sent.
