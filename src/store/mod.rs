@@ -21,13 +21,14 @@ pub mod schema;
 pub mod service_tokens;
 pub mod sessions;
 pub mod settings;
+mod sqlite_writer;
 pub mod staff;
 pub mod tasks;
 pub mod types;
 pub mod verification;
 pub mod webhooks;
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -54,6 +55,10 @@ pub enum StoreError {
     Invalid(String),
     #[error("database error: {0}")]
     Database(#[from] diesel::result::Error),
+    /// The transaction a write joined failed to commit (on SQLite, a
+    /// write shares its commit with the writes queued beside it).
+    #[error("the transaction could not be committed: {0}")]
+    Commit(String),
     #[error("database unavailable: {0}")]
     Pool(#[from] r2d2::Error),
     #[error("could not connect to the database: {0}")]
@@ -93,9 +98,10 @@ pub type PooledConnection = r2d2::PooledConnection<connection::Manager>;
 pub struct Store {
     pool: r2d2::Pool<connection::Manager>,
     backend: Backend,
-    /// SQLite has one writer at a time: this instance's writers queue here
-    /// (each woken in turn) rather than poll the database's lock.
-    writer: Arc<Mutex<()>>,
+    /// SQLite has one writer at a time: this instance's writes queue here
+    /// (each woken in turn) rather than poll the database's lock, and
+    /// share commits ([`sqlite_writer`]). None on PostgreSQL.
+    writer: Option<Arc<sqlite_writer::SqliteWriter>>,
 }
 
 impl Store {
@@ -116,10 +122,14 @@ impl Store {
         // connection, a wrong password) rather than after a pool timeout.
         url.connect()?;
         let pool = connection::build_pool(url, max_connections)?;
+        let writer = match url.backend() {
+            Backend::Sqlite => Some(Arc::new(sqlite_writer::SqliteWriter::new(url.clone()))),
+            Backend::Postgres => None,
+        };
         Ok(Self {
             pool,
             backend: url.backend(),
-            writer: Arc::new(Mutex::new(())),
+            writer,
         })
     }
 
@@ -207,9 +217,11 @@ impl Store {
     ///   statements that extend the chain (a transaction without events
     ///   does not queue at all);
     /// - on SQLite, which writes one transaction at a time anyway, this
-    ///   instance's writers take turns on an in-process lock before they
-    ///   begin (served in turn instead of polling the database's lock), and
-    ///   each takes the database's writer lock with its first statement.
+    ///   instance's writes take turns on one connection (served in turn
+    ///   instead of polling the database's lock), each in its own
+    ///   savepoint, and the writes queued together share one commit
+    ///   ([`sqlite_writer`]); `f`'s events are chained at the end of its
+    ///   savepoint, after those of the writes before it.
     pub fn write<T>(
         &self,
         f: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
@@ -227,12 +239,10 @@ impl Store {
         &self,
         f: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let _turn = match self.backend {
-            Backend::Sqlite => Some(self.writer.lock().unwrap_or_else(PoisonError::into_inner)),
-            Backend::Postgres => None,
-        };
-        let mut conn = self.conn()?;
-        (*conn).transaction(f)
+        match &self.writer {
+            Some(writer) => writer.run(f),
+            None => (*self.conn()?).transaction(f),
+        }
     }
 
     /// [`Store::write`] for callers with their own error type.
@@ -243,16 +253,14 @@ impl Store {
         let pending = audit::Pending::start().ok_or_else(|| {
             StoreError::Invalid("a write transaction was begun inside another on the same thread".into())
         })?;
-        let _turn = match self.backend {
-            Backend::Sqlite => Some(self.writer.lock().unwrap_or_else(PoisonError::into_inner)),
-            Backend::Postgres => None,
-        };
-        let mut conn = self.conn()?;
-        (*conn).transaction(|conn| {
-            audit::lock_head_early(conn)?;
+        let write = |conn: &mut DbConnection| {
             let value = f(conn)?;
             pending.commit(conn)?;
             Ok(value)
-        })
+        };
+        match &self.writer {
+            Some(writer) => writer.run(write),
+            None => (*self.conn()?).transaction(write),
+        }
     }
 }

@@ -5,12 +5,14 @@
 use std::collections::BTreeSet;
 
 use rightsdesk::auth::keys::{Keys, SecretKey};
+use rightsdesk::domain::actor::Actor;
 use rightsdesk::domain::request::RequestKind;
 use rightsdesk::store::audit::{self, Verification};
+use rightsdesk::store::{self, DbConnection, StoreError};
 
 use diesel::connection::SimpleConnection;
 
-use crate::helpers::{TestDb, create_request};
+use crate::helpers::{TestDb, create_request, new_request};
 
 #[test]
 fn concurrent_requests_get_distinct_sequential_references_and_one_chain() {
@@ -44,6 +46,75 @@ fn concurrent_requests_get_distinct_sequential_references_and_one_chain() {
     assert_eq!(references, expected);
     match audit::verify(&mut store.conn().expect("conn")).expect("verify") {
         Verification::Intact { events } => assert_eq!(events, 48),
+        Verification::Broken(b) => panic!("chain broken: {b}"),
+    }
+}
+
+/// Concurrent writes of which some fail part-way (after writing a request
+/// and its audit event): each failed one leaves nothing behind, every other
+/// one is committed and answered as such, and the chain holds exactly the
+/// committed events. On SQLite the writes queued together share a commit,
+/// so a failure in the middle of such a batch must not take its
+/// neighbours' writes with it, nor let them through unchained.
+#[test]
+fn concurrent_writes_that_fail_part_way_leave_nothing_and_spoil_no_other() {
+    let db = TestDb::fresh();
+    let store = db.store();
+    let keys = Keys::new(SecretKey::generate());
+    let threads: Vec<_> = (0..8)
+        .map(|t| {
+            let (store, keys) = (store.clone(), keys.clone());
+            std::thread::spawn(move || {
+                let mut committed = Vec::new();
+                for i in 0..12 {
+                    let new = new_request(RequestKind::Deletion, &format!("f{t}-{i}@example.com"));
+                    let fails = (t + i) % 3 == 0;
+                    let outcome = store.write(|conn| {
+                        let created = store::requests::create(
+                            conn,
+                            &new,
+                            &keys.identifier_index,
+                            &Actor::Requester,
+                            new.received_at,
+                        )?;
+                        if fails {
+                            return Err(StoreError::Conflict);
+                        }
+                        Ok(created.reference.to_string())
+                    });
+                    match outcome {
+                        Ok(reference) => committed.push(reference),
+                        Err(StoreError::Conflict) if fails => {}
+                        Err(other) => panic!("write {t}-{i}: {other}"),
+                    }
+                }
+                committed
+            })
+        })
+        .collect();
+    let answered: BTreeSet<String> = threads
+        .into_iter()
+        .flat_map(|t| t.join().expect("thread"))
+        .collect();
+    let expected = (0..8)
+        .flat_map(|t| (0..12).filter(move |i| (t + i) % 3 != 0))
+        .count();
+    assert_eq!(answered.len(), expected);
+    let stored: BTreeSet<String> = store
+        .read(|conn: &mut DbConnection| {
+            use diesel::prelude::*;
+            use rightsdesk::store::schema::requests;
+            Ok(requests::table.select(requests::reference).load::<String>(conn)?)
+        })
+        .expect("references")
+        .into_iter()
+        .collect();
+    assert_eq!(
+        stored, answered,
+        "exactly the writes answered as committed are stored"
+    );
+    match audit::verify(&mut store.conn().expect("conn")).expect("verify") {
+        Verification::Intact { events } => assert_eq!(events, expected as i64),
         Verification::Broken(b) => panic!("chain broken: {b}"),
     }
 }

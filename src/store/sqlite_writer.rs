@@ -1,0 +1,222 @@
+//! SQLite's writer, with group commit. SQLite writes one transaction at a
+//! time, and most of a small transaction's cost is its commit: the pages it
+//! touched are appended to the write-ahead log once per commit. So this
+//! instance's writes run in turn on one connection, and while others are
+//! waiting for their turn the transaction stays open: each write runs in
+//! its own savepoint inside it, and the last one waiting commits them all.
+//! A write returns only once its batch has committed; one that fails rolls
+//! back its savepoint alone, returns at once, and ends the batch (its
+//! predecessors commit). Pages the writes share (the audit chain's head,
+//! the last leaf of each table and index) reach the log once per batch
+//! instead of once per write.
+//!
+//! A batch grows only while writers are already queued, so an idle desk
+//! commits each write at once; and it stops at [`MAX_BATCH`] writes, so no
+//! write waits behind more than that many others.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+
+use diesel::connection::{Connection, TransactionManager};
+
+use super::connection::{DatabaseUrl, DbConnection};
+use super::{StoreError, audit};
+
+/// The most writes one commit carries.
+pub const MAX_BATCH: usize = 32;
+
+type Manager = <DbConnection as Connection>::TransactionManager;
+
+pub(super) struct SqliteWriter {
+    url: DatabaseUrl,
+    turn: Mutex<Turn>,
+    /// Writers waiting for the turn: while there are any, the batch stays
+    /// open for them.
+    queued: AtomicUsize,
+    outcomes: Mutex<Outcomes>,
+    settled: Condvar,
+}
+
+#[derive(Default)]
+struct Turn {
+    /// Opened when first needed, dropped (and so rolled back) when broken.
+    conn: Option<DbConnection>,
+    open: Option<Batch>,
+    last_batch: u64,
+}
+
+struct Batch {
+    id: u64,
+    /// Writes run in this batch so far.
+    writes: usize,
+    /// Writes that succeeded and wait for the batch's commit.
+    waiting: usize,
+}
+
+#[derive(Default)]
+struct Outcomes {
+    /// Batches are settled in order: every batch up to this one is.
+    settled_through: u64,
+    /// Why a batch failed, and how many of its writers have yet to hear.
+    failed: HashMap<u64, (String, usize)>,
+}
+
+impl SqliteWriter {
+    pub(super) fn new(url: DatabaseUrl) -> Self {
+        Self {
+            url,
+            turn: Mutex::new(Turn::default()),
+            queued: AtomicUsize::new(0),
+            outcomes: Mutex::new(Outcomes::default()),
+            settled: Condvar::new(),
+        }
+    }
+
+    /// Runs `write` in its turn, inside the open batch's transaction (or a
+    /// new one), and returns once what it wrote is committed.
+    pub(super) fn run<T, E>(&self, write: impl FnOnce(&mut DbConnection) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<StoreError> + From<diesel::result::Error>,
+    {
+        self.queued.fetch_add(1, Ordering::SeqCst);
+        let turn = self.turn.lock().unwrap_or_else(PoisonError::into_inner);
+        self.queued.fetch_sub(1, Ordering::SeqCst);
+        let mut turn = InTurn { turn, writer: self };
+        let (batch, conn) = turn.batch()?;
+        let result = conn.transaction(write);
+        let open = turn.turn.open.as_mut().ok_or_else(|| lost(batch))?;
+        open.writes += 1;
+        let more = self.queued.load(Ordering::SeqCst) > 0;
+        if result.is_ok() && more && open.writes < MAX_BATCH {
+            open.waiting += 1;
+            drop(turn);
+            return match self.outcome(batch) {
+                Ok(()) => result,
+                Err(why) => Err(StoreError::Commit(why).into()),
+            };
+        }
+        let committed = turn.end(result.is_ok());
+        drop(turn);
+        match (result, committed) {
+            (Ok(value), Ok(())) => Ok(value),
+            (Ok(_), Err(e)) => Err(e.into()),
+            (Err(e), _) => Err(e),
+        }
+    }
+
+    /// Waits until `batch` is settled: committed, or failed (and why).
+    fn outcome(&self, batch: u64) -> Result<(), String> {
+        let mut outcomes = self.outcomes.lock().unwrap_or_else(PoisonError::into_inner);
+        while outcomes.settled_through < batch {
+            outcomes = self
+                .settled
+                .wait(outcomes)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        let Some((why, unheard)) = outcomes.failed.get_mut(&batch) else {
+            return Ok(());
+        };
+        let why = why.clone();
+        *unheard -= 1;
+        if *unheard == 0 {
+            outcomes.failed.remove(&batch);
+        }
+        Err(why)
+    }
+
+    fn settle(&self, batch: u64, waiting: usize, outcome: Result<(), String>) {
+        let mut outcomes = self.outcomes.lock().unwrap_or_else(PoisonError::into_inner);
+        outcomes.settled_through = batch;
+        if let Err(why) = outcome
+            && waiting > 0
+        {
+            outcomes.failed.insert(batch, (why, waiting));
+        }
+        self.settled.notify_all();
+    }
+}
+
+fn lost(batch: u64) -> StoreError {
+    StoreError::Commit(format!("the write batch {batch} was abandoned"))
+}
+
+/// The turn, held while one write runs. Dropped by a panic in the middle of
+/// a batch, it drops the connection (rolling the transaction back) and
+/// fails the batch, so its waiting writers hear of it.
+struct InTurn<'a> {
+    turn: MutexGuard<'a, Turn>,
+    writer: &'a SqliteWriter,
+}
+
+impl InTurn<'_> {
+    /// The open batch and its connection, beginning both if needed. A new
+    /// transaction takes the database's writer lock with its first
+    /// statement ([`audit::lock_head_early`]).
+    fn batch(&mut self) -> Result<(u64, &mut DbConnection), StoreError> {
+        let turn = &mut *self.turn;
+        if turn.conn.is_none() {
+            turn.conn = Some(self.writer.url.connect()?);
+        }
+        if turn.open.is_none() {
+            let begun = match turn.conn.as_mut() {
+                Some(conn) => Manager::begin_transaction(conn)
+                    .map_err(StoreError::from)
+                    .and_then(|()| audit::lock_head_early(conn)),
+                None => Err(StoreError::Invalid("the writer's connection is missing".into())),
+            };
+            if let Err(e) = begun {
+                turn.conn = None;
+                return Err(e);
+            }
+            turn.last_batch += 1;
+            turn.open = Some(Batch {
+                id: turn.last_batch,
+                writes: 0,
+                waiting: 0,
+            });
+        }
+        let id = turn.open.as_ref().map_or(0, |b| b.id);
+        let conn = turn
+            .conn
+            .as_mut()
+            .ok_or_else(|| StoreError::Invalid("the writer's connection is missing".into()))?;
+        Ok((id, conn))
+    }
+
+    /// Ends the open batch: commits it, or rolls it back when the write
+    /// that ends it failed and no earlier write waits for it. A connection
+    /// that fails to commit or roll back is dropped.
+    fn end(&mut self, keep: bool) -> Result<(), StoreError> {
+        let turn = &mut *self.turn;
+        let Some(batch) = turn.open.take() else {
+            return Ok(());
+        };
+        let ended = match turn.conn.as_mut() {
+            Some(conn) if keep || batch.waiting > 0 => Manager::commit_transaction(conn),
+            Some(conn) => Manager::rollback_transaction(conn),
+            None => Err(diesel::result::Error::BrokenTransactionManager),
+        };
+        if ended.is_err() {
+            turn.conn = None;
+        }
+        let outcome = ended.as_ref().map(|_| ()).map_err(|e| e.to_string());
+        self.writer.settle(batch.id, batch.waiting, outcome);
+        Ok(ended?)
+    }
+}
+
+impl Drop for InTurn<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking()
+            && let Some(batch) = self.turn.open.take()
+        {
+            self.turn.conn = None;
+            self.writer.settle(
+                batch.id,
+                batch.waiting,
+                Err("a write in the same batch panicked".into()),
+            );
+        }
+    }
+}
