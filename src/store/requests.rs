@@ -61,6 +61,8 @@ pub struct Created {
     /// The earlier request of the same kind about the same person, received
     /// within the duplicate window, that this one is linked to.
     pub duplicate_of: Option<Reference>,
+    /// The row as inserted.
+    pub row: RequestRow,
 }
 
 /// Requests of the same kind about the same person within this many hours
@@ -224,7 +226,7 @@ pub fn create(
     let subject_phone_key = subject_phone.as_ref().map(|p| p.key(hmac_key));
     let duplicate = find_duplicate(conn, new.kind, subject_email_key.as_str(), new.received_at)?;
 
-    diesel::insert_into(requests::table)
+    let row = diesel::insert_into(requests::table)
         .values((
             requests::id.eq(&id),
             requests::reference.eq(reference.to_string()),
@@ -258,7 +260,11 @@ pub fn create(
             requests::created_at.eq(now),
             requests::updated_at.eq(now),
         ))
-        .execute(conn)?;
+        // The row's own columns, in its order (what `as_select` reads).
+        .returning(<RequestRow as Selectable<
+            <DbConnection as Connection>::Backend,
+        >>::construct_selection())
+        .get_result::<RequestRow>(conn)?;
 
     let mut category_codes = Vec::with_capacity(new.category_ids.len());
     for category_id in &new.category_ids {
@@ -344,6 +350,7 @@ pub fn create(
         status,
         holds: hold_ids,
         duplicate_of,
+        row,
     })
 }
 

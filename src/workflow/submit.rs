@@ -102,7 +102,7 @@ pub(super) fn store(
             tx.now,
         )?;
     }
-    let row = requests::get(tx.conn, &created.id)?;
+    let row = created.row.clone();
     Ok((created, row))
 }
 
