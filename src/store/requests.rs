@@ -5,7 +5,9 @@ use diesel::prelude::*;
 
 use super::audit::{self, NewEvent};
 use super::holds::{self, HoldTarget, ScopeIds};
-use super::schema::{data_categories, prolongations, request_categories, request_search_terms, requests};
+use super::schema::{
+    data_categories, prolongations, reference_counters, request_categories, request_search_terms, requests,
+};
 use super::{DbConnection, StoreError, new_id};
 use crate::domain::actor::Actor;
 use crate::domain::audit::AuditAction;
@@ -84,7 +86,10 @@ fn find_duplicate(
         .filter(requests::received_at.ge(since))
         .filter(requests::received_at.le(received_at))
         .filter(requests::duplicate_of.is_null())
-        .filter(requests::status.ne_all([RequestStatus::Expired, RequestStatus::Withdrawn]))
+        // Two comparisons rather than NOT IN (…): a list of values keeps a
+        // statement from being prepared once and reused.
+        .filter(requests::status.ne(RequestStatus::Expired))
+        .filter(requests::status.ne(RequestStatus::Withdrawn))
         .order(requests::received_at.asc())
         .select((requests::id, requests::reference))
         .first(conn)
@@ -103,11 +108,6 @@ fn find_duplicate(
 ///   request whose transaction fails after taking its number leaves a gap
 ///   (refusals are decided before the number is taken, so only errors do).
 fn next_reference(conn: &mut DbConnection, year: i32) -> Result<Reference, StoreError> {
-    #[derive(QueryableByName)]
-    struct Counter {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        last_number: i64,
-    }
     let number = match conn {
         DbConnection::Pg(pg) => match next_in_sequence(pg, year)? {
             Some(number) => number,
@@ -118,16 +118,18 @@ fn next_reference(conn: &mut DbConnection, year: i32) -> Result<Reference, Store
                 })?
             }
         },
-        DbConnection::Sqlite(_) => {
-            diesel::sql_query(
-                "INSERT INTO reference_counters (year, last_number) VALUES ($1, 1) \
-                 ON CONFLICT (year) DO UPDATE SET last_number = reference_counters.last_number + 1 \
-                 RETURNING last_number",
-            )
-            .bind::<diesel::sql_types::Integer, _>(year)
-            .get_result::<Counter>(conn)?
-            .last_number
-        }
+        // One statement, prepared once per connection (a DSL query is
+        // cached; raw SQL would be parsed again on every request).
+        DbConnection::Sqlite(lite) => diesel::insert_into(reference_counters::table)
+            .values((
+                reference_counters::year.eq(year),
+                reference_counters::last_number.eq(1_i64),
+            ))
+            .on_conflict(reference_counters::year)
+            .do_update()
+            .set(reference_counters::last_number.eq(reference_counters::last_number + 1_i64))
+            .returning(reference_counters::last_number)
+            .get_result::<i64>(lite)?,
     };
     if number > MAX_PER_YEAR {
         return Err(StoreError::Invalid(format!(
