@@ -119,6 +119,99 @@ fn concurrent_writes_that_fail_part_way_leave_nothing_and_spoil_no_other() {
     }
 }
 
+/// A write that can only fail at commit takes its whole commit with it,
+/// and every write in it hears so. On SQLite, where the writes queued
+/// together share one commit, a write that defers foreign keys and breaks
+/// one passes its own statements and fails the batch's COMMIT: each write
+/// of that batch must answer an error and leave nothing. On PostgreSQL the
+/// same write fails at its statement. On both, a write answered as
+/// committed is stored and one answered as failed is not.
+#[test]
+fn a_write_that_fails_at_commit_fails_every_write_of_its_commit_and_each_hears_of_it() {
+    let db = TestDb::fresh();
+    let store = db.store();
+    let keys = Keys::new(SecretKey::generate());
+    let threads: Vec<_> = (0..8)
+        .map(|t| {
+            let (store, keys) = (store.clone(), keys.clone());
+            std::thread::spawn(move || {
+                let mut answers = Vec::new();
+                for i in 0..12 {
+                    let new = new_request(RequestKind::Access, &format!("b{t}-{i}@example.com"));
+                    let breaks = t == 0 && i % 4 == 1;
+                    let outcome = store.write(|conn| {
+                        let created = store::requests::create(
+                            conn,
+                            &new,
+                            &keys.identifier_index,
+                            &Actor::Requester,
+                            new.received_at,
+                        )?;
+                        if breaks {
+                            use diesel::prelude::*;
+                            use rightsdesk::store::schema::request_categories;
+                            if let DbConnection::Sqlite(lite) = conn {
+                                lite.batch_execute("PRAGMA defer_foreign_keys = ON")?;
+                            }
+                            diesel::insert_into(request_categories::table)
+                                .values((
+                                    request_categories::request_id.eq(&created.id),
+                                    request_categories::category_id.eq("no-such-category"),
+                                ))
+                                .execute(conn)?;
+                        }
+                        Ok(created.reference.to_string())
+                    });
+                    match outcome {
+                        Ok(reference) => {
+                            assert!(
+                                !breaks,
+                                "write {t}-{i} broke a foreign key yet was answered as committed"
+                            );
+                            answers.push(Some(reference));
+                        }
+                        Err(StoreError::Database(_) | StoreError::Commit(_)) => answers.push(None),
+                        Err(other) => panic!("write {t}-{i}: {other}"),
+                    }
+                }
+                answers
+            })
+        })
+        .collect();
+    let answers: Vec<Option<String>> = threads
+        .into_iter()
+        .flat_map(|t| t.join().expect("thread"))
+        .collect();
+    let breaking = 3;
+    let failed = answers.iter().filter(|a| a.is_none()).count();
+    assert!(
+        failed >= breaking,
+        "{failed} writes failed; {breaking} broke a key"
+    );
+    assert!(failed < answers.len(), "every write failed");
+    let answered: BTreeSet<String> = answers.into_iter().flatten().collect();
+    let stored: BTreeSet<String> = store
+        .read(|conn: &mut DbConnection| {
+            use diesel::prelude::*;
+            use rightsdesk::store::schema::requests;
+            Ok(requests::table.select(requests::reference).load::<String>(conn)?)
+        })
+        .expect("references")
+        .into_iter()
+        .collect();
+    assert_eq!(
+        stored, answered,
+        "exactly the writes answered as committed are stored"
+    );
+    match audit::verify(&mut store.conn().expect("conn")).expect("verify") {
+        Verification::Intact { events } => assert_eq!(events, answered.len() as i64),
+        Verification::Broken(b) => panic!("chain broken: {b}"),
+    }
+    // The desk writes on after a failed commit.
+    let after = create_request(&store, &keys, RequestKind::Access, "after@example.com");
+    assert!(!after.reference.to_string().is_empty());
+}
+
 /// A PostgreSQL database numbered before references had a sequence per year
 /// (or whose sequence was lost) goes on after the year's highest number,
 /// never handing one out twice.
