@@ -131,6 +131,25 @@ thread_local! {
     static PENDING: RefCell<Option<Vec<Appended>>> = const { RefCell::new(None) };
 }
 
+/// An event as chained, ready to insert.
+#[derive(Insertable)]
+#[diesel(table_name = audit_events)]
+struct ChainedEvent {
+    seq: i64,
+    id: String,
+    request_id: Option<String>,
+    actor_kind: String,
+    actor_id: Option<String>,
+    action: String,
+    from_status: Option<String>,
+    to_status: Option<String>,
+    reason: Option<String>,
+    at: NaiveDateTime,
+    payload: String,
+    prev_hash: String,
+    hash: String,
+}
+
 /// An event appended but not yet chained.
 struct Appended {
     content: AuditContent,
@@ -176,30 +195,37 @@ impl Pending {
                 .select((audit_head::seq, audit_head::hash))
                 .first(conn)?,
         };
+        let mut rows = Vec::with_capacity(events.len());
         for Appended { mut content } in events {
             seq += 1;
             content.seq = seq;
             let hash = chain_hash(&head_hash, &content)
                 .map_err(|e| StoreError::Corrupt(format!("the audit event cannot be encoded: {e}")))?;
-            diesel::insert_into(audit_events::table)
-                .values((
-                    audit_events::seq.eq(content.seq),
-                    audit_events::id.eq(&content.id),
-                    audit_events::request_id.eq(&content.request_id),
-                    audit_events::actor_kind.eq(&content.actor_kind),
-                    audit_events::actor_id.eq(&content.actor_id),
-                    audit_events::action.eq(&content.action),
-                    audit_events::from_status.eq(&content.from_status),
-                    audit_events::to_status.eq(&content.to_status),
-                    audit_events::reason.eq(&content.reason),
-                    audit_events::at.eq(content.at),
-                    audit_events::payload.eq(content.payload.to_string()),
-                    audit_events::prev_hash.eq(&head_hash),
-                    audit_events::hash.eq(&hash),
-                ))
-                .execute(conn)?;
-            head_hash = hash;
+            let prev_hash = std::mem::replace(&mut head_hash, hash.clone());
+            rows.push(ChainedEvent {
+                seq: content.seq,
+                id: content.id,
+                request_id: content.request_id,
+                actor_kind: content.actor_kind,
+                actor_id: content.actor_id,
+                action: content.action,
+                from_status: content.from_status,
+                to_status: content.to_status,
+                reason: content.reason,
+                at: content.at,
+                payload: content.payload.to_string(),
+                prev_hash,
+                hash,
+            });
         }
+        // One statement for all of them: on PostgreSQL every statement
+        // between locking the head and committing is a round trip that
+        // every other writer with events waits for.
+        let insert = diesel::insert_into(audit_events::table).values(&rows);
+        match conn {
+            DbConnection::Pg(c) => insert.execute(c)?,
+            DbConnection::Sqlite(c) => insert.execute(c)?,
+        };
         diesel::update(audit_head::table.find(1))
             .set((audit_head::seq.eq(seq), audit_head::hash.eq(&head_hash)))
             .execute(conn)?;
