@@ -75,10 +75,11 @@ pub struct EventRow {
     pub payload: String,
 }
 
-/// An event exactly as stored, every field as text: what the chain's hash
-/// covers. Verification reads this form so that any alteration, even to a
-/// value outside every known set, is reported as a broken chain.
-#[derive(Debug, Clone, Queryable, Selectable)]
+/// An event exactly as stored (and as inserted), every field as text: what
+/// the chain's hash covers. Verification reads this form so that any
+/// alteration, even to a value outside every known set, is reported as a
+/// broken chain.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = audit_events)]
 struct RawEventRow {
     seq: i64,
@@ -129,25 +130,6 @@ thread_local! {
     /// The events appended by the write transaction running on this thread,
     /// waiting to join the chain when it commits (see [`Pending`]).
     static PENDING: RefCell<Option<Vec<Appended>>> = const { RefCell::new(None) };
-}
-
-/// An event as chained, ready to insert.
-#[derive(Insertable)]
-#[diesel(table_name = audit_events)]
-struct ChainedEvent {
-    seq: i64,
-    id: String,
-    request_id: Option<String>,
-    actor_kind: String,
-    actor_id: Option<String>,
-    action: String,
-    from_status: Option<String>,
-    to_status: Option<String>,
-    reason: Option<String>,
-    at: NaiveDateTime,
-    payload: String,
-    prev_hash: String,
-    hash: String,
 }
 
 /// An event appended but not yet chained.
@@ -202,7 +184,7 @@ impl Pending {
             let hash = chain_hash(&head_hash, &content)
                 .map_err(|e| StoreError::Corrupt(format!("the audit event cannot be encoded: {e}")))?;
             let prev_hash = std::mem::replace(&mut head_hash, hash.clone());
-            rows.push(ChainedEvent {
+            rows.push(RawEventRow {
                 seq: content.seq,
                 id: content.id,
                 request_id: content.request_id,

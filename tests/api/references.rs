@@ -8,7 +8,8 @@ use rightsdesk::auth::keys::{Keys, SecretKey};
 use rightsdesk::domain::actor::Actor;
 use rightsdesk::domain::request::RequestKind;
 use rightsdesk::store::audit::{self, Verification};
-use rightsdesk::store::{self, DbConnection, StoreError};
+use rightsdesk::store::requests::{Created, NewRequest};
+use rightsdesk::store::{self, DbConnection, Store, StoreError};
 
 use diesel::connection::SimpleConnection;
 
@@ -44,10 +45,7 @@ fn concurrent_requests_get_distinct_sequential_references_and_one_chain() {
     assert_eq!(references.len(), 48);
     let expected: BTreeSet<String> = (1..=48).map(|n| format!("DSR-2026-{n:06}")).collect();
     assert_eq!(references, expected);
-    match audit::verify(&mut store.conn().expect("conn")).expect("verify") {
-        Verification::Intact { events } => assert_eq!(events, 48),
-        Verification::Broken(b) => panic!("chain broken: {b}"),
-    }
+    assert_eq!(chain_length(&store), 48);
 }
 
 /// Concurrent writes of which some fail part-way (after writing a request
@@ -70,13 +68,7 @@ fn concurrent_writes_that_fail_part_way_leave_nothing_and_spoil_no_other() {
                     let new = new_request(RequestKind::Deletion, &format!("f{t}-{i}@example.com"));
                     let fails = (t + i) % 3 == 0;
                     let outcome = store.write(|conn| {
-                        let created = store::requests::create(
-                            conn,
-                            &new,
-                            &keys.identifier_index,
-                            &Actor::Requester,
-                            new.received_at,
-                        )?;
+                        let created = create_in(conn, &keys, &new)?;
                         if fails {
                             return Err(StoreError::Conflict);
                         }
@@ -100,23 +92,12 @@ fn concurrent_writes_that_fail_part_way_leave_nothing_and_spoil_no_other() {
         .flat_map(|t| (0..12).filter(move |i| (t + i) % 3 != 0))
         .count();
     assert_eq!(answered.len(), expected);
-    let stored: BTreeSet<String> = store
-        .read(|conn: &mut DbConnection| {
-            use diesel::prelude::*;
-            use rightsdesk::store::schema::requests;
-            Ok(requests::table.select(requests::reference).load::<String>(conn)?)
-        })
-        .expect("references")
-        .into_iter()
-        .collect();
     assert_eq!(
-        stored, answered,
+        stored_references(&store),
+        answered,
         "exactly the writes answered as committed are stored"
     );
-    match audit::verify(&mut store.conn().expect("conn")).expect("verify") {
-        Verification::Intact { events } => assert_eq!(events, expected as i64),
-        Verification::Broken(b) => panic!("chain broken: {b}"),
-    }
+    assert_eq!(chain_length(&store), expected as i64);
 }
 
 /// A write that can only fail at commit takes its whole commit with it,
@@ -140,13 +121,7 @@ fn a_write_that_fails_at_commit_fails_every_write_of_its_commit_and_each_hears_o
                     let new = new_request(RequestKind::Access, &format!("b{t}-{i}@example.com"));
                     let breaks = t == 0 && i % 4 == 1;
                     let outcome = store.write(|conn| {
-                        let created = store::requests::create(
-                            conn,
-                            &new,
-                            &keys.identifier_index,
-                            &Actor::Requester,
-                            new.received_at,
-                        )?;
+                        let created = create_in(conn, &keys, &new)?;
                         if breaks {
                             use diesel::prelude::*;
                             use rightsdesk::store::schema::request_categories;
@@ -190,23 +165,12 @@ fn a_write_that_fails_at_commit_fails_every_write_of_its_commit_and_each_hears_o
     );
     assert!(failed < answers.len(), "every write failed");
     let answered: BTreeSet<String> = answers.into_iter().flatten().collect();
-    let stored: BTreeSet<String> = store
-        .read(|conn: &mut DbConnection| {
-            use diesel::prelude::*;
-            use rightsdesk::store::schema::requests;
-            Ok(requests::table.select(requests::reference).load::<String>(conn)?)
-        })
-        .expect("references")
-        .into_iter()
-        .collect();
     assert_eq!(
-        stored, answered,
+        stored_references(&store),
+        answered,
         "exactly the writes answered as committed are stored"
     );
-    match audit::verify(&mut store.conn().expect("conn")).expect("verify") {
-        Verification::Intact { events } => assert_eq!(events, answered.len() as i64),
-        Verification::Broken(b) => panic!("chain broken: {b}"),
-    }
+    assert_eq!(chain_length(&store), answered.len() as i64);
     // The desk writes on after a failed commit.
     let after = create_request(&store, &keys, RequestKind::Access, "after@example.com");
     assert!(!after.reference.to_string().is_empty());
@@ -233,4 +197,36 @@ fn a_years_numbering_goes_on_after_the_numbers_it_already_has() {
     }
     let next = create_request(&store, &keys, RequestKind::Access, "n4@example.com");
     assert_eq!(next.reference.to_string(), "DSR-2026-000004");
+}
+
+/// Stores `new` in the caller's write transaction.
+fn create_in(conn: &mut DbConnection, keys: &Keys, new: &NewRequest) -> Result<Created, StoreError> {
+    store::requests::create(
+        conn,
+        new,
+        &keys.identifier_index,
+        &Actor::Requester,
+        new.received_at,
+    )
+}
+
+/// Every stored request's reference.
+fn stored_references(store: &Store) -> BTreeSet<String> {
+    use diesel::prelude::*;
+    use rightsdesk::store::schema::requests;
+    store
+        .read(|conn: &mut DbConnection| {
+            Ok(requests::table.select(requests::reference).load::<String>(conn)?)
+        })
+        .expect("references")
+        .into_iter()
+        .collect()
+}
+
+/// How many events the audit chain holds; fails the test if it is broken.
+fn chain_length(store: &Store) -> i64 {
+    match audit::verify(&mut store.conn().expect("conn")).expect("verify") {
+        Verification::Intact { events } => events,
+        Verification::Broken(b) => panic!("chain broken: {b}"),
+    }
 }
