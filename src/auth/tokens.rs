@@ -223,6 +223,12 @@ pub fn issue_service(keys: &Keys, token: &ServiceToken, now: NaiveDateTime) -> R
     Ok(encode(&Header::new(Algorithm::HS256), &claims, &key)?)
 }
 
+/// Whether a service token has expired at `now` (one that names no expiry
+/// never does).
+pub fn service_token_expired(token: &ServiceToken, now: NaiveDateTime) -> bool {
+    token.expires_at.is_some_and(|at| at <= now)
+}
+
 /// Checks a service token's signature, audience and expiry at `now`.
 pub fn verify_service(keys: &Keys, token: &str, now: NaiveDateTime) -> Result<ServiceToken, TokenError> {
     let mut validation = Validation::new(Algorithm::HS256);
@@ -236,7 +242,6 @@ pub fn verify_service(keys: &Keys, token: &str, now: NaiveDateTime) -> Result<Se
         .map_err(|_| TokenError::Invalid)?
         .claims;
     let expires_at = match claims.exp {
-        Some(exp) if exp <= now.and_utc().timestamp() => return Err(TokenError::Expired),
         Some(exp) => Some(
             chrono::DateTime::from_timestamp(exp, 0)
                 .ok_or(TokenError::Invalid)?
@@ -244,12 +249,16 @@ pub fn verify_service(keys: &Keys, token: &str, now: NaiveDateTime) -> Result<Se
         ),
         None => None,
     };
-    Ok(ServiceToken {
+    let token = ServiceToken {
         id: claims.sub,
         system: claims.sys,
         scopes: claims.scp,
         expires_at,
-    })
+    };
+    if service_token_expired(&token, now) {
+        return Err(TokenError::Expired);
+    }
+    Ok(token)
 }
 
 #[cfg(test)]

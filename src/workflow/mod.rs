@@ -79,6 +79,8 @@ pub struct Desk {
     pub webhooks: Signal,
     /// The revoked service tokens, as this instance last read them.
     pub revocations: service_tokens::Revocations,
+    /// The service tokens whose signature this instance has checked.
+    pub verified: service_tokens::VerifiedTokens,
     /// Who the notices come from, as this instance last read it.
     pub letterheads: letterhead::Letterheads,
     render_notice: NoticeRenderer,
@@ -94,6 +96,7 @@ impl Desk {
             mail: Signal::default(),
             webhooks: Signal::default(),
             revocations: service_tokens::Revocations::default(),
+            verified: service_tokens::VerifiedTokens::default(),
             letterheads: letterhead::Letterheads::default(),
             render_notice: Notice::render,
         }
