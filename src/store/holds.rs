@@ -10,6 +10,7 @@ use std::collections::HashSet;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::json_list::InJsonList;
 use super::schema::{data_categories, data_systems, hold_categories, hold_systems, holds, requests};
 use super::{DbConnection, StoreError, new_id, webhooks};
 use crate::domain::hold::{HoldReason, HoldScope};
@@ -394,7 +395,9 @@ type LookupRow = (
 /// active holds' identifier keys, with each hold's request reference and
 /// its scope's codes (a hold scoped to several categories comes back as
 /// several rows, folded here). Written with the query builder so that it
-/// is prepared once per connection and reused.
+/// is prepared once per connection and reused — for several keys on SQLite
+/// with the keys bound as one JSON list ([`InJsonList`]), since a list of
+/// placeholders would be parsed and planned anew on every call.
 pub fn lookup(conn: &mut DbConnection, keys: &[&str]) -> Result<Vec<ActiveHold>, StoreError> {
     if keys.is_empty() {
         return Ok(Vec::new());
@@ -424,9 +427,12 @@ pub fn lookup(conn: &mut DbConnection, keys: &[&str]) -> Result<Vec<ActiveHold>,
             category_system.field(data_systems::code).nullable(),
             data_systems::code.nullable(),
         ));
-    let rows: Vec<LookupRow> = match keys {
-        [one] => query.filter(holds::identifier_key.eq(*one)).load(conn)?,
-        many => query.filter(holds::identifier_key.eq_any(many)).load(conn)?,
+    let rows: Vec<LookupRow> = match (conn, keys) {
+        (conn, [one]) => query.filter(holds::identifier_key.eq(*one)).load(conn)?,
+        (DbConnection::Sqlite(sqlite), many) => query
+            .filter(InJsonList::new(holds::identifier_key, many))
+            .load(sqlite)?,
+        (conn, many) => query.filter(holds::identifier_key.eq_any(many)).load(conn)?,
     };
     let mut found: Vec<ActiveHold> = Vec::new();
     // Per hold: whether it covers all, and its categories and systems.

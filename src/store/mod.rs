@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod connection;
 pub mod documents;
 pub mod holds;
+pub mod json_list;
 pub mod lifecycle;
 pub mod messages;
 pub mod migrations;
