@@ -118,8 +118,8 @@ fn next_reference(conn: &mut DbConnection, year: i32) -> Result<Reference, Store
                 })?
             }
         },
-        // One statement, prepared once per connection (a DSL query is
-        // cached; raw SQL would be parsed again on every request).
+        // One statement (diesel prepares an upsert anew on every call, as it
+        // does every UPDATE: a changeset may skip its None fields).
         DbConnection::Sqlite(lite) => diesel::insert_into(reference_counters::table)
             .values((
                 reference_counters::year.eq(year),
