@@ -5,7 +5,9 @@ use std::cell::RefCell;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
 
+use super::kept::kept;
 use super::schema::{audit_events, audit_head};
 use super::{DbConnection, StoreError, new_id};
 use crate::domain::actor::{Actor, ActorKind};
@@ -208,9 +210,11 @@ impl Pending {
             DbConnection::Pg(c) => insert.execute(c)?,
             DbConnection::Sqlite(c) => insert.execute(c)?,
         };
-        diesel::update(audit_head::table.find(1))
-            .set((audit_head::seq.eq(seq), audit_head::hash.eq(&head_hash)))
-            .execute(conn)?;
+        kept(
+            "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1",
+            ((BigInt, seq), (Text, &head_hash)),
+        )
+        .execute(conn)?;
         Ok(())
     }
 }
@@ -228,7 +232,7 @@ impl Drop for Pending {
 /// last, by [`Pending::commit`].
 pub(super) fn lock_head_early(conn: &mut DbConnection) -> Result<(), StoreError> {
     if let DbConnection::Sqlite(c) = conn {
-        diesel::sql_query("UPDATE audit_head SET seq = seq WHERE id = 1").execute(c)?;
+        kept("UPDATE audit_head SET seq = seq WHERE id = 1", ()).execute(c)?;
     }
     Ok(())
 }

@@ -10,6 +10,7 @@ pub mod connection;
 pub mod documents;
 pub mod holds;
 pub mod json_list;
+pub mod kept;
 pub mod lifecycle;
 pub mod messages;
 pub mod migrations;

@@ -5,6 +5,7 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamp};
 
+use super::kept::kept;
 use super::schema::email_outbox;
 use super::{DbConnection, StoreError, new_id};
 use crate::domain::email::EmailStatus;
@@ -73,15 +74,20 @@ pub struct ClaimedEmail {
 /// concurrent claimants skip each other's rows. SQLite runs one writer at a
 /// time, so the single statement is the only claimant while it runs (and
 /// its `$n` parameters are numbered by first appearance, as PostgreSQL's).
-const CLAIM: &str = "\
-UPDATE email_outbox SET claimed_by = $1, claimed_until = $2
-WHERE id IN (
-    SELECT id FROM email_outbox
-    WHERE status = 'queued' AND next_attempt_at <= $3
-      AND (claimed_until IS NULL OR claimed_until < $3)
-    ORDER BY next_attempt_at
-    LIMIT $4{lock})
-RETURNING id, request_id, recipient, subject, body_text, body_html, message_id, attempts";
+/// The claim, with `{lock}` as [`claim_due`] fills it in for each backend.
+macro_rules! claim {
+    ($lock:literal) => {
+        concat!(
+            "UPDATE email_outbox SET claimed_by = ?, claimed_until = ? \
+             WHERE id IN (SELECT id FROM email_outbox \
+             WHERE status = 'queued' AND next_attempt_at <= ? \
+             AND (claimed_until IS NULL OR claimed_until < ?) \
+             ORDER BY next_attempt_at LIMIT ?",
+            $lock,
+            ") RETURNING id, request_id, recipient, subject, body_text, body_html, message_id, attempts"
+        )
+    };
+}
 
 /// Claims up to `limit` due emails for `claimant` for `lease`. Two claimants
 /// never hold the same row; a row whose claimant died is claimable again
@@ -93,16 +99,18 @@ pub fn claim_due(
     lease: Duration,
     limit: i64,
 ) -> Result<Vec<ClaimedEmail>, StoreError> {
-    let lock = match conn {
-        DbConnection::Pg(_) => "\n    FOR UPDATE SKIP LOCKED",
-        DbConnection::Sqlite(_) => "",
+    let sql = match conn {
+        DbConnection::Pg(_) => claim!(" FOR UPDATE SKIP LOCKED"),
+        DbConnection::Sqlite(_) => claim!(""),
     };
-    Ok(diesel::sql_query(CLAIM.replace("{lock}", lock))
-        .bind::<Text, _>(claimant)
-        .bind::<Timestamp, _>(now + lease)
-        .bind::<Timestamp, _>(now)
-        .bind::<BigInt, _>(limit)
-        .load(conn)?)
+    let binds = (
+        (Text, claimant),
+        (Timestamp, now + lease),
+        (Timestamp, now),
+        (Timestamp, now),
+        (BigInt, limit),
+    );
+    Ok(kept(sql, binds).load(conn)?)
 }
 
 /// How a send attempt ended.
@@ -136,20 +144,20 @@ pub fn finish(
         Attempt::Failed { error, retry_at } => (EmailStatus::Queued, None, Some(error), Some(retry_at)),
         Attempt::GaveUp { error } => (EmailStatus::Failed, None, Some(error), None),
     };
-    let n = diesel::update(
-        email_outbox::table
-            .filter(email_outbox::id.eq(id))
-            .filter(email_outbox::claimed_by.eq(claimant)),
+    // An attempt with no next one keeps the row's time as it was.
+    let n = kept(
+        "UPDATE email_outbox SET status = ?, sent_at = ?, attempts = attempts + 1, \
+         last_error = ?, next_attempt_at = COALESCE(?, next_attempt_at), \
+         claimed_by = NULL, claimed_until = NULL WHERE id = ? AND claimed_by = ?",
+        (
+            (Text, status),
+            (Nullable::<Timestamp>::default(), sent_at),
+            (Nullable::<Text>::default(), error),
+            (Nullable::<Timestamp>::default(), next_attempt_at),
+            (Text, id),
+            (Text, claimant),
+        ),
     )
-    .set((
-        email_outbox::status.eq(status),
-        email_outbox::sent_at.eq(sent_at),
-        email_outbox::attempts.eq(email_outbox::attempts + 1),
-        email_outbox::last_error.eq(error),
-        next_attempt_at.map(|at| email_outbox::next_attempt_at.eq(at)),
-        email_outbox::claimed_by.eq(None::<String>),
-        email_outbox::claimed_until.eq(None::<NaiveDateTime>),
-    ))
     .execute(conn)?;
     Ok(n == 1)
 }

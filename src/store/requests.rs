@@ -2,12 +2,12 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Integer};
 
 use super::audit::{self, NewEvent};
 use super::holds::{self, HoldTarget, ScopeIds};
-use super::schema::{
-    data_categories, prolongations, reference_counters, request_categories, request_search_terms, requests,
-};
+use super::kept::kept_returning;
+use super::schema::{data_categories, prolongations, request_categories, request_search_terms, requests};
 use super::{DbConnection, StoreError, new_id};
 use crate::domain::actor::Actor;
 use crate::domain::audit::AuditAction;
@@ -118,18 +118,14 @@ fn next_reference(conn: &mut DbConnection, year: i32) -> Result<Reference, Store
                 })?
             }
         },
-        // One statement (diesel prepares an upsert anew on every call, as it
-        // does every UPDATE: a changeset may skip its None fields).
-        DbConnection::Sqlite(lite) => diesel::insert_into(reference_counters::table)
-            .values((
-                reference_counters::year.eq(year),
-                reference_counters::last_number.eq(1_i64),
-            ))
-            .on_conflict(reference_counters::year)
-            .do_update()
-            .set(reference_counters::last_number.eq(reference_counters::last_number + 1_i64))
-            .returning(reference_counters::last_number)
-            .get_result::<i64>(lite)?,
+        // One statement, kept prepared.
+        DbConnection::Sqlite(lite) => kept_returning::<BigInt, _>(
+            "INSERT INTO reference_counters (year, last_number) VALUES (?, 1) \
+             ON CONFLICT (year) DO UPDATE SET last_number = last_number + 1 \
+             RETURNING last_number",
+            ((Integer, year),),
+        )
+        .get_result::<i64>(lite)?,
     };
     if number > MAX_PER_YEAR {
         return Err(StoreError::Invalid(format!(

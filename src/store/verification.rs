@@ -5,11 +5,13 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::audit::{self, NewEvent};
+use super::kept::kept_returning;
 use super::schema::requests;
 use super::{DbConnection, StoreError};
 use crate::domain::actor::Actor;
 use crate::domain::audit::AuditAction;
 use crate::domain::request::VerificationState;
+use diesel::sql_types::{Integer, Text, Timestamp};
 
 fn record(
     conn: &mut DbConnection,
@@ -35,16 +37,18 @@ pub fn set_code(
     code_hash: &str,
     now: NaiveDateTime,
 ) -> Result<(), StoreError> {
-    let sent: i32 = diesel::update(requests::table.find(request_id))
-        .set((
-            requests::verification_code_hash.eq(code_hash),
-            requests::verification_attempts.eq(0),
-            requests::verification_codes_sent.eq(requests::verification_codes_sent + 1),
-            requests::verification_sent_at.eq(now),
-            requests::updated_at.eq(now),
-        ))
-        .returning(requests::verification_codes_sent)
-        .get_result(conn)?;
+    let sent: i32 = kept_returning::<Integer, _>(
+        "UPDATE requests SET verification_code_hash = ?, verification_attempts = 0, \
+         verification_codes_sent = verification_codes_sent + 1, verification_sent_at = ?, \
+         updated_at = ? WHERE id = ? RETURNING verification_codes_sent",
+        (
+            (Text, code_hash),
+            (Timestamp, now),
+            (Timestamp, now),
+            (Text, request_id),
+        ),
+    )
+    .get_result(conn)?;
     record(
         conn,
         request_id,
