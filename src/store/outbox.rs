@@ -70,11 +70,9 @@ pub struct ClaimedEmail {
     pub attempts: i32,
 }
 
-/// The claim, with the row lock PostgreSQL needs (`{lock}`) so that
+/// The claim, with the row lock PostgreSQL needs (`$lock`) so that
 /// concurrent claimants skip each other's rows. SQLite runs one writer at a
-/// time, so the single statement is the only claimant while it runs (and
-/// its `$n` parameters are numbered by first appearance, as PostgreSQL's).
-/// The claim, with `{lock}` as [`claim_due`] fills it in for each backend.
+/// time, so the single statement is the only claimant while it runs.
 macro_rules! claim {
     ($lock:literal) => {
         concat!(
