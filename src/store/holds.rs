@@ -73,6 +73,7 @@ fn insert(
     now: NaiveDateTime,
 ) -> Result<String, StoreError> {
     let id = new_id();
+    super::held_keys::note(target.1);
     diesel::insert_into(holds::table)
         .values((
             holds::id.eq(&id),

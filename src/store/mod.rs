@@ -8,6 +8,7 @@ pub mod casework;
 pub mod catalog;
 pub mod connection;
 pub mod documents;
+pub mod held_keys;
 pub mod holds;
 pub mod json_list;
 pub mod kept;
@@ -104,6 +105,10 @@ pub struct Store {
     /// (each woken in turn) rather than poll the database's lock, and
     /// share commits ([`sqlite_writer`]). None on PostgreSQL.
     writer: Option<Arc<sqlite_writer::SqliteWriter>>,
+    url: DatabaseUrl,
+    /// The identifier keys that may have an active hold
+    /// ([`held_keys`]).
+    pub held: held_keys::HeldKeys,
 }
 
 impl Store {
@@ -132,6 +137,8 @@ impl Store {
             pool,
             backend: url.backend(),
             writer,
+            url: url.clone(),
+            held: held_keys::HeldKeys::default(),
         })
     }
 
@@ -142,6 +149,13 @@ impl Store {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// Starts keeping [`Store::held`] in step with the database (for a
+    /// serving instance; until it has read the database, and without it,
+    /// every holds question goes to the database).
+    pub fn follow_holds(&self) -> std::io::Result<()> {
+        self.held.follow(self.url.clone())
     }
 
     pub fn conn(&self) -> Result<PooledConnection, StoreError> {
@@ -255,14 +269,26 @@ impl Store {
         let pending = audit::Pending::start().ok_or_else(|| {
             StoreError::Invalid("a write transaction was begun inside another on the same thread".into())
         })?;
+        held_keys::take_noted();
+        let mut placing = Vec::new();
         let write = |conn: &mut DbConnection| {
             let value = f(conn)?;
             pending.commit(conn)?;
+            // Known before the commit, so no answer after it misses them.
+            placing = held_keys::take_noted();
+            if !placing.is_empty() {
+                self.held.placing(&placing);
+                held_keys::announce(conn, &placing)?;
+            }
             Ok(value)
         };
-        match &self.writer {
+        let result = match &self.writer {
             Some(writer) => writer.run(write),
             None => (*self.conn()?).transaction(write),
+        };
+        if !placing.is_empty() {
+            self.held.settled(&placing);
         }
+        result
     }
 }

@@ -157,6 +157,9 @@ impl Application {
                  install a release with newer calendars (scripts/calendars)"
             );
         }
+        desk.store
+            .follow_holds()
+            .context("cannot start following the holds placed")?;
         let (stop_jobs, stop_rx) = tokio::sync::watch::channel(false);
         let delivery_passes = Arc::new(AtomicU64::new(0));
         let jobs = tokio::spawn(crate::jobs::run(
@@ -210,6 +213,7 @@ impl Application {
     /// Serves until the server stops, then stops the jobs and waits for them.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let result = self.server.await;
+        self.desk.store.held.stop();
         let _ = self.stop_jobs.send(true);
         if let Err(error) = self.jobs.await {
             tracing::error!(%error, "background jobs ended abnormally");

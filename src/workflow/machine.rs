@@ -45,28 +45,47 @@ fn resolve(conn: &mut DbConnection, asked: &HoldQuestion) -> Result<Question, Wo
     Ok(Question::Everything)
 }
 
-/// For each identifier, in order, the active holds that cover what is
-/// asked: frozen when there is at least one. One statement for the whole
-/// batch (and one more to resolve a category or system code, when asked).
-pub fn holds_on(
-    desk: &Desk,
-    identifiers: &[Identifier],
-    asked: &HoldQuestion,
-) -> Result<Vec<Vec<ActiveHold>>, WorkflowError> {
-    let question = (identifiers.to_vec(), asked.clone());
-    holds_for_many(desk, std::slice::from_ref(&question))
-        .pop()
-        .unwrap_or_else(|| Ok(Vec::new()))
+/// The keyed hashes the holds index identifiers by, in order.
+pub fn identifier_keys(desk: &Desk, identifiers: &[Identifier]) -> Vec<String> {
+    let hmac_key = &desk.keys.identifier_index;
+    identifiers
+        .iter()
+        .map(|i| i.key(hmac_key).into_string())
+        .collect()
 }
 
-/// Several callers' questions answered together, each as [`holds_on`]
-/// answers it: one statement looks up every identifier of them all (in
-/// chunks of [`MAX_BATCH`]), so concurrent calls share one connection,
-/// one blocking thread and one round trip. A question with an unknown
-/// category or system gets its refusal; the others are not affected.
+/// The answer without the database, when this instance's set of held keys
+/// ([`crate::store::held_keys`]) shows that none of `keys` has an active
+/// hold and the question names no category or system (whose codes the
+/// database checks): an empty list per key. `None` when the database must
+/// answer.
+pub fn clear_without_lookup(
+    desk: &Desk,
+    keys: &[String],
+    asked: &HoldQuestion,
+) -> Option<Vec<Vec<ActiveHold>>> {
+    if asked.category.is_some() || asked.system.is_some() {
+        return None;
+    }
+    let sifted = desk.store.held.sift(keys)?;
+    sifted
+        .iter()
+        .all(Option::is_none)
+        .then(|| vec![Vec::new(); keys.len()])
+}
+
+/// Several callers' questions (each the keys of its identifiers, from
+/// [`identifier_keys`], and what it asks about) answered together: for
+/// each identifier, in order, the active holds that cover what is asked —
+/// frozen when there is at least one. One statement looks up every key
+/// of them all that may have a hold (in chunks of [`MAX_BATCH`]), so
+/// concurrent calls share one connection, one blocking thread and one
+/// round trip; the keys this instance knows to have none are not looked
+/// up. A question with an unknown category or system gets its refusal;
+/// the others are not affected.
 pub fn holds_for_many(
     desk: &Desk,
-    questions: &[(Vec<Identifier>, HoldQuestion)],
+    questions: &[(Vec<String>, HoldQuestion)],
 ) -> Vec<Result<Vec<Vec<ActiveHold>>, WorkflowError>> {
     match answer_many(desk, questions) {
         Ok(answers) => answers,
@@ -83,34 +102,57 @@ pub fn holds_for_many(
 
 type Answers = Vec<Result<Vec<Vec<ActiveHold>>, WorkflowError>>;
 
-fn answer_many(desk: &Desk, questions: &[(Vec<Identifier>, HoldQuestion)]) -> Result<Answers, WorkflowError> {
-    let hmac_key = &desk.keys.identifier_index;
-    let keys: Vec<Vec<String>> = questions
+fn answer_many(desk: &Desk, questions: &[(Vec<String>, HoldQuestion)]) -> Result<Answers, WorkflowError> {
+    let mut unique: Vec<&str> = questions
         .iter()
-        .map(|(identifiers, _)| {
-            identifiers
-                .iter()
-                .map(|i| i.key(hmac_key).into_string())
-                .collect()
-        })
+        .flat_map(|(keys, _)| keys.iter().map(String::as_str))
         .collect();
-    let mut unique: Vec<&str> = keys.iter().flatten().map(String::as_str).collect();
     unique.sort_unstable();
     unique.dedup();
+    // Only the keys that may have a hold, each with the generation it had
+    // before the lookup began.
+    let candidates: Vec<(&str, Option<u64>)> = match desk.store.held.sift(&unique) {
+        Some(sifted) => unique
+            .iter()
+            .zip(sifted)
+            .filter_map(|(key, seen)| seen.map(|generation| (*key, Some(generation))))
+            .collect(),
+        None => unique.iter().map(|key| (*key, None)).collect(),
+    };
+    let to_look_up: Vec<&str> = candidates.iter().map(|(key, _)| *key).collect();
+    let needs_catalog = questions
+        .iter()
+        .any(|(_, asked)| asked.category.is_some() || asked.system.is_some());
     // No transaction around it: each statement reads committed holds, and
     // the hot path saves the round trips of opening and closing one.
-    let mut conn = desk.store.conn()?;
+    let mut conn = match to_look_up.is_empty() && !needs_catalog {
+        true => None,
+        false => Some(desk.store.conn()?),
+    };
     let mut found = Vec::new();
-    for chunk in unique.chunks(MAX_BATCH) {
-        found.extend(holds::lookup(&mut conn, chunk)?);
+    if let Some(conn) = conn.as_mut() {
+        for chunk in to_look_up.chunks(MAX_BATCH) {
+            found.extend(holds::lookup(conn, chunk)?);
+        }
     }
     let mut by_key: HashMap<&str, Vec<&ActiveHold>> = HashMap::new();
     for hold in &found {
         by_key.entry(hold.identifier_key.as_str()).or_default().push(hold);
     }
+    for (key, generation) in &candidates {
+        if let Some(generation) = generation
+            && !by_key.contains_key(key)
+        {
+            desk.store.held.forget(key, *generation);
+        }
+    }
     let mut answers = Vec::with_capacity(questions.len());
-    for ((_, asked), keys) in questions.iter().zip(&keys) {
-        let question = match resolve(&mut conn, asked) {
+    for (keys, asked) in questions {
+        let question = match conn.as_mut() {
+            Some(conn) => resolve(conn, asked),
+            None => Ok(Question::Everything),
+        };
+        let question = match question {
             Ok(question) => question,
             Err(refused) => {
                 answers.push(Err(refused));

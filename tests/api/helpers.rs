@@ -590,6 +590,16 @@ pub async fn spawn_app_with(options: SpawnOptions<'_>) -> TestApp {
         clock.clone(),
     );
     let app = Application::build(desk.clone()).expect("build app");
+    // Holds questions go to the database until the set of held keys has
+    // read it; wait, so that the tests ask the way a running desk answers.
+    let started = std::time::Instant::now();
+    while !store.held.ready() {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the held keys never became ready"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
     let port = app.port();
     let handle = app.handle();
     let delivery_passes = app.delivery_passes();

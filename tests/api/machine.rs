@@ -11,7 +11,7 @@ use rightsdesk::workflow::service_tokens::{self, Issuer, NewToken};
 use rightsdesk::workflow::tasks::Finish;
 use serde_json::{Value, json};
 
-use crate::helpers::{SpawnOptions, TestApp, TestSmtp, desk_on, spawn_app, spawn_app_with};
+use crate::helpers::{SpawnOptions, TestApp, TestSmtp, desk_on, now, spawn_app, spawn_app_with};
 use crate::workspace::{Who, id_of, logged, seed_company, signed, status_of};
 
 fn token(app: &TestApp, scopes: &str, days: Option<i64>) -> (String, String) {
@@ -744,4 +744,98 @@ async fn the_openapi_document_describes_every_route_and_the_bearer_scheme() {
         assert!(doc["paths"][path][method].is_object(), "{method} {path}");
     }
     assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
+}
+
+/// The key the holds index keeps `raw` by.
+fn key_of(app: &TestApp, raw: &str) -> String {
+    let identifier = rightsdesk::domain::identifier::Identifier::parse(raw, Some("KR")).expect("identifier");
+    rightsdesk::workflow::machine::identifier_keys(&app.desk, &[identifier])
+        .pop()
+        .expect("key")
+}
+
+/// Whether the instance's set of held keys has `key` (`None`: not ready).
+fn known_here(app: &TestApp, key: &str) -> Option<bool> {
+    app.store.held.sift(&[key]).map(|s| s[0].is_some())
+}
+
+#[tokio::test]
+async fn holds_placed_by_another_instance_are_known_here_and_lifted_ones_leave_the_set() {
+    use rightsdesk::store::holds;
+    let smtp = TestSmtp::start();
+    let app = spawn_app(&smtp).await;
+    seed_company(&app.store);
+    let (_, writer) = token(&app, "requests:write", None);
+    let (_, reader) = token(&app, "holds:read", None);
+    assert!(app.store.held.ready(), "following the database");
+
+    // An access request places no hold: nobody frozen, nothing known.
+    let created = json_of(
+        api_post(
+            &app,
+            "/api/v1/requests",
+            &writer,
+            &json!({
+                "kind": "access",
+                "requester_name": "Han Seojun",
+                "requester_email": "seojun@example.com",
+                "channel": "phone",
+            }),
+        )
+        .await,
+    )
+    .await;
+    let reference = created["reference"].as_str().expect("reference").to_owned();
+    let request_id = id_of(&app, &reference);
+    let key = key_of(&app, "email:seojun@example.com");
+    assert!(!frozen(&app, &reader, "email:seojun@example.com", "").await);
+    assert_eq!(known_here(&app, &key), Some(false));
+
+    // Another instance on the same database (its own store and set, no
+    // follower) places a legal hold: its own set has the key the moment
+    // its write returns, and this instance learns of it within moments.
+    let (other, _) = desk_on(&app.db, &[]);
+    let officer = signed(&app, Who::Officer).user.id;
+    let placed = other
+        .store
+        .write(|conn| {
+            let targets = holds::subject_targets(conn, &request_id)?;
+            holds::place_by_hand(conn, &request_id, &targets, "Litigation", &officer, now())
+        })
+        .expect("place");
+    assert_eq!(
+        other.store.held.len(),
+        1,
+        "the placing store knows before it commits"
+    );
+    let placed_at = std::time::Instant::now();
+    while known_here(&app, &key) != Some(true) {
+        assert!(
+            placed_at.elapsed() < std::time::Duration::from_secs(1),
+            "not learned after 200 times the follow interval"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    }
+    assert!(frozen(&app, &reader, "email:seojun@example.com", "").await);
+
+    // Lifted there: the next question here asks the database, answers
+    // not frozen, and the key leaves the set.
+    other
+        .store
+        .write(|conn| holds::lift_by_hand(conn, &placed[0], "Settled", now()))
+        .expect("lift");
+    assert!(!frozen(&app, &reader, "email:seojun@example.com", "").await);
+    assert_eq!(known_here(&app, &key), Some(false));
+
+    // With the set stopped, the database answers every question.
+    app.store.held.stop();
+    assert_eq!(known_here(&app, &key), None);
+    other
+        .store
+        .write(|conn| {
+            let targets = holds::subject_targets(conn, &request_id)?;
+            holds::place_by_hand(conn, &request_id, &targets, "Litigation again", &officer, now())
+        })
+        .expect("place again");
+    assert!(frozen(&app, &reader, "email:seojun@example.com", "").await);
 }

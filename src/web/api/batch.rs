@@ -10,7 +10,6 @@ use std::sync::Arc;
 
 use tokio::sync::{Semaphore, mpsc, oneshot};
 
-use crate::domain::identifier::Identifier;
 use crate::store::holds::ActiveHold;
 use crate::workflow::machine::{self, HoldQuestion, MAX_BATCH};
 use crate::workflow::{Desk, WorkflowError};
@@ -18,7 +17,7 @@ use crate::workflow::{Desk, WorkflowError};
 type Answer = Result<Vec<Vec<ActiveHold>>, WorkflowError>;
 
 struct Job {
-    identifiers: Vec<Identifier>,
+    keys: Vec<String>,
     question: HoldQuestion,
     reply: oneshot::Sender<Answer>,
 }
@@ -39,11 +38,12 @@ impl HoldsQueue {
         Self(tx)
     }
 
-    /// The active holds on each identifier that cover what is asked.
-    pub async fn ask(&self, identifiers: Vec<Identifier>, question: HoldQuestion) -> Answer {
+    /// The active holds on each identifier (by its key) that cover what
+    /// is asked.
+    pub async fn ask(&self, keys: Vec<String>, question: HoldQuestion) -> Answer {
         let (reply, answer) = oneshot::channel();
         let job = Job {
-            identifiers,
+            keys,
             question,
             reply,
         };
@@ -63,12 +63,12 @@ async fn dispatch(desk: Desk, slots: Arc<Semaphore>, mut rx: mpsc::Receiver<Job>
         let Ok(slot) = slots.clone().acquire_owned().await else {
             return;
         };
-        let mut count = first.identifiers.len();
+        let mut count = first.keys.len();
         let mut jobs = vec![first];
         while count < MAX_BATCH {
             match rx.try_recv() {
                 Ok(job) => {
-                    count += job.identifiers.len();
+                    count += job.keys.len();
                     jobs.push(job);
                 }
                 Err(_) => break,
@@ -76,10 +76,8 @@ async fn dispatch(desk: Desk, slots: Arc<Semaphore>, mut rx: mpsc::Receiver<Job>
         }
         let d = desk.clone();
         tokio::spawn(async move {
-            let (questions, replies): (Vec<_>, Vec<_>) = jobs
-                .into_iter()
-                .map(|j| ((j.identifiers, j.question), j.reply))
-                .unzip();
+            let (questions, replies): (Vec<_>, Vec<_>) =
+                jobs.into_iter().map(|j| ((j.keys, j.question), j.reply)).unzip();
             let answers = tokio::task::spawn_blocking(move || machine::holds_for_many(&d, &questions)).await;
             drop(slot);
             match answers {

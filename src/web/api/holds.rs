@@ -14,7 +14,7 @@ use crate::domain::service::ServiceScope;
 use crate::store::holds::ActiveHold;
 use crate::web::AppState;
 use crate::web::error::AppError;
-use crate::workflow::machine::{HoldQuestion, MAX_BATCH};
+use crate::workflow::machine::{self, HoldQuestion, MAX_BATCH};
 use crate::workflow::{Refusal, WorkflowError};
 
 /// What a hold covers.
@@ -119,9 +119,13 @@ async fn ask(
     identifiers: Vec<Identifier>,
     asked: HoldQuestion,
 ) -> Result<Vec<Vec<ActiveHold>>, ApiError> {
+    let keys = machine::identifier_keys(&state.desk, &identifiers);
+    if let Some(clear) = machine::clear_without_lookup(&state.desk, &keys, &asked) {
+        return Ok(clear);
+    }
     let category = asked.category.clone();
     let system = asked.system.clone();
-    match state.holds.ask(identifiers, asked).await {
+    match state.holds.ask(keys, asked).await {
         Ok(found) => Ok(found),
         Err(WorkflowError::Refused(Refusal::UnknownCategory)) => Err(ApiError::bad_request(format!(
             "No data category has the code {:?}{}.",

@@ -1,0 +1,445 @@
+//! Which identifier keys may have an active hold, kept in memory so that
+//! the holds check answers "not frozen" without the database for the
+//! people nobody has asked about — most of them.
+//!
+//! The set is a superset of the keys with an active hold, and it never
+//! misses one:
+//!
+//! - a write that places holds adds their keys *before* it commits (at
+//!   the end of its transaction, in [`super::Store::write_as`]), marked as
+//!   being placed until it has committed or failed;
+//! - the holds other processes place are learned from the database: on
+//!   PostgreSQL by `LISTEN` (each placing transaction sends its keys with
+//!   `pg_notify`, delivered when it commits), on SQLite by reading the
+//!   rows added since the last look ([`follow`]); on (re)connecting, the
+//!   follower first reads every active hold's key;
+//! - a key leaves only when a lookup found no active hold for it, and
+//!   nothing was placed on it meanwhile (its generation is unchanged and
+//!   no placement is in flight) — so a lifted hold costs one lookup more,
+//!   never a wrong answer.
+//!
+//! Until the follower has read the database, or while it has lost its
+//! connection, [`HeldKeys::sift`] answers `None` and every question goes
+//! to the database.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, PoisonError, RwLock, Weak};
+use std::time::{Duration, Instant};
+
+use diesel::prelude::*;
+use sha2::{Digest, Sha256};
+
+use super::kept::kept;
+use super::schema::holds;
+use super::{DatabaseUrl, DbConnection, StoreError};
+
+/// The channel a placing transaction announces its keys on (PostgreSQL).
+pub const CHANNEL: &str = "rightsdesk_holds";
+
+/// How often the follower looks for holds placed by other processes.
+pub const FOLLOW_INTERVAL: Duration = Duration::from_millis(5);
+
+/// A key as the set keeps it: the 32 bytes its hex stands for.
+type Slot = [u8; 32];
+
+fn slot(key: &str) -> Slot {
+    let mut slot = [0u8; 32];
+    if hex::decode_to_slice(key, &mut slot).is_err() {
+        // Keys are HMAC-SHA256 in hex; anything else (only ever written by
+        // hand) is kept by its own digest, so it still has one slot.
+        slot.copy_from_slice(&Sha256::digest(key.as_bytes()));
+    }
+    slot
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    /// Changes whenever a hold is placed on the key.
+    generation: u64,
+    /// Placing transactions not yet settled.
+    placing: u32,
+}
+
+#[derive(Default)]
+struct Inner {
+    keys: RwLock<HashMap<Slot, Entry>>,
+    generation: AtomicU64,
+    /// When the follower last looked ([`now_ms`]); 0 while it is not
+    /// following.
+    followed_at: AtomicU64,
+    stopped: AtomicBool,
+}
+
+/// A follower that has not looked for this long is taken to be stuck (a
+/// connection that hangs rather than fails): the database answers.
+const STUCK_AFTER_MS: u64 = 2_000;
+
+/// Milliseconds on a monotonic clock, from 1 (0 means "never").
+fn now_ms() -> u64 {
+    static EPOCH: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    let epoch = *EPOCH.get_or_init(Instant::now);
+    u64::try_from(epoch.elapsed().as_millis()).unwrap_or(u64::MAX - 1) + 1
+}
+
+/// The keys that may have an active hold. Cheap to clone.
+#[derive(Clone, Default)]
+pub struct HeldKeys(Arc<Inner>);
+
+impl HeldKeys {
+    /// Whether the set may answer (the follower has read the database and
+    /// is following it).
+    pub fn ready(&self) -> bool {
+        let at = self.0.followed_at.load(Ordering::Acquire);
+        at != 0 && now_ms().saturating_sub(at) < STUCK_AFTER_MS
+    }
+
+    /// For each key, `None` when it has no active hold (certain), or the
+    /// generation to pass to [`HeldKeys::forget`] when it may have one; or
+    /// `None` for all when the set cannot answer yet.
+    pub fn sift<S: AsRef<str>>(&self, keys: &[S]) -> Option<Vec<Option<u64>>> {
+        if !self.ready() {
+            return None;
+        }
+        let map = self.0.keys.read().unwrap_or_else(PoisonError::into_inner);
+        Some(
+            keys.iter()
+                .map(|k| map.get(&slot(k.as_ref())).map(|e| e.generation))
+                .collect(),
+        )
+    }
+
+    /// A lookup begun after [`HeldKeys::sift`] gave `generation` found no
+    /// active hold on `key`: drop it, unless a hold was placed on it since
+    /// or is being placed.
+    pub fn forget(&self, key: &str, generation: u64) {
+        let slot = slot(key);
+        let mut map = self.0.keys.write().unwrap_or_else(PoisonError::into_inner);
+        if map
+            .get(&slot)
+            .is_some_and(|e| e.generation == generation && e.placing == 0)
+        {
+            map.remove(&slot);
+        }
+    }
+
+    fn next_generation(&self) -> u64 {
+        self.0.generation.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    /// Holds are being placed on `keys` by a transaction about to commit.
+    pub(super) fn placing(&self, keys: &[String]) {
+        let mut map = self.0.keys.write().unwrap_or_else(PoisonError::into_inner);
+        for key in keys {
+            let generation = self.next_generation();
+            let entry = map.entry(slot(key)).or_insert(Entry {
+                generation,
+                placing: 0,
+            });
+            entry.generation = generation;
+            entry.placing += 1;
+        }
+    }
+
+    /// The transaction that was placing holds on `keys` committed or
+    /// failed. The keys stay (a failed one leaves at its next lookup).
+    pub(super) fn settled(&self, keys: &[String]) {
+        let mut map = self.0.keys.write().unwrap_or_else(PoisonError::into_inner);
+        for key in keys {
+            let generation = self.next_generation();
+            if let Some(entry) = map.get_mut(&slot(key)) {
+                entry.generation = generation;
+                entry.placing = entry.placing.saturating_sub(1);
+            }
+        }
+    }
+
+    /// Holds committed on `keys` (read from the database or announced).
+    pub fn learn<'k>(&self, keys: impl IntoIterator<Item = &'k str>) {
+        let mut map = self.0.keys.write().unwrap_or_else(PoisonError::into_inner);
+        for key in keys {
+            let generation = self.next_generation();
+            map.entry(slot(key))
+                .and_modify(|e| e.generation = generation)
+                .or_insert(Entry {
+                    generation,
+                    placing: 0,
+                });
+        }
+    }
+
+    /// How many keys the set holds.
+    pub fn len(&self) -> usize {
+        self.0.keys.read().unwrap_or_else(PoisonError::into_inner).len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The follower is up to date (`true`, each time it has looked) or
+    /// has stopped following (`false`).
+    fn set_ready(&self, ready: bool) {
+        let at = if ready { now_ms() } else { 0 };
+        self.0.followed_at.store(at, Ordering::Release);
+    }
+
+    /// Stops the follower (at its next look).
+    pub fn stop(&self) {
+        self.0.stopped.store(true, Ordering::Release);
+        self.set_ready(false);
+    }
+
+    /// Starts following the database at `url` on a thread of its own; it
+    /// ends with [`HeldKeys::stop`] or when the last clone is dropped.
+    pub fn follow(&self, url: DatabaseUrl) -> std::io::Result<()> {
+        let weak = Arc::downgrade(&self.0);
+        std::thread::Builder::new()
+            .name("held-keys".into())
+            .spawn(move || follow(weak, url))
+            .map(|_| ())
+    }
+}
+
+thread_local! {
+    /// The keys the current write transaction placed holds on, noted by
+    /// [`super::holds`] as it inserts them (a transaction runs on one
+    /// thread).
+    static NOTED: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Notes that the running transaction places a hold on `key`.
+pub(super) fn note(key: &str) {
+    NOTED.with(|n| n.borrow_mut().push(key.to_owned()));
+}
+
+/// The keys noted on this thread since the last call.
+pub(super) fn take_noted() -> Vec<String> {
+    NOTED.with(|n| std::mem::take(&mut *n.borrow_mut()))
+}
+
+/// Tells the other instances, when the transaction commits, which keys
+/// it placed holds on (PostgreSQL; SQLite's followers read the rows).
+pub(super) fn announce(conn: &mut DbConnection, keys: &[String]) -> Result<(), StoreError> {
+    if let DbConnection::Pg(pg) = conn {
+        // A notification carries at most 8,000 bytes: 64 keys of 64.
+        for chunk in keys.chunks(64) {
+            diesel::sql_query("SELECT pg_notify($1, $2)")
+                .bind::<diesel::sql_types::Text, _>(CHANNEL)
+                .bind::<diesel::sql_types::Text, _>(chunk.join(","))
+                .execute(pg)?;
+        }
+    }
+    Ok(())
+}
+
+fn active_keys(conn: &mut DbConnection) -> Result<Vec<String>, StoreError> {
+    Ok(holds::table
+        .filter(holds::lifted_at.is_null())
+        .select(holds::identifier_key)
+        .distinct()
+        .load(conn)?)
+}
+
+/// Where the follower has read up to: SQLite's last row id of `holds`
+/// (rows are never deleted, and writers take turns, so later commits have
+/// larger ids).
+#[derive(QueryableByName)]
+struct Added {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    rowid: i64,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    identifier_key: String,
+}
+
+/// One session of following: connect, read every active key, then take
+/// in what others place until the connection fails or the set is gone.
+fn session(held: &Weak<Inner>, url: &DatabaseUrl) -> Result<(), StoreError> {
+    let mut conn = url.connect()?;
+    let mut last_row: i64 = 0;
+    let keys = match &mut conn {
+        DbConnection::Pg(pg) => {
+            diesel::sql_query(format!("LISTEN {CHANNEL}")).execute(pg)?;
+            active_keys(&mut conn)?
+        }
+        DbConnection::Sqlite(_) => conn.transaction(|conn| {
+            last_row =
+                diesel::sql_query("SELECT COALESCE(MAX(rowid), 0) AS rowid, '' AS identifier_key FROM holds")
+                    .get_result::<Added>(conn)?
+                    .rowid;
+            active_keys(conn)
+        })?,
+    };
+    {
+        let Some(inner) = held.upgrade() else {
+            return Ok(());
+        };
+        let set = HeldKeys(inner);
+        set.learn(keys.iter().map(String::as_str));
+        set.set_ready(true);
+    }
+    let mut since_ping = std::time::Instant::now();
+    loop {
+        std::thread::sleep(FOLLOW_INTERVAL);
+        let Some(inner) = held.upgrade() else {
+            return Ok(());
+        };
+        if inner.stopped.load(Ordering::Acquire) {
+            return Ok(());
+        }
+        let set = HeldKeys(inner);
+        match &mut conn {
+            DbConnection::Pg(pg) => {
+                let mut payloads = Vec::new();
+                for notification in pg.notifications_iter() {
+                    payloads.push(notification?.payload);
+                }
+                set.learn(
+                    payloads
+                        .iter()
+                        .flat_map(|p| p.split(','))
+                        .filter(|k| !k.is_empty()),
+                );
+                // A connection that died quietly has nothing to read: ask.
+                if since_ping.elapsed() > Duration::from_secs(1) {
+                    diesel::sql_query("SELECT 1").execute(pg)?;
+                    since_ping = std::time::Instant::now();
+                }
+            }
+            DbConnection::Sqlite(sqlite) => {
+                // Kept prepared: it runs every few milliseconds.
+                let added: Vec<Added> = kept(
+                    "SELECT rowid, identifier_key FROM holds WHERE rowid > ? ORDER BY rowid",
+                    ((diesel::sql_types::BigInt, last_row),),
+                )
+                .load(sqlite)?;
+                if let Some(last) = added.last() {
+                    last_row = last.rowid;
+                }
+                set.learn(added.iter().map(|a| a.identifier_key.as_str()));
+            }
+        }
+        set.set_ready(true);
+    }
+}
+
+fn follow(held: Weak<Inner>, url: DatabaseUrl) {
+    let mut pause = Duration::from_millis(100);
+    loop {
+        let result = session(&held, &url);
+        let Some(inner) = held.upgrade() else { return };
+        let set = HeldKeys(inner);
+        set.set_ready(false);
+        if set.0.stopped.load(Ordering::Acquire) {
+            return;
+        }
+        if let Err(error) = result {
+            tracing::warn!(%error, "following the holds placed elsewhere failed; the database answers every holds question until it resumes");
+        }
+        drop(set);
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(Duration::from_secs(5));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(n: u8) -> String {
+        hex::encode([n; 32])
+    }
+
+    fn ready() -> HeldKeys {
+        let set = HeldKeys::default();
+        set.set_ready(true);
+        set
+    }
+
+    #[test]
+    fn answers_nothing_until_ready() {
+        let set = HeldKeys::default();
+        set.learn([key(1).as_str()]);
+        assert_eq!(set.sift(&[key(1)]), None);
+        set.set_ready(true);
+        assert!(set.sift(&[key(1)]).is_some_and(|s| s[0].is_some()));
+        set.stop();
+        assert_eq!(set.sift(&[key(1)]), None);
+    }
+
+    #[test]
+    fn sifts_known_from_unknown_keys() {
+        let set = ready();
+        set.learn([key(1).as_str(), "not hex"]);
+        let sifted = set.sift(&[key(1), key(2), "not hex".to_owned(), "other".to_owned()]);
+        let present: Vec<bool> = sifted.unwrap_or_default().iter().map(Option::is_some).collect();
+        assert_eq!(present, [true, false, true, false]);
+        assert_eq!(set.len(), 2);
+    }
+
+    #[test]
+    fn forgets_only_what_did_not_change_since_the_lookup_began() {
+        // (what happens between sift and forget, whether the key stays)
+        type Between = fn(&HeldKeys, &str);
+        let cases: [(&str, Between, bool); 5] = [
+            ("nothing", |_, _| {}, false),
+            ("learned again", |s, k| s.learn([k]), true),
+            ("being placed", |s, k| s.placing(&[k.to_owned()]), true),
+            (
+                "placed and settled",
+                |s, k| {
+                    s.placing(&[k.to_owned()]);
+                    s.settled(&[k.to_owned()]);
+                },
+                true,
+            ),
+            ("another key placed", |s, _| s.placing(&[key(9)]), false),
+        ];
+        for (case, between, stays) in cases {
+            let set = ready();
+            let k = key(1);
+            set.learn([k.as_str()]);
+            let generation = set.sift(&[&k]).and_then(|s| s[0]);
+            let Some(generation) = generation else {
+                panic!("{case}: the key was not there");
+            };
+            between(&set, &k);
+            set.forget(&k, generation);
+            let present = set.sift(&[&k]).is_some_and(|s| s[0].is_some());
+            assert_eq!(present, stays, "{case}");
+        }
+    }
+
+    #[test]
+    fn a_key_being_placed_is_never_forgotten_until_settled() {
+        let set = ready();
+        let k = key(3);
+        set.placing(std::slice::from_ref(&k));
+        let generation = set.sift(&[&k]).and_then(|s| s[0]).unwrap_or_default();
+        set.forget(&k, generation);
+        assert!(set.sift(&[&k]).is_some_and(|s| s[0].is_some()), "in flight");
+        set.settled(std::slice::from_ref(&k));
+        let generation = set.sift(&[&k]).and_then(|s| s[0]).unwrap_or_default();
+        set.forget(&k, generation);
+        assert!(
+            set.sift(&[&k]).is_some_and(|s| s[0].is_none()),
+            "settled and found empty"
+        );
+    }
+
+    #[test]
+    fn two_placements_on_one_key_both_settle() {
+        let set = ready();
+        let k = key(4);
+        set.placing(std::slice::from_ref(&k));
+        set.placing(std::slice::from_ref(&k));
+        set.settled(std::slice::from_ref(&k));
+        let generation = set.sift(&[&k]).and_then(|s| s[0]).unwrap_or_default();
+        set.forget(&k, generation);
+        assert!(
+            set.sift(&[&k]).is_some_and(|s| s[0].is_some()),
+            "one still in flight"
+        );
+    }
+}
