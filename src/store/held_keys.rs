@@ -234,12 +234,26 @@ pub(super) fn announce(conn: &mut DbConnection, keys: &[String]) -> Result<(), S
     Ok(())
 }
 
-fn active_keys(conn: &mut DbConnection) -> Result<Vec<String>, StoreError> {
-    Ok(holds::table
-        .filter(holds::lifted_at.is_null())
-        .select(holds::identifier_key)
-        .distinct()
-        .load(conn)?)
+/// Reads every key with an active hold into `set`, a page at a time (in
+/// the order of the index of active holds, so memory stays small however
+/// many there are).
+fn learn_active(conn: &mut DbConnection, set: &HeldKeys) -> Result<(), StoreError> {
+    const PAGE: i64 = 10_000;
+    let mut after = String::new();
+    loop {
+        let page: Vec<String> = holds::table
+            .filter(holds::lifted_at.is_null())
+            .filter(holds::identifier_key.gt(&after))
+            .order(holds::identifier_key.asc())
+            .select(holds::identifier_key)
+            .limit(PAGE)
+            .load(conn)?;
+        set.learn(page.iter().map(String::as_str));
+        match page.into_iter().last() {
+            Some(last) => after = last,
+            None => return Ok(()),
+        }
+    }
 }
 
 /// Where the follower has read up to: SQLite's last row id of `holds`
@@ -258,25 +272,29 @@ struct Added {
 fn session(held: &Weak<Inner>, url: &DatabaseUrl) -> Result<(), StoreError> {
     let mut conn = url.connect()?;
     let mut last_row: i64 = 0;
-    let keys = match &mut conn {
-        DbConnection::Pg(pg) => {
-            diesel::sql_query(format!("LISTEN {CHANNEL}")).execute(pg)?;
-            active_keys(&mut conn)?
-        }
-        DbConnection::Sqlite(_) => conn.transaction(|conn| {
-            last_row =
-                diesel::sql_query("SELECT COALESCE(MAX(rowid), 0) AS rowid, '' AS identifier_key FROM holds")
-                    .get_result::<Added>(conn)?
-                    .rowid;
-            active_keys(conn)
-        })?,
-    };
     {
         let Some(inner) = held.upgrade() else {
             return Ok(());
         };
         let set = HeldKeys(inner);
-        set.learn(keys.iter().map(String::as_str));
+        match &mut conn {
+            DbConnection::Pg(pg) => {
+                // Listening first: what is placed while the keys are read
+                // is announced too.
+                diesel::sql_query(format!("LISTEN {CHANNEL}")).execute(pg)?;
+                learn_active(&mut conn, &set)?;
+            }
+            // Where to follow from first; what is placed while the keys are
+            // read has later rows.
+            DbConnection::Sqlite(_) => {
+                last_row = diesel::sql_query(
+                    "SELECT COALESCE(MAX(rowid), 0) AS rowid, '' AS identifier_key FROM holds",
+                )
+                .get_result::<Added>(&mut conn)?
+                .rowid;
+                learn_active(&mut conn, &set)?;
+            }
+        }
         set.set_ready(true);
     }
     let mut since_ping = std::time::Instant::now();
