@@ -162,6 +162,11 @@ impl Store {
         Ok(self.pool.get()?)
     }
 
+    /// An idle connection, if the pool has one now (never waits).
+    pub fn try_conn(&self) -> Option<PooledConnection> {
+        self.pool.try_get()
+    }
+
     /// Applies pending migrations; returns the names applied.
     pub fn migrate(&self) -> Result<Vec<String>, StoreError> {
         let applied = migrations::run(&mut *self.conn()?)?;

@@ -87,7 +87,30 @@ pub fn holds_for_many(
     desk: &Desk,
     questions: &[(Vec<String>, HoldQuestion)],
 ) -> Vec<Result<Vec<Vec<ActiveHold>>, WorkflowError>> {
-    match answer_many(desk, questions) {
+    holds_for_many_on(desk, questions, None)
+}
+
+/// One question answered at once on the calling thread, on SQLite (a
+/// lookup in this process, shorter than a hop to a blocking thread) when
+/// the pool has an idle connection; `None` otherwise.
+pub fn holds_in_place(
+    desk: &Desk,
+    keys: &[String],
+    asked: &HoldQuestion,
+) -> Option<Result<Vec<Vec<ActiveHold>>, WorkflowError>> {
+    if desk.store.backend() != crate::store::Backend::Sqlite {
+        return None;
+    }
+    let conn = desk.store.try_conn()?;
+    holds_for_many_on(desk, &[(keys.to_vec(), asked.clone())], Some(conn)).pop()
+}
+
+fn holds_for_many_on(
+    desk: &Desk,
+    questions: &[(Vec<String>, HoldQuestion)],
+    conn: Option<crate::store::PooledConnection>,
+) -> Vec<Result<Vec<Vec<ActiveHold>>, WorkflowError>> {
+    match answer_many(desk, questions, conn) {
         Ok(answers) => answers,
         // The lookup itself failed: every caller gets the failure.
         Err(error) => {
@@ -102,7 +125,11 @@ pub fn holds_for_many(
 
 type Answers = Vec<Result<Vec<Vec<ActiveHold>>, WorkflowError>>;
 
-fn answer_many(desk: &Desk, questions: &[(Vec<String>, HoldQuestion)]) -> Result<Answers, WorkflowError> {
+fn answer_many(
+    desk: &Desk,
+    questions: &[(Vec<String>, HoldQuestion)],
+    conn: Option<crate::store::PooledConnection>,
+) -> Result<Answers, WorkflowError> {
     let mut unique: Vec<&str> = questions
         .iter()
         .flat_map(|(keys, _)| keys.iter().map(String::as_str))
@@ -125,9 +152,10 @@ fn answer_many(desk: &Desk, questions: &[(Vec<String>, HoldQuestion)]) -> Result
         .any(|(_, asked)| asked.category.is_some() || asked.system.is_some());
     // No transaction around it: each statement reads committed holds, and
     // the hot path saves the round trips of opening and closing one.
-    let mut conn = match to_look_up.is_empty() && !needs_catalog {
-        true => None,
-        false => Some(desk.store.conn()?),
+    let mut conn = match (conn, to_look_up.is_empty() && !needs_catalog) {
+        (_, true) => None,
+        (Some(conn), false) => Some(conn),
+        (None, false) => Some(desk.store.conn()?),
     };
     let mut found = Vec::new();
     if let Some(conn) = conn.as_mut() {

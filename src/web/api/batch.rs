@@ -4,7 +4,10 @@
 //! meanwhile (up to 1,000 identifiers) and answers them all on one
 //! blocking thread with one lookup ([`machine::holds_for_many`]). Idle, a
 //! call is answered alone at once; under load, the cost of the thread hop
-//! and the round trip is shared by everyone waiting.
+//! and the round trip is shared by everyone waiting. Only the questions
+//! that need the database come here: most are answered from the set of
+//! held keys, and on SQLite a question is answered on the calling thread
+//! when a connection is idle ([`machine::holds_in_place`]).
 
 use std::sync::Arc;
 

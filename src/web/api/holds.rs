@@ -125,7 +125,11 @@ async fn ask(
     }
     let category = asked.category.clone();
     let system = asked.system.clone();
-    match state.holds.ask(keys, asked).await {
+    let answer = match machine::holds_in_place(&state.desk, &keys, &asked) {
+        Some(answer) => answer,
+        None => state.holds.ask(keys, asked).await,
+    };
+    match answer {
         Ok(found) => Ok(found),
         Err(WorkflowError::Refused(Refusal::UnknownCategory)) => Err(ApiError::bad_request(format!(
             "No data category has the code {:?}{}.",
