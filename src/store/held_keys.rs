@@ -28,6 +28,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, PoisonError, RwLock, Weak};
 use std::time::{Duration, Instant};
 
+use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
@@ -41,15 +42,21 @@ pub const CHANNEL: &str = "rightsdesk_holds";
 /// How often the follower looks for holds placed by other processes.
 pub const FOLLOW_INTERVAL: Duration = Duration::from_millis(5);
 
-/// A key as the set keeps it: the 32 bytes its hex stands for.
-type Slot = [u8; 32];
+/// A key as the set keeps it: the first 16 bytes of the HMAC its hex
+/// stands for. Two people's keys agreeing in 128 bits of HMAC-SHA256 is as
+/// likely as guessing the key; half the bytes keep the set small (about
+/// 4 MB for 100,000 people).
+type Slot = [u8; 16];
 
 fn slot(key: &str) -> Slot {
-    let mut slot = [0u8; 32];
-    if hex::decode_to_slice(key, &mut slot).is_err() {
+    let mut slot = [0u8; 16];
+    let decoded = key
+        .get(..32)
+        .is_some_and(|hex| hex::decode_to_slice(hex, &mut slot).is_ok());
+    if !decoded {
         // Keys are HMAC-SHA256 in hex; anything else (only ever written by
         // hand) is kept by its own digest, so it still has one slot.
-        slot.copy_from_slice(&Sha256::digest(key.as_bytes()));
+        slot.copy_from_slice(&Sha256::digest(key.as_bytes())[..16]);
     }
     slot
 }
@@ -169,6 +176,14 @@ impl HeldKeys {
         }
     }
 
+    fn reserve(&self, more: usize) {
+        self.0
+            .keys
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .reserve(more);
+    }
+
     /// How many keys the set holds.
     pub fn len(&self) -> usize {
         self.0.keys.read().unwrap_or_else(PoisonError::into_inner).len()
@@ -238,7 +253,14 @@ pub(super) fn announce(conn: &mut DbConnection, keys: &[String]) -> Result<(), S
 /// the order of the index of active holds, so memory stays small however
 /// many there are).
 fn learn_active(conn: &mut DbConnection, set: &HeldKeys) -> Result<(), StoreError> {
-    const PAGE: i64 = 10_000;
+    const PAGE: i64 = 2_000;
+    // Room for them all at once: growing the set step by step would leave
+    // its smaller tables behind in the allocator.
+    let active: i64 = holds::table
+        .filter(holds::lifted_at.is_null())
+        .count()
+        .get_result(conn)?;
+    set.reserve(usize::try_from(active).unwrap_or(0));
     let mut after = String::new();
     loop {
         let page: Vec<String> = holds::table
@@ -286,7 +308,9 @@ fn session(held: &Weak<Inner>, url: &DatabaseUrl) -> Result<(), StoreError> {
             }
             // Where to follow from first; what is placed while the keys are
             // read has later rows.
-            DbConnection::Sqlite(_) => {
+            DbConnection::Sqlite(sqlite) => {
+                // It reads few pages again and again: a small cache will do.
+                sqlite.batch_execute("PRAGMA cache_size = -256")?;
                 last_row = diesel::sql_query(
                     "SELECT COALESCE(MAX(rowid), 0) AS rowid, '' AS identifier_key FROM holds",
                 )
@@ -373,6 +397,28 @@ mod tests {
         let set = HeldKeys::default();
         set.set_ready(true);
         set
+    }
+
+    #[test]
+    fn a_key_is_kept_by_the_first_half_of_its_hmac() {
+        let digest = |text: &str| {
+            let mut d = [0u8; 16];
+            d.copy_from_slice(&Sha256::digest(text.as_bytes())[..16]);
+            d
+        };
+        let hmac = format!("{}{}", "ab".repeat(16), "cd".repeat(16));
+        let cases: [(&str, Slot); 4] = [
+            (&hmac, [0xab; 16]),
+            (
+                "not hex at all, and long enough to be cut at 32",
+                digest("not hex at all, and long enough to be cut at 32"),
+            ),
+            ("abab", digest("abab")),
+            ("", digest("")),
+        ];
+        for (key, expected) in cases {
+            assert_eq!(slot(key), expected, "{key:?}");
+        }
     }
 
     #[test]
