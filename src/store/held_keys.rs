@@ -42,6 +42,10 @@ pub const CHANNEL: &str = "rightsdesk_holds";
 /// How often the follower looks for holds placed by other processes.
 pub const FOLLOW_INTERVAL: Duration = Duration::from_millis(5);
 
+/// Where the PostgreSQL follower pings itself, and how often.
+const PING_CHANNEL: &str = "rightsdesk_holds_ping";
+const PING_EVERY: Duration = Duration::from_millis(500);
+
 /// A key as the set keeps it: the first 16 bytes of the HMAC its hex
 /// stands for. Two people's keys agreeing in 128 bits of HMAC-SHA256 is as
 /// likely as guessing the key; half the bytes keep the set small (about
@@ -304,6 +308,7 @@ fn session(held: &Weak<Inner>, url: &DatabaseUrl) -> Result<(), StoreError> {
                 // Listening first: what is placed while the keys are read
                 // is announced too.
                 diesel::sql_query(format!("LISTEN {CHANNEL}")).execute(pg)?;
+                diesel::sql_query(format!("LISTEN {PING_CHANNEL}")).execute(pg)?;
                 learn_active(&mut conn, &set)?;
             }
             // Where to follow from first; what is placed while the keys are
@@ -319,9 +324,19 @@ fn session(held: &Weak<Inner>, url: &DatabaseUrl) -> Result<(), StoreError> {
                 learn_active(&mut conn, &set)?;
             }
         }
-        set.set_ready(true);
+        // PostgreSQL's follower is ready once its own ping has come back.
+        if matches!(conn, DbConnection::Sqlite(_)) {
+            set.set_ready(true);
+        }
     }
-    let mut since_ping = std::time::Instant::now();
+    // This session's pings, on PostgreSQL: one that comes back proves the
+    // connection hears what is announced (a pooler in transaction mode, for
+    // one, would not pass notifications on); the set is ready only while
+    // they do.
+    let nonce = super::new_id();
+    let mut pings: u64 = 0;
+    let mut sent_at = Instant::now();
+    let mut answered = true;
     loop {
         std::thread::sleep(FOLLOW_INTERVAL);
         let Some(inner) = held.upgrade() else {
@@ -333,9 +348,18 @@ fn session(held: &Weak<Inner>, url: &DatabaseUrl) -> Result<(), StoreError> {
         let set = HeldKeys(inner);
         match &mut conn {
             DbConnection::Pg(pg) => {
+                let awaited = format!("{nonce}:{pings}");
                 let mut payloads = Vec::new();
                 for notification in pg.notifications_iter() {
-                    payloads.push(notification?.payload);
+                    let notification = notification?;
+                    if notification.channel == PING_CHANNEL {
+                        if notification.payload == awaited && !answered {
+                            answered = true;
+                            set.set_ready(true);
+                        }
+                    } else {
+                        payloads.push(notification.payload);
+                    }
                 }
                 set.learn(
                     payloads
@@ -343,10 +367,18 @@ fn session(held: &Weak<Inner>, url: &DatabaseUrl) -> Result<(), StoreError> {
                         .flat_map(|p| p.split(','))
                         .filter(|k| !k.is_empty()),
                 );
-                // A connection that died quietly has nothing to read: ask.
-                if since_ping.elapsed() > Duration::from_secs(1) {
-                    diesel::sql_query("SELECT 1").execute(pg)?;
-                    since_ping = std::time::Instant::now();
+                if answered && (pings == 0 || sent_at.elapsed() >= PING_EVERY) {
+                    pings += 1;
+                    diesel::sql_query("SELECT pg_notify($1, $2)")
+                        .bind::<diesel::sql_types::Text, _>(PING_CHANNEL)
+                        .bind::<diesel::sql_types::Text, _>(format!("{nonce}:{pings}"))
+                        .execute(pg)?;
+                    sent_at = Instant::now();
+                    answered = false;
+                } else if !answered && sent_at.elapsed() > Duration::from_millis(STUCK_AFTER_MS) {
+                    return Err(StoreError::Invalid(
+                        "the notifications of held keys stopped arriving".into(),
+                    ));
                 }
             }
             DbConnection::Sqlite(sqlite) => {
@@ -360,9 +392,9 @@ fn session(held: &Weak<Inner>, url: &DatabaseUrl) -> Result<(), StoreError> {
                     last_row = last.rowid;
                 }
                 set.learn(added.iter().map(|a| a.identifier_key.as_str()));
+                set.set_ready(true);
             }
         }
-        set.set_ready(true);
     }
 }
 
