@@ -25,6 +25,14 @@ pub struct HoldQuestion {
     pub system: Option<String>,
 }
 
+impl HoldQuestion {
+    /// Whether it names a category or system, whose code the catalog in
+    /// the database must confirm.
+    fn names_a_code(&self) -> bool {
+        self.category.is_some() || self.system.is_some()
+    }
+}
+
 fn resolve(conn: &mut DbConnection, asked: &HoldQuestion) -> Result<Question, WorkflowError> {
     if let Some(code) = &asked.category {
         let system = catalog::system_of_category(conn, code)?.ok_or(Refusal::UnknownCategory)?;
@@ -64,7 +72,7 @@ pub fn clear_without_lookup(
     keys: &[String],
     asked: &HoldQuestion,
 ) -> Option<Vec<Vec<ActiveHold>>> {
-    if asked.category.is_some() || asked.system.is_some() {
+    if asked.names_a_code() {
         return None;
     }
     let sifted = desk.store.held.sift(keys)?;
@@ -147,9 +155,7 @@ fn answer_many(
         None => unique.iter().map(|key| (*key, None)).collect(),
     };
     let to_look_up: Vec<&str> = candidates.iter().map(|(key, _)| *key).collect();
-    let needs_catalog = questions
-        .iter()
-        .any(|(_, asked)| asked.category.is_some() || asked.system.is_some());
+    let needs_catalog = questions.iter().any(|(_, asked)| asked.names_a_code());
     // No transaction around it: each statement reads committed holds, and
     // the hot path saves the round trips of opening and closing one.
     let mut conn = match (conn, to_look_up.is_empty() && !needs_catalog) {
