@@ -119,10 +119,14 @@ fn main() -> anyhow::Result<()> {
                     // The reminder its deadline calls for today was sent
                     // earlier today, as a running desk would have: the
                     // server does not start by escalating the whole seed.
+                    // Sent today, not when the request arrived: the desk
+                    // forgets steps sent more than a month ago (its prune
+                    // at start), and would then send them all again while
+                    // the benchmark measures.
                     let due = (received_at + Duration::days(10)).date();
                     let local_today = deadline::local(today, chrono_tz::Asia::Seoul).date();
                     if let Some(step) = Step::at((due - local_today).num_days(), local_today) {
-                        reminders::claim(conn, &created.id, &step.key(), 1, received_at)?;
+                        reminders::claim(conn, &created.id, &step.key(), 1, today)?;
                     }
                     let system = &systems[i % systems.len()];
                     tasks::create(
