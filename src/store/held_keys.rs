@@ -18,6 +18,15 @@
 //!   no placement is in flight) — so a lifted hold costs one lookup more,
 //!   never a wrong answer.
 //!
+//! On PostgreSQL the set also keeps each key's active holds, so a question
+//! about a held person is answered from memory too. Lifts are announced
+//! like placements there (every transaction that places or lifts a hold
+//! sends its keys), and a key whose holds change — here, or announced from
+//! elsewhere — has its holds dropped until a lookup that began after the
+//! change reads them again ([`HeldKeys::know`]). On SQLite a second
+//! process's lifts are not seen (they change rows rather than add them),
+//! so there the set keeps keys only and held people are looked up.
+//!
 //! Until the follower has read the database, or while it has lost its
 //! connection, [`HeldKeys::sift`] answers `None` and every question goes
 //! to the database.
@@ -32,9 +41,12 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
+use super::holds::ActiveHold;
 use super::kept::kept;
 use super::schema::holds;
 use super::{DatabaseUrl, DbConnection, StoreError};
+use crate::domain::hold::{HoldReason, HoldScope};
+use crate::domain::reference::Reference;
 
 /// The channel a placing transaction announces its keys on (PostgreSQL).
 pub const CHANNEL: &str = "rightsdesk_holds";
@@ -65,18 +77,124 @@ fn slot(key: &str) -> Slot {
     slot
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Entry {
-    /// Changes whenever a hold is placed on the key.
+    /// Changes whenever a hold is placed or lifted on the key.
     generation: u64,
-    /// Placing transactions not yet settled.
-    placing: u32,
+    /// Transactions placing or lifting holds on it, not yet settled.
+    changing: u32,
+    /// Its active holds, when a lookup that no change has overtaken read
+    /// them (PostgreSQL only).
+    holds: Option<Box<[KeptHold]>>,
+}
+
+/// A text kept small: as the value it stands for when it reads back the
+/// same (a hold's id, a reference), as text otherwise.
+#[derive(Debug, Clone)]
+enum Compact<T> {
+    Parsed(T),
+    Text(Box<str>),
+}
+
+impl<T: std::str::FromStr + std::fmt::Display> Compact<T> {
+    fn of(text: &str) -> Self {
+        match text.parse::<T>() {
+            Ok(value) if value.to_string() == text => Compact::Parsed(value),
+            _ => Compact::Text(text.into()),
+        }
+    }
+
+    fn text(&self) -> String {
+        match self {
+            Compact::Parsed(value) => value.to_string(),
+            Compact::Text(text) => text.to_string(),
+        }
+    }
+}
+
+/// A hold's scope and, for each of its categories, the category's system.
+type KeptScope = (HoldScope, Vec<(String, String)>);
+
+/// An active hold as the set keeps it: without its key (the entry's), its
+/// id and reference as numbers, its scope boxed (most cover everything).
+/// About 100 bytes a key with one hold, a fifth of an [`ActiveHold`].
+#[derive(Debug, Clone)]
+struct KeptHold {
+    id: Compact<uuid::Uuid>,
+    reference: Compact<Reference>,
+    placed_at: chrono::NaiveDateTime,
+    reason: HoldReason,
+    /// The scope and its categories' systems, unless it is all the data.
+    scope: Option<Box<KeptScope>>,
+}
+
+impl KeptHold {
+    fn of(hold: &ActiveHold) -> Self {
+        KeptHold {
+            id: Compact::of(&hold.id),
+            reference: Compact::of(&hold.reference),
+            placed_at: hold.placed_at,
+            reason: hold.reason,
+            scope: match hold.scope {
+                HoldScope::All if hold.category_systems.is_empty() => None,
+                _ => Some(Box::new((hold.scope.clone(), hold.category_systems.clone()))),
+            },
+        }
+    }
+
+    fn on(&self, key: &str) -> ActiveHold {
+        let (scope, category_systems) = match &self.scope {
+            Some(scope) => (scope.0.clone(), scope.1.clone()),
+            None => (HoldScope::All, Vec::new()),
+        };
+        ActiveHold {
+            identifier_key: key.to_owned(),
+            id: self.id.text(),
+            reason: self.reason,
+            placed_at: self.placed_at,
+            reference: self.reference.text(),
+            scope,
+            category_systems,
+        }
+    }
+}
+
+impl Entry {
+    fn new(generation: u64) -> Self {
+        Entry {
+            generation,
+            changing: 0,
+            holds: None,
+        }
+    }
+
+    /// A change began or was learned: what was known of its holds is not.
+    fn changed(&mut self, generation: u64) {
+        self.generation = generation;
+        self.holds = None;
+    }
+}
+
+/// What the set says of one key.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Sifted {
+    /// It has no active hold (certain).
+    Clear,
+    /// Its active holds, each with the key.
+    Known(Vec<ActiveHold>),
+    /// It may have one: look it up, then tell the set what was found with
+    /// this generation ([`HeldKeys::forget`], [`HeldKeys::know`]).
+    Ask(u64),
 }
 
 #[derive(Default)]
 struct Inner {
     keys: RwLock<HashMap<Slot, Entry>>,
     generation: AtomicU64,
+    /// Whether lifts made by other processes reach the set (the
+    /// PostgreSQL follower hears them announced), so that holds read may
+    /// be kept.
+    hears_lifts: AtomicBool,
     /// When the follower last looked ([`now_ms`]); 0 while it is not
     /// following.
     followed_at: AtomicU64,
@@ -106,19 +224,24 @@ impl HeldKeys {
         at != 0 && now_ms().saturating_sub(at) < STUCK_AFTER_MS
     }
 
-    /// For each key, `None` when it has no active hold (certain), or the
-    /// generation to pass to [`HeldKeys::forget`] when it may have one; or
-    /// `None` for all when the set cannot answer yet.
-    pub fn sift<S: AsRef<str>>(&self, keys: &[S]) -> Option<Vec<Option<u64>>> {
-        if !self.ready() {
-            return None;
-        }
+    /// What the set says of each key, in order; `None` for all when the
+    /// set cannot answer yet.
+    pub fn sift<S: AsRef<str>>(&self, keys: &[S]) -> Option<Vec<Sifted>> {
+        self.ready().then(|| self.sift_now(keys))
+    }
+
+    /// [`HeldKeys::sift`], ready or not (the follower reading the holds).
+    fn sift_now<S: AsRef<str>>(&self, keys: &[S]) -> Vec<Sifted> {
         let map = self.0.keys.read().unwrap_or_else(PoisonError::into_inner);
-        Some(
-            keys.iter()
-                .map(|k| map.get(&slot(k.as_ref())).map(|e| e.generation))
-                .collect(),
-        )
+        keys.iter()
+            .map(|k| match map.get(&slot(k.as_ref())) {
+                None => Sifted::Clear,
+                Some(Entry {
+                    holds: Some(holds), ..
+                }) => Sifted::Known(holds.iter().map(|h| h.on(k.as_ref())).collect()),
+                Some(entry) => Sifted::Ask(entry.generation),
+            })
+            .collect()
     }
 
     /// A lookup begun after [`HeldKeys::sift`] gave `generation` found no
@@ -129,9 +252,40 @@ impl HeldKeys {
         let mut map = self.0.keys.write().unwrap_or_else(PoisonError::into_inner);
         if map
             .get(&slot)
-            .is_some_and(|e| e.generation == generation && e.placing == 0)
+            .is_some_and(|e| e.generation == generation && e.changing == 0)
         {
             map.remove(&slot);
+        }
+    }
+
+    /// A lookup begun after [`HeldKeys::sift`] gave `generation` found
+    /// `holds` (all active, on `key`): keep them, unless its holds changed
+    /// since or are changing, or lifts made elsewhere would not reach the
+    /// set (SQLite).
+    pub fn know(&self, key: &str, generation: u64, holds: &[&ActiveHold]) {
+        if !self.0.hears_lifts.load(Ordering::Acquire) || holds.is_empty() {
+            return;
+        }
+        let kept: Box<[KeptHold]> = holds.iter().map(|h| KeptHold::of(h)).collect();
+        let mut map = self.0.keys.write().unwrap_or_else(PoisonError::into_inner);
+        if let Some(entry) = map.get_mut(&slot(key))
+            && entry.generation == generation
+            && entry.changing == 0
+        {
+            entry.holds = Some(kept);
+        }
+    }
+
+    /// Drops every key's holds read so far and says whether the ones read
+    /// from now on may be kept (a new session of the follower: what
+    /// changed while it was away was not heard).
+    fn hear_lifts(&self, hears: bool) {
+        self.0.hears_lifts.store(hears, Ordering::Release);
+        let mut map = self.0.keys.write().unwrap_or_else(PoisonError::into_inner);
+        // A lookup begun before may have read a hold lifted while no one
+        // listened: it must not keep what it read either.
+        for entry in map.values_mut() {
+            entry.changed(self.next_generation());
         }
     }
 
@@ -139,44 +293,40 @@ impl HeldKeys {
         self.0.generation.fetch_add(1, Ordering::Relaxed) + 1
     }
 
-    /// Holds are being placed on `keys` by a transaction about to commit.
-    pub(super) fn placing(&self, keys: &[String]) {
+    /// Holds are being placed or lifted on `keys` by a transaction about
+    /// to commit.
+    pub(super) fn changing(&self, keys: &[String]) {
         let mut map = self.0.keys.write().unwrap_or_else(PoisonError::into_inner);
         for key in keys {
             let generation = self.next_generation();
-            let entry = map.entry(slot(key)).or_insert(Entry {
-                generation,
-                placing: 0,
-            });
-            entry.generation = generation;
-            entry.placing += 1;
+            let entry = map.entry(slot(key)).or_insert_with(|| Entry::new(generation));
+            entry.changed(generation);
+            entry.changing += 1;
         }
     }
 
-    /// The transaction that was placing holds on `keys` committed or
-    /// failed. The keys stay (a failed one leaves at its next lookup).
+    /// The transaction that was changing holds on `keys` committed or
+    /// failed. The keys stay (one without holds leaves at its next lookup).
     pub(super) fn settled(&self, keys: &[String]) {
         let mut map = self.0.keys.write().unwrap_or_else(PoisonError::into_inner);
         for key in keys {
             let generation = self.next_generation();
             if let Some(entry) = map.get_mut(&slot(key)) {
-                entry.generation = generation;
-                entry.placing = entry.placing.saturating_sub(1);
+                entry.changed(generation);
+                entry.changing = entry.changing.saturating_sub(1);
             }
         }
     }
 
-    /// Holds committed on `keys` (read from the database or announced).
+    /// Holds committed on `keys`, or changed there (read from the database
+    /// or announced).
     pub fn learn<'k>(&self, keys: impl IntoIterator<Item = &'k str>) {
         let mut map = self.0.keys.write().unwrap_or_else(PoisonError::into_inner);
         for key in keys {
             let generation = self.next_generation();
             map.entry(slot(key))
-                .and_modify(|e| e.generation = generation)
-                .or_insert(Entry {
-                    generation,
-                    placing: 0,
-                });
+                .and_modify(|e| e.changed(generation))
+                .or_insert_with(|| Entry::new(generation));
         }
     }
 
@@ -222,24 +372,28 @@ impl HeldKeys {
 }
 
 thread_local! {
-    /// The keys the current write transaction placed holds on, noted by
-    /// [`super::holds`] as it inserts them (a transaction runs on one
-    /// thread).
+    /// The keys the current write transaction placed or lifted holds on,
+    /// noted by [`super::holds`] as it writes them (a transaction runs on
+    /// one thread).
     static NOTED: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Notes that the running transaction places a hold on `key`.
+/// Notes that the running transaction places or lifts a hold on `key`.
 pub(super) fn note(key: &str) {
     NOTED.with(|n| n.borrow_mut().push(key.to_owned()));
 }
 
 /// The keys noted on this thread since the last call.
 pub(super) fn take_noted() -> Vec<String> {
-    NOTED.with(|n| std::mem::take(&mut *n.borrow_mut()))
+    let mut keys = NOTED.with(|n| std::mem::take(&mut *n.borrow_mut()));
+    keys.sort_unstable();
+    keys.dedup();
+    keys
 }
 
 /// Tells the other instances, when the transaction commits, which keys
-/// it placed holds on (PostgreSQL; SQLite's followers read the rows).
+/// it placed or lifted holds on (PostgreSQL; SQLite's followers read the
+/// rows it adds).
 pub(super) fn announce(conn: &mut DbConnection, keys: &[String]) -> Result<(), StoreError> {
     if let DbConnection::Pg(pg) = conn {
         // A notification carries at most 8,000 bytes: 64 keys of 64.
@@ -255,7 +409,7 @@ pub(super) fn announce(conn: &mut DbConnection, keys: &[String]) -> Result<(), S
 
 /// Reads every key with an active hold into `set`, a page at a time (in
 /// the order of the index of active holds, so memory stays small however
-/// many there are).
+/// many there are); and their holds, when the set keeps them.
 fn learn_active(conn: &mut DbConnection, set: &HeldKeys) -> Result<(), StoreError> {
     const PAGE: i64 = 2_000;
     // Room for them all at once: growing the set step by step would leave
@@ -275,11 +429,37 @@ fn learn_active(conn: &mut DbConnection, set: &HeldKeys) -> Result<(), StoreErro
             .limit(PAGE)
             .load(conn)?;
         set.learn(page.iter().map(String::as_str));
+        if set.0.hears_lifts.load(Ordering::Acquire) {
+            read_holds(conn, set, &page)?;
+        }
         match page.into_iter().last() {
             Some(last) => after = last,
             None => return Ok(()),
         }
     }
+}
+
+/// Looks up the holds on `keys` and keeps them, each as of the generation
+/// it had before the lookup began.
+fn read_holds(conn: &mut DbConnection, set: &HeldKeys, keys: &[String]) -> Result<(), StoreError> {
+    for chunk in keys.chunks(1_000) {
+        let sifted = set.sift_now(chunk);
+        let asked: Vec<&str> = chunk.iter().map(String::as_str).collect();
+        let found = super::holds::lookup(conn, &asked)?;
+        let mut by_key: HashMap<&str, Vec<&ActiveHold>> = HashMap::new();
+        for hold in &found {
+            by_key.entry(hold.identifier_key.as_str()).or_default().push(hold);
+        }
+        for (key, seen) in chunk.iter().zip(sifted) {
+            if let Sifted::Ask(generation) = seen {
+                match by_key.get(key.as_str()) {
+                    Some(holds) => set.know(key, generation, holds),
+                    None => set.forget(key, generation),
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Where the follower has read up to: SQLite's last row id of `holds`
@@ -309,6 +489,9 @@ fn session(held: &Weak<Inner>, url: &DatabaseUrl) -> Result<(), StoreError> {
                 // is announced too.
                 diesel::sql_query(format!("LISTEN {CHANNEL}")).execute(pg)?;
                 diesel::sql_query(format!("LISTEN {PING_CHANNEL}")).execute(pg)?;
+                // From here on every change is heard: holds read may be
+                // kept (those kept before are dropped).
+                set.hear_lifts(true);
                 learn_active(&mut conn, &set)?;
             }
             // Where to follow from first; what is placed while the keys are
@@ -316,6 +499,7 @@ fn session(held: &Weak<Inner>, url: &DatabaseUrl) -> Result<(), StoreError> {
             DbConnection::Sqlite(sqlite) => {
                 // It reads few pages again and again: a small cache will do.
                 sqlite.batch_execute("PRAGMA cache_size = -256")?;
+                set.hear_lifts(false);
                 last_row = diesel::sql_query(
                     "SELECT COALESCE(MAX(rowid), 0) AS rowid, '' AS identifier_key FROM holds",
                 )
@@ -350,23 +534,27 @@ fn session(held: &Weak<Inner>, url: &DatabaseUrl) -> Result<(), StoreError> {
             DbConnection::Pg(pg) => {
                 let awaited = format!("{nonce}:{pings}");
                 let mut payloads = Vec::new();
+                let mut pinged = false;
                 for notification in pg.notifications_iter() {
                     let notification = notification?;
                     if notification.channel == PING_CHANNEL {
-                        if notification.payload == awaited && !answered {
-                            answered = true;
-                            set.set_ready(true);
-                        }
+                        pinged |= notification.payload == awaited;
                     } else {
                         payloads.push(notification.payload);
                     }
                 }
+                // What was announced before the ping is taken in before
+                // the set answers.
                 set.learn(
                     payloads
                         .iter()
                         .flat_map(|p| p.split(','))
                         .filter(|k| !k.is_empty()),
                 );
+                if pinged && !answered {
+                    answered = true;
+                    set.set_ready(true);
+                }
                 if answered && (pings == 0 || sent_at.elapsed() >= PING_EVERY) {
                     pings += 1;
                     diesel::sql_query("SELECT pg_notify($1, $2)")
@@ -431,6 +619,147 @@ mod tests {
         set
     }
 
+    /// The generation to look `k` up with, when the set says to.
+    fn asked(set: &HeldKeys, k: &str) -> Option<u64> {
+        match set.sift(&[k])?.pop()? {
+            Sifted::Ask(generation) => Some(generation),
+            _ => None,
+        }
+    }
+
+    fn hold(id: &str) -> ActiveHold {
+        ActiveHold {
+            identifier_key: "as read".into(),
+            id: id.into(),
+            reason: HoldReason::LegalHold,
+            placed_at: chrono::NaiveDateTime::default(),
+            reference: "DSR-2026-000001".into(),
+            scope: HoldScope::All,
+            category_systems: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn keeps_holds_read_only_when_nothing_changed_since_the_lookup_began() {
+        // (what happens between sift and know, whether the holds are kept)
+        type Between = fn(&HeldKeys, &str);
+        let cases: [(&str, Between, bool); 6] = [
+            ("nothing", |_, _| {}, true),
+            ("a change announced", |s, k| s.learn([k]), false),
+            ("a change in flight", |s, k| s.changing(&[k.to_owned()]), false),
+            (
+                "a change made here",
+                |s, k| {
+                    s.changing(&[k.to_owned()]);
+                    s.settled(&[k.to_owned()]);
+                },
+                false,
+            ),
+            ("another key changed", |s, _| s.changing(&[key(9)]), true),
+            ("a new session of the follower", |s, _| s.hear_lifts(true), false),
+        ];
+        for (case, between, kept) in cases {
+            let set = ready();
+            set.hear_lifts(true);
+            let k = key(1);
+            set.learn([k.as_str()]);
+            let Some(generation) = asked(&set, &k) else {
+                panic!("{case}: the key was not there");
+            };
+            between(&set, &k);
+            set.know(&k, generation, &[&hold("h1")]);
+            let known = match set.sift(&[&k]).and_then(|mut s| s.pop()) {
+                Some(Sifted::Known(holds)) => {
+                    let ids: Vec<&str> = holds.iter().map(|h| h.id.as_str()).collect();
+                    assert_eq!(ids, ["h1"], "{case}");
+                    assert_eq!(holds[0].identifier_key, k, "{case}: answered with the key asked");
+                    true
+                }
+                _ => false,
+            };
+            assert_eq!(known, kept, "{case}");
+        }
+    }
+
+    #[test]
+    fn holds_kept_are_dropped_by_a_later_change_or_session() {
+        type Then = fn(&HeldKeys, &str);
+        let cases: [(&str, Then); 3] = [
+            ("announced", |s, k| s.learn([k])),
+            ("changed here", |s, k| s.changing(&[k.to_owned()])),
+            ("a new session", |s, _| s.hear_lifts(true)),
+        ];
+        for (case, then) in cases {
+            let set = ready();
+            set.hear_lifts(true);
+            let k = key(2);
+            set.learn([k.as_str()]);
+            let generation = asked(&set, &k).unwrap_or_default();
+            set.know(&k, generation, &[&hold("h1")]);
+            assert!(
+                matches!(set.sift(&[&k]).and_then(|mut s| s.pop()), Some(Sifted::Known(_))),
+                "{case}: kept first"
+            );
+            then(&set, &k);
+            assert!(
+                matches!(set.sift(&[&k]).and_then(|mut s| s.pop()), Some(Sifted::Ask(_))),
+                "{case}: asked again"
+            );
+        }
+    }
+
+    #[test]
+    fn a_kept_hold_reads_back_as_it_was_read() {
+        let scoped = ActiveHold {
+            scope: HoldScope::of(vec!["contact".into()], vec!["crm".into()]),
+            category_systems: vec![("contact".into(), "mail".into())],
+            ..hold("01a21cd2-3676-7655-a5a3-13d9295ded43")
+        };
+        // (the hold, whether its id and reference are kept as numbers)
+        let cases = [
+            (hold("01a21cd2-3676-7655-a5a3-13d9295ded43"), true, true),
+            (scoped, true, true),
+            // Text that would not read back the same stays text.
+            (hold("01A21CD2-3676-7655-A5A3-13D9295DED43"), false, true),
+            (hold("legacy-7"), false, true),
+            (
+                ActiveHold {
+                    reference: "dsr-2026-000001".into(),
+                    ..hold("01a21cd2-3676-7655-a5a3-13d9295ded43")
+                },
+                true,
+                false,
+            ),
+        ];
+        for (original, id_parsed, reference_parsed) in cases {
+            let kept = KeptHold::of(&original);
+            assert_eq!(
+                matches!(kept.id, Compact::Parsed(_)),
+                id_parsed,
+                "{}",
+                original.id
+            );
+            assert_eq!(
+                matches!(kept.reference, Compact::Parsed(_)),
+                reference_parsed,
+                "{}",
+                original.reference
+            );
+            assert_eq!(kept.on("as read"), original);
+        }
+    }
+
+    #[test]
+    fn keeps_no_holds_where_lifts_elsewhere_are_not_heard() {
+        let set = ready();
+        set.hear_lifts(false);
+        let k = key(5);
+        set.learn([k.as_str()]);
+        let generation = asked(&set, &k).unwrap_or_default();
+        set.know(&k, generation, &[&hold("h1")]);
+        assert_eq!(asked(&set, &k), Some(generation), "still asked");
+    }
+
     #[test]
     fn a_key_is_kept_by_the_first_half_of_its_hmac() {
         let digest = |text: &str| {
@@ -459,7 +788,7 @@ mod tests {
         set.learn([key(1).as_str()]);
         assert_eq!(set.sift(&[key(1)]), None);
         set.set_ready(true);
-        assert!(set.sift(&[key(1)]).is_some_and(|s| s[0].is_some()));
+        assert!(set.sift(&[key(1)]).is_some_and(|s| s[0] != Sifted::Clear));
         set.stop();
         assert_eq!(set.sift(&[key(1)]), None);
     }
@@ -469,7 +798,11 @@ mod tests {
         let set = ready();
         set.learn([key(1).as_str(), "not hex"]);
         let sifted = set.sift(&[key(1), key(2), "not hex".to_owned(), "other".to_owned()]);
-        let present: Vec<bool> = sifted.unwrap_or_default().iter().map(Option::is_some).collect();
+        let present: Vec<bool> = sifted
+            .unwrap_or_default()
+            .iter()
+            .map(|s| *s != Sifted::Clear)
+            .collect();
         assert_eq!(present, [true, false, true, false]);
         assert_eq!(set.len(), 2);
     }
@@ -481,28 +814,27 @@ mod tests {
         let cases: [(&str, Between, bool); 5] = [
             ("nothing", |_, _| {}, false),
             ("learned again", |s, k| s.learn([k]), true),
-            ("being placed", |s, k| s.placing(&[k.to_owned()]), true),
+            ("being placed", |s, k| s.changing(&[k.to_owned()]), true),
             (
                 "placed and settled",
                 |s, k| {
-                    s.placing(&[k.to_owned()]);
+                    s.changing(&[k.to_owned()]);
                     s.settled(&[k.to_owned()]);
                 },
                 true,
             ),
-            ("another key placed", |s, _| s.placing(&[key(9)]), false),
+            ("another key placed", |s, _| s.changing(&[key(9)]), false),
         ];
         for (case, between, stays) in cases {
             let set = ready();
             let k = key(1);
             set.learn([k.as_str()]);
-            let generation = set.sift(&[&k]).and_then(|s| s[0]);
-            let Some(generation) = generation else {
+            let Some(generation) = asked(&set, &k) else {
                 panic!("{case}: the key was not there");
             };
             between(&set, &k);
             set.forget(&k, generation);
-            let present = set.sift(&[&k]).is_some_and(|s| s[0].is_some());
+            let present = set.sift(&[&k]).is_some_and(|s| s[0] != Sifted::Clear);
             assert_eq!(present, stays, "{case}");
         }
     }
@@ -511,15 +843,18 @@ mod tests {
     fn a_key_being_placed_is_never_forgotten_until_settled() {
         let set = ready();
         let k = key(3);
-        set.placing(std::slice::from_ref(&k));
-        let generation = set.sift(&[&k]).and_then(|s| s[0]).unwrap_or_default();
-        set.forget(&k, generation);
-        assert!(set.sift(&[&k]).is_some_and(|s| s[0].is_some()), "in flight");
-        set.settled(std::slice::from_ref(&k));
-        let generation = set.sift(&[&k]).and_then(|s| s[0]).unwrap_or_default();
+        set.changing(std::slice::from_ref(&k));
+        let generation = asked(&set, &k).unwrap_or_default();
         set.forget(&k, generation);
         assert!(
-            set.sift(&[&k]).is_some_and(|s| s[0].is_none()),
+            set.sift(&[&k]).is_some_and(|s| s[0] != Sifted::Clear),
+            "in flight"
+        );
+        set.settled(std::slice::from_ref(&k));
+        let generation = asked(&set, &k).unwrap_or_default();
+        set.forget(&k, generation);
+        assert!(
+            set.sift(&[&k]).is_some_and(|s| s[0] == Sifted::Clear),
             "settled and found empty"
         );
     }
@@ -528,13 +863,13 @@ mod tests {
     fn two_placements_on_one_key_both_settle() {
         let set = ready();
         let k = key(4);
-        set.placing(std::slice::from_ref(&k));
-        set.placing(std::slice::from_ref(&k));
+        set.changing(std::slice::from_ref(&k));
+        set.changing(std::slice::from_ref(&k));
         set.settled(std::slice::from_ref(&k));
-        let generation = set.sift(&[&k]).and_then(|s| s[0]).unwrap_or_default();
+        let generation = asked(&set, &k).unwrap_or_default();
         set.forget(&k, generation);
         assert!(
-            set.sift(&[&k]).is_some_and(|s| s[0].is_some()),
+            set.sift(&[&k]).is_some_and(|s| s[0] != Sifted::Clear),
             "one still in flight"
         );
     }

@@ -130,15 +130,18 @@ pub fn end_with_request(
     to: RequestStatus,
     now: NaiveDateTime,
 ) -> Result<Vec<String>, StoreError> {
-    let active: Vec<(String, HoldReason)> = holds::table
+    let active: Vec<(String, HoldReason, String)> = holds::table
         .filter(holds::request_id.eq(request_id))
         .filter(holds::lifted_at.is_null())
-        .select((holds::id, holds::reason))
+        .select((holds::id, holds::reason, holds::identifier_key))
         .load(conn)?;
     let ids: Vec<String> = active
         .into_iter()
-        .filter(|(_, reason)| reason.lifted_when_request_enters(to))
-        .map(|(id, _)| id)
+        .filter(|(_, reason, _)| reason.lifted_when_request_enters(to))
+        .map(|(id, _, key)| {
+            super::held_keys::note(&key);
+            id
+        })
         .collect();
     if !ids.is_empty() {
         diesel::update(holds::table.filter(holds::id.eq_any(&ids)))
@@ -194,7 +197,11 @@ pub fn lift_by_hand(
     if changed != 1 {
         return Ok(false);
     }
-    let request_id: String = holds::table.find(hold_id).select(holds::request_id).first(conn)?;
+    let (request_id, key): (String, String) = holds::table
+        .find(hold_id)
+        .select((holds::request_id, holds::identifier_key))
+        .first(conn)?;
+    super::held_keys::note(&key);
     webhooks::enqueue(
         conn,
         &request_id,

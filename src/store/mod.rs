@@ -275,15 +275,15 @@ impl Store {
             StoreError::Invalid("a write transaction was begun inside another on the same thread".into())
         })?;
         held_keys::take_noted();
-        let mut placing = Vec::new();
+        let mut changing = Vec::new();
         let write = |conn: &mut DbConnection| {
             let value = f(conn)?;
             pending.commit(conn)?;
             // Known before the commit, so no answer after it misses them.
-            placing = held_keys::take_noted();
-            if !placing.is_empty() {
-                self.held.placing(&placing);
-                held_keys::announce(conn, &placing)?;
+            changing = held_keys::take_noted();
+            if !changing.is_empty() {
+                self.held.changing(&changing);
+                held_keys::announce(conn, &changing)?;
             }
             Ok(value)
         };
@@ -291,8 +291,8 @@ impl Store {
             Some(writer) => writer.run(write),
             None => (*self.conn()?).transaction(write),
         };
-        if !placing.is_empty() {
-            self.held.settled(&placing);
+        if !changing.is_empty() {
+            self.held.settled(&changing);
         }
         result
     }

@@ -11,6 +11,7 @@ use crate::domain::lifecycle::RequestStatus;
 use crate::domain::reference::Reference;
 use crate::domain::request::RequestKind;
 use crate::store::audit::{self, EventRow};
+use crate::store::held_keys::Sifted;
 use crate::store::holds::{self, ActiveHold, Hold};
 use crate::store::requests::{self, RequestRow};
 use crate::store::{DbConnection, StoreError, catalog};
@@ -63,11 +64,11 @@ pub fn identifier_keys(desk: &Desk, identifiers: &[Identifier]) -> Vec<String> {
 }
 
 /// The answer without the database, when this instance's set of held keys
-/// ([`crate::store::held_keys`]) shows that none of `keys` has an active
-/// hold and the question names no category or system (whose codes the
-/// database checks): an empty list per key. `None` when the database must
-/// answer.
-pub fn clear_without_lookup(
+/// ([`crate::store::held_keys`]) knows the active holds of every one of
+/// `keys` (none, for most people) and the question names no category or
+/// system (whose codes the database checks): the holds per key. `None`
+/// when the database must answer.
+pub fn answer_from_memory(
     desk: &Desk,
     keys: &[String],
     asked: &HoldQuestion,
@@ -75,11 +76,17 @@ pub fn clear_without_lookup(
     if asked.names_a_code() {
         return None;
     }
-    let sifted = desk.store.held.sift(keys)?;
-    sifted
-        .iter()
-        .all(Option::is_none)
-        .then(|| vec![Vec::new(); keys.len()])
+    desk.store
+        .held
+        .sift(keys)?
+        .into_iter()
+        .map(|sifted| match sifted {
+            Sifted::Clear => Some(Vec::new()),
+            // Every hold covers a question about all of the data.
+            Sifted::Known(holds) => Some(holds),
+            Sifted::Ask(_) => None,
+        })
+        .collect()
 }
 
 /// Several callers' questions (each the keys of its identifiers, from
@@ -144,13 +151,22 @@ fn answer_many(
         .collect();
     unique.sort_unstable();
     unique.dedup();
-    // Only the keys that may have a hold, each with the generation it had
-    // before the lookup began.
+    // Only the keys that may have a hold and whose holds this instance
+    // does not know, each with the generation it had before the lookup
+    // began; the holds it knows.
+    let mut known: Vec<ActiveHold> = Vec::new();
     let candidates: Vec<(&str, Option<u64>)> = match desk.store.held.sift(&unique) {
         Some(sifted) => unique
             .iter()
             .zip(sifted)
-            .filter_map(|(key, seen)| seen.map(|generation| (*key, Some(generation))))
+            .filter_map(|(key, seen)| match seen {
+                Sifted::Clear => None,
+                Sifted::Known(holds) => {
+                    known.extend(holds);
+                    None
+                }
+                Sifted::Ask(generation) => Some((*key, Some(generation))),
+            })
             .collect(),
         None => unique.iter().map(|key| (*key, None)).collect(),
     };
@@ -174,11 +190,15 @@ fn answer_many(
         by_key.entry(hold.identifier_key.as_str()).or_default().push(hold);
     }
     for (key, generation) in &candidates {
-        if let Some(generation) = generation
-            && !by_key.contains_key(key)
-        {
-            desk.store.held.forget(key, *generation);
+        if let Some(generation) = generation {
+            match by_key.get(key) {
+                Some(holds) => desk.store.held.know(key, *generation, holds),
+                None => desk.store.held.forget(key, *generation),
+            }
         }
+    }
+    for hold in &known {
+        by_key.entry(hold.identifier_key.as_str()).or_default().push(hold);
     }
     let mut answers = Vec::with_capacity(questions.len());
     for (keys, asked) in questions {
