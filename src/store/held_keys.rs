@@ -12,20 +12,21 @@
 //!   PostgreSQL by `LISTEN` (each placing transaction sends its keys with
 //!   `pg_notify`, delivered when it commits), on SQLite by reading the
 //!   rows added since the last look ([`follow`]); on (re)connecting, the
-//!   follower first reads every active hold's key;
+//!   follower first reads every active hold's key and the holds on it;
 //! - a key leaves only when a lookup found no active hold for it, and
 //!   nothing was placed on it meanwhile (its generation is unchanged and
 //!   no placement is in flight) — so a lifted hold costs one lookup more,
 //!   never a wrong answer.
 //!
-//! On PostgreSQL the set also keeps each key's active holds, so a question
-//! about a held person is answered from memory too. Lifts are announced
-//! like placements there (every transaction that places or lifts a hold
-//! sends its keys), and a key whose holds change — here, or announced from
-//! elsewhere — has its holds dropped until a lookup that began after the
-//! change reads them again ([`HeldKeys::know`]). On SQLite a second
-//! process's lifts are not seen (they change rows rather than add them),
-//! so there the set keeps keys only and held people are looked up.
+//! The set also keeps each key's active holds, so a question about a held
+//! person is answered from memory too. Other processes' lifts are learned
+//! like their placements — on PostgreSQL every transaction that places or
+//! lifts a hold announces its keys; on SQLite a trigger adds a row to
+//! `hold_lifts` for each lift, followed like the new rows of `holds` — and
+//! a key whose holds change, here or elsewhere, has its holds dropped
+//! until a lookup that began after the change reads them again
+//! ([`HeldKeys::know`]). A store with no follower (a command, a second
+//! store in a test) keeps keys only.
 //!
 //! Until the follower has read the database, or while it has lost its
 //! connection, [`HeldKeys::sift`] answers `None` and every question goes
@@ -84,7 +85,7 @@ struct Entry {
     /// Transactions placing or lifting holds on it, not yet settled.
     changing: u32,
     /// Its active holds, when a lookup that no change has overtaken read
-    /// them (PostgreSQL only).
+    /// them.
     holds: Option<Box<[KeptHold]>>,
 }
 
@@ -191,9 +192,8 @@ pub enum Sifted {
 struct Inner {
     keys: RwLock<HashMap<Slot, Entry>>,
     generation: AtomicU64,
-    /// Whether lifts made by other processes reach the set (the
-    /// PostgreSQL follower hears them announced), so that holds read may
-    /// be kept.
+    /// Whether lifts made by other processes reach the set (its follower
+    /// has begun a session), so that holds read may be kept.
     hears_lifts: AtomicBool,
     /// When the follower last looked ([`now_ms`]); 0 while it is not
     /// following.
@@ -261,7 +261,7 @@ impl HeldKeys {
     /// A lookup begun after [`HeldKeys::sift`] gave `generation` found
     /// `holds` (all active, on `key`): keep them, unless its holds changed
     /// since or are changing, or lifts made elsewhere would not reach the
-    /// set (SQLite).
+    /// set (no follower).
     pub fn know(&self, key: &str, generation: u64, holds: &[&ActiveHold]) {
         if !self.0.hears_lifts.load(Ordering::Acquire) || holds.is_empty() {
             return;
@@ -464,7 +464,8 @@ fn read_holds(conn: &mut DbConnection, set: &HeldKeys, keys: &[String]) -> Resul
 
 /// Where the follower has read up to: SQLite's last row id of `holds`
 /// (rows are never deleted, and writers take turns, so later commits have
-/// larger ids).
+/// larger ids) and of `hold_lifts` (filled by a trigger on every lift; its
+/// ids only grow).
 #[derive(QueryableByName)]
 struct Added {
     #[diesel(sql_type = diesel::sql_types::BigInt)]
@@ -473,11 +474,29 @@ struct Added {
     identifier_key: String,
 }
 
+/// How long SQLite keeps the rows of `hold_lifts`, and how long a follower
+/// may go without looking before it must read everything again (it could
+/// have missed rows pruned meanwhile).
+const LIFTS_KEPT: chrono::TimeDelta = chrono::TimeDelta::days(1);
+const LOOK_AT_LEAST_EVERY: Duration = Duration::from_secs(3600);
+
+/// SQLite's last id in `table` (`holds` by rowid, `hold_lifts` by id).
+fn last_id(conn: &mut DbConnection, table: &str) -> Result<i64, StoreError> {
+    Ok(diesel::sql_query(format!(
+        "SELECT COALESCE(MAX(rowid), 0) AS rowid, '' AS identifier_key FROM {table}"
+    ))
+    .get_result::<Added>(conn)?
+    .rowid)
+}
+
 /// One session of following: connect, read every active key, then take
-/// in what others place until the connection fails or the set is gone.
+/// in what others place and lift until the connection fails or the set is
+/// gone.
 fn session(held: &Weak<Inner>, url: &DatabaseUrl) -> Result<(), StoreError> {
     let mut conn = url.connect()?;
-    let mut last_row: i64 = 0;
+    let (mut last_row, mut last_lift): (i64, i64) = (0, 0);
+    let mut looked_at = Instant::now();
+    let mut pruned_at = Instant::now();
     {
         let Some(inner) = held.upgrade() else {
             return Ok(());
@@ -499,12 +518,9 @@ fn session(held: &Weak<Inner>, url: &DatabaseUrl) -> Result<(), StoreError> {
             DbConnection::Sqlite(sqlite) => {
                 // It reads few pages again and again: a small cache will do.
                 sqlite.batch_execute("PRAGMA cache_size = -256")?;
-                set.hear_lifts(false);
-                last_row = diesel::sql_query(
-                    "SELECT COALESCE(MAX(rowid), 0) AS rowid, '' AS identifier_key FROM holds",
-                )
-                .get_result::<Added>(&mut conn)?
-                .rowid;
+                set.hear_lifts(true);
+                last_row = last_id(&mut conn, "holds")?;
+                last_lift = last_id(&mut conn, "hold_lifts")?;
                 learn_active(&mut conn, &set)?;
             }
         }
@@ -570,17 +586,43 @@ fn session(held: &Weak<Inner>, url: &DatabaseUrl) -> Result<(), StoreError> {
                 }
             }
             DbConnection::Sqlite(sqlite) => {
-                // Kept prepared: it runs every few milliseconds.
+                if looked_at.elapsed() > LOOK_AT_LEAST_EVERY {
+                    return Err(StoreError::Invalid(
+                        "the follower of held keys fell an hour behind".into(),
+                    ));
+                }
+                // Kept prepared: they run every few milliseconds.
                 let added: Vec<Added> = kept(
                     "SELECT rowid, identifier_key FROM holds WHERE rowid > ? ORDER BY rowid",
                     ((diesel::sql_types::BigInt, last_row),),
                 )
                 .load(sqlite)?;
+                let lifted: Vec<Added> = kept(
+                    "SELECT id AS rowid, identifier_key FROM hold_lifts WHERE id > ? ORDER BY id",
+                    ((diesel::sql_types::BigInt, last_lift),),
+                )
+                .load(sqlite)?;
                 if let Some(last) = added.last() {
                     last_row = last.rowid;
                 }
-                set.learn(added.iter().map(|a| a.identifier_key.as_str()));
+                if let Some(last) = lifted.last() {
+                    last_lift = last.rowid;
+                }
+                set.learn(added.iter().chain(&lifted).map(|a| a.identifier_key.as_str()));
+                looked_at = Instant::now();
                 set.set_ready(true);
+                if pruned_at.elapsed() > LOOK_AT_LEAST_EVERY {
+                    pruned_at = Instant::now();
+                    // Any process may prune; a failure (the writer busy)
+                    // waits for the next hour.
+                    let before = chrono::Utc::now().naive_utc() - LIFTS_KEPT;
+                    if let Err(error) = diesel::sql_query("DELETE FROM hold_lifts WHERE lifted_at < ?")
+                        .bind::<diesel::sql_types::Timestamp, _>(before)
+                        .execute(sqlite)
+                    {
+                        tracing::warn!(%error, "pruning old hold lifts failed");
+                    }
+                }
             }
         }
     }

@@ -840,18 +840,16 @@ async fn holds_placed_by_another_instance_are_known_here_and_lifted_ones_leave_t
         );
         tokio::time::sleep(std::time::Duration::from_millis(2)).await;
     }
-    // The database answered that (the set had the key, not its holds).
-    // PostgreSQL hears lifts announced, so the holds read are kept and the
-    // next answer comes from memory, the same to the byte; SQLite's set
-    // keeps keys only.
+    // The database answered that (the set had the key, not its holds); the
+    // holds read are kept and the next answer comes from memory, the same
+    // to the byte.
     let path = "/api/v1/holds?identifier=email%3Aseojun%40example.com";
     let from_database = api_get(&app, path, Some(&reader))
         .await
         .text()
         .await
         .expect("body");
-    let keeps_holds = app.store.backend() == rightsdesk::store::Backend::Postgres;
-    assert_eq!(holds_kept_here(&app, &key), keeps_holds);
+    assert!(holds_kept_here(&app, &key));
     let again = api_get(&app, path, Some(&reader))
         .await
         .text()
@@ -860,8 +858,8 @@ async fn holds_placed_by_another_instance_are_known_here_and_lifted_ones_leave_t
     assert_eq!(again, from_database);
     assert!(from_database.contains("\"frozen\":true"), "{from_database}");
 
-    // Lifted there: within moments a question here asks the database (on
-    // PostgreSQL once the lift is announced), answers not frozen, and the
+    // Lifted there: within moments (once the lift is announced, or its row
+    // read) a question here asks the database, answers not frozen, and the
     // key leaves the set.
     other
         .store

@@ -1,0 +1,2 @@
+DROP TRIGGER holds_lifted;
+DROP TABLE hold_lifts;
