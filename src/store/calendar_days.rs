@@ -11,6 +11,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use super::kept::kept;
 use super::schema::calendar_days;
 use super::{DbConnection, StoreError};
 use crate::domain::calendar::{DayChange, HolidayCalendar};
@@ -51,14 +52,17 @@ pub fn changes(conn: &mut DbConnection, calendar: &str) -> Result<Vec<DayRow>, S
             #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Timestamp>)]
             changed_at: Option<NaiveDateTime>,
         }
-        let rows: Vec<Changed> = diesel::sql_query(
+        // Kept prepared: every deadline counted runs it.
+        let rows: Vec<Changed> = kept(
             "SELECT d.day, d.change, d.name, d.changed_by, d.changed_at \
-             FROM (SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0))) AS turn \
-             LEFT JOIN calendar_days d ON d.calendar = $2 \
+             FROM (SELECT pg_advisory_xact_lock_shared(hashtextextended(?, 0))) AS turn \
+             LEFT JOIN calendar_days d ON d.calendar = ? \
              ORDER BY d.day",
+            (
+                (diesel::sql_types::Text, lock_key(calendar)),
+                (diesel::sql_types::Text, calendar),
+            ),
         )
-        .bind::<diesel::sql_types::Text, _>(lock_key(calendar))
-        .bind::<diesel::sql_types::Text, _>(calendar)
         .load(pg)?;
         return rows
             .into_iter()

@@ -82,9 +82,12 @@ pub enum StoreError {
 /// writers take turns anyway.
 pub fn serialise(conn: &mut DbConnection, key: &str) -> Result<(), StoreError> {
     if let DbConnection::Pg(c) = conn {
-        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-            .bind::<diesel::sql_types::Text, _>(key)
-            .execute(c)?;
+        // Kept prepared: intake and verification run it on every call.
+        kept::kept(
+            "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))",
+            ((diesel::sql_types::Text, key),),
+        )
+        .execute(c)?;
     }
     Ok(())
 }

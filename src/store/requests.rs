@@ -147,10 +147,13 @@ fn next_in_sequence(pg: &mut diesel::PgConnection, year: i32) -> Result<Option<i
         #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::BigInt>)]
         number: Option<i64>,
     }
-    Ok(diesel::sql_query("SELECT nextval(to_regclass($1)) AS number")
-        .bind::<diesel::sql_types::Text, _>(reference_sequence(year))
-        .get_result::<Next>(pg)?
-        .number)
+    // Kept prepared: every request created runs it.
+    Ok(super::kept::kept(
+        "SELECT nextval(to_regclass(?)) AS number",
+        ((diesel::sql_types::Text, reference_sequence(year)),),
+    )
+    .get_result::<Next>(pg)?
+    .number)
 }
 
 /// Creates `year`'s sequence unless it exists, starting after the highest
