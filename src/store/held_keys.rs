@@ -276,6 +276,16 @@ impl HeldKeys {
         }
     }
 
+    /// What a lookup begun after [`HeldKeys::sift`] gave `generation`
+    /// found on `key`: its holds are kept ([`HeldKeys::know`]), or, with
+    /// none, the key leaves ([`HeldKeys::forget`]).
+    pub fn found(&self, key: &str, generation: u64, holds: Option<&Vec<&ActiveHold>>) {
+        match holds {
+            Some(holds) if !holds.is_empty() => self.know(key, generation, holds),
+            _ => self.forget(key, generation),
+        }
+    }
+
     /// Drops every key's holds read so far and says whether the ones read
     /// from now on may be kept (a new session of the follower: what
     /// changed while it was away was not heard).
@@ -446,16 +456,10 @@ fn read_holds(conn: &mut DbConnection, set: &HeldKeys, keys: &[String]) -> Resul
         let sifted = set.sift_now(chunk);
         let asked: Vec<&str> = chunk.iter().map(String::as_str).collect();
         let found = super::holds::lookup(conn, &asked)?;
-        let mut by_key: HashMap<&str, Vec<&ActiveHold>> = HashMap::new();
-        for hold in &found {
-            by_key.entry(hold.identifier_key.as_str()).or_default().push(hold);
-        }
+        let by_key = super::holds::by_key(&found);
         for (key, seen) in chunk.iter().zip(sifted) {
             if let Sifted::Ask(generation) = seen {
-                match by_key.get(key.as_str()) {
-                    Some(holds) => set.know(key, generation, holds),
-                    None => set.forget(key, generation),
-                }
+                set.found(key, generation, by_key.get(key.as_str()));
             }
         }
     }

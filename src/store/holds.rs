@@ -5,7 +5,7 @@
 //! of its change in the same transaction. A hold covers all of the subject's data (`scope_all`) or the data
 //! categories and systems listed beside it, one row each.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -382,6 +382,15 @@ pub struct ActiveHold {
     pub scope: HoldScope,
     /// (category code, its system's code) for each category in the scope.
     pub category_systems: Vec<(String, String)>,
+}
+
+/// What [`lookup`] found, by key.
+pub fn by_key(found: &[ActiveHold]) -> HashMap<&str, Vec<&ActiveHold>> {
+    let mut by_key: HashMap<&str, Vec<&ActiveHold>> = HashMap::new();
+    for hold in found {
+        by_key.entry(hold.identifier_key.as_str()).or_default().push(hold);
+    }
+    by_key
 }
 
 /// One row of [`lookup`]: a hold, its request's reference and one of its

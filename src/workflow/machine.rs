@@ -2,8 +2,6 @@
 //! person's data is frozen, and the requests logged and their state. (A
 //! request logged by another system goes through [`super::intake`].)
 
-use std::collections::HashMap;
-
 use super::{Desk, Refusal, WorkflowError};
 use crate::domain::hold::Question;
 use crate::domain::identifier::Identifier;
@@ -185,16 +183,10 @@ fn answer_many(
             found.extend(holds::lookup(conn, chunk)?);
         }
     }
-    let mut by_key: HashMap<&str, Vec<&ActiveHold>> = HashMap::new();
-    for hold in &found {
-        by_key.entry(hold.identifier_key.as_str()).or_default().push(hold);
-    }
+    let mut by_key = holds::by_key(&found);
     for (key, generation) in &candidates {
         if let Some(generation) = generation {
-            match by_key.get(key) {
-                Some(holds) => desk.store.held.know(key, *generation, holds),
-                None => desk.store.held.forget(key, *generation),
-            }
+            desk.store.held.found(key, *generation, by_key.get(key));
         }
     }
     for hold in &known {
