@@ -116,6 +116,12 @@ async fn periodic(desk: Desk, mut stop: watch::Receiver<bool>) {
     }
 }
 
+/// While emails keep coming, delivery passes start at most this often: a
+/// pass then takes in one claim what many transactions queued (each pass
+/// costs a claim and a record of the outcomes), and an email waits at most
+/// this long more.
+const DELIVERY_SPACING: std::time::Duration = std::time::Duration::from_millis(20);
+
 async fn deliver(
     desk: Desk,
     mailer: Mailer,
@@ -124,6 +130,7 @@ async fn deliver(
     mut stop: watch::Receiver<bool>,
 ) {
     loop {
+        let started = tokio::time::Instant::now();
         let (d, m, name) = (desk.clone(), mailer.clone(), claimant.clone());
         let pass = tokio::task::spawn_blocking(move || {
             let config = &d.config;
@@ -136,16 +143,29 @@ async fn deliver(
                 d.clock.as_ref(),
             )
         });
-        match pass.await {
+        let busy = match pass.await {
             Ok(Ok(report)) if report.sent + report.failed > 0 => {
                 tracing::debug!(sent = report.sent, failed = report.failed, "email delivery pass");
+                true
             }
-            Ok(Ok(_)) => {}
-            Ok(Err(error)) => tracing::error!(%error, "email delivery pass failed"),
-            Err(error) => tracing::error!(%error, "email delivery pass panicked"),
-        }
+            Ok(Ok(_)) => false,
+            Ok(Err(error)) => {
+                tracing::error!(%error, "email delivery pass failed");
+                false
+            }
+            Err(error) => {
+                tracing::error!(%error, "email delivery pass panicked");
+                false
+            }
+        };
         passes.fetch_add(1, Ordering::SeqCst);
-        if !pause(&desk, &mut stop, Some(&desk.mail)).await {
+        if busy {
+            tokio::select! {
+                _ = tokio::time::sleep_until(started + DELIVERY_SPACING) => {}
+                _ = stop.changed() => {}
+            }
+        }
+        if *stop.borrow() || !pause(&desk, &mut stop, Some(&desk.mail)).await {
             return;
         }
     }

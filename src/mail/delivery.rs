@@ -19,7 +19,9 @@ use crate::store::{Store, StoreError};
 
 /// How long a claim lasts: far longer than one SMTP send may take.
 const LEASE: Duration = Duration::from_secs(300);
-const BATCH: i64 = 20;
+/// The most emails one claim takes. A pass claims again only after a full
+/// batch, so a pass costs one claim for what was due when it began.
+const BATCH: i64 = 50;
 
 /// What one pass did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -43,20 +45,23 @@ pub fn deliver_due(
     loop {
         let claimed =
             store.bookkeeping(|conn| outbox::claim_due(conn, claimant, clock.now(), lease, BATCH))?;
+        let full = i64::try_from(claimed.len()).is_ok_and(|n| n >= BATCH);
         if claimed.is_empty() {
             return Ok(report);
         }
         let sent_before = report.sent;
         // What became of each email of the batch, recorded together once
         // the batch is through (a crash before that sends the batch again
-        // when its lease ends, with the same Message-IDs).
-        let mut outcomes: Vec<(String, Outcome)> = Vec::with_capacity(claimed.len());
+        // when its lease ends, with the same Message-IDs). The sent ones
+        // are recorded in one statement, as sent when the batch was.
+        let mut sent: Vec<String> = Vec::with_capacity(claimed.len());
+        let mut failed: Vec<(String, String, chrono::NaiveDateTime)> = Vec::new();
         for email in claimed {
             match mailer.send(from, &email) {
                 Ok(()) => {
-                    outcomes.push((email.id.clone(), Outcome::Sent(clock.now())));
-                    report.sent += 1;
                     tracing::info!(email = %email.id, "email sent");
+                    sent.push(email.id);
+                    report.sent += 1;
                 }
                 Err(error) => {
                     let attempts = email.attempts + 1;
@@ -71,38 +76,31 @@ pub fn deliver_due(
                         let retry_at = clock.now()
                             + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::hours(6));
                         tracing::warn!(email = %email.id, attempts, %error, retry_in = ?wait, "email not sent; will retry");
-                        outcomes.push((email.id.clone(), Outcome::Failed(error, retry_at)));
+                        failed.push((email.id, error, retry_at));
                     }
                     report.failed += 1;
                 }
             }
         }
         store.bookkeeping(|conn| {
-            for (id, outcome) in &outcomes {
-                let attempt = match outcome {
-                    Outcome::Sent(at) => Attempt::Sent { at: *at },
-                    Outcome::Failed(error, retry_at) => Attempt::Failed {
-                        error,
-                        retry_at: *retry_at,
-                    },
+            let ids: Vec<&str> = sent.iter().map(String::as_str).collect();
+            outbox::finish_sent(conn, &ids, claimant, clock.now())?;
+            for (id, error, retry_at) in &failed {
+                let attempt = Attempt::Failed {
+                    error,
+                    retry_at: *retry_at,
                 };
                 outbox::finish(conn, id, claimant, attempt)?;
             }
             Ok(())
         })?;
         // A batch that sent nothing means the transport is down: wait for
-        // the next pass rather than spin on rows that fail.
-        if report.sent == sent_before {
+        // the next pass rather than spin on rows that fail. One that was
+        // not full took all that was due.
+        if report.sent == sent_before || !full {
             return Ok(report);
         }
     }
-}
-
-/// What became of one claimed email.
-enum Outcome {
-    Sent(chrono::NaiveDateTime),
-    /// Not sent: the error, and when to try again.
-    Failed(String, chrono::NaiveDateTime),
 }
 
 /// Marks an email failed for good, with its audit event (which names the

@@ -160,6 +160,40 @@ pub fn finish(
     Ok(n == 1)
 }
 
+/// `finish_sent`'s statement: the claimant's rows among the listed ids
+/// (one JSON array, so the text is the same for any number of them).
+macro_rules! finish_sent {
+    ($listed:literal) => {
+        concat!(
+            "UPDATE email_outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, \
+             last_error = NULL, claimed_by = NULL, claimed_until = NULL \
+             WHERE claimed_by = ? AND id IN (",
+            $listed,
+            ")"
+        )
+    };
+}
+
+/// Records emails sent at `at` and releases their claims: what
+/// [`finish`] does for [`Attempt::Sent`], for a whole batch in one
+/// statement. Only the claimant's rows are marked; returns how many.
+pub fn finish_sent(
+    conn: &mut DbConnection,
+    ids: &[&str],
+    claimant: &str,
+    at: NaiveDateTime,
+) -> Result<usize, StoreError> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let sql = match conn {
+        DbConnection::Pg(_) => finish_sent!("SELECT json_array_elements_text(?::json)"),
+        DbConnection::Sqlite(_) => finish_sent!("SELECT value FROM json_each(?)"),
+    };
+    let listed = serde_json::to_string(ids).map_err(|e| StoreError::Invalid(format!("email ids: {e}")))?;
+    Ok(kept(sql, ((Timestamp, at), (Text, claimant), (Text, listed))).execute(conn)?)
+}
+
 /// An outbox row as operators and tests see it.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = email_outbox)]
