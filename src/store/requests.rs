@@ -217,7 +217,31 @@ pub fn create(
     actor: &Actor,
     now: NaiveDateTime,
 ) -> Result<Created, StoreError> {
+    create_with_code(conn, new, hmac_key, actor, now, None)
+}
+
+/// The first verification code of a new request, stored with its row (as
+/// [`super::verification::set_code`] would store it: its keyed hash, no
+/// tries yet, one code sent now) rather than by an update after it. The
+/// caller appends the code's audit event and queues the email carrying it.
+#[derive(Clone, Copy)]
+pub struct FirstCode<'a> {
+    /// The code's stored form for a request id (its keyed hash: a code is
+    /// bound to its request, whose id is chosen here).
+    pub hash_for: &'a dyn Fn(&str) -> String,
+}
+
+/// [`create`], with the first verification code stored in the same row.
+pub fn create_with_code(
+    conn: &mut DbConnection,
+    new: &NewRequest,
+    hmac_key: &[u8],
+    actor: &Actor,
+    now: NaiveDateTime,
+    code: Option<FirstCode<'_>>,
+) -> Result<Created, StoreError> {
     let id = new_id();
+    let code_hash = code.map(|c| (c.hash_for)(&id));
     let reference = next_reference(conn, new.reference_year)?;
     let status = RequestStatus::Unverified;
     let subject_email = Identifier::Email(new.subject_email.clone());
@@ -255,6 +279,9 @@ pub fn create(
             requests::details.eq(&new.details),
             requests::correction.eq(&new.correction),
             requests::verification_state.eq(VerificationState::Pending),
+            requests::verification_code_hash.eq(&code_hash),
+            requests::verification_codes_sent.eq(i32::from(code_hash.is_some())),
+            requests::verification_sent_at.eq(code_hash.as_ref().map(|_| now)),
             requests::duplicate_of.eq(duplicate.as_ref().map(|(id, _)| id)),
             requests::lang.eq(new.lang),
             requests::version.eq(1),

@@ -58,6 +58,22 @@ pub fn set_code(
     )
 }
 
+/// The audit event of a request's first code, stored with its row by
+/// [`super::requests::create_with_code`]: the one [`set_code`] appends.
+pub fn first_code_set(
+    conn: &mut DbConnection,
+    request_id: &str,
+    now: NaiveDateTime,
+) -> Result<(), StoreError> {
+    record(
+        conn,
+        request_id,
+        AuditAction::CodeSent,
+        serde_json::json!({"codes_sent": 1}),
+        now,
+    )
+}
+
 /// The stored hash of the current code, if one is outstanding.
 pub fn code_hash(conn: &mut DbConnection, request_id: &str) -> Result<Option<String>, StoreError> {
     Ok(requests::table

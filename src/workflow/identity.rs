@@ -28,15 +28,46 @@ pub(super) fn send_code(tx: &mut Tx<'_>, row: &RequestRow, email: CodeEmail) -> 
     let code = codes::generate();
     let hash = codes::hash(&tx.desk.keys.codes, &row.id, &code);
     verification::set_code(tx.conn, &row.id, &hash, tx.now)?;
+    email_code(tx, row, &code, email)
+}
+
+/// A new request's first code: made before the request is stored, so that
+/// its hash is stored with the row (`requests::create_with_code`).
+pub(super) struct FirstCode {
+    code: String,
+}
+
+impl FirstCode {
+    pub(super) fn new() -> Self {
+        Self {
+            code: codes::generate(),
+        }
+    }
+
+    /// The code's stored form for a request id, with the desk's key.
+    pub(super) fn hash_for(&self, key: &[u8], request_id: &str) -> String {
+        codes::hash(key, request_id, &self.code)
+    }
+
+    /// Once the request is stored with the code: the code's audit event,
+    /// and the verification email that carries it.
+    pub(super) fn send(self, tx: &mut Tx<'_>, row: &RequestRow) -> Result<(), WorkflowError> {
+        verification::first_code_set(tx.conn, &row.id, tx.now)?;
+        email_code(tx, row, &self.code, CodeEmail::Verification)
+    }
+}
+
+/// Queues the email that carries `code`, with a fresh verification link.
+fn email_code(tx: &mut Tx<'_>, row: &RequestRow, code: &str, email: CodeEmail) -> Result<(), WorkflowError> {
     let (link, _) = tx.link("/v/", Purpose::Verify, &row.id)?;
     let to = Recipient::requester_of(row);
     let notice = match email {
         CodeEmail::Verification => {
             let code_page = tx.desk.url(&format!("/requests/{}/verify", row.reference));
-            notices::verification(to, &link, &code, &code_page, AnswerBy::of(row))
+            notices::verification(to, &link, code, &code_page, AnswerBy::of(row))
         }
-        CodeEmail::NewCode => notices::new_code(to, &link, &code),
-        CodeEmail::Reminder => notices::verify_reminder(to, &link, &code),
+        CodeEmail::NewCode => notices::new_code(to, &link, code),
+        CodeEmail::Reminder => notices::verify_reminder(to, &link, code),
     };
     tx.send(&[notice])
 }

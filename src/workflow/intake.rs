@@ -6,7 +6,7 @@
 
 use chrono::NaiveDateTime;
 
-use super::identity::{CodeEmail, send_code};
+use super::identity::FirstCode;
 use super::submit::{Arriving, store};
 use super::{Desk, Refusal, Submitted, WorkflowError};
 use crate::auth::tokens::Purpose;
@@ -46,6 +46,8 @@ pub fn log_request(desk: &Desk, actor: &Actor, input: Intake) -> Result<Submitte
         let received_at = check_received_at(received_at, tx.now).map_err(|_| Refusal::ReceivedInFuture)?;
         let category_ids = catalog::category_ids_by_code(tx.conn, &submission.categories)?
             .ok_or(Refusal::UnknownCategory)?;
+        // A request the channel has not verified is sent a code.
+        let code = (!identity_checked).then(FirstCode::new);
         let (created, row) = store(
             tx,
             Arriving {
@@ -55,10 +57,13 @@ pub fn log_request(desk: &Desk, actor: &Actor, input: Intake) -> Result<Submitte
                 category_ids,
                 subject_id,
                 lang,
+                first_code: code.as_ref(),
             },
             actor,
         )?;
-        if identity_checked {
+        if let Some(code) = code {
+            code.send(tx, &row)?;
+        } else {
             verification::mark_verified(tx.conn, &row.id, VerificationState::StaffConfirmed, tx.now)?;
             let (link, _) = tx.link("/r/", Purpose::Status, &row.id)?;
             let notice = notices::verified(Recipient::requester_of(&row), &link, false, AnswerBy::of(&row));
@@ -67,8 +72,6 @@ pub fn log_request(desk: &Desk, actor: &Actor, input: Intake) -> Result<Submitte
                 ..Transition::new(&row.id, RequestStatus::InProgress, actor)
             };
             tx.transition(transition, &[notice])?;
-        } else {
-            send_code(tx, &row, CodeEmail::Verification)?;
         }
         Ok(Submitted {
             id: created.id,

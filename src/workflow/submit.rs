@@ -4,7 +4,7 @@
 
 use chrono::NaiveDateTime;
 
-use super::identity::{CodeEmail, send_code};
+use super::identity::FirstCode;
 use super::{Desk, Refusal, Tx, WorkflowError};
 use crate::domain::actor::Actor;
 use crate::domain::deadline;
@@ -35,7 +35,7 @@ pub struct Submitted {
 }
 
 /// A checked submission as it arrives on any channel.
-pub(super) struct Arriving {
+pub(super) struct Arriving<'a> {
     pub submission: Submission,
     pub channel: Channel,
     pub received_at: NaiveDateTime,
@@ -44,6 +44,9 @@ pub(super) struct Arriving {
     /// The subject's id in the company's systems, from a channel that knows it.
     pub subject_id: Option<String>,
     pub lang: Lang,
+    /// The verification code to store with the request, when the requester
+    /// is to be sent one (the caller sends it once the request is stored).
+    pub first_code: Option<&'a FirstCode>,
 }
 
 /// Stores a request (with its holds, audit event and authority document)
@@ -51,7 +54,7 @@ pub(super) struct Arriving {
 /// counted from then, in the profile's zone.
 pub(super) fn store(
     tx: &mut Tx<'_>,
-    arriving: Arriving,
+    arriving: Arriving<'_>,
     actor: &Actor,
 ) -> Result<(requests::Created, RequestRow), WorkflowError> {
     let Arriving {
@@ -61,6 +64,7 @@ pub(super) fn store(
         category_ids,
         subject_id,
         lang,
+        first_code,
     } = arriving;
     // Who asks for themselves gave their own number: the subject's.
     let subject_phone = match submission.on_behalf {
@@ -91,7 +95,9 @@ pub(super) fn store(
         lang,
     };
     let keys = &tx.desk.keys;
-    let created = requests::create(tx.conn, &new, &keys.identifier_index, actor, tx.now)?;
+    let hash_for = first_code.map(|c| move |id: &str| c.hash_for(&keys.codes, id));
+    let code = hash_for.as_ref().map(|f| requests::FirstCode { hash_for: f });
+    let created = requests::create_with_code(tx.conn, &new, &keys.identifier_index, actor, tx.now, code)?;
     if let Some(document) = &submission.authority_document {
         documents::save(
             tx.conn,
@@ -129,6 +135,7 @@ pub fn submit(desk: &Desk, input: NewSubmission) -> Result<Submitted, WorkflowEr
         {
             return Err(Refusal::TooManyEmails.into());
         }
+        let code = FirstCode::new();
         let (created, row) = store(
             tx,
             Arriving {
@@ -138,10 +145,11 @@ pub fn submit(desk: &Desk, input: NewSubmission) -> Result<Submitted, WorkflowEr
                 category_ids,
                 subject_id: None,
                 lang,
+                first_code: Some(&code),
             },
             &Actor::Requester,
         )?;
-        send_code(tx, &row, CodeEmail::Verification)?;
+        code.send(tx, &row)?;
         Ok(Submitted {
             id: created.id,
             reference: created.reference,
