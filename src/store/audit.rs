@@ -81,7 +81,7 @@ pub struct EventRow {
 /// the chain's hash covers. Verification reads this form so that any
 /// alteration, even to a value outside every known set, is reported as a
 /// broken chain.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
 #[diesel(table_name = audit_events)]
 struct RawEventRow {
     seq: i64,
@@ -202,19 +202,34 @@ impl Pending {
                 hash,
             });
         }
-        // One statement for all of them: on PostgreSQL every statement
-        // between locking the head and committing is a round trip that
-        // every other writer with events waits for.
-        let insert = diesel::insert_into(audit_events::table).values(&rows);
         match conn {
-            DbConnection::Pg(c) => insert.execute(c)?,
-            DbConnection::Sqlite(c) => insert.execute(c)?,
-        };
-        kept(
-            "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1",
-            ((BigInt, seq), (Text, &head_hash)),
-        )
-        .execute(conn)?;
+            // On PostgreSQL every statement between locking the head and
+            // committing is a round trip that every other writer with
+            // events waits for: the events (as one JSON array of rows, so
+            // the statement's text is the same for any number of them and
+            // it stays prepared) and the head's move are one statement.
+            DbConnection::Pg(c) => {
+                let rows = serde_json::to_string(&rows)
+                    .map_err(|e| StoreError::Corrupt(format!("the audit events cannot be encoded: {e}")))?;
+                kept(
+                    "WITH appended AS (INSERT INTO audit_events \
+                     SELECT * FROM json_populate_recordset(NULL::audit_events, ?::json)) \
+                     UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1",
+                    ((Text, rows), (BigInt, seq), (Text, &head_hash)),
+                )
+                .execute(c)?;
+            }
+            DbConnection::Sqlite(c) => {
+                diesel::insert_into(audit_events::table)
+                    .values(&rows)
+                    .execute(c)?;
+                kept(
+                    "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1",
+                    ((BigInt, seq), (Text, &head_hash)),
+                )
+                .execute(c)?;
+            }
+        }
         Ok(())
     }
 }
