@@ -13,18 +13,38 @@
 //! A batch grows only while writers are already queued, so an idle desk
 //! commits each write at once; and it stops at [`MAX_BATCH`] writes, so no
 //! write waits behind more than that many others.
+//!
+//! Checkpoints (copying the log's pages back into the database file, and
+//! syncing it) run beside the writes, not in their turn: SQLite runs one
+//! on the committing connection whenever the log passes 1,000 pages, which
+//! would stop every writer while it copies and syncs. A thread of the
+//! writer's own, with its own connection, checkpoints what has been
+//! committed every [`CHECKPOINT_EVERY`] while writes come in (a passive
+//! checkpoint: it waits for no reader or writer), so the log is restarted
+//! from its beginning at the first batch that finds it all copied. The
+//! writer's connection still checkpoints itself if the log ever reaches
+//! [`WRITER_CHECKPOINT_PAGES`] (the thread cannot start, or cannot keep
+//! up); most of it is copied by then.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, Weak};
+use std::time::Duration;
 
-use diesel::connection::{Connection, TransactionManager};
+use diesel::connection::{Connection, SimpleConnection, TransactionManager};
 
 use super::connection::{DatabaseUrl, DbConnection};
 use super::{StoreError, audit};
 
 /// The most writes one commit carries.
 pub const MAX_BATCH: usize = 32;
+
+/// How often the checkpoint thread copies what was committed since.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(50);
+
+/// The log's length (pages) at which the writer's connection checkpoints
+/// itself; SQLite's default, without the thread.
+const WRITER_CHECKPOINT_PAGES: u32 = 10_000;
 
 type Manager = <DbConnection as Connection>::TransactionManager;
 
@@ -36,6 +56,9 @@ pub(super) struct SqliteWriter {
     queued: AtomicUsize,
     outcomes: Mutex<Outcomes>,
     settled: Condvar,
+    /// Batches committed, counted for the checkpoint thread (which ends
+    /// when this is dropped); `None` if the thread could not start.
+    commits: Option<Arc<AtomicU64>>,
 }
 
 #[derive(Default)]
@@ -64,13 +87,36 @@ struct Outcomes {
 
 impl SqliteWriter {
     pub(super) fn new(url: DatabaseUrl) -> Self {
+        let commits = Arc::new(AtomicU64::new(0));
+        let behind = (url.clone(), Arc::downgrade(&commits));
+        let started = std::thread::Builder::new()
+            .name("sqlite-checkpoint".into())
+            .spawn(move || checkpoint_behind(behind.0, behind.1));
+        let commits = match started {
+            Ok(_) => Some(commits),
+            Err(error) => {
+                tracing::warn!(%error, "no checkpoint thread: the writer checkpoints in its turn");
+                None
+            }
+        };
         Self {
             url,
             turn: Mutex::new(Turn::default()),
             queued: AtomicUsize::new(0),
             outcomes: Mutex::new(Outcomes::default()),
             settled: Condvar::new(),
+            commits,
         }
+    }
+
+    /// The writer's connection: with the checkpoint thread running, it
+    /// checkpoints itself only when the log is long.
+    fn connect(&self) -> Result<DbConnection, StoreError> {
+        let mut conn = self.url.connect()?;
+        if self.commits.is_some() {
+            conn.batch_execute(&format!("PRAGMA wal_autocheckpoint = {WRITER_CHECKPOINT_PAGES}"))?;
+        }
+        Ok(conn)
     }
 
     /// Runs `write` in its turn, inside the open batch's transaction (or a
@@ -137,6 +183,38 @@ impl SqliteWriter {
     }
 }
 
+/// The checkpoint thread: every [`CHECKPOINT_EVERY`], if batches were
+/// committed since it last looked, a passive checkpoint on its own
+/// connection. Ends once the writer is dropped.
+fn checkpoint_behind(url: DatabaseUrl, commits: Weak<AtomicU64>) {
+    let mut conn: Option<DbConnection> = None;
+    let mut seen = 0;
+    loop {
+        std::thread::sleep(CHECKPOINT_EVERY);
+        let Some(now) = commits.upgrade().map(|c| c.load(Ordering::Relaxed)) else {
+            return;
+        };
+        if now == seen {
+            continue;
+        }
+        seen = now;
+        let connected = match conn.as_mut() {
+            Some(c) => Ok(c),
+            None => url.connect().map(|c| conn.insert(c)),
+        };
+        let done = match connected {
+            Ok(c) => c
+                .batch_execute("PRAGMA wal_checkpoint(PASSIVE)")
+                .map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        if let Err(error) = done {
+            tracing::warn!(%error, "checkpoint failed; the writer checkpoints itself if the log grows long");
+            conn = None;
+        }
+    }
+}
+
 fn lost(batch: u64) -> StoreError {
     StoreError::Commit(format!("the write batch {batch} was abandoned"))
 }
@@ -156,7 +234,7 @@ impl InTurn<'_> {
     fn batch(&mut self) -> Result<(u64, &mut DbConnection), StoreError> {
         let turn = &mut *self.turn;
         if turn.conn.is_none() {
-            turn.conn = Some(self.writer.url.connect()?);
+            turn.conn = Some(self.writer.connect()?);
         }
         if turn.open.is_none() {
             let begun = match turn.conn.as_mut() {
@@ -199,6 +277,8 @@ impl InTurn<'_> {
         };
         if ended.is_err() {
             turn.conn = None;
+        } else if let Some(commits) = &self.writer.commits {
+            commits.fetch_add(1, Ordering::Relaxed);
         }
         let outcome = ended.as_ref().map(|_| ()).map_err(|e| e.to_string());
         self.writer.settle(batch.id, batch.waiting, outcome);
@@ -217,6 +297,68 @@ impl Drop for InTurn<'_> {
                 batch.waiting,
                 Err("a write in the same batch panicked".into()),
             );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Instant;
+
+    use diesel::prelude::*;
+    use diesel::sql_types::BigInt;
+
+    use super::*;
+
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+
+    /// Rows of `t` in the database file alone, as if its log were lost:
+    /// what checkpoints have copied there (`None` before the table is).
+    fn rows_in_file(path: &std::path::Path, copy: &std::path::Path) -> Option<i64> {
+        std::fs::copy(path, copy).ok()?;
+        let mut conn = SqliteConnection::establish(&copy.to_string_lossy()).ok()?;
+        let count = diesel::sql_query("SELECT count(*) AS n FROM t").get_result::<Count>(&mut conn);
+        count.ok().map(|c| c.n)
+    }
+
+    /// Nothing checkpoints in the writes' turn (the log is far below the
+    /// writer's own threshold), yet what they commit reaches the database
+    /// file: the checkpoint thread copies it there.
+    #[test]
+    fn committed_writes_reach_the_database_file_beside_the_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("writes.db");
+        let url = DatabaseUrl::parse(&format!("sqlite://{}", path.display())).unwrap();
+        // The tables, checkpointed into the file by this connection's close.
+        url.connect()
+            .unwrap()
+            .batch_execute(
+                "CREATE TABLE audit_head (id INTEGER PRIMARY KEY, seq BIGINT NOT NULL, hash TEXT NOT NULL); \
+                 INSERT INTO audit_head VALUES (1, 0, ''); CREATE TABLE t (n INTEGER);",
+            )
+            .unwrap();
+        let copy = dir.path().join("copy.db");
+        assert_eq!(rows_in_file(&path, &copy), Some(0));
+        let writer = SqliteWriter::new(url);
+        for n in 0..10 {
+            writer
+                .run(|conn| -> Result<(), StoreError> {
+                    Ok(conn.batch_execute(&format!("INSERT INTO t VALUES ({n})"))?)
+                })
+                .unwrap();
+        }
+        let start = Instant::now();
+        while rows_in_file(&path, &copy) != Some(10) {
+            assert!(
+                start.elapsed() < Duration::from_secs(5),
+                "the database file holds {:?} rows of 10 committed",
+                rows_in_file(&path, &copy)
+            );
+            std::thread::sleep(Duration::from_millis(20));
         }
     }
 }
