@@ -45,10 +45,10 @@ pub fn deliver_due(
     loop {
         let claimed =
             store.bookkeeping(|conn| outbox::claim_due(conn, claimant, clock.now(), lease, BATCH))?;
-        let full = i64::try_from(claimed.len()).is_ok_and(|n| n >= BATCH);
         if claimed.is_empty() {
             return Ok(report);
         }
+        let full = i64::try_from(claimed.len()).is_ok_and(|n| n >= BATCH);
         let sent_before = report.sent;
         // What became of each email of the batch, recorded together once
         // the batch is through (a crash before that sends the batch again

@@ -88,10 +88,10 @@ struct Outcomes {
 impl SqliteWriter {
     pub(super) fn new(url: DatabaseUrl) -> Self {
         let commits = Arc::new(AtomicU64::new(0));
-        let behind = (url.clone(), Arc::downgrade(&commits));
+        let (behind, counted) = (url.clone(), Arc::downgrade(&commits));
         let started = std::thread::Builder::new()
             .name("sqlite-checkpoint".into())
-            .spawn(move || checkpoint_behind(behind.0, behind.1));
+            .spawn(move || checkpoint_behind(behind, counted));
         let commits = match started {
             Ok(_) => Some(commits),
             Err(error) => {
