@@ -17,25 +17,26 @@
 //! and today's reminder of each open request's deadline already sent.
 
 use std::time::Instant;
+use store::types::Wire;
 
+use auth::keys::{Keys, SecretKey};
 use chrono::{Duration, Utc};
 use diesel::prelude::*;
-use rightsdesk::auth::keys::{Keys, SecretKey};
-use rightsdesk::domain::actor::Actor;
-use rightsdesk::domain::calendar::CalendarCode;
-use rightsdesk::domain::deadline;
-use rightsdesk::domain::hold::HoldReason;
-use rightsdesk::domain::identifier::{Email, Identifier, IdentifierScheme};
-use rightsdesk::domain::jurisdiction::Jurisdiction;
-use rightsdesk::domain::lifecycle::RequestStatus;
-use rightsdesk::domain::reminder::Step;
-use rightsdesk::domain::request::{Channel, OnBehalf, RequestKind};
-use rightsdesk::i18n::Lang;
-use rightsdesk::store::reminders;
-use rightsdesk::store::requests::{self, NewRequest};
-use rightsdesk::store::schema::{holds, requests as req};
-use rightsdesk::store::{DatabaseUrl, DbConnection};
-use rightsdesk::store::{Store, StoreError, catalog, new_id, tasks};
+use domain::actor::Actor;
+use domain::calendar::CalendarCode;
+use domain::deadline;
+use domain::hold::HoldReason;
+use domain::identifier::{Email, Identifier, IdentifierScheme};
+use domain::jurisdiction::Jurisdiction;
+use domain::lang::Lang;
+use domain::lifecycle::RequestStatus;
+use domain::reminder::Step;
+use domain::request::{Channel, OnBehalf, RequestKind};
+use store::reminders;
+use store::requests::{self, NewRequest};
+use store::schema::{holds, requests as req};
+use store::{DatabaseUrl, DbConnection};
+use store::{Store, StoreError, catalog, new_id, tasks};
 
 const FAMILY: &[&str] = &[
     "Kim", "Lee", "Park", "Choi", "Jung", "Kang", "Cho", "Yoon", "Jang", "Lim",
@@ -113,7 +114,7 @@ fn main() -> anyhow::Result<()> {
                 };
                 let closed = status.is_closed().then_some(received_at + Duration::days(5));
                 diesel::update(req::table.find(&created.id))
-                    .set((req::status.eq(status), req::closed_at.eq(closed)))
+                    .set((req::status.eq(Wire(status)), req::closed_at.eq(closed)))
                     .execute(conn)?;
                 if !status.is_closed() {
                     // The reminder its deadline calls for today was sent
@@ -176,9 +177,9 @@ fn seed_holds(store: &Store, keys: &Keys, subjects: usize, active: usize) -> any
                     holds::id.eq(new_id()),
                     holds::request_id.eq(request_ids[i % request_ids.len()].clone()),
                     holds::identifier_key.eq(key.into_string()),
-                    holds::identifier_scheme.eq(IdentifierScheme::Email),
+                    holds::identifier_scheme.eq(Wire(IdentifierScheme::Email)),
                     holds::scope_all.eq(true),
-                    holds::reason.eq(HoldReason::CorrectionPending),
+                    holds::reason.eq(Wire(HoldReason::CorrectionPending)),
                     holds::placed_at.eq(placed_at),
                     holds::lifted_at.eq(lifted),
                 ))

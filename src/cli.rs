@@ -8,16 +8,16 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 
-use crate::auth::keys::Keys;
-use crate::auth::password;
-use crate::clock::SystemClock;
-use crate::config::{Config, ConfigArgs, LogFormat};
-use crate::domain::identifier::Email;
-use crate::domain::staff::{StaffRole, department_code};
-use crate::i18n::Lang;
-use crate::store::{self, Store, audit};
-use crate::web::Application;
-use crate::workflow::{Desk, WorkflowError, staff};
+use app::clock::SystemClock;
+use app::config::{Config, ConfigArgs, LogFormat};
+use app::{Desk, WorkflowError, staff};
+use auth::keys::Keys;
+use auth::password;
+use domain::identifier::Email;
+use domain::lang::Lang;
+use domain::staff::{StaffRole, department_code};
+use store::{self, Store, audit};
+use web::Application;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -192,7 +192,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Demo => {
             store.migrate()?;
-            let report = crate::demo::load(&desk)?;
+            let report = app::demo::load(&desk)?;
             print!("{report}");
             Ok(())
         }
@@ -285,7 +285,7 @@ fn serve(desk: Desk) -> Result<(), Failure> {
 }
 
 fn token(desk: &Desk, command: TokenCommand) -> Result<(), Failure> {
-    use crate::workflow::service_tokens::{self, Issuer, NewToken};
+    use app::service_tokens::{self, Issuer, NewToken};
     let stamp = |at: chrono::NaiveDateTime| at.and_utc().format("%Y-%m-%dT%H:%M:%SZ").to_string();
     match command {
         TokenCommand::Issue {
@@ -385,7 +385,7 @@ fn staff_add(desk: &Desk, new: &StaffAdd<'_>) -> Result<(), Failure> {
 
     let added = staff::add_account(
         desk,
-        &crate::domain::actor::Actor::System,
+        &domain::actor::Actor::System,
         staff::NewAccount {
             email: email.clone(),
             name: name.to_owned(),

@@ -2,11 +2,11 @@
 //! event once a row is altered directly in the database.
 
 use assert_cmd::Command;
-use rightsdesk::auth::keys::{Keys, SecretKey};
-use rightsdesk::domain::actor::Actor;
-use rightsdesk::domain::lifecycle::RequestStatus;
-use rightsdesk::domain::request::RequestKind;
-use rightsdesk::store::lifecycle;
+use auth::keys::{Keys, SecretKey};
+use domain::actor::Actor;
+use domain::lifecycle::RequestStatus;
+use domain::request::RequestKind;
+use store::lifecycle;
 
 use crate::helpers::{TestDb, cli_env, create_request};
 

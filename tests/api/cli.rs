@@ -72,18 +72,18 @@ fn demo_loads_the_reference_deployment_once() {
 
     let store = db.store();
     let conn = &mut *store.conn().expect("conn");
-    let by_status = rightsdesk::store::requests::count_by_status(conn).expect("count");
+    let by_status = store::requests::count_by_status(conn).expect("count");
     let statuses: Vec<&str> = by_status.iter().map(|(s, _)| s.as_str()).collect();
-    for status in rightsdesk::domain::lifecycle::RequestStatus::ALL {
+    for status in domain::lifecycle::RequestStatus::ALL {
         assert!(statuses.contains(&status.as_str()), "no demo request is {status}");
     }
-    let departments = rightsdesk::store::catalog::list_departments(conn).expect("departments");
+    let departments = store::catalog::list_departments(conn).expect("departments");
     let codes: Vec<&str> = departments.iter().map(|d| d.code.as_str()).collect();
     assert_eq!(codes, ["CLOUDPLEX", "IRM"]);
     // Sample requests that reached work were routed like any other.
     {
         use diesel::prelude::*;
-        use rightsdesk::store::schema::request_tasks;
+        use store::schema::request_tasks;
         let tasks: i64 = request_tasks::table.count().get_result(conn).expect("tasks");
         assert!(tasks > 0, "the demo's requests in work have department tasks");
     }
@@ -122,19 +122,16 @@ fn staff_add_reads_the_password_from_stdin_and_checks_its_input() {
 
     let store = db.store();
     let conn = &mut *store.conn().expect("conn");
-    let email = rightsdesk::domain::identifier::Email::parse("new.handler@example.com").expect("email");
-    let staff = rightsdesk::store::staff::by_email(conn, &email)
+    let email = domain::identifier::Email::parse("new.handler@example.com").expect("email");
+    let staff = store::staff::by_email(conn, &email)
         .expect("query")
         .expect("created");
-    assert_eq!(staff.role, rightsdesk::domain::staff::StaffRole::Handler);
+    assert_eq!(staff.role, domain::staff::StaffRole::Handler);
     assert!(!staff.must_change_password);
-    let hash = rightsdesk::store::staff::password_hash(conn, &staff.id)
+    let hash = store::staff::password_hash(conn, &staff.id)
         .expect("hash")
         .expect("set");
-    assert!(rightsdesk::auth::password::verify(
-        "a long enough password",
-        &hash
-    ));
+    assert!(auth::password::verify("a long enough password", &hash));
 
     let printed = run(
         &db,

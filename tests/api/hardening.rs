@@ -9,7 +9,7 @@ async fn submitted(
     app: &crate::helpers::TestApp,
     kind: &'static str,
     email: &'static str,
-) -> rightsdesk::domain::reference::Reference {
+) -> domain::reference::Reference {
     reference_from(&location(
         &app.submit_request(&self_request(kind, email), None).await,
     ))
@@ -55,7 +55,7 @@ async fn duplicate_notice_reveals_nothing_about_other_requests() {
     // Staff still see the two linked.
     let linked = app
         .store
-        .read(|conn| rightsdesk::store::requests::get_by_reference(conn, &strangers))
+        .read(|conn| store::requests::get_by_reference(conn, &strangers))
         .expect("row")
         .duplicate_of;
     assert!(linked.is_some());
@@ -169,7 +169,7 @@ async fn a_stranger_cannot_flood_an_address_or_forge_its_first_line() {
     // Tracking one of them: three status links a day, then nothing.
     let (reference, address) = {
         let conn = &mut app.store.conn().expect("conn");
-        let counts = rightsdesk::store::requests::count_by_status(conn).expect("count");
+        let counts = store::requests::count_by_status(conn).expect("count");
         assert_eq!(counts.iter().map(|(_, n)| n).sum::<i64>(), 3);
         ("DSR-2026-000001".to_owned(), "victim@example.com")
     };
@@ -286,7 +286,7 @@ async fn guesses_spread_over_many_requests_for_one_address_are_capped() {
         references.push(submitted(&app, "access", address).await);
     }
     smtp.wait_for_to(address, 3).await;
-    let email_of = |reference: &rightsdesk::domain::reference::Reference| {
+    let email_of = |reference: &domain::reference::Reference| {
         smtp.to(address)
             .into_iter()
             .find(|m| m.subject().contains(&reference.to_string()))
@@ -331,7 +331,7 @@ async fn guesses_spread_over_many_requests_for_one_address_are_capped() {
     assert_eq!(response.status(), 303);
     assert_eq!(
         crate::requester::status_of(&app, &references[2]),
-        rightsdesk::domain::lifecycle::RequestStatus::InProgress
+        domain::lifecycle::RequestStatus::InProgress
     );
     app.stop().await;
 }
@@ -343,30 +343,29 @@ async fn the_code_pages_answer_alike_whatever_the_reference() {
     let waiting = submitted(&app, "access", "waiting@example.com").await;
     let (confirmed, _, _) =
         crate::requester::verified_request(&app, &smtp, "access", "done@example.com").await;
-    let unknown: rightsdesk::domain::reference::Reference = "DSR-2026-999999".parse().expect("reference");
+    let unknown: domain::reference::Reference = "DSR-2026-999999".parse().expect("reference");
     let (_, token) = app.page_with_csrf("/track").await;
-    let answer = |reference: rightsdesk::domain::reference::Reference,
-                  path: &'static str,
-                  fields: Vec<(&'static str, String)>| {
-        let app = &app;
-        async move {
-            let response = app
-                .post_form(
-                    &format!("/requests/{reference}/verify{path}"),
-                    &fields.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>(),
+    let answer =
+        |reference: domain::reference::Reference, path: &'static str, fields: Vec<(&'static str, String)>| {
+            let app = &app;
+            async move {
+                let response = app
+                    .post_form(
+                        &format!("/requests/{reference}/verify{path}"),
+                        &fields.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>(),
+                    )
+                    .await;
+                let status = response.status();
+                (
+                    status,
+                    response
+                        .text()
+                        .await
+                        .expect("body")
+                        .replace(&reference.to_string(), "REF"),
                 )
-                .await;
-            let status = response.status();
-            (
-                status,
-                response
-                    .text()
-                    .await
-                    .expect("body")
-                    .replace(&reference.to_string(), "REF"),
-            )
-        }
-    };
+            }
+        };
     let code = |token: &str| vec![("code", "123456".to_owned()), ("csrf_token", token.to_owned())];
     let for_waiting = answer(waiting, "", code(&token)).await;
     let for_confirmed = answer(confirmed, "", code(&token)).await;
@@ -405,11 +404,8 @@ async fn display_name_addresses_are_refused_and_undeliverable_email_is_given_up(
     }
     // An email the transport can never send (stored before addresses were
     // checked this strictly) is given up at once, with an audit event.
-    let created = app.create_request(
-        rightsdesk::domain::request::RequestKind::Access,
-        "old@example.com",
-    );
-    let email = rightsdesk::store::outbox::NewEmail {
+    let created = app.create_request(domain::request::RequestKind::Access, "old@example.com");
+    let email = domain::email::NewEmail {
         request_id: Some(created.id.clone()),
         to: "\"kim minji\"@example.com".into(),
         subject: "s".into(),
@@ -418,24 +414,24 @@ async fn display_name_addresses_are_refused_and_undeliverable_email_is_given_up(
     };
     let ids = app
         .store
-        .write(|conn| rightsdesk::store::outbox::enqueue(conn, &[email], crate::helpers::now()))
+        .write(|conn| store::outbox::enqueue(conn, &[email], crate::helpers::now()))
         .expect("enqueue");
     let store = app.store.clone();
     let row = crate::helpers::eventually("the email to be given up", || {
-        let row = rightsdesk::store::outbox::get(&mut store.conn().expect("conn"), &ids[0]).expect("row");
-        (row.status == rightsdesk::domain::email::EmailStatus::Failed).then_some(row)
+        let row = store::outbox::get(&mut store.conn().expect("conn"), &ids[0]).expect("row");
+        (row.status == domain::email::EmailStatus::Failed).then_some(row)
     })
     .await;
     assert_eq!(row.attempts, 1);
     assert!(row.last_error.is_some());
     let events = app
         .store
-        .read(|conn| rightsdesk::store::audit::for_request(conn, &created.id))
+        .read(|conn| store::audit::for_request(conn, &created.id))
         .expect("events");
     assert!(
         events
             .iter()
-            .any(|e| e.action == rightsdesk::domain::audit::AuditAction::EmailFailed)
+            .any(|e| e.action == domain::audit::AuditAction::EmailFailed)
     );
     // Operators see it listed.
     let listed = std::process::Command::new(assert_cmd::cargo::cargo_bin("rightsdesk"))
@@ -471,9 +467,9 @@ async fn a_stalled_body_is_cut_off() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bearer_tokens_never_reach_the_log() {
-    use rightsdesk::auth::keys::{Keys, SecretKey};
-    use rightsdesk::auth::tokens::{self, Purpose};
-    use rightsdesk::domain::document::{AcceptedDocumentRef, DocumentPurpose, DocumentType};
+    use auth::keys::{Keys, SecretKey};
+    use auth::tokens::{self, Purpose};
+    use domain::document::{AcceptedDocumentRef, DocumentPurpose, DocumentType};
     let db = crate::helpers::TestDb::fresh();
     let env = crate::helpers::cli_env(&db);
     let keys = Keys::new(SecretKey::from_base64(&env["RIGHTSDESK_SECRET_KEY"]).expect("secret"));
@@ -481,12 +477,12 @@ async fn bearer_tokens_never_reach_the_log() {
     let created = crate::helpers::create_request(
         &store,
         &keys,
-        rightsdesk::domain::request::RequestKind::Access,
+        domain::request::RequestKind::Access,
         "logs@example.com",
     );
     let document = store
         .write(|conn| {
-            rightsdesk::store::documents::save(
+            store::documents::save(
                 conn,
                 &keys.documents,
                 &created.id,
@@ -563,7 +559,7 @@ async fn bearer_tokens_never_reach_the_log() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn parser_messages_file_names_and_downloads_leak_nothing() {
-    use rightsdesk::domain::document::DocumentPurpose;
+    use domain::document::DocumentPurpose;
     let smtp = TestSmtp::start();
     let app = app(&smtp, vec![]).await;
     // A malformed body: the person is told in their language, without the
@@ -614,19 +610,19 @@ async fn parser_messages_file_names_and_downloads_leak_nothing() {
     assert_eq!(response.status(), 303);
     let documents = app
         .store
-        .read(|conn| rightsdesk::store::documents::list_for_request(conn, &id))
+        .read(|conn| store::documents::list_for_request(conn, &id))
         .expect("documents");
     assert_eq!(documents[0].filename, "invoicefdp.pdf");
     let result = app
         .store
         .write(|conn| {
-            rightsdesk::store::documents::save(
+            store::documents::save(
                 conn,
                 &app.keys.documents,
                 &id,
                 DocumentPurpose::Result,
-                rightsdesk::domain::document::AcceptedDocumentRef {
-                    kind: rightsdesk::domain::document::DocumentType::Pdf,
+                domain::document::AcceptedDocumentRef {
+                    kind: domain::document::DocumentType::Pdf,
                     filename: "열람 결과.pdf",
                     bytes: PDF,
                 },
@@ -638,19 +634,15 @@ async fn parser_messages_file_names_and_downloads_leak_nothing() {
     // is completed.
     let response = app.get(&format!("{status_path}/documents/{result}")).await;
     assert_eq!(response.status(), 404);
-    let officer = rightsdesk::domain::actor::Actor::Staff {
+    let officer = domain::actor::Actor::Staff {
         id: "officer".into(),
-        role: rightsdesk::domain::staff::StaffRole::PrivacyOfficer,
+        role: domain::staff::StaffRole::PrivacyOfficer,
     };
     app.store
         .write(|conn| {
-            rightsdesk::store::lifecycle::apply(
+            store::lifecycle::apply(
                 conn,
-                rightsdesk::store::lifecycle::Transition::new(
-                    &id,
-                    rightsdesk::domain::lifecycle::RequestStatus::Completed,
-                    &officer,
-                ),
+                store::lifecycle::Transition::new(&id, domain::lifecycle::RequestStatus::Completed, &officer),
                 crate::helpers::now(),
             )
         })

@@ -11,25 +11,25 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
+use app::Desk;
+use app::clock::{Clock, ManualClock, SystemClock};
+use app::config::{Config, ConfigArgs};
+use auth::keys::{Keys, SecretKey};
 use chrono::NaiveDateTime;
 use clap::Parser;
 use diesel::Connection;
 use diesel::RunQueryDsl;
 use diesel::connection::SimpleConnection;
+use domain::actor::Actor;
+use domain::identifier::Email;
+use domain::jurisdiction::Jurisdiction;
+use domain::lang::Lang;
+use domain::lifecycle::RequestStatus;
+use domain::request::{Channel, OnBehalf, RequestKind};
 use mailin_embedded::response::{self, Response};
-use rightsdesk::auth::keys::{Keys, SecretKey};
-use rightsdesk::clock::{Clock, ManualClock, SystemClock};
-use rightsdesk::config::{Config, ConfigArgs};
-use rightsdesk::domain::actor::Actor;
-use rightsdesk::domain::identifier::Email;
-use rightsdesk::domain::jurisdiction::Jurisdiction;
-use rightsdesk::domain::lifecycle::RequestStatus;
-use rightsdesk::domain::request::{Channel, OnBehalf, RequestKind};
-use rightsdesk::i18n::Lang;
-use rightsdesk::store::requests::{Created, NewRequest};
-use rightsdesk::store::{self, DatabaseUrl, DbConnection, Store};
-use rightsdesk::web::Application;
-use rightsdesk::workflow::Desk;
+use store::requests::{Created, NewRequest};
+use store::{self, DatabaseUrl, DbConnection, Store};
+use web::Application;
 
 /// The machine's time, as the store keeps it (for setting data up).
 /// Whether `text` has Korean letters (a notice written in Korean).
@@ -656,15 +656,15 @@ pub fn new_request(kind: RequestKind, email: &str) -> NewRequest {
         on_behalf: OnBehalf::SelfRequest,
         received_at: now,
         reference_year: 2026,
-        due_date: rightsdesk::domain::deadline::answer_due(
-            rightsdesk::domain::profile::Profile::of(Jurisdiction::KrPipa),
+        due_date: domain::deadline::answer_due(
+            domain::profile::Profile::of(Jurisdiction::KrPipa),
             kind,
             false,
             now,
             chrono_tz::Asia::Seoul,
-            rightsdesk::domain::calendar::CalendarCode::KOREA.calendar(),
+            domain::calendar::CalendarCode::KOREA.calendar(),
         ),
-        calendar: rightsdesk::domain::calendar::CalendarCode::KOREA.label(),
+        calendar: domain::calendar::CalendarCode::KOREA.label(),
         requester_name: format!("Requester {n}"),
         requester_email: email.clone(),
         requester_phone: None,
@@ -707,7 +707,7 @@ pub struct Footprint {
 
 pub fn footprint(store: &Store, request_id: &str) -> Footprint {
     use diesel::prelude::*;
-    use rightsdesk::store::schema::{email_outbox, holds};
+    use store::schema::{email_outbox, holds};
     store
         .read(|conn: &mut DbConnection| {
             let request = store::requests::get(conn, request_id)?;
@@ -741,8 +741,8 @@ pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer 
 
 /// A small catalog: one department, one system, two categories.
 pub fn seed_catalog(store: &Store) {
-    use rightsdesk::domain::retention::{RetentionBasis, RetentionRule};
-    use rightsdesk::store::catalog;
+    use domain::retention::{RetentionBasis, RetentionRule};
+    use store::catalog;
     let rule = RetentionRule::new(RetentionBasis::UntilWithdrawal, None, None).expect("rule");
     store
         .write(|conn| {
@@ -751,7 +751,7 @@ pub fn seed_catalog(store: &Store) {
                 conn,
                 "IRM",
                 "IRM",
-                rightsdesk::domain::catalog::DepartmentFunction::Privacy,
+                domain::catalog::DepartmentFunction::Privacy,
                 None,
                 now,
             )?;

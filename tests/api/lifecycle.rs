@@ -3,13 +3,13 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use rightsdesk::domain::actor::{Actor, ActorRole};
-use rightsdesk::domain::lifecycle::{RequestStatus, TRANSITIONS, TransitionError};
-use rightsdesk::domain::request::RequestKind;
-use rightsdesk::domain::staff::StaffRole;
-use rightsdesk::store::lifecycle::{self, Applied, Transition};
-use rightsdesk::store::outbox::NewEmail;
-use rightsdesk::store::{self, Store, StoreError};
+use domain::actor::{Actor, ActorRole};
+use domain::email::NewEmail;
+use domain::lifecycle::{RequestStatus, TRANSITIONS, TransitionError};
+use domain::request::RequestKind;
+use domain::staff::StaffRole;
+use store::lifecycle::{self, Applied, Transition};
+use store::{self, Store, StoreError};
 
 use crate::helpers::{TestDb, create_request, footprint};
 
@@ -82,7 +82,7 @@ fn path_to(kind: RequestKind, target: RequestStatus) -> Vec<(RequestStatus, Acto
 fn every_allowed_transition_succeeds_and_writes_exactly_one_audit_event() {
     let db = TestDb::fresh();
     let store = db.store();
-    let keys = rightsdesk::auth::keys::Keys::new(rightsdesk::auth::keys::SecretKey::generate());
+    let keys = auth::keys::Keys::new(auth::keys::SecretKey::generate());
     let mut checked = 0;
     for (i, rule) in TRANSITIONS.iter().enumerate() {
         let kind = *RequestKind::ALL
@@ -124,7 +124,7 @@ fn every_allowed_transition_succeeds_and_writes_exactly_one_audit_event() {
 fn forbidden_transitions_are_refused_and_change_nothing() {
     let db = TestDb::fresh();
     let store = db.store();
-    let keys = rightsdesk::auth::keys::Keys::new(rightsdesk::auth::keys::SecretKey::generate());
+    let keys = auth::keys::Keys::new(auth::keys::SecretKey::generate());
     let officer = actor_for(ActorRole::PrivacyOfficer);
     let handler = actor_for(ActorRole::Handler);
     let admin = Actor::Staff {
@@ -200,7 +200,7 @@ fn forbidden_transitions_are_refused_and_change_nothing() {
 fn a_refusal_names_the_rule_broken() {
     let db = TestDb::fresh();
     let store = db.store();
-    let keys = rightsdesk::auth::keys::Keys::new(rightsdesk::auth::keys::SecretKey::generate());
+    let keys = auth::keys::Keys::new(auth::keys::SecretKey::generate());
     let created = create_request(&store, &keys, RequestKind::Deletion, "named@example.com");
     apply(&store, &created.id, RequestStatus::InProgress, &Actor::Requester).expect("verify");
     let err = apply(
@@ -222,7 +222,7 @@ fn a_refusal_names_the_rule_broken() {
 fn a_transition_whose_transaction_fails_leaves_no_audit_and_no_outbox_row() {
     let db = TestDb::fresh();
     let store = db.store();
-    let keys = rightsdesk::auth::keys::Keys::new(rightsdesk::auth::keys::SecretKey::generate());
+    let keys = auth::keys::Keys::new(auth::keys::SecretKey::generate());
     let created = create_request(&store, &keys, RequestKind::Correction, "rollback@example.com");
     let before = footprint(&store, &created.id);
     assert_eq!(before.active_holds, 1);
@@ -282,7 +282,7 @@ fn a_transition_whose_transaction_fails_leaves_no_audit_and_no_outbox_row() {
 fn closing_a_request_lifts_its_holds_and_an_objection_restores_them() {
     let db = TestDb::fresh();
     let store = db.store();
-    let keys = rightsdesk::auth::keys::Keys::new(rightsdesk::auth::keys::SecretKey::generate());
+    let keys = auth::keys::Keys::new(auth::keys::SecretKey::generate());
     let created = create_request(&store, &keys, RequestKind::Deletion, "holds@example.com");
     assert_eq!(created.holds.len(), 1);
     let officer = actor_for(ActorRole::PrivacyOfficer);

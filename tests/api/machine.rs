@@ -1,15 +1,15 @@
 //! The machine side: the holds API, the requests API and service tokens,
 //! over HTTP against a running desk.
 
-use rightsdesk::domain::decision::{DecisionOutcome, RefusalGround};
-use rightsdesk::domain::lifecycle::RequestStatus;
-use rightsdesk::domain::request::RequestKind;
-use rightsdesk::domain::task::TaskOutcome;
-use rightsdesk::store::tasks;
-use rightsdesk::workflow::decide::{self, Approval, Decide};
-use rightsdesk::workflow::service_tokens::{self, Issuer, NewToken};
-use rightsdesk::workflow::tasks::Finish;
+use app::decide::{self, Approval, Decide};
+use app::service_tokens::{self, Issuer, NewToken};
+use app::tasks::Finish;
+use domain::decision::{DecisionOutcome, RefusalGround};
+use domain::lifecycle::RequestStatus;
+use domain::request::RequestKind;
+use domain::task::TaskOutcome;
 use serde_json::{Value, json};
+use store::tasks;
 
 use crate::helpers::{SpawnOptions, TestApp, TestSmtp, desk_on, now, spawn_app, spawn_app_with};
 use crate::workspace::{Who, id_of, logged, seed_company, signed, status_of};
@@ -91,7 +91,7 @@ pub(crate) fn finish_tasks(app: &TestApp, reference: &str) {
         let done = [Who::ItLead, Who::SalesHandler, Who::IrmHandler]
             .iter()
             .any(|who| {
-                rightsdesk::workflow::tasks::complete(
+                app::tasks::complete(
                     &app.desk,
                     &signed(app, *who),
                     reference,
@@ -253,9 +253,9 @@ async fn refusal_and_withdrawal_lift_holds_and_a_granted_suspension_stays_until_
     // A correction withdrawn: lifted.
     let withdrawn = logged(&app, RequestKind::Correction, "withdrawn@example.com", &[]);
     assert!(frozen(&app, &reader, "email:withdrawn@example.com", "").await);
-    rightsdesk::workflow::withdraw::withdraw(
+    app::withdraw::withdraw(
         &app.desk,
-        rightsdesk::workflow::withdraw::Withdraw {
+        app::withdraw::Withdraw {
             request_id: id_of(&app, &withdrawn),
             expected_version: None,
         },
@@ -284,10 +284,10 @@ async fn refusal_and_withdrawal_lift_holds_and_a_granted_suspension_stays_until_
     let hold_id = answer["holds"][0]["id"].as_str().expect("id").to_owned();
     let officer = signed(&app, Who::Officer);
     let handler = signed(&app, Who::IrmHandler);
-    use rightsdesk::workflow::holds::lift_hold;
+    use app::holds::lift_hold;
     assert!(matches!(
         lift_hold(&app.desk, &handler, &suspension, &hold_id, "asked"),
-        Err(rightsdesk::workflow::WorkflowError::Forbidden)
+        Err(app::WorkflowError::Forbidden)
     ));
     assert!(lift_hold(&app.desk, &officer, &suspension, &hold_id, "  ").is_err());
     assert!(frozen(&app, &reader, "email:suspended@example.com", "").await);
@@ -316,7 +316,7 @@ async fn refusal_and_withdrawal_lift_holds_and_a_granted_suspension_stays_until_
     assert!(lift_hold(&app.desk, &officer, &pending, &pending_hold, "no").is_err());
 
     // A legal hold outlives its request.
-    let legal = rightsdesk::workflow::holds::place_legal_hold(
+    let legal = app::holds::place_legal_hold(
         &app.desk,
         &officer,
         &pending,
@@ -324,9 +324,9 @@ async fn refusal_and_withdrawal_lift_holds_and_a_granted_suspension_stays_until_
     )
     .expect("legal hold");
     assert_eq!(legal.len(), 1);
-    rightsdesk::workflow::withdraw::withdraw(
+    app::withdraw::withdraw(
         &app.desk,
-        rightsdesk::workflow::withdraw::Withdraw {
+        app::withdraw::Withdraw {
             request_id: id_of(&app, &pending),
             expected_version: None,
         },
@@ -461,13 +461,13 @@ async fn bad_identifiers_and_bad_tokens_get_problem_documents() {
     let mut tampered = reader.clone();
     tampered.pop();
     problem(api_get(&app, path, Some(&tampered)).await, 401).await;
-    let other_key = rightsdesk::auth::keys::Keys::new(rightsdesk::auth::keys::SecretKey::generate());
-    let forged = rightsdesk::auth::tokens::issue_service(
+    let other_key = auth::keys::Keys::new(auth::keys::SecretKey::generate());
+    let forged = auth::tokens::issue_service(
         &other_key,
-        &rightsdesk::auth::tokens::ServiceToken {
+        &auth::tokens::ServiceToken {
             id: "forged".into(),
             system: "CRM".into(),
-            scopes: vec![rightsdesk::domain::service::ServiceScope::HoldsRead],
+            scopes: vec![domain::service::ServiceScope::HoldsRead],
             expires_at: None,
         },
         crate::helpers::now(),
@@ -475,9 +475,9 @@ async fn bad_identifiers_and_bad_tokens_get_problem_documents() {
     .expect("forged");
     problem(api_get(&app, path, Some(&forged)).await, 401).await;
     // A status link's token is no service token.
-    let status = rightsdesk::auth::tokens::issue(
+    let status = auth::tokens::issue(
         &app.keys,
-        rightsdesk::auth::tokens::Purpose::Status,
+        auth::tokens::Purpose::Status,
         "r",
         crate::helpers::now(),
     )
@@ -621,10 +621,10 @@ async fn a_request_logged_with_a_past_receipt_is_due_counted_from_it() {
     let app = spawn_app(&smtp).await;
     seed_company(&app.store);
     let (_, writer) = token(&app, "requests:write,requests:read", None);
-    let now = rightsdesk::clock::Clock::now(&*app.clock);
+    let now = app::clock::Clock::now(&*app.clock);
     let received = now - chrono::Duration::days(6);
     let expected_due = app.config.due_date(
-        rightsdesk::domain::request::RequestKind::Access,
+        domain::request::RequestKind::Access,
         false,
         received,
         app.config.calendar.calendar(),
@@ -748,8 +748,8 @@ async fn the_openapi_document_describes_every_route_and_the_bearer_scheme() {
 
 /// The key the holds index keeps `raw` by.
 fn key_of(app: &TestApp, raw: &str) -> String {
-    let identifier = rightsdesk::domain::identifier::Identifier::parse(raw, Some("KR")).expect("identifier");
-    rightsdesk::workflow::machine::identifier_keys(&app.desk, &[identifier])
+    let identifier = domain::identifier::Identifier::parse(raw, Some("KR")).expect("identifier");
+    app::machine::identifier_keys(&app.desk, &[identifier])
         .pop()
         .expect("key")
 }
@@ -759,14 +759,14 @@ fn known_here(app: &TestApp, key: &str) -> Option<bool> {
     app.store
         .held
         .sift(&[key])
-        .map(|s| s[0] != rightsdesk::store::held_keys::Sifted::Clear)
+        .map(|s| s[0] != store::held_keys::Sifted::Clear)
 }
 
 /// Whether the instance answers about `key` from the holds it keeps.
 fn holds_kept_here(app: &TestApp, key: &str) -> bool {
     matches!(
         app.store.held.sift(&[key]).and_then(|mut s| s.pop()),
-        Some(rightsdesk::store::held_keys::Sifted::Known(_))
+        Some(store::held_keys::Sifted::Known(_))
     )
 }
 
@@ -785,7 +785,7 @@ async fn until_frozen_is(app: &TestApp, token: &str, identifier: &str, frozen_no
 
 #[tokio::test]
 async fn holds_placed_by_another_instance_are_known_here_and_lifted_ones_leave_the_set() {
-    use rightsdesk::store::holds;
+    use store::holds;
     let smtp = TestSmtp::start();
     let app = spawn_app(&smtp).await;
     seed_company(&app.store);

@@ -4,14 +4,15 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use rightsdesk::domain::actor::Actor;
-use rightsdesk::domain::email::EmailStatus;
-use rightsdesk::domain::lifecycle::RequestStatus;
-use rightsdesk::domain::request::RequestKind;
-use rightsdesk::mail::Mailer;
-use rightsdesk::mail::delivery;
-use rightsdesk::store::outbox::{self, NewEmail};
-use rightsdesk::store::{Store, lifecycle};
+use app::jobs::Mailer;
+use app::jobs::delivery;
+use domain::actor::Actor;
+use domain::email::EmailStatus;
+use domain::email::NewEmail;
+use domain::lifecycle::RequestStatus;
+use domain::request::RequestKind;
+use store::outbox;
+use store::{Store, lifecycle};
 
 use crate::helpers::{SpawnOptions, TestApp, TestSmtp, eventually, spawn_app, spawn_app_with};
 
@@ -130,7 +131,7 @@ fn two_instances_draining_the_same_outbox_send_each_email_once() {
     let smtp = TestSmtp::start();
     let db = crate::helpers::TestDb::fresh();
     let store = db.store();
-    let keys = rightsdesk::auth::keys::Keys::new(rightsdesk::auth::keys::SecretKey::generate());
+    let keys = auth::keys::Keys::new(auth::keys::SecretKey::generate());
     let created = crate::helpers::create_request(&store, &keys, RequestKind::Access, "many@example.com");
     let emails: Vec<NewEmail> = (0..40)
         .map(|i| email_for(&created.id, &format!("r{i}@example.com"), &format!("notice {i}")))
@@ -139,7 +140,7 @@ fn two_instances_draining_the_same_outbox_send_each_email_once() {
         .write(|conn| outbox::enqueue(conn, &emails, crate::helpers::now()))
         .expect("enqueue");
 
-    let config = rightsdesk::config::MailTransportConfig::Smtp(smtp.url());
+    let config = mail::MailTransportConfig::Smtp(smtp.url());
     let from: lettre::message::Mailbox = "Desk <desk@rightsdesk.test>".parse().expect("from");
     let instances: Vec<_> = (0..3)
         .map(|n| {
@@ -152,7 +153,7 @@ fn two_instances_draining_the_same_outbox_send_each_email_once() {
                     &from,
                     &format!("instance-{n}"),
                     Duration::from_secs(30),
-                    &rightsdesk::clock::SystemClock,
+                    &app::clock::SystemClock,
                 )
                 .expect("deliver")
             })

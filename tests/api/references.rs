@@ -4,12 +4,12 @@
 
 use std::collections::BTreeSet;
 
-use rightsdesk::auth::keys::{Keys, SecretKey};
-use rightsdesk::domain::actor::Actor;
-use rightsdesk::domain::request::RequestKind;
-use rightsdesk::store::audit::{self, Verification};
-use rightsdesk::store::requests::{Created, NewRequest};
-use rightsdesk::store::{self, DbConnection, Store, StoreError};
+use auth::keys::{Keys, SecretKey};
+use domain::actor::Actor;
+use domain::request::RequestKind;
+use store::audit::{self, Verification};
+use store::requests::{Created, NewRequest};
+use store::{self, DbConnection, Store, StoreError};
 
 use diesel::connection::SimpleConnection;
 
@@ -124,7 +124,7 @@ fn a_write_that_fails_at_commit_fails_every_write_of_its_commit_and_each_hears_o
                         let created = create_in(conn, &keys, &new)?;
                         if breaks {
                             use diesel::prelude::*;
-                            use rightsdesk::store::schema::request_categories;
+                            use store::schema::request_categories;
                             if let DbConnection::Sqlite(lite) = conn {
                                 lite.batch_execute("PRAGMA defer_foreign_keys = ON")?;
                             }
@@ -213,7 +213,7 @@ fn create_in(conn: &mut DbConnection, keys: &Keys, new: &NewRequest) -> Result<C
 /// Every stored request's reference.
 fn stored_references(store: &Store) -> BTreeSet<String> {
     use diesel::prelude::*;
-    use rightsdesk::store::schema::requests;
+    use store::schema::requests;
     store
         .read(|conn: &mut DbConnection| {
             Ok(requests::table.select(requests::reference).load::<String>(conn)?)

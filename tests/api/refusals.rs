@@ -2,10 +2,10 @@
 //! their language, stale forms refused with nothing changed, and internal
 //! failures shown only as a reference that the log carries too.
 
-use rightsdesk::domain::document::{AcceptedDocumentRef, DocumentPurpose, DocumentType};
-use rightsdesk::domain::lifecycle::RequestStatus;
-use rightsdesk::domain::staff::StaffRole;
-use rightsdesk::store::{documents, requests};
+use domain::document::{AcceptedDocumentRef, DocumentPurpose, DocumentType};
+use domain::lifecycle::RequestStatus;
+use domain::staff::StaffRole;
+use store::{documents, requests};
 
 use crate::helpers::{TestSmtp, footprint, now};
 use crate::requester::{app, staff_moves, status_of, verified_request};

@@ -1,9 +1,9 @@
 //! The requester's side end to end over HTTP and real SMTP: the form,
 //! verification by code and by link, tracking, the status page.
 
-use rightsdesk::domain::lifecycle::RequestStatus;
-use rightsdesk::domain::reference::Reference;
-use rightsdesk::store::{documents, holds, requests};
+use domain::lifecycle::RequestStatus;
+use domain::reference::Reference;
+use store::{documents, holds, requests};
 
 use crate::helpers::{SpawnOptions, TestApp, TestSmtp, csrf_token_in, seed_catalog, spawn_app_with};
 
@@ -116,17 +116,17 @@ async fn a_self_request_of_each_kind_reaches_in_progress_by_code() {
             requests::get_by_reference(conn, &reference).expect("row")
         };
         let due = row.due_date.expect("due date");
-        let expected = rightsdesk::domain::deadline::answer_due(
-            rightsdesk::domain::profile::Profile::of(rightsdesk::domain::jurisdiction::Jurisdiction::KrPipa),
+        let expected = domain::deadline::answer_due(
+            domain::profile::Profile::of(domain::jurisdiction::Jurisdiction::KrPipa),
             row.kind,
             false,
             row.received_at,
             chrono_tz::Asia::Seoul,
-            rightsdesk::domain::calendar::CalendarCode::KOREA.calendar(),
+            domain::calendar::CalendarCode::KOREA.calendar(),
         );
         assert_eq!(
             row.calendar.as_deref(),
-            Some(rightsdesk::domain::calendar::CalendarCode::KOREA.label().as_str()),
+            Some(domain::calendar::CalendarCode::KOREA.label().as_str()),
             "the calendar is recorded on the request"
         );
         assert_eq!(due, expected);
@@ -433,7 +433,7 @@ async fn the_sixth_wrong_code_finds_the_code_locked_until_a_new_one_is_sent() {
     {
         let conn = &mut app.store.conn().expect("conn");
         let id = requests::get_by_reference(conn, &reference).expect("row").id;
-        let events = rightsdesk::store::audit::for_request(conn, &id).expect("events");
+        let events = store::audit::for_request(conn, &id).expect("events");
         let rejected = events
             .iter()
             .filter(|e| e.action.as_str() == "verification.code_rejected")
@@ -542,9 +542,9 @@ async fn a_status_token_for_one_request_gives_nothing_about_another() {
                 conn,
                 &app.keys.documents,
                 &row.id,
-                rightsdesk::domain::document::DocumentPurpose::Result,
-                rightsdesk::domain::document::AcceptedDocumentRef {
-                    kind: rightsdesk::domain::document::DocumentType::Pdf,
+                domain::document::DocumentPurpose::Result,
+                domain::document::AcceptedDocumentRef {
+                    kind: domain::document::DocumentType::Pdf,
                     filename: "copy.pdf",
                     bytes: PDF,
                 },
@@ -721,20 +721,15 @@ pub(crate) async fn verified_request(
     (reference, id, status_path)
 }
 
-pub(crate) fn staff_moves(
-    app: &TestApp,
-    id: &str,
-    to: RequestStatus,
-    role: rightsdesk::domain::staff::StaffRole,
-) {
+pub(crate) fn staff_moves(app: &TestApp, id: &str, to: RequestStatus, role: domain::staff::StaffRole) {
     app.store
         .write(|conn| {
-            rightsdesk::store::lifecycle::apply(
+            store::lifecycle::apply(
                 conn,
-                rightsdesk::store::lifecycle::Transition {
+                store::lifecycle::Transition {
                     request_id: id,
                     to,
-                    actor: &rightsdesk::domain::actor::Actor::Staff {
+                    actor: &domain::actor::Actor::Staff {
                         id: "staff-1".into(),
                         role,
                     },
@@ -751,7 +746,7 @@ pub(crate) fn staff_moves(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn information_sent_when_asked_for_returns_the_request_to_work() {
-    use rightsdesk::domain::staff::StaffRole;
+    use domain::staff::StaffRole;
     let smtp = TestSmtp::start();
     let app = app(&smtp, vec![]).await;
     let (reference, id, status_path) = verified_request(&app, &smtp, "correction", "info@example.com").await;
@@ -794,7 +789,7 @@ async fn information_sent_when_asked_for_returns_the_request_to_work() {
     assert_eq!(response.status(), 303);
     assert_eq!(status_of(&app, &reference), RequestStatus::InProgress);
     let conn = &mut app.store.conn().expect("conn");
-    let messages = rightsdesk::store::messages::list_for_request(conn, &id).expect("messages");
+    let messages = store::messages::list_for_request(conn, &id).expect("messages");
     assert_eq!(messages.len(), 1);
     assert!(messages[0].document_id.is_some());
     let docs = documents::list_for_request(conn, &id).expect("documents");
@@ -806,7 +801,7 @@ async fn information_sent_when_asked_for_returns_the_request_to_work() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_objection_reopens_a_refused_deletion_and_freezes_the_data_again() {
-    use rightsdesk::domain::staff::StaffRole;
+    use domain::staff::StaffRole;
     let smtp = TestSmtp::start();
     let app = app(&smtp, vec![]).await;
     let (reference, id, status_path) = verified_request(&app, &smtp, "deletion", "object@example.com").await;

@@ -2,7 +2,7 @@
 //! set-password link (and show it once), in the account's language.
 
 use assert_cmd::Command;
-use rightsdesk::domain::identifier::Email;
+use domain::identifier::Email;
 
 use crate::helpers::{TestSmtp, cli_env, has_hangul, seed_catalog, spawn_app};
 use crate::workspace::{Browser, Who, seed_company};
@@ -93,16 +93,13 @@ async fn staff_add_prints_a_link_that_sets_the_password_once() {
     {
         let conn = &mut app.store.conn().expect("conn");
         let email = Email::parse("lead@example.com").expect("email");
-        let user = rightsdesk::store::staff::by_email(conn, &email)
+        let user = store::staff::by_email(conn, &email)
             .expect("query")
             .expect("user");
-        let hash = rightsdesk::store::staff::password_hash(conn, &user.id)
+        let hash = store::staff::password_hash(conn, &user.id)
             .expect("hash")
             .expect("set");
-        assert!(rightsdesk::auth::password::verify(
-            "a long enough password",
-            &hash
-        ));
+        assert!(auth::password::verify("a long enough password", &hash));
     }
     // The link works once.
     assert_eq!(app.get(&path).await.status(), 404);

@@ -4,17 +4,17 @@
 
 use std::collections::BTreeSet;
 
+use auth::keys::{Keys, SecretKey};
 use diesel::prelude::*;
-use rightsdesk::auth::keys::{Keys, SecretKey};
-use rightsdesk::domain::actor::Actor;
-use rightsdesk::domain::audit::AuditAction;
-use rightsdesk::domain::hold::{HoldReason, HoldScope};
-use rightsdesk::domain::identifier::Identifier;
-use rightsdesk::domain::lifecycle::RequestStatus;
-use rightsdesk::domain::request::{RequestKind, VerificationState};
-use rightsdesk::store::audit::{self, NewEvent};
-use rightsdesk::store::schema::{audit_actions, requests as req};
-use rightsdesk::store::{catalog, holds, migrations, requests};
+use domain::actor::Actor;
+use domain::audit::AuditAction;
+use domain::hold::{HoldReason, HoldScope};
+use domain::identifier::Identifier;
+use domain::lifecycle::RequestStatus;
+use domain::request::{RequestKind, VerificationState};
+use store::audit::{self, NewEvent};
+use store::schema::{audit_actions, requests as req};
+use store::{catalog, holds, migrations, requests};
 
 use crate::helpers::{TestDb, create_request, now, seed_catalog};
 
@@ -25,7 +25,7 @@ fn the_database_refuses_values_outside_each_closed_set() {
     let keys = Keys::new(SecretKey::generate());
     let created = create_request(&store, &keys, RequestKind::Deletion, "typed@example.com");
     let id = &created.id;
-    let email = rightsdesk::store::outbox::NewEmail {
+    let email = domain::email::NewEmail {
         request_id: Some(id.clone()),
         to: "typed@example.com".into(),
         subject: "s".into(),
@@ -33,7 +33,7 @@ fn the_database_refuses_values_outside_each_closed_set() {
         html: None,
     };
     store
-        .write(|conn| rightsdesk::store::outbox::enqueue(conn, &[email], now()))
+        .write(|conn| store::outbox::enqueue(conn, &[email], now()))
         .expect("enqueue");
     let refused = [
         format!("UPDATE requests SET status = 'done' WHERE id = '{id}'"),
@@ -158,9 +158,8 @@ fn a_read_sees_one_snapshot_and_on_postgresql_cannot_write() {
     let store = db.store();
     let keys = Keys::new(SecretKey::generate());
     create_request(&store, &keys, RequestKind::Access, "first@example.com");
-    let count = |conn: &mut rightsdesk::store::DbConnection| -> i64 {
-        req::table.count().get_result(conn).expect("count")
-    };
+    let count =
+        |conn: &mut store::DbConnection| -> i64 { req::table.count().get_result(conn).expect("count") };
     let (before, after) = store
         .read(|conn| {
             let before = count(conn);
@@ -185,7 +184,7 @@ fn a_read_sees_one_snapshot_and_on_postgresql_cannot_write() {
 #[test]
 fn an_upgrade_carries_hold_scopes_reasons_and_the_audit_chain_over() {
     let db = TestDb::empty();
-    let store = rightsdesk::store::Store::open(&db.url, Some(4)).expect("open");
+    let store = store::Store::open(&db.url, Some(4)).expect("open");
     let mut conn = db.url.connect().expect("connect");
     migrations::run_until(&mut conn, Some("2026-11-25-000002")).expect("the earlier schema");
     drop(conn);
@@ -264,7 +263,7 @@ fn an_upgrade_carries_hold_scopes_reasons_and_the_audit_chain_over() {
     // Requests received before names were indexed are found by name.
     let (_, found) = store
         .read(|conn| {
-            use rightsdesk::store::queue::{QueueQuery, Search, StatusFilter, page};
+            use store::queue::{QueueQuery, Search, StatusFilter, page};
             page(
                 conn,
                 &QueueQuery {

@@ -9,16 +9,16 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use app::webhooks::{HookChange, change};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use domain::decision::DecisionOutcome;
+use domain::request::RequestKind;
+use domain::webhook::DeliveryStatus;
 use hmac::{Hmac, Mac};
-use rightsdesk::domain::decision::DecisionOutcome;
-use rightsdesk::domain::request::RequestKind;
-use rightsdesk::domain::webhook::DeliveryStatus;
-use rightsdesk::store::webhooks;
-use rightsdesk::workflow::webhooks::{HookChange, change};
 use serde_json::Value;
 use sha2::Sha256;
+use store::webhooks;
 
 use crate::helpers::{SpawnOptions, TestApp, spawn_app_with};
 use crate::machine::{decide_as_officer, finish_tasks};

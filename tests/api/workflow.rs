@@ -2,19 +2,19 @@
 //! waiting: expiry, link lifetimes, and the rule that a notice that cannot
 //! be rendered leaves nothing behind.
 
-use rightsdesk::auth::codes::EnteredCode;
-use rightsdesk::domain::email::EmailStatus;
-use rightsdesk::domain::identifier::Email;
-use rightsdesk::domain::lifecycle::RequestStatus;
-use rightsdesk::domain::request::{Channel, OnBehalf, RequestKind};
-use rightsdesk::domain::submission::Submission;
-use rightsdesk::i18n::Lang;
-use rightsdesk::mail::notices::{Notice, NoticeError};
-use rightsdesk::store::outbox::NewEmail;
-use rightsdesk::store::{holds, outbox, requests};
-use rightsdesk::workflow::verify_code::{CodeOutcome, VerifyByCode};
-use rightsdesk::workflow::verify_link::{LinkOutcome, LinkState};
-use rightsdesk::workflow::{Desk, WorkflowError, expire, new_code, submit, verify_code, verify_link};
+use app::verify_code::{CodeOutcome, VerifyByCode};
+use app::verify_link::{LinkOutcome, LinkState};
+use app::{Desk, WorkflowError, expire, new_code, submit, verify_code, verify_link};
+use auth::codes::EnteredCode;
+use domain::email::EmailStatus;
+use domain::email::NewEmail;
+use domain::identifier::Email;
+use domain::lang::Lang;
+use domain::lifecycle::RequestStatus;
+use domain::request::{Channel, OnBehalf, RequestKind};
+use domain::submission::Submission;
+use mail::notices::{Notice, NoticeError};
+use store::{holds, outbox, requests};
 
 use crate::helpers::{TestDb, desk_on, footprint, seed_catalog};
 
@@ -105,7 +105,7 @@ fn a_verification_link_expires_by_the_desk_clock() {
         submit::submit(&desk, submission(RequestKind::Access, "link@example.com")).expect("submit");
     let now = desk.clock.now();
     let token = desk
-        .token(rightsdesk::auth::tokens::Purpose::Verify, &submitted.id, now)
+        .token(auth::tokens::Purpose::Verify, &submitted.id, now)
         .expect("token");
     assert_eq!(verify_link::check_link(&desk, &token), LinkState::Valid);
     clock.advance(chrono::Duration::days(7) + chrono::Duration::seconds(1));
@@ -143,7 +143,7 @@ fn a_new_code_may_be_asked_for_once_the_clock_has_moved_a_minute() {
 /// The code in the last email queued for a request.
 fn code_in_outbox(desk: &Desk, request_id: &str) -> String {
     use diesel::prelude::*;
-    use rightsdesk::store::schema::email_outbox;
+    use store::schema::email_outbox;
     let texts: Vec<String> = desk
         .store
         .read(|conn| {
@@ -161,10 +161,7 @@ fn code_in_outbox(desk: &Desk, request_id: &str) -> String {
         .unwrap_or_else(|| panic!("no code in {text}"))
 }
 
-fn failing_render(
-    notice: &Notice,
-    _: &rightsdesk::domain::letterhead::Letterhead,
-) -> Result<NewEmail, NoticeError> {
+fn failing_render(notice: &Notice, _: &domain::letterhead::Letterhead) -> Result<NewEmail, NoticeError> {
     Err(NoticeError {
         key: notice.key,
         source: askama::Error::Custom("the template could not be rendered".into()),
@@ -269,9 +266,9 @@ fn concurrent_wrong_codes_are_counted_to_the_limit_and_no_further() {
         .store
         .read(|conn| requests::get(conn, &submitted.id))
         .expect("row");
-    assert_eq!(row.verification_attempts, rightsdesk::auth::codes::MAX_ATTEMPTS);
-    match desk.store.read(rightsdesk::store::audit::verify).expect("verify") {
-        rightsdesk::store::audit::Verification::Intact { .. } => {}
-        rightsdesk::store::audit::Verification::Broken(b) => panic!("chain broken: {b}"),
+    assert_eq!(row.verification_attempts, auth::codes::MAX_ATTEMPTS);
+    match desk.store.read(store::audit::verify).expect("verify") {
+        store::audit::Verification::Intact { .. } => {}
+        store::audit::Verification::Broken(b) => panic!("chain broken: {b}"),
     }
 }

@@ -4,26 +4,27 @@
 //! and a deactivated account get exactly the expected answer, and a
 //! refused call writes nothing. A route added without an entry here fails.
 
+use app::clock::Clock;
+use app::decide::{self, Approval, Decide};
+use app::object::{self, Object};
+use auth::keys::{Keys, SecretKey};
+use auth::tokens::{self, Purpose};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use diesel::prelude::*;
-use rightsdesk::auth::keys::{Keys, SecretKey};
-use rightsdesk::auth::tokens::{self, Purpose};
-use rightsdesk::clock::Clock;
-use rightsdesk::domain::decision::{DecisionOutcome, RefusalGround};
-use rightsdesk::domain::identifier::Email;
-use rightsdesk::domain::request::RequestKind;
-use rightsdesk::domain::staff::StaffRole;
-use rightsdesk::domain::submission::RequesterText;
-use rightsdesk::domain::task::RoutingMode;
-use rightsdesk::store::schema::*;
-use rightsdesk::store::{documents, sessions, staff, tasks};
-use rightsdesk::web::staff::{ROUTES, Route};
-use rightsdesk::workflow::decide::{self, Approval, Decide};
-use rightsdesk::workflow::object::{self, Object};
+use domain::decision::{DecisionOutcome, RefusalGround};
+use domain::identifier::Email;
+use domain::request::RequestKind;
+use domain::staff::StaffRole;
+use domain::submission::RequesterText;
+use domain::task::RoutingMode;
+use store::schema::*;
+use store::{documents, sessions, staff, tasks};
+use web::staff::{ROUTES, Route};
 
 use super::{Who, id_of, logged, seed_company, signed, under_review};
 use crate::helpers::{TestApp, TestSmtp, now, spawn_app};
+use store::types::Wire;
 
 /// Who calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -394,7 +395,7 @@ fn world(app: &TestApp) -> Vec<i64> {
         ),
         count(
             staff_users::table
-                .filter(staff_users::role.eq(StaffRole::DepartmentLead))
+                .filter(staff_users::role.eq(Wire(StaffRole::DepartmentLead)))
                 .count()
                 .get_result(conn),
         ),
@@ -467,7 +468,7 @@ fn make(app: &TestApp, fixture: Fixture, n: usize) -> Made {
         Fixture::Work => made.reference = work(app),
         Fixture::LegalHold => {
             made.reference = work(app);
-            made.hold = rightsdesk::workflow::holds::place_legal_hold(
+            made.hold = app::holds::place_legal_hold(
                 &app.desk,
                 &signed(app, Who::Officer),
                 &made.reference,
@@ -515,7 +516,7 @@ fn make(app: &TestApp, fixture: Fixture, n: usize) -> Made {
                             ),
                             password_hash: None,
                             must_change_password: false,
-                            lang: rightsdesk::i18n::Lang::Ko,
+                            lang: domain::lang::Lang::Ko,
                         },
                         now(),
                     )
@@ -523,10 +524,10 @@ fn make(app: &TestApp, fixture: Fixture, n: usize) -> Made {
                 .expect("account");
         }
         Fixture::Token => {
-            made.id = rightsdesk::workflow::service_tokens::issue(
+            made.id = app::service_tokens::issue(
                 &app.desk,
-                rightsdesk::workflow::service_tokens::Issuer::Operator,
-                &rightsdesk::workflow::service_tokens::NewToken {
+                app::service_tokens::Issuer::Operator,
+                &app::service_tokens::NewToken {
                     system: "CRM".into(),
                     scopes: "holds:read".into(),
                     expires_days: None,
@@ -536,12 +537,12 @@ fn make(app: &TestApp, fixture: Fixture, n: usize) -> Made {
             .id;
         }
         Fixture::CalendarDay => {
-            rightsdesk::workflow::calendar::change(
+            app::calendar::change(
                 &app.desk,
                 &signed(app, Who::Admin),
-                rightsdesk::workflow::calendar::DayCommand::Change {
+                app::calendar::DayCommand::Change {
                     day: calendar_day(n).to_string(),
-                    change: rightsdesk::domain::calendar::DayChange::Added,
+                    change: domain::calendar::DayChange::Added,
                     name: "Temporary holiday".into(),
                 },
             )
@@ -585,7 +586,7 @@ fn session_token(app: &TestApp, caller: Caller) -> Option<String> {
         app.store
             .write(|conn| {
                 let user = staff::by_email(conn, &Email::parse(who_email).expect("email"))?.expect("account");
-                sessions::start(conn, &user, rightsdesk::i18n::Lang::Ko, now())
+                sessions::start(conn, &user, domain::lang::Lang::Ko, now())
             })
             .expect("session")
     };
@@ -634,10 +635,7 @@ fn session_token(app: &TestApp, caller: Caller) -> Option<String> {
 /// apart): added to the calendar, or undone.
 fn calendar_day(n: usize) -> chrono::NaiveDate {
     let start = now().date() + chrono::Duration::days(60 + 7 * (n % 200) as i64);
-    rightsdesk::domain::deadline::next_working_day(
-        start,
-        rightsdesk::domain::calendar::CalendarCode::KOREA.calendar(),
-    )
+    domain::deadline::next_working_day(start, domain::calendar::CalendarCode::KOREA.calendar())
 }
 
 fn fill(text: &str, made: &Made, it_handler: &str, n: usize) -> String {
@@ -671,9 +669,9 @@ async fn call(
         .build()
         .expect("client");
     let it_handler = signed(app, Who::ItHandler).user.id;
-    let nonce = rightsdesk::auth::csrf::new_nonce();
-    let csrf = rightsdesk::auth::csrf::token(&app.keys.csrf, &nonce);
-    let mut cookie = format!("{}={nonce}", rightsdesk::auth::csrf::COOKIE);
+    let nonce = auth::csrf::new_nonce();
+    let csrf = auth::csrf::token(&app.keys.csrf, &nonce);
+    let mut cookie = format!("{}={nonce}", auth::csrf::COOKIE);
     if let Some(token) = token {
         cookie.push_str(&format!("; rightsdesk_staff={token}"));
     }
@@ -721,7 +719,7 @@ async fn every_staff_route_answers_each_caller_exactly_as_allowed() {
                     department_id: None,
                     password_hash: None,
                     must_change_password: false,
-                    lang: rightsdesk::i18n::Lang::Ko,
+                    lang: domain::lang::Lang::Ko,
                 },
                 now(),
             )?;

@@ -5,15 +5,16 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use rightsdesk::domain::calendar::{CalendarCode, DayChange};
-use rightsdesk::domain::deadline::next_working_day;
-use rightsdesk::domain::lifecycle::RequestStatus;
-use rightsdesk::domain::request::RequestKind;
-use rightsdesk::store::audit::{self, Verification};
-use rightsdesk::store::schema::{audit_events, calendar_days, requests};
+use domain::calendar::{CalendarCode, DayChange};
+use domain::deadline::next_working_day;
+use domain::lifecycle::RequestStatus;
+use domain::request::RequestKind;
+use store::audit::{self, Verification};
+use store::schema::{audit_events, calendar_days, requests};
 
 use super::{Browser, Who, audit_payloads, id_of, logged, seed_company};
 use crate::helpers::{TestApp, TestSmtp, spawn_app};
+use store::types::Wire;
 
 fn due_of(app: &TestApp, reference: &str) -> NaiveDate {
     let conn = &mut app.store.conn().expect("conn");
@@ -45,7 +46,7 @@ async fn a_one_off_holiday_moves_undecided_due_dates_and_undoing_it_moves_them_b
     {
         let conn = &mut app.store.conn().expect("conn");
         diesel::update(requests::table.filter(requests::reference.eq(&decided)))
-            .set(requests::status.eq(RequestStatus::Completed))
+            .set(requests::status.eq(Wire(RequestStatus::Completed)))
             .execute(conn)
             .expect("decided");
     }
@@ -98,7 +99,7 @@ async fn a_one_off_holiday_moves_undecided_due_dates_and_undoing_it_moves_them_b
     {
         let conn = &mut app.store.conn().expect("conn");
         let about: Option<String> = audit_events::table
-            .filter(audit_events::action.eq("request.due_date_changed"))
+            .filter(audit_events::action.eq(Wire(domain::audit::AuditAction::DueDateChanged)))
             .select(audit_events::request_id)
             .first(conn)
             .expect("event");

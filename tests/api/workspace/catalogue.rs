@@ -6,13 +6,13 @@
 //! route, the remedies) — once in Korean and once in English. The others
 //! follow.
 
+use app::object::{self, Object};
 use chrono::Duration;
-use rightsdesk::domain::decision::{DecisionOutcome, RefusalGround};
-use rightsdesk::domain::request::RequestKind;
-use rightsdesk::domain::submission::RequesterText;
-use rightsdesk::i18n::Lang;
-use rightsdesk::store::requests;
-use rightsdesk::workflow::object::{self, Object};
+use domain::decision::{DecisionOutcome, RefusalGround};
+use domain::lang::Lang;
+use domain::request::RequestKind;
+use domain::submission::RequesterText;
+use store::requests;
 
 use super::{Browser, ORDERS_LAW, Who, id_of, logged_in, seed_company, under_review_in};
 use crate::helpers::{
@@ -390,13 +390,13 @@ async fn the_rest_of_the_catalogue_at_its_steps_in_both_languages() {
         let unconfirmed = asked_on_the_form(&app, &Browser::new(&app), lang, &late).await;
         let first = notice(&smtp, &late, lang, "verification", &unconfirmed).await;
         app.clock.advance(Duration::hours(25));
-        rightsdesk::workflow::reminders::remind(&app.desk).expect("reminders");
+        app::reminders::remind(&app.desk).expect("reminders");
         let reminder = notice(&smtp, &late, lang, "verify_reminder", &unconfirmed).await;
         assert_ne!(reminder.code(), first.code(), "a fresh code");
         assert!(reminder.text().contains("/v/"), "a fresh link");
         let expiry = chrono::Duration::from_std(app.config.unverified_expiry).expect("expiry");
         app.clock.advance(expiry);
-        rightsdesk::workflow::expire::expire_unverified(&app.desk).expect("expiry pass");
+        app::expire::expire_unverified(&app.desk).expect("expiry pass");
         notice(&smtp, &late, lang, "expired", &unconfirmed).await;
 
         each_once(&smtp, &[&format!("walk-{code}@example.com"), &late, &address]);
@@ -460,7 +460,7 @@ async fn a_gdpr_extension_and_a_ccpa_confirmation_in_both_languages() {
             .read(|conn| requests::get(conn, &id_of(&ccpa, &reference)))
             .expect("request");
         let due = row.due_date.expect("due");
-        let received = rightsdesk::domain::deadline::local(row.received_at, ccpa.config.timezone).date();
+        let received = domain::deadline::local(row.received_at, ccpa.config.timezone).date();
         assert!((due - received).num_days() >= 45, "45 days: {received} → {due}");
         let text = notice(&smtp, &address, lang, "verification", &reference)
             .await

@@ -3,13 +3,13 @@
 //! legally retained data, approval, the final notice over SMTP), and a
 //! refusal followed by an objection and a new decision.
 
-use rightsdesk::auth::tokens::Purpose;
-use rightsdesk::clock::Clock;
-use rightsdesk::domain::decision::DecisionState;
-use rightsdesk::domain::lifecycle::RequestStatus;
-use rightsdesk::domain::request::RequestKind;
-use rightsdesk::domain::task::{TaskOutcome, TaskStatus};
-use rightsdesk::store::{audit, casework, holds, tasks};
+use app::clock::Clock;
+use auth::tokens::Purpose;
+use domain::decision::DecisionState;
+use domain::lifecycle::RequestStatus;
+use domain::request::RequestKind;
+use domain::task::{TaskOutcome, TaskStatus};
+use store::{audit, casework, holds, tasks};
 
 use super::{Browser, ORDERS_LAW, Who, id_of, logged, seed_company, status_of};
 use crate::helpers::{PDF, TestApp, TestSmtp, spawn_app};
@@ -18,7 +18,7 @@ use crate::requester::{location, reference_from};
 fn task_of(app: &TestApp, request_id: &str, system_code: &str) -> tasks::TaskRow {
     app.store
         .read(|conn| {
-            let system = rightsdesk::store::catalog::list_systems(conn)?
+            let system = store::catalog::list_systems(conn)?
                 .into_iter()
                 .find(|s| s.code == system_code)
                 .expect("system");

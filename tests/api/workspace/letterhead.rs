@@ -3,8 +3,8 @@
 //! used is refused with its message, what was typed kept, nothing stored.
 
 use diesel::prelude::*;
-use rightsdesk::domain::request::RequestKind;
-use rightsdesk::store::schema::{audit_events, settings};
+use domain::request::RequestKind;
+use store::schema::{audit_events, settings};
 
 use super::{Browser, Who, logged, seed_company};
 use crate::helpers::{TestSmtp, eventually, spawn_app};

@@ -13,20 +13,21 @@ mod signin;
 
 use std::sync::OnceLock;
 
-use rightsdesk::domain::actor::Actor;
-use rightsdesk::domain::catalog::DepartmentFunction;
-use rightsdesk::domain::identifier::Email;
-use rightsdesk::domain::lifecycle::RequestStatus;
-use rightsdesk::domain::request::{Channel, OnBehalf, RequestKind};
-use rightsdesk::domain::retention::{RetentionBasis, RetentionRule};
-use rightsdesk::domain::staff::StaffRole;
-use rightsdesk::domain::submission::{AcceptedDocument, Submission};
-use rightsdesk::i18n::Lang;
-use rightsdesk::store::{Store, catalog, requests, staff};
-use rightsdesk::workflow::intake::{self, Intake};
-use rightsdesk::workflow::signin::SignedIn;
+use app::intake::{self, Intake};
+use app::signin::SignedIn;
+use domain::actor::Actor;
+use domain::catalog::DepartmentFunction;
+use domain::identifier::Email;
+use domain::lang::Lang;
+use domain::lifecycle::RequestStatus;
+use domain::request::{Channel, OnBehalf, RequestKind};
+use domain::retention::{RetentionBasis, RetentionRule};
+use domain::staff::StaffRole;
+use domain::submission::{AcceptedDocument, Submission};
+use store::{Store, catalog, requests, staff};
 
 use crate::helpers::{PDF, TestApp, now};
+use store::types::Wire;
 
 /// Every test account's password.
 pub const PASSWORD: &str = "correct horse battery staple";
@@ -37,7 +38,7 @@ pub const ORDERS_LAW: &str = "전자상거래법 제6조";
 /// The argon2id hash of [`PASSWORD`], made once (hashing is slow on purpose).
 fn password_hash() -> &'static str {
     static HASH: OnceLock<String> = OnceLock::new();
-    HASH.get_or_init(|| rightsdesk::auth::password::hash(PASSWORD).expect("hash"))
+    HASH.get_or_init(|| auth::password::hash(PASSWORD).expect("hash"))
 }
 
 /// The staff of the test company, one per role and department.
@@ -165,7 +166,7 @@ pub fn seed_company(store: &Store) {
                         department_id: department_id.as_deref(),
                         password_hash: Some(password_hash()),
                         must_change_password: false,
-                        lang: rightsdesk::i18n::Lang::Ko,
+                        lang: domain::lang::Lang::Ko,
                     },
                     now,
                 )?;
@@ -180,7 +181,7 @@ pub fn signed(app: &TestApp, who: Who) -> SignedIn {
     app.store
         .read(|conn| {
             let user = staff::by_email(conn, &Email::parse(who.email()).expect("email"))?.expect("account");
-            let member = rightsdesk::workflow::signin::member_of(conn, &user)?;
+            let member = app::signin::member_of(conn, &user)?;
             Ok(SignedIn {
                 session_id: "test".into(),
                 user,
@@ -222,15 +223,15 @@ pub fn under_review_in(app: &TestApp, kind: RequestKind, email: &str, lang: Lang
     let id = id_of(app, &reference);
     app.store
         .write(|conn| {
-            rightsdesk::store::verification::mark_verified(
+            store::verification::mark_verified(
                 conn,
                 &id,
-                rightsdesk::domain::request::VerificationState::EmailConfirmed,
+                domain::request::VerificationState::EmailConfirmed,
                 now(),
             )?;
-            rightsdesk::store::lifecycle::apply(
+            store::lifecycle::apply(
                 conn,
-                rightsdesk::store::lifecycle::Transition::new(&id, RequestStatus::Verifying, &Actor::System),
+                store::lifecycle::Transition::new(&id, RequestStatus::Verifying, &Actor::System),
                 now(),
             )
         })
@@ -269,7 +270,7 @@ fn log(
         correction: (kind == RequestKind::Correction).then(|| "Kim Minj → Kim Minji".into()),
         categories: categories.iter().map(|c| (*c).to_owned()).collect(),
         authority_document: agent.then(|| AcceptedDocument {
-            kind: rightsdesk::domain::document::DocumentType::Pdf,
+            kind: domain::document::DocumentType::Pdf,
             filename: "power-of-attorney.pdf".into(),
             bytes: PDF.to_vec(),
         }),
@@ -281,7 +282,7 @@ fn log(
         Intake {
             submission,
             channel: Channel::Phone,
-            received_at: rightsdesk::clock::Clock::now(&*app.clock),
+            received_at: app::clock::Clock::now(&*app.clock),
             identity_checked: checked,
             subject_id: None,
             lang,
@@ -295,10 +296,16 @@ fn log(
 /// given), oldest first.
 pub fn audit_payloads(app: &TestApp, action: &str, request_id: Option<&str>) -> Vec<serde_json::Value> {
     use diesel::prelude::*;
-    use rightsdesk::store::schema::audit_events;
+    use store::schema::audit_events;
     let conn = &mut app.store.conn().expect("conn");
     let mut query = audit_events::table
-        .filter(audit_events::action.eq(action))
+        .filter(
+            audit_events::action.eq(Wire(
+                action
+                    .parse::<domain::audit::AuditAction>()
+                    .expect("an audit action"),
+            )),
+        )
         .into_boxed();
     if let Some(id) = request_id {
         query = query.filter(audit_events::request_id.eq(id));

@@ -6,16 +6,16 @@
 //! the status page show the original and the current due date. What the
 //! profile does not allow is refused and changes nothing.
 
+use app::clock::Clock;
+use auth::tokens::{self, Purpose};
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use rightsdesk::auth::tokens::{self, Purpose};
-use rightsdesk::clock::Clock;
-use rightsdesk::domain::calendar::CalendarCode;
-use rightsdesk::domain::deadline::next_working_day;
-use rightsdesk::domain::lifecycle::RequestStatus;
-use rightsdesk::domain::request::RequestKind;
-use rightsdesk::store::schema::{audit_events, email_outbox, prolongations, requests};
+use domain::calendar::CalendarCode;
+use domain::deadline::next_working_day;
+use domain::lifecycle::RequestStatus;
+use domain::request::RequestKind;
 use serde_json::Value;
+use store::schema::{audit_events, email_outbox, prolongations, requests};
 
 use super::{Browser, Who, audit_payloads, id_of, logged, seed_company, status_of};
 use crate::helpers::{SpawnOptions, TestApp, TestSmtp, eventually, spawn_app, spawn_app_with};
@@ -45,10 +45,10 @@ fn due_moves(app: &TestApp, reference: &str) -> Vec<Value> {
 }
 
 async fn api_request(app: &TestApp, reference: &str) -> Value {
-    let (token, _) = rightsdesk::workflow::service_tokens::issue(
+    let (token, _) = app::service_tokens::issue(
         &app.desk,
-        rightsdesk::workflow::service_tokens::Issuer::Operator,
-        &rightsdesk::workflow::service_tokens::NewToken {
+        app::service_tokens::Issuer::Operator,
+        &app::service_tokens::NewToken {
             system: "Reports".into(),
             scopes: "requests:read".into(),
             expires_days: None,

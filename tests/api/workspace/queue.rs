@@ -3,15 +3,16 @@
 
 use chrono::Duration;
 use diesel::prelude::*;
-use rightsdesk::domain::actor::Actor;
-use rightsdesk::domain::audit::AuditAction;
-use rightsdesk::domain::lifecycle::RequestStatus;
-use rightsdesk::domain::request::{Channel, RequestKind};
-use rightsdesk::store::schema::{audit_events, requests as req};
-use rightsdesk::store::{catalog, lifecycle, requests, tasks};
+use domain::actor::Actor;
+use domain::audit::AuditAction;
+use domain::lifecycle::RequestStatus;
+use domain::request::{Channel, RequestKind};
+use store::schema::{audit_events, requests as req};
+use store::{catalog, lifecycle, requests, tasks};
 
 use super::{Browser, Who, seed_company, signed};
 use crate::helpers::{TestApp, TestSmtp, new_request, now, spawn_app};
+use store::types::Wire;
 
 /// One seeded request, as the test knows it.
 struct Seeded {
@@ -24,13 +25,13 @@ struct Seeded {
 /// IT handler assigned to every sixth.
 fn seed(app: &TestApp) -> Vec<Seeded> {
     let it_handler = signed(app, Who::ItHandler).user.id;
-    let today = rightsdesk::clock::Clock::now(&*app.clock)
+    let today = app::clock::Clock::now(&*app.clock)
         .and_utc()
         .with_timezone(&app.config.timezone)
         .date_naive();
     let officer = Actor::Staff {
         id: "officer".into(),
-        role: rightsdesk::domain::staff::StaffRole::PrivacyOfficer,
+        role: domain::staff::StaffRole::PrivacyOfficer,
     };
     app.store
         .write(|conn| {
@@ -243,7 +244,7 @@ async fn revealing_the_full_address_is_a_deliberate_recorded_act() {
     let reveals = || {
         let conn = &mut app.store.conn().expect("conn");
         audit_events::table
-            .filter(audit_events::action.eq(AuditAction::IdentifiersRevealed))
+            .filter(audit_events::action.eq(Wire(AuditAction::IdentifiersRevealed)))
             .count()
             .get_result::<i64>(conn)
             .expect("count")

@@ -6,13 +6,13 @@
 
 use std::sync::Arc;
 
+use app::Desk;
+use app::clock::Clock;
 use chrono::{Duration, NaiveDate};
 use diesel::prelude::*;
-use rightsdesk::clock::Clock;
-use rightsdesk::domain::request::RequestKind;
-use rightsdesk::store::Store;
-use rightsdesk::store::schema::{departments, email_outbox, reminders, requests};
-use rightsdesk::workflow::Desk;
+use domain::request::RequestKind;
+use store::Store;
+use store::schema::{departments, email_outbox, reminders, requests};
 
 use super::{Browser, PASSWORD, Who, id_of, logged, seed_company};
 use crate::helpers::{TestApp, TestSmtp, create_request, eventually, has_hangul, spawn_app};
@@ -29,12 +29,12 @@ fn second_instance(app: &TestApp) -> Desk {
 }
 
 fn local_today(app: &TestApp) -> NaiveDate {
-    rightsdesk::domain::deadline::local(app.clock.now(), app.config.timezone).date()
+    domain::deadline::local(app.clock.now(), app.config.timezone).date()
 }
 
 /// Moves the clock to local noon of `day`.
 fn travel_to(app: &TestApp, day: NaiveDate) {
-    let local_now = rightsdesk::domain::deadline::local(app.clock.now(), app.config.timezone);
+    let local_now = domain::deadline::local(app.clock.now(), app.config.timezone);
     let target = day.and_hms_opt(12, 0, 0).expect("noon");
     assert!(target > local_now, "the clock only moves forward");
     app.clock.advance(target - local_now);
@@ -44,7 +44,7 @@ fn travel_to(app: &TestApp, day: NaiveDate) {
 async fn passes(app: &TestApp, other: &Desk) {
     let threads: Vec<_> = [app.desk.clone(), other.clone(), app.desk.clone(), other.clone()]
         .into_iter()
-        .map(|desk| std::thread::spawn(move || rightsdesk::workflow::reminders::remind(&desk).expect("pass")))
+        .map(|desk| std::thread::spawn(move || app::reminders::remind(&desk).expect("pass")))
         .collect();
     for t in threads {
         t.join().expect("pass thread");

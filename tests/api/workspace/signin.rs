@@ -2,16 +2,16 @@
 //! end, a copied cookie that stops working at sign-out, the forced
 //! password change, and sessions ended by an admin's change.
 
-use rightsdesk::domain::audit::AuditAction;
-use rightsdesk::domain::identifier::Email;
-use rightsdesk::store::{audit, staff};
+use domain::audit::AuditAction;
+use domain::identifier::Email;
+use store::{audit, staff};
 
 use super::{Browser, PASSWORD, Who, location, seed_company};
 use crate::helpers::{TestSmtp, spawn_app};
 
 fn actions(app: &crate::helpers::TestApp) -> Vec<AuditAction> {
     use diesel::prelude::*;
-    use rightsdesk::store::schema::audit_events;
+    use store::schema::audit_events;
     let conn = &mut app.store.conn().expect("conn");
     audit_events::table
         .order(audit_events::seq.asc())
@@ -140,7 +140,7 @@ async fn a_flagged_account_changes_its_password_before_anything_else() {
     app.store
         .write(|conn| {
             use diesel::prelude::*;
-            use rightsdesk::store::schema::staff_users;
+            use store::schema::staff_users;
             diesel::update(staff_users::table.filter(staff_users::email.eq(Who::ItHandler.email())))
                 .set(staff_users::must_change_password.eq(true))
                 .execute(conn)?;
@@ -274,8 +274,8 @@ fn field(body: &str, marker: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_required_second_factor_is_set_up_then_asked_for_and_each_code_works_once() {
-    use rightsdesk::auth::totp;
-    use rightsdesk::clock::Clock;
+    use app::clock::Clock;
+    use auth::totp;
     let smtp = TestSmtp::start();
     let app = spawn_app(&smtp).await;
     seed_company(&app.store);

@@ -1,0 +1,318 @@
+//! The admin's work: staff accounts (create, change role or department,
+//! deactivate) and the catalogue work is routed by (departments, data
+//! systems, categories with their retention, routing rules). Every change
+//! is audited; a role change or a deactivation ends the account's sessions
+//! in the same transaction.
+
+use super::case::require;
+use super::signin::{SECOND_FACTOR_SETTING, SignedIn, ends_sessions};
+use super::staff::{AccountAdded, NewAccount, add_account};
+use super::{Desk, Refusal, Tx, WorkflowError};
+use domain::audit::AuditAction;
+use domain::catalog::DepartmentFunction;
+use domain::login::{SECOND_FACTOR_ROLES, second_factor_roles};
+use domain::request::RequestKind;
+use domain::retention::RetentionRule;
+use domain::staff::StaffRole;
+use domain::task::RoutingMode;
+use store::audit::{self, NewEvent};
+use store::catalog::{self, CategorySpec, DataCategory, DataSystem, Department, SystemSpec};
+use store::staff::{self, StaffUser};
+use store::tasks::{self, RoutingRule};
+use store::{StoreError, sessions, settings};
+
+/// What the admin pages list.
+#[derive(Debug, Clone)]
+pub struct Catalogue {
+    pub staff: Vec<StaffUser>,
+    /// The ids of the accounts with a second factor set up.
+    pub with_second_factor: Vec<String>,
+    /// The roles that must use a second factor.
+    pub second_factor_roles: Vec<StaffRole>,
+    pub departments: Vec<Department>,
+    pub systems: Vec<DataSystem>,
+    pub categories: Vec<DataCategory>,
+    pub rules: Vec<RoutingRule>,
+}
+
+pub fn catalogue(desk: &Desk, signed: &SignedIn) -> Result<Catalogue, WorkflowError> {
+    require(signed.member.may_administer())?;
+    desk.read(|conn, _| {
+        let accounts = staff::list(conn)?;
+        let mut with_second_factor = Vec::new();
+        for account in &accounts {
+            if staff::second_factor(conn, &account.id)?.is_some() {
+                with_second_factor.push(account.id.clone());
+            }
+        }
+        let second_factor_roles = settings::get(conn, SECOND_FACTOR_SETTING)?
+            .map(|s| second_factor_roles(&s))
+            .unwrap_or_default();
+        Ok(Catalogue {
+            staff: accounts,
+            with_second_factor,
+            second_factor_roles,
+            departments: catalog::list_departments(conn)?,
+            systems: catalog::list_systems(conn)?,
+            categories: catalog::list_categories(conn)?,
+            rules: tasks::routing_rules(conn)?,
+        })
+    })
+}
+
+/// Creates a staff account; the set-password link is returned to be shown once.
+pub fn create_staff(desk: &Desk, signed: &SignedIn, new: NewAccount) -> Result<AccountAdded, WorkflowError> {
+    require(signed.member.may_administer())?;
+    add_account(desk, &signed.actor(), new)
+}
+
+/// An account's role, department (by code) and whether it is active.
+#[derive(Debug, Clone)]
+pub struct AccountChange {
+    pub staff_id: String,
+    pub role: StaffRole,
+    pub department: Option<String>,
+    pub active: bool,
+    /// Remove the account's second factor (a lost device); they set up a
+    /// new one at their next sign-in if their role requires it.
+    pub reset_second_factor: bool,
+}
+
+pub fn update_staff(desk: &Desk, signed: &SignedIn, change: AccountChange) -> Result<(), WorkflowError> {
+    require(signed.member.may_administer())?;
+    desk.write(|tx| {
+        let before = staff::get(tx.conn, &change.staff_id)?;
+        let department_id = department_id(tx, change.role, change.department.as_deref())?;
+        staff::update(
+            tx.conn,
+            &before.id,
+            change.role,
+            department_id.as_deref(),
+            change.active,
+        )?;
+        if change.reset_second_factor && staff::second_factor(tx.conn, &before.id)?.is_some() {
+            staff::set_second_factor(tx.conn, &before.id, None)?;
+            audit::append(
+                tx.conn,
+                NewEvent::general(
+                    &signed.actor(),
+                    AuditAction::SecondFactorReset,
+                    serde_json::json!({"staff_id": before.id}),
+                ),
+                tx.now,
+            )?;
+        }
+        let ended = if ends_sessions(&before, change.role, change.active) || change.reset_second_factor {
+            sessions::end_all(tx.conn, &before.id, "account changed", tx.now)?
+        } else {
+            0
+        };
+        audit::append(
+            tx.conn,
+            NewEvent::general(
+                &signed.actor(),
+                AuditAction::StaffUpdated,
+                serde_json::json!({
+                    "staff_id": before.id,
+                    "role": {"from": before.role, "to": change.role},
+                    "department": change.department,
+                    "active": {"from": before.active, "to": change.active},
+                    "sessions_ended": ended,
+                }),
+            ),
+            tx.now,
+        )?;
+        Ok(())
+    })
+}
+
+/// Requires a second factor of these roles (those an admin may require it of).
+pub fn require_second_factor(
+    desk: &Desk,
+    signed: &SignedIn,
+    roles: &[StaffRole],
+) -> Result<(), WorkflowError> {
+    require(signed.member.may_administer())?;
+    let roles: Vec<StaffRole> = SECOND_FACTOR_ROLES
+        .iter()
+        .copied()
+        .filter(|r| roles.contains(r))
+        .collect();
+    let value = roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",");
+    desk.write(|tx| {
+        settings::set(tx.conn, SECOND_FACTOR_SETTING, &value, tx.now)?;
+        audit::append(
+            tx.conn,
+            NewEvent::general(
+                &signed.actor(),
+                AuditAction::SettingsChanged,
+                serde_json::json!({"second_factor_roles": roles}),
+            ),
+            tx.now,
+        )?;
+        Ok(())
+    })
+}
+
+/// The department a role needs (by code), refused when missing or unknown.
+fn department_id(
+    tx: &mut Tx<'_>,
+    role: StaffRole,
+    code: Option<&str>,
+) -> Result<Option<String>, WorkflowError> {
+    match code {
+        Some(code) => Ok(Some(
+            catalog::department_by_code(tx.conn, code)?
+                .ok_or_else(|| Refusal::UnknownDepartment(code.to_owned()))?
+                .id,
+        )),
+        None if role.needs_department() => Err(Refusal::DepartmentRequired.into()),
+        None => Ok(None),
+    }
+}
+
+/// A change to the catalogue.
+#[derive(Debug, Clone)]
+pub enum CatalogueChange {
+    Department {
+        code: String,
+        name: String,
+        function: DepartmentFunction,
+        email: Option<String>,
+    },
+    System {
+        code: String,
+        name: String,
+        description: String,
+        department: String,
+        processed_overseas: bool,
+    },
+    Category {
+        code: String,
+        system: String,
+        name_ko: String,
+        name_en: String,
+        retention: RetentionRule,
+    },
+    AddRule {
+        kind: Option<RequestKind>,
+        category: Option<String>,
+        department: String,
+        mode: RoutingMode,
+    },
+    RemoveRule {
+        id: String,
+    },
+}
+
+pub fn change_catalogue(
+    desk: &Desk,
+    signed: &SignedIn,
+    change: CatalogueChange,
+) -> Result<(), WorkflowError> {
+    require(signed.member.may_administer())?;
+    desk.write(|tx| {
+        let payload = apply(tx, &change)?;
+        audit::append(
+            tx.conn,
+            NewEvent::general(&signed.actor(), AuditAction::CatalogChanged, payload),
+            tx.now,
+        )?;
+        Ok(())
+    })
+}
+
+fn department_by_code(tx: &mut Tx<'_>, code: &str) -> Result<Department, WorkflowError> {
+    Ok(catalog::department_by_code(tx.conn, code)?
+        .ok_or_else(|| Refusal::UnknownDepartment(code.to_owned()))?)
+}
+
+fn apply(tx: &mut Tx<'_>, change: &CatalogueChange) -> Result<serde_json::Value, WorkflowError> {
+    let now = tx.now;
+    Ok(match change {
+        CatalogueChange::Department {
+            code,
+            name,
+            function,
+            email,
+        } => {
+            let id = catalog::upsert_department(tx.conn, code, name, *function, email.as_deref(), now)?;
+            serde_json::json!({"department": id, "code": code, "function": function})
+        }
+        CatalogueChange::System {
+            code,
+            name,
+            description,
+            department,
+            processed_overseas,
+        } => {
+            let owner = department_by_code(tx, department)?;
+            let spec = SystemSpec {
+                code,
+                name,
+                description,
+                department_id: &owner.id,
+                processed_overseas: *processed_overseas,
+            };
+            let id = catalog::upsert_system(tx.conn, &spec, now)?;
+            serde_json::json!({"system": id, "code": code, "department": owner.code})
+        }
+        CatalogueChange::Category {
+            code,
+            system,
+            name_ko,
+            name_en,
+            retention,
+        } => {
+            let system = catalog::list_systems(tx.conn)?
+                .into_iter()
+                .find(|s| s.code.eq_ignore_ascii_case(system))
+                .ok_or(Refusal::UnknownSystem)?;
+            let spec = CategorySpec {
+                code,
+                system_id: &system.id,
+                name_ko,
+                name_en,
+                retention,
+            };
+            let id = catalog::upsert_category(tx.conn, &spec, now)?;
+            serde_json::json!({
+                "category": id,
+                "code": code,
+                "retention": retention.basis,
+                "months": retention.months,
+            })
+        }
+        CatalogueChange::AddRule {
+            kind,
+            category,
+            department,
+            mode,
+        } => {
+            let target = department_by_code(tx, department)?;
+            let category_id = match category {
+                Some(code) => Some(
+                    catalog::category_ids_by_code(tx.conn, std::slice::from_ref(code))?
+                        .and_then(|ids| ids.into_iter().next())
+                        .ok_or(Refusal::UnknownCategory)?,
+                ),
+                None => None,
+            };
+            if kind.is_none() && category_id.is_none() {
+                return Err(Refusal::RuleNeedsKindOrCategory.into());
+            }
+            if *mode == RoutingMode::Instead && category_id.is_none() {
+                return Err(Refusal::RuleNeedsKindOrCategory.into());
+            }
+            let id = tasks::add_routing_rule(tx.conn, *kind, category_id.as_deref(), &target.id, *mode, now)?;
+            serde_json::json!({"rule": id, "kind": kind, "category": category, "department": target.code, "mode": mode})
+        }
+        CatalogueChange::RemoveRule { id } => {
+            tasks::remove_routing_rule(tx.conn, id).map_err(|e| match e {
+                StoreError::NotFound => WorkflowError::NotFound,
+                other => other.into(),
+            })?;
+            serde_json::json!({"rule_removed": id})
+        }
+    })
+}

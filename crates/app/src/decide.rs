@@ -1,0 +1,162 @@
+//! Decisions: complete, partly complete or refuse with a statutory ground.
+//! A deletion's completion and every refusal wait for the privacy officer,
+//! who approves (the request ends and the requester is told, in the same
+//! transaction) or sends it back with a reason.
+
+use super::case::{self, require};
+use super::signin::SignedIn;
+use super::{Desk, Refusal, Tx, WorkflowError};
+use auth::tokens::Purpose;
+use domain::decision::{Decision, DecisionOutcome, DecisionState, RefusalGround};
+use domain::lifecycle::RequestStatus;
+use domain::task::TaskOutcome;
+use mail::notices::{self, DecisionNotice, Kept};
+use store::casework;
+use store::lifecycle::Transition;
+use store::requests::RequestRow;
+use store::tasks;
+
+/// A decision as staff entered it.
+#[derive(Debug, Clone)]
+pub struct Decide {
+    pub outcome: DecisionOutcome,
+    pub ground: Option<RefusalGround>,
+    pub explanation: String,
+}
+
+/// The notice that a decision took effect, with what deletion kept apart.
+fn decision_notice(
+    tx: &mut Tx<'_>,
+    row: &RequestRow,
+    decision: &Decision,
+) -> Result<notices::Notice, WorkflowError> {
+    let kept: Vec<Kept> = tasks::views_for_request(tx.conn, &row.id)?
+        .into_iter()
+        .filter(|v| v.task.outcome == Some(TaskOutcome::Separated))
+        .filter_map(|v| {
+            Some(Kept {
+                system: v.system_name.unwrap_or(v.department_name),
+                until: v.task.retained_until?,
+                law: v.task.retention_law?,
+            })
+        })
+        .collect();
+    let (link, _) = tx.link("/r/", Purpose::Status, &row.id)?;
+    Ok(notices::decision(
+        crate::recipients::requester(row),
+        &DecisionNotice {
+            kind: row.kind,
+            outcome: decision.outcome,
+            ground: decision.ground,
+            explanation: &decision.explanation,
+            kept: &kept,
+        },
+        &link,
+    ))
+}
+
+pub fn decide(
+    desk: &Desk,
+    signed: &SignedIn,
+    reference: &str,
+    input: Decide,
+    expected_version: Option<i32>,
+) -> Result<RequestStatus, WorkflowError> {
+    desk.write(|tx| {
+        let file = case::load(tx.conn, &signed.member, reference)?;
+        require(signed.member.may_decide(&file.facts, input.outcome))?;
+        let row = &file.row;
+        let decision = Decision::new(row.kind, input.outcome, input.ground, &input.explanation)
+            .map_err(Refusal::Decision)?;
+        let pending = decision.needs_approval(row.kind);
+        let state = if pending {
+            DecisionState::Pending
+        } else {
+            DecisionState::Effective
+        };
+        let id = casework::record_decision(tx.conn, &row.id, &decision, state, &signed.user.id, tx.now)?;
+        let to = decision.outcome.status_on_decision(row.kind);
+        let notices = if pending {
+            Vec::new()
+        } else {
+            vec![decision_notice(tx, row, &decision)?]
+        };
+        let actor = signed.actor();
+        let transition = Transition {
+            expected_version,
+            reason: Some(decision.explanation.as_str()).filter(|e| !e.is_empty()),
+            payload: serde_json::json!({
+                "decision": id,
+                "outcome": decision.outcome,
+                "ground": decision.ground,
+            }),
+            ..Transition::new(&row.id, to, &actor)
+        };
+        tx.transition(transition, &notices)?;
+        Ok(to)
+    })
+}
+
+/// The privacy officer's answer to a pending decision.
+#[derive(Debug, Clone)]
+pub enum Approval {
+    Approve,
+    SendBack { reason: String },
+}
+
+pub fn settle(
+    desk: &Desk,
+    signed: &SignedIn,
+    reference: &str,
+    approval: Approval,
+    expected_version: Option<i32>,
+) -> Result<RequestStatus, WorkflowError> {
+    desk.write(|tx| {
+        let file = case::load(tx.conn, &signed.member, reference)?;
+        require(file.options.approve)?;
+        let row = &file.row;
+        let pending = casework::pending_decision(tx.conn, &row.id)?.ok_or(WorkflowError::Stale)?;
+        let actor = signed.actor();
+        match approval {
+            Approval::Approve => {
+                casework::settle_decision(tx.conn, &pending.id, true, &signed.user.id, None, tx.now)?;
+                let decision = Decision {
+                    outcome: pending.outcome,
+                    ground: pending.ground,
+                    explanation: pending.explanation.clone(),
+                };
+                let notice = decision_notice(tx, row, &decision)?;
+                let to = decision.outcome.final_status();
+                let transition = Transition {
+                    expected_version,
+                    payload: serde_json::json!({"decision": pending.id, "approved": true}),
+                    ..Transition::new(&row.id, to, &actor)
+                };
+                tx.transition(transition, &[notice])?;
+                Ok(to)
+            }
+            Approval::SendBack { reason } => {
+                let reason = reason.trim();
+                if reason.is_empty() {
+                    return Err(Refusal::ReturnReasonMissing.into());
+                }
+                casework::settle_decision(
+                    tx.conn,
+                    &pending.id,
+                    false,
+                    &signed.user.id,
+                    Some(reason),
+                    tx.now,
+                )?;
+                let transition = Transition {
+                    expected_version,
+                    reason: Some(reason),
+                    payload: serde_json::json!({"decision": pending.id, "approved": false}),
+                    ..Transition::new(&row.id, RequestStatus::InProgress, &actor)
+                };
+                tx.transition(transition, &[])?;
+                Ok(RequestStatus::InProgress)
+            }
+        }
+    })
+}

@@ -1,0 +1,198 @@
+//! Department tasks: a lead assigns one to a handler; a handler completes
+//! one with an outcome (for a deletion under a statutory retention, the
+//! outcome is separation until the period ends); after an objection the
+//! privacy officer reopens them.
+
+use super::case::{self, require};
+use super::signin::SignedIn;
+use super::{Desk, Refusal, WorkflowError};
+use domain::audit::AuditAction;
+use domain::document::DocumentPurpose;
+use domain::lifecycle::RequestStatus;
+use domain::permission::TaskFacts;
+use domain::request::RequestKind;
+use domain::retention::RetentionRule;
+use domain::submission::AcceptedDocument;
+use domain::task::{self, TaskOutcome};
+use store::lifecycle::Transition;
+use store::tasks::{self, Completion, TaskRow};
+use store::{DbConnection, StoreError, catalog, documents, requests, staff};
+
+fn facts(task: &TaskRow) -> TaskFacts {
+    TaskFacts {
+        department_id: task.department_id.clone(),
+        assignee_id: task.assignee_id.clone(),
+        status: task.status,
+    }
+}
+
+pub fn assign(
+    desk: &Desk,
+    signed: &SignedIn,
+    reference: &str,
+    task_id: &str,
+    assignee_id: &str,
+) -> Result<(), WorkflowError> {
+    desk.write(|tx| {
+        let file = case::load(tx.conn, &signed.member, reference)?;
+        let task = tasks::get(tx.conn, &file.row.id, task_id)?;
+        require(signed.member.may_assign(file.row.status, &facts(&task)))?;
+        let eligible = staff::active_in_department(tx.conn, &task.department_id)?;
+        if !eligible.iter().any(|u| u.id == assignee_id) {
+            return Err(Refusal::NotAnAssignee.into());
+        }
+        tasks::assign(tx.conn, &task.id, assignee_id, tx.now)?;
+        tx.record(
+            &file.row.id,
+            &signed.actor(),
+            AuditAction::TaskAssigned,
+            serde_json::json!({"task": task.id, "assignee": assignee_id}),
+        )
+    })
+}
+
+/// How a handler finishes a task.
+#[derive(Debug, Clone)]
+pub struct Finish {
+    pub outcome: TaskOutcome,
+    pub note: Option<String>,
+    /// For access requests: the data returned, as text…
+    pub data_text: Option<String>,
+    /// …and as files.
+    pub data_files: Vec<AcceptedDocument>,
+}
+
+/// The retention rules of the categories a task's system holds that the
+/// request concerns (all of them when the request names none).
+fn retention_rules(
+    conn: &mut DbConnection,
+    request_id: &str,
+    system_id: &str,
+) -> Result<Vec<RetentionRule>, StoreError> {
+    let chosen = requests::category_ids(conn, request_id)?;
+    Ok(catalog::list_categories(conn)?
+        .into_iter()
+        .filter(|c| c.system_id == system_id)
+        .filter(|c| chosen.is_empty() || chosen.contains(&c.id))
+        .filter_map(|c| RetentionRule::new(c.retention_basis, c.retention_months, c.legal_basis).ok())
+        .collect())
+}
+
+pub fn complete(
+    desk: &Desk,
+    signed: &SignedIn,
+    reference: &str,
+    task_id: &str,
+    finish: Finish,
+) -> Result<TaskOutcome, WorkflowError> {
+    desk.write(|tx| {
+        let file = case::load(tx.conn, &signed.member, reference)?;
+        let task = tasks::get(tx.conn, &file.row.id, task_id)?;
+        require(signed.member.may_complete(file.row.status, &facts(&task)))?;
+        if !TaskOutcome::CHOSEN.contains(&finish.outcome) {
+            return Err(WorkflowError::Forbidden);
+        }
+        let note = finish.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+        if finish.outcome.needs_reason() && note.is_none() {
+            return Err(Refusal::TaskReasonMissing.into());
+        }
+        let today = tx.now.and_utc().with_timezone(&desk.config.timezone).date_naive();
+        let separation = match (&task.system_id, finish.outcome) {
+            (Some(system_id), TaskOutcome::Done) => {
+                let rules = retention_rules(tx.conn, &file.row.id, system_id)?;
+                task::separation(file.row.kind, &rules, today)
+            }
+            _ => None,
+        };
+        let outcome = if separation.is_some() {
+            TaskOutcome::Separated
+        } else {
+            finish.outcome
+        };
+        let returns_data = file.row.kind == RequestKind::Access && finish.outcome == TaskOutcome::Done;
+        let text = finish
+            .data_text
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty() && returns_data);
+        let result = match text {
+            Some(text) => Some(documents::seal(&desk.keys.documents, &task.id, text.as_bytes())?),
+            None => None,
+        };
+        tasks::complete(
+            tx.conn,
+            &task.id,
+            Completion {
+                outcome,
+                note,
+                separation: separation.as_ref(),
+                result,
+            },
+            tx.now,
+        )?;
+        let mut files = Vec::new();
+        if returns_data {
+            for file_data in &finish.data_files {
+                files.push(documents::save_for_task(
+                    tx.conn,
+                    &desk.keys.documents,
+                    &file.row.id,
+                    Some(&task.id),
+                    DocumentPurpose::Result,
+                    file_data.as_ref(),
+                    tx.now,
+                )?);
+            }
+        }
+        tx.record(
+            &file.row.id,
+            &signed.actor(),
+            AuditAction::TaskCompleted,
+            serde_json::json!({
+                "task": task.id,
+                "outcome": outcome,
+                "retained_until": separation.as_ref().map(|s| s.until.to_string()),
+                "retention_law": separation.as_ref().map(|s| s.law.clone()),
+                "files": files,
+            }),
+        )?;
+        Ok(outcome)
+    })
+}
+
+/// The data a task returned, decrypted (for the staff page and the
+/// requester's results).
+pub fn returned_text(desk: &Desk, task_id: &str) -> Result<Option<String>, WorkflowError> {
+    desk.read(|conn, _| Ok(tasks::returned_text(conn, &desk.keys.documents, task_id)?))
+}
+
+/// After an objection: every task starts again and the request goes back
+/// to work.
+pub fn reopen(
+    desk: &Desk,
+    signed: &SignedIn,
+    reference: &str,
+    expected_version: Option<i32>,
+) -> Result<(), WorkflowError> {
+    desk.write(|tx| {
+        let file = case::load(tx.conn, &signed.member, reference)?;
+        require(file.options.reopen_tasks)?;
+        let reopened = tasks::reopen_all(tx.conn, &file.row.id, tx.now)?;
+        for id in &reopened {
+            tx.record(
+                &file.row.id,
+                &signed.actor(),
+                AuditAction::TaskReopened,
+                serde_json::json!({"task": id}),
+            )?;
+        }
+        let actor = signed.actor();
+        let transition = Transition {
+            expected_version,
+            payload: serde_json::json!({"after": "objection", "tasks_reopened": reopened.len()}),
+            ..Transition::new(&file.row.id, RequestStatus::InProgress, &actor)
+        };
+        tx.transition(transition, &[])?;
+        Ok(())
+    })
+}

@@ -1,0 +1,152 @@
+//! What staff write about a request besides its status: internal notes and
+//! decisions.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::{decisions, request_notes, staff_users};
+use super::{DbConnection, StoreError, new_id};
+use crate::types::Wire;
+use domain::decision::{Decision, DecisionOutcome, DecisionState, RefusalGround};
+
+/// An internal note with its author's name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub author: String,
+    pub body: String,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn add_note(
+    conn: &mut DbConnection,
+    request_id: &str,
+    staff_id: &str,
+    body: &str,
+    now: NaiveDateTime,
+) -> Result<String, StoreError> {
+    let id = new_id();
+    diesel::insert_into(request_notes::table)
+        .values((
+            request_notes::id.eq(&id),
+            request_notes::request_id.eq(request_id),
+            request_notes::staff_id.eq(staff_id),
+            request_notes::body.eq(body),
+            request_notes::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(id)
+}
+
+pub fn notes(conn: &mut DbConnection, request_id: &str) -> Result<Vec<Note>, StoreError> {
+    let rows: Vec<(String, String, NaiveDateTime)> = request_notes::table
+        .inner_join(staff_users::table)
+        .filter(request_notes::request_id.eq(request_id))
+        .order(request_notes::created_at.asc())
+        .select((staff_users::name, request_notes::body, request_notes::created_at))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(author, body, created_at)| Note {
+            author,
+            body,
+            created_at,
+        })
+        .collect())
+}
+
+/// A decision as stored.
+#[derive(Debug, Clone, Queryable, Selectable, PartialEq, Eq)]
+#[diesel(table_name = decisions)]
+pub struct DecisionRow {
+    pub id: String,
+    pub request_id: String,
+    pub outcome: DecisionOutcome,
+    pub ground: Option<RefusalGround>,
+    pub explanation: String,
+    pub state: DecisionState,
+    pub decided_by: String,
+    pub decided_at: NaiveDateTime,
+    pub approved_by: Option<String>,
+    pub return_reason: Option<String>,
+}
+
+pub fn record_decision(
+    conn: &mut DbConnection,
+    request_id: &str,
+    decision: &Decision,
+    state: DecisionState,
+    staff_id: &str,
+    now: NaiveDateTime,
+) -> Result<String, StoreError> {
+    let id = new_id();
+    let effective = state == DecisionState::Effective;
+    diesel::insert_into(decisions::table)
+        .values((
+            decisions::id.eq(&id),
+            decisions::request_id.eq(request_id),
+            decisions::outcome.eq(Wire(decision.outcome)),
+            decisions::ground.eq(decision.ground),
+            decisions::explanation.eq(&decision.explanation),
+            decisions::state.eq(Wire(state)),
+            decisions::decided_by.eq(staff_id),
+            decisions::decided_at.eq(now),
+            decisions::approved_by.eq(effective.then_some(staff_id)),
+            decisions::approved_at.eq(effective.then_some(now)),
+        ))
+        .execute(conn)?;
+    Ok(id)
+}
+
+/// The decisions on a request, oldest first.
+pub fn decisions(conn: &mut DbConnection, request_id: &str) -> Result<Vec<DecisionRow>, StoreError> {
+    Ok(decisions::table
+        .filter(decisions::request_id.eq(request_id))
+        .order((decisions::decided_at.asc(), decisions::id.asc()))
+        .select(DecisionRow::as_select())
+        .load(conn)?)
+}
+
+/// The decision waiting for approval, if any.
+pub fn pending_decision(
+    conn: &mut DbConnection,
+    request_id: &str,
+) -> Result<Option<DecisionRow>, StoreError> {
+    Ok(decisions::table
+        .filter(decisions::request_id.eq(request_id))
+        .filter(decisions::state.eq(Wire(DecisionState::Pending)))
+        .select(DecisionRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Approves a pending decision (it takes effect) or sends it back.
+pub fn settle_decision(
+    conn: &mut DbConnection,
+    decision_id: &str,
+    approved: bool,
+    staff_id: &str,
+    return_reason: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<(), StoreError> {
+    let state = if approved {
+        DecisionState::Effective
+    } else {
+        DecisionState::Returned
+    };
+    let n = diesel::update(
+        decisions::table
+            .filter(decisions::id.eq(decision_id))
+            .filter(decisions::state.eq(Wire(DecisionState::Pending))),
+    )
+    .set((
+        decisions::state.eq(Wire(state)),
+        decisions::approved_by.eq(approved.then_some(staff_id)),
+        decisions::approved_at.eq(approved.then_some(now)),
+        decisions::return_reason.eq(return_reason),
+    ))
+    .execute(conn)?;
+    if n != 1 {
+        return Err(StoreError::Conflict);
+    }
+    Ok(())
+}
