@@ -115,7 +115,7 @@ fn main() -> anyhow::Result<()> {
                 let closed = status.is_closed().then_some(received_at + Duration::days(5));
                 diesel::update(req::table.find(&created.id))
                     .set((req::status.eq(Wire(status)), req::closed_at.eq(closed)))
-                    .execute(conn)?;
+                    .execute(conn.connection())?;
                 if !status.is_closed() {
                     // The reminder its deadline calls for today was sent
                     // earlier today, as a running desk would have: the
@@ -186,7 +186,7 @@ fn seed_holds(store: &Store, keys: &Keys, subjects: usize, active: usize) -> any
             })
             .collect::<anyhow::Result<_>>()?;
         store.write(|conn| {
-            match conn {
+            match conn.connection() {
                 // One statement per batch over the network; SQLite is in
                 // process, where a row at a time costs nothing more.
                 DbConnection::Pg(c) => {

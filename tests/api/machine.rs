@@ -880,3 +880,57 @@ async fn holds_placed_by_another_instance_are_known_here_and_lifted_ones_leave_t
         .expect("place again");
     assert!(frozen(&app, &reader, "email:seojun@example.com", "").await);
 }
+
+/// What a transaction changes about holds travels with the transaction,
+/// not with the thread that began it: a hold written on another thread
+/// still reaches the instance's set before the write returns (a set that
+/// missed it would answer "not frozen" from memory).
+#[tokio::test]
+async fn a_hold_written_from_another_thread_still_reaches_the_set() {
+    use store::holds;
+    let smtp = TestSmtp::start();
+    let app = spawn_app(&smtp).await;
+    seed_company(&app.store);
+    let (_, writer) = token(&app, "requests:write", None);
+    let created = json_of(
+        api_post(
+            &app,
+            "/api/v1/requests",
+            &writer,
+            &json!({
+                "kind": "access",
+                "requester_name": "Yoon Jiho",
+                "requester_email": "jiho@example.com",
+                "channel": "phone",
+            }),
+        )
+        .await,
+    )
+    .await;
+    let reference = created["reference"].as_str().expect("reference").to_owned();
+    let request_id = id_of(&app, &reference);
+    let officer = signed(&app, Who::Officer).user.id;
+
+    // A store without a follower knows only what its own writes tell it.
+    let (other, _) = desk_on(&app.db, &[]);
+    assert_eq!(other.store.held.len(), 0);
+    other
+        .store
+        .write(|conn| {
+            let targets = holds::subject_targets(conn, &request_id)?;
+            std::thread::scope(|scope| {
+                scope
+                    .spawn(|| {
+                        holds::place_by_hand(conn, &request_id, &targets, "Litigation", &officer, now())
+                    })
+                    .join()
+                    .expect("the writing thread")
+            })
+        })
+        .expect("place");
+    assert_eq!(
+        other.store.held.len(),
+        1,
+        "the hold written on another thread reached the set"
+    );
+}

@@ -125,7 +125,7 @@ fn a_write_that_fails_at_commit_fails_every_write_of_its_commit_and_each_hears_o
                         if breaks {
                             use diesel::prelude::*;
                             use store::schema::request_categories;
-                            if let DbConnection::Sqlite(lite) = conn {
+                            if let DbConnection::Sqlite(lite) = conn.connection() {
                                 lite.batch_execute("PRAGMA defer_foreign_keys = ON")?;
                             }
                             diesel::insert_into(request_categories::table)
@@ -133,7 +133,7 @@ fn a_write_that_fails_at_commit_fails_every_write_of_its_commit_and_each_hears_o
                                     request_categories::request_id.eq(&created.id),
                                     request_categories::category_id.eq("no-such-category"),
                                 ))
-                                .execute(conn)?;
+                                .execute(conn.connection())?;
                         }
                         Ok(created.reference.to_string())
                     });
@@ -200,7 +200,7 @@ fn a_years_numbering_goes_on_after_the_numbers_it_already_has() {
 }
 
 /// Stores `new` in the caller's write transaction.
-fn create_in(conn: &mut DbConnection, keys: &Keys, new: &NewRequest) -> Result<Created, StoreError> {
+fn create_in(conn: &mut store::Tx<'_>, keys: &Keys, new: &NewRequest) -> Result<Created, StoreError> {
     store::requests::create(
         conn,
         new,

@@ -221,8 +221,7 @@ fn an_upgrade_carries_hold_scopes_reasons_and_the_audit_chain_over() {
     }
     store
         .write(|conn| {
-            audit::append(
-                conn,
+            conn.append(
                 NewEvent::about(
                     "r1",
                     &Actor::System,
@@ -230,9 +229,8 @@ fn an_upgrade_carries_hold_scopes_reasons_and_the_audit_chain_over() {
                     serde_json::json!({"n": 1}),
                 ),
                 now(),
-            )?;
-            audit::append(
-                conn,
+            );
+            conn.append(
                 NewEvent::about(
                     "r1",
                     &Actor::Requester,
@@ -240,7 +238,8 @@ fn an_upgrade_carries_hold_scopes_reasons_and_the_audit_chain_over() {
                     serde_json::json!({}),
                 ),
                 now(),
-            )
+            );
+            Ok(())
         })
         .expect("events before the upgrade");
 

@@ -15,7 +15,7 @@ use domain::request::RequestKind;
 use domain::retention::RetentionRule;
 use domain::staff::StaffRole;
 use domain::task::RoutingMode;
-use store::audit::{self, NewEvent};
+use store::audit::NewEvent;
 use store::catalog::{self, CategorySpec, DataCategory, DataSystem, Department, SystemSpec};
 use store::staff::{self, StaffUser};
 use store::tasks::{self, RoutingRule};
@@ -92,23 +92,21 @@ pub fn update_staff(desk: &Desk, signed: &SignedIn, change: AccountChange) -> Re
         )?;
         if change.reset_second_factor && staff::second_factor(tx.conn, &before.id)?.is_some() {
             staff::set_second_factor(tx.conn, &before.id, None)?;
-            audit::append(
-                tx.conn,
+            tx.conn.append(
                 NewEvent::general(
                     &signed.actor(),
                     AuditAction::SecondFactorReset,
                     serde_json::json!({"staff_id": before.id}),
                 ),
                 tx.now,
-            )?;
+            );
         }
         let ended = if ends_sessions(&before, change.role, change.active) || change.reset_second_factor {
             sessions::end_all(tx.conn, &before.id, "account changed", tx.now)?
         } else {
             0
         };
-        audit::append(
-            tx.conn,
+        tx.conn.append(
             NewEvent::general(
                 &signed.actor(),
                 AuditAction::StaffUpdated,
@@ -121,7 +119,7 @@ pub fn update_staff(desk: &Desk, signed: &SignedIn, change: AccountChange) -> Re
                 }),
             ),
             tx.now,
-        )?;
+        );
         Ok(())
     })
 }
@@ -141,22 +139,21 @@ pub fn require_second_factor(
     let value = roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",");
     desk.write(|tx| {
         settings::set(tx.conn, SECOND_FACTOR_SETTING, &value, tx.now)?;
-        audit::append(
-            tx.conn,
+        tx.conn.append(
             NewEvent::general(
                 &signed.actor(),
                 AuditAction::SettingsChanged,
                 serde_json::json!({"second_factor_roles": roles}),
             ),
             tx.now,
-        )?;
+        );
         Ok(())
     })
 }
 
 /// The department a role needs (by code), refused when missing or unknown.
 fn department_id(
-    tx: &mut Tx<'_>,
+    tx: &mut Tx<'_, '_>,
     role: StaffRole,
     code: Option<&str>,
 ) -> Result<Option<String>, WorkflowError> {
@@ -213,21 +210,20 @@ pub fn change_catalogue(
     require(signed.member.may_administer())?;
     desk.write(|tx| {
         let payload = apply(tx, &change)?;
-        audit::append(
-            tx.conn,
+        tx.conn.append(
             NewEvent::general(&signed.actor(), AuditAction::CatalogChanged, payload),
             tx.now,
-        )?;
+        );
         Ok(())
     })
 }
 
-fn department_by_code(tx: &mut Tx<'_>, code: &str) -> Result<Department, WorkflowError> {
+fn department_by_code(tx: &mut Tx<'_, '_>, code: &str) -> Result<Department, WorkflowError> {
     Ok(catalog::department_by_code(tx.conn, code)?
         .ok_or_else(|| Refusal::UnknownDepartment(code.to_owned()))?)
 }
 
-fn apply(tx: &mut Tx<'_>, change: &CatalogueChange) -> Result<serde_json::Value, WorkflowError> {
+fn apply(tx: &mut Tx<'_, '_>, change: &CatalogueChange) -> Result<serde_json::Value, WorkflowError> {
     let now = tx.now;
     Ok(match change {
         CatalogueChange::Department {

@@ -12,7 +12,7 @@ use super::{Desk, Refusal, Tx, WorkflowError};
 use domain::audit::AuditAction;
 use domain::calendar::{DayChange, day_edit};
 use domain::deadline;
-use store::audit::{self, NewEvent};
+use store::audit::NewEvent;
 use store::calendar_days::{self, DayRow};
 use store::requests;
 
@@ -121,8 +121,7 @@ pub fn change(desk: &Desk, signed: &SignedIn, command: DayCommand) -> Result<Rec
                 (*day, "undone", undone.name)
             }
         };
-        audit::append(
-            tx.conn,
+        tx.conn.append(
             NewEvent::general(
                 &actor,
                 AuditAction::CalendarChanged,
@@ -134,7 +133,7 @@ pub fn change(desk: &Desk, signed: &SignedIn, command: DayCommand) -> Result<Rec
                 }),
             ),
             tx.now,
-        )?;
+        );
         let moved = recount(tx, &actor, day)?;
         Ok(Recounted { day, moved })
     })
@@ -142,7 +141,11 @@ pub fn change(desk: &Desk, signed: &SignedIn, command: DayCommand) -> Result<Rec
 
 /// Counts again the due dates still counted from receipt, with the
 /// calendar as it now stands; records each that moves. Returns how many.
-fn recount(tx: &mut Tx<'_>, actor: &domain::actor::Actor, day: NaiveDate) -> Result<usize, WorkflowError> {
+fn recount(
+    tx: &mut Tx<'_, '_>,
+    actor: &domain::actor::Actor,
+    day: NaiveDate,
+) -> Result<usize, WorkflowError> {
     let calendar = tx.calendar()?;
     let config = &tx.desk.config;
     let mut moved = 0;
@@ -152,8 +155,7 @@ fn recount(tx: &mut Tx<'_>, actor: &domain::actor::Actor, day: NaiveDate) -> Res
             continue;
         }
         requests::set_due_date(tx.conn, &request.id, due, tx.now)?;
-        audit::append(
-            tx.conn,
+        tx.conn.append(
             NewEvent::about(
                 &request.id,
                 actor,
@@ -166,7 +168,7 @@ fn recount(tx: &mut Tx<'_>, actor: &domain::actor::Actor, day: NaiveDate) -> Res
                 }),
             ),
             tx.now,
-        )?;
+        );
         moved += 1;
     }
     Ok(moved)

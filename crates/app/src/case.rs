@@ -272,7 +272,7 @@ pub(super) enum MessageKind {
 
 /// Stores a staff message, records it and emails it with a status link.
 pub(super) fn post_message(
-    tx: &mut Tx<'_>,
+    tx: &mut Tx<'_, '_>,
     signed: &SignedIn,
     row: &RequestRow,
     body: &str,

@@ -26,7 +26,7 @@ pub struct Decide {
 
 /// The notice that a decision took effect, with what deletion kept apart.
 fn decision_notice(
-    tx: &mut Tx<'_>,
+    tx: &mut Tx<'_, '_>,
     row: &RequestRow,
     decision: &Decision,
 ) -> Result<notices::Notice, WorkflowError> {

@@ -31,7 +31,7 @@ pub fn place_legal_hold(
             serde_json::json!({"holds_placed": ids, "reason": "legal_hold"}),
         );
         event.reason = Some(&note);
-        store::audit::append(tx.conn, event, tx.now)?;
+        tx.conn.append(event, tx.now);
         Ok(ids)
     })
 }
@@ -64,7 +64,7 @@ pub fn lift_hold(
             serde_json::json!({"holds_lifted": [hold.id], "reason": hold.reason}),
         );
         event.reason = Some(&note);
-        store::audit::append(tx.conn, event, tx.now)?;
+        tx.conn.append(event, tx.now);
         Ok(())
     })
 }

@@ -24,7 +24,11 @@ pub(super) enum CodeEmail {
 
 /// Makes a code for the request, stores its hash (tries start again), and
 /// queues the email that carries it with a fresh verification link.
-pub(super) fn send_code(tx: &mut Tx<'_>, row: &RequestRow, email: CodeEmail) -> Result<(), WorkflowError> {
+pub(super) fn send_code(
+    tx: &mut Tx<'_, '_>,
+    row: &RequestRow,
+    email: CodeEmail,
+) -> Result<(), WorkflowError> {
     let code = codes::generate();
     let hash = codes::hash(&tx.desk.keys.codes, &row.id, &code);
     verification::set_code(tx.conn, &row.id, &hash, tx.now)?;
@@ -51,14 +55,19 @@ impl FirstCode {
 
     /// Once the request is stored with the code: the code's audit event,
     /// and the verification email that carries it.
-    pub(super) fn send(self, tx: &mut Tx<'_>, row: &RequestRow) -> Result<(), WorkflowError> {
+    pub(super) fn send(self, tx: &mut Tx<'_, '_>, row: &RequestRow) -> Result<(), WorkflowError> {
         verification::first_code_set(tx.conn, &row.id, tx.now)?;
         email_code(tx, row, &self.code, CodeEmail::Verification)
     }
 }
 
 /// Queues the email that carries `code`, with a fresh verification link.
-fn email_code(tx: &mut Tx<'_>, row: &RequestRow, code: &str, email: CodeEmail) -> Result<(), WorkflowError> {
+fn email_code(
+    tx: &mut Tx<'_, '_>,
+    row: &RequestRow,
+    code: &str,
+    email: CodeEmail,
+) -> Result<(), WorkflowError> {
     let (link, _) = tx.link("/v/", Purpose::Verify, &row.id)?;
     let to = crate::recipients::requester(row);
     let notice = match email {
@@ -75,7 +84,7 @@ fn email_code(tx: &mut Tx<'_>, row: &RequestRow, code: &str, email: CodeEmail) -
 /// The requester controls the address: records it and moves the request to
 /// work or to staff review (the identity policy decides). Returns the
 /// token of the status page, which the email confirming it carries too.
-pub(super) fn confirm_email(tx: &mut Tx<'_>, row: &RequestRow) -> Result<String, WorkflowError> {
+pub(super) fn confirm_email(tx: &mut Tx<'_, '_>, row: &RequestRow) -> Result<String, WorkflowError> {
     let proven = VerificationState::EmailConfirmed;
     verification::mark_verified(tx.conn, &row.id, proven, tx.now)?;
     let to = tx

@@ -10,7 +10,7 @@ use super::signin::SignedIn;
 use super::{Desk, Refusal, WorkflowError};
 use domain::audit::AuditAction;
 use domain::letterhead::Letterhead;
-use store::audit::{self, NewEvent};
+use store::audit::NewEvent;
 use store::{DbConnection, StoreError, settings};
 
 /// The setting it is kept under (JSON).
@@ -85,8 +85,7 @@ pub fn change(desk: &Desk, signed: &SignedIn, typed: &Typed) -> Result<(), Workf
     let actor = signed.actor();
     desk.write(|tx| {
         store(tx.conn, &letterhead, tx.now)?;
-        audit::append(
-            tx.conn,
+        tx.conn.append(
             NewEvent::general(
                 &actor,
                 AuditAction::SettingsChanged,
@@ -98,7 +97,7 @@ pub fn change(desk: &Desk, signed: &SignedIn, typed: &Typed) -> Result<(), Workf
                 }),
             ),
             tx.now,
-        )?;
+        );
         Ok(())
     })?;
     desk.letterheads.replace(letterhead);

@@ -67,7 +67,7 @@ use domain::limits::RecentEmails;
 use mail::notices::{Notice, NoticeError};
 /// Which database the desk runs on.
 pub use store::Backend;
-use store::audit::{self, NewEvent};
+use store::audit::NewEvent;
 use store::calendar_days;
 use store::lifecycle::{self, Applied};
 use store::outbox;
@@ -131,30 +131,23 @@ impl Desk {
     /// it queued a webhook event.
     pub fn write<T>(
         &self,
-        f: impl FnOnce(&mut Tx<'_>) -> Result<T, WorkflowError>,
+        f: impl FnOnce(&mut Tx<'_, '_>) -> Result<T, WorkflowError>,
     ) -> Result<T, WorkflowError> {
         let now = self.clock.now();
-        let mut queued = false;
-        store::webhooks::take_queued();
-        let result = self.store.write_as::<T, WorkflowError>(|conn| {
-            let mut tx = Tx {
+        let (value, effects) = self.store.write_with_effects::<T, WorkflowError>(|conn| {
+            f(&mut Tx {
                 conn,
                 now,
                 desk: self,
-                queued_mail: false,
-                turns: Vec::new(),
-            };
-            let result = f(&mut tx)?;
-            queued = tx.queued_mail;
-            Ok(result)
+            })
         })?;
-        if queued {
+        if effects.mail_queued {
             self.mail.wake();
         }
-        if store::webhooks::take_queued() {
+        if effects.webhooks_queued {
             self.webhooks.wake();
         }
-        Ok(result)
+        Ok(value)
     }
 
     /// Runs `f` in one consistent read-only snapshot, at one instant.
@@ -192,20 +185,18 @@ impl Desk {
     }
 }
 
-/// One write transaction of a workflow: the connection, the instant it
-/// happens at, and the emails it queues.
-pub struct Tx<'a> {
-    pub conn: &'a mut DbConnection,
+/// One write transaction of a workflow: the store's transaction (its
+/// connection, and the audit events, hold changes and queued email and
+/// webhook deliveries that commit with it), the instant it happens at, and
+/// the desk.
+pub struct Tx<'a, 'c> {
+    pub conn: &'a mut store::Tx<'c>,
     /// The time of everything this transaction records.
     pub now: NaiveDateTime,
     pub desk: &'a Desk,
-    queued_mail: bool,
-    /// The addresses whose turn this transaction holds (see
-    /// [`Tx::serialise_address`]).
-    turns: Vec<String>,
 }
 
-impl Tx<'_> {
+impl Tx<'_, '_> {
     /// Renders a notice; a notice that cannot be rendered fails the
     /// transaction.
     pub fn render(&self, notice: &Notice) -> Result<NewEmail, WorkflowError> {
@@ -222,7 +213,6 @@ impl Tx<'_> {
             .map(|n| self.render(n))
             .collect::<Result<Vec<_>, _>>()?;
         outbox::enqueue(self.conn, &emails, self.now)?;
-        self.queued_mail |= !emails.is_empty();
         Ok(())
     }
 
@@ -234,11 +224,8 @@ impl Tx<'_> {
         action: AuditAction,
         payload: serde_json::Value,
     ) -> Result<(), WorkflowError> {
-        audit::append(
-            self.conn,
-            NewEvent::about(request_id, actor, action, payload),
-            self.now,
-        )?;
+        self.conn
+            .append(NewEvent::about(request_id, actor, action, payload), self.now);
         Ok(())
     }
 
@@ -254,7 +241,6 @@ impl Tx<'_> {
             .iter()
             .map(|n| self.render(n))
             .collect::<Result<Vec<_>, _>>()?;
-        self.queued_mail |= !emails.is_empty();
         let applied = lifecycle::apply(
             self.conn,
             lifecycle::Transition { emails, ..transition },
@@ -271,12 +257,7 @@ impl Tx<'_> {
     /// requester) take turns until commit, so the limits checked on what
     /// the address was sent or tried hold under concurrent requests.
     pub fn serialise_address(&mut self, address: &str) -> Result<(), WorkflowError> {
-        if self.turns.iter().any(|a| a == address) {
-            return Ok(());
-        }
-        store::serialise(self.conn, &format!("requester:{address}"))?;
-        self.turns.push(address.to_owned());
-        Ok(())
+        Ok(self.conn.serialise(&format!("requester:{address}"))?)
     }
 
     /// The calendar deadlines are counted with now: the profile's shipped

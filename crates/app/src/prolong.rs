@@ -99,7 +99,7 @@ pub fn prolong(
 
 /// Records the prolongation, moves the due date, tells the requester.
 fn apply(
-    tx: &mut Tx<'_>,
+    tx: &mut Tx<'_, '_>,
     signed: &SignedIn,
     row: &RequestRow,
     rule: &ProlongationRule,

@@ -12,7 +12,7 @@ use store::{catalog, requests, tasks};
 
 /// Makes the request's tasks, unless it has some already (work that
 /// resumes keeps its tasks). Returns how many were made.
-pub(super) fn route(tx: &mut Tx<'_>, row: &RequestRow) -> Result<usize, WorkflowError> {
+pub(super) fn route(tx: &mut Tx<'_, '_>, row: &RequestRow) -> Result<usize, WorkflowError> {
     if !tasks::for_request(tx.conn, &row.id)?.is_empty() {
         return Ok(0);
     }

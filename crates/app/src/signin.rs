@@ -20,7 +20,7 @@ use domain::lang::Lang;
 use domain::login::{RENEW_WHEN_LEFT, SESSION_MAX_AGE, locked_until, second_factor_roles};
 use domain::permission::StaffMember;
 use domain::staff::StaffRole;
-use store::audit::{self, NewEvent};
+use store::audit::NewEvent;
 use store::staff::StaffUser;
 use store::{DbConnection, StoreError, catalog, sessions, settings, staff};
 
@@ -121,15 +121,14 @@ pub fn sign_in(desk: &Desk, input: SignIn) -> Result<SignInOutcome, WorkflowErro
     })?;
     if let Some(until) = locked {
         desk.write(|tx| {
-            audit::append(
-                tx.conn,
+            tx.conn.append(
                 NewEvent::general(
                     &Actor::System,
                     AuditAction::StaffSignInFailed,
                     serde_json::json!({"locked": true}),
                 ),
                 tx.now,
-            )?;
+            );
             Ok(())
         })?;
         return Ok(SignInOutcome::Locked { until });
@@ -160,7 +159,7 @@ pub fn sign_in(desk: &Desk, input: SignIn) -> Result<SignInOutcome, WorkflowErro
 /// Starts a session: the failures of the account are forgotten, and the
 /// sign-in is recorded.
 fn signed_in(
-    tx: &mut Tx<'_>,
+    tx: &mut Tx<'_, '_>,
     user: &StaffUser,
     account_key: &str,
     second_factor: bool,
@@ -172,43 +171,40 @@ fn signed_in(
         id: user.id.clone(),
         role: user.role,
     };
-    audit::append(
-        tx.conn,
+    tx.conn.append(
         NewEvent::general(
             &actor,
             AuditAction::StaffSignedIn,
             serde_json::json!({"session": session_id, "second_factor": second_factor}),
         ),
         tx.now,
-    )?;
+    );
     let token = tokens::issue(&tx.desk.keys, Purpose::StaffSession, &session_id, tx.now)?;
     Ok(SignInOutcome::SignedIn { token })
 }
 
 /// Records a failure, and a lockout when it reaches the limit.
-fn failed(tx: &mut Tx<'_>, account_key: &str, client_key: &str) -> Result<SignInOutcome, WorkflowError> {
+fn failed(tx: &mut Tx<'_, '_>, account_key: &str, client_key: &str) -> Result<SignInOutcome, WorkflowError> {
     sessions::record_failure(tx.conn, account_key, client_key, tx.now)?;
-    audit::append(
-        tx.conn,
+    tx.conn.append(
         NewEvent::general(
             &Actor::System,
             AuditAction::StaffSignInFailed,
             serde_json::json!({}),
         ),
         tx.now,
-    )?;
+    );
     let failures = sessions::recent_failures(tx.conn, account_key, client_key, tx.now)?;
     match locked_until(&failures, tx.now) {
         Some(until) => {
-            audit::append(
-                tx.conn,
+            tx.conn.append(
                 NewEvent::general(
                     &Actor::System,
                     AuditAction::StaffLockedOut,
                     serde_json::json!({"until": until.and_utc().to_rfc3339()}),
                 ),
                 tx.now,
-            )?;
+            );
             Ok(SignInOutcome::Locked { until })
         }
         None => Ok(SignInOutcome::Rejected),
@@ -336,15 +332,14 @@ pub fn enrol(desk: &Desk, signed: &SignedIn, token: &str, code: &str) -> Result<
             store::documents::seal(&desk.keys.documents, &second_factor_aad(&signed.user.id), &secret)?;
         staff::set_second_factor(tx.conn, &signed.user.id, Some(sealed))?;
         staff::use_second_factor_step(tx.conn, &signed.user.id, step)?;
-        audit::append(
-            tx.conn,
+        tx.conn.append(
             NewEvent::general(
                 &signed.actor(),
                 AuditAction::SecondFactorEnrolled,
                 serde_json::json!({}),
             ),
             tx.now,
-        )?;
+        );
         Ok(true)
     })
 }
@@ -407,15 +402,14 @@ pub fn session(desk: &Desk, token: &str) -> Result<Option<SignedIn>, WorkflowErr
 pub fn sign_out(desk: &Desk, signed: &SignedIn) -> Result<(), WorkflowError> {
     desk.write(|tx| {
         sessions::end(tx.conn, &signed.session_id, "signed out", tx.now)?;
-        audit::append(
-            tx.conn,
+        tx.conn.append(
             NewEvent::general(
                 &signed.actor(),
                 AuditAction::StaffSignedOut,
                 serde_json::json!({"session": signed.session_id}),
             ),
             tx.now,
-        )?;
+        );
         Ok(())
     })
 }
@@ -448,15 +442,14 @@ pub fn change_password(
             "password changed",
             tx.now,
         )?;
-        audit::append(
-            tx.conn,
+        tx.conn.append(
             NewEvent::general(
                 &signed.actor(),
                 AuditAction::StaffPasswordChanged,
                 serde_json::json!({"other_sessions_ended": ended}),
             ),
             tx.now,
-        )?;
+        );
         Ok(PasswordChange::Changed)
     })
 }

@@ -53,7 +53,7 @@ pub(super) struct Arriving<'a> {
 /// received at `received_at`: its reference is numbered and its deadline
 /// counted from then, in the profile's zone.
 pub(super) fn store(
-    tx: &mut Tx<'_>,
+    tx: &mut Tx<'_, '_>,
     arriving: Arriving<'_>,
     actor: &Actor,
 ) -> Result<(requests::Created, RequestRow), WorkflowError> {

@@ -9,7 +9,7 @@ use super::{Desk, Refusal, WorkflowError};
 use auth::webhooks::WebhookSecret;
 use domain::audit::AuditAction;
 use domain::webhook::webhook_url;
-use store::audit::{self, NewEvent};
+use store::audit::NewEvent;
 use store::documents;
 use store::webhooks::{self, DeliveryState, Endpoint, SystemHook};
 
@@ -93,8 +93,7 @@ pub fn change(
                 (None, None, dropped)
             }
         };
-        audit::append(
-            tx.conn,
+        tx.conn.append(
             NewEvent::general(
                 &actor,
                 AuditAction::WebhookChanged,
@@ -106,7 +105,7 @@ pub fn change(
                 }),
             ),
             tx.now,
-        )?;
+        );
         Ok(shown)
     })
 }

@@ -1,8 +1,6 @@
 //! The audit trail: append-only, hash-chained. This module has no update or
 //! delete path for events, by design; the database refuses them too.
 
-use std::cell::RefCell;
-
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
@@ -129,123 +127,84 @@ impl RawEventRow {
     }
 }
 
-thread_local! {
-    /// The events appended by the write transaction running on this thread,
-    /// waiting to join the chain when it commits (see [`Pending`]).
-    static PENDING: RefCell<Option<Vec<Appended>>> = const { RefCell::new(None) };
-}
-
-/// An event appended but not yet chained.
-struct Appended {
-    content: AuditContent,
-}
-
-/// The events of one write transaction: begun by [`super::Store::write`]
-/// before it opens the transaction, chained by [`Pending::commit`] as its
-/// last statements, and dropped (with the events, if the transaction
-/// failed) when it ends. A transaction runs on one thread, so the events
-/// wait in a thread-local list that [`append`] adds to.
-pub(super) struct Pending(());
-
-impl Pending {
-    /// Begins collecting; `None` if this thread is already inside a write.
-    pub(super) fn start() -> Option<Self> {
-        PENDING.with(|p| {
-            let mut p = p.borrow_mut();
-            if p.is_some() {
-                return None;
-            }
-            *p = Some(Vec::new());
-            Some(Pending(()))
-        })
+/// Chains a transaction's events, as its last statements: locks the head
+/// (unless already locked by [`lock_head_early`]), numbers and hashes each
+/// event after the one before, inserts them and moves the head, so the
+/// head is held only until the commit.
+pub(super) fn chain(conn: &mut DbConnection, events: Vec<AuditContent>) -> Result<(), StoreError> {
+    if events.is_empty() {
+        return Ok(());
     }
-
-    /// Chains the collected events: locks the head (unless already locked
-    /// by [`lock_head_early`]), numbers and hashes each event after the
-    /// one before, inserts them and moves the head. The transaction's last
-    /// statements, so the head is held only until its commit.
-    pub(super) fn commit(&self, conn: &mut DbConnection) -> Result<(), StoreError> {
-        let events = PENDING.with(|p| p.borrow_mut().as_mut().map(std::mem::take).unwrap_or_default());
-        if events.is_empty() {
-            return Ok(());
+    let (mut seq, mut head_hash): (i64, String) = match conn {
+        DbConnection::Pg(c) => audit_head::table
+            .find(1)
+            .select((audit_head::seq, audit_head::hash))
+            .for_update()
+            .first(c)?,
+        DbConnection::Sqlite(_) => audit_head::table
+            .find(1)
+            .select((audit_head::seq, audit_head::hash))
+            .first(conn)?,
+    };
+    let mut rows = Vec::with_capacity(events.len());
+    for mut content in events {
+        seq += 1;
+        content.seq = seq;
+        let hash = chain_hash(&head_hash, &content)
+            .map_err(|e| StoreError::Corrupt(format!("the audit event cannot be encoded: {e}")))?;
+        let prev_hash = std::mem::replace(&mut head_hash, hash.clone());
+        rows.push(RawEventRow {
+            seq: content.seq,
+            id: content.id,
+            request_id: content.request_id,
+            actor_kind: StoredText(content.actor_kind),
+            actor_id: content.actor_id,
+            action: StoredText(content.action),
+            from_status: content.from_status.map(StoredText),
+            to_status: content.to_status.map(StoredText),
+            reason: content.reason,
+            at: content.at,
+            payload: content.payload.to_string(),
+            prev_hash,
+            hash,
+        });
+    }
+    match conn {
+        // On PostgreSQL every statement between locking the head and
+        // committing is a round trip that every other writer with
+        // events waits for: the events (as one JSON array of rows, so
+        // the statement's text is the same for any number of them and
+        // it stays prepared) and the head's move are one statement.
+        DbConnection::Pg(c) => {
+            let rows = serde_json::to_string(&rows)
+                .map_err(|e| StoreError::Corrupt(format!("the audit events cannot be encoded: {e}")))?;
+            kept(
+                "WITH appended AS (INSERT INTO audit_events \
+                 SELECT * FROM json_populate_recordset(NULL::audit_events, ?::json)) \
+                 UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1",
+                ((Text, rows), (BigInt, seq), (Text, &head_hash)),
+            )
+            .execute(c)?;
         }
-        let (mut seq, mut head_hash): (i64, String) = match conn {
-            DbConnection::Pg(c) => audit_head::table
-                .find(1)
-                .select((audit_head::seq, audit_head::hash))
-                .for_update()
-                .first(c)?,
-            DbConnection::Sqlite(_) => audit_head::table
-                .find(1)
-                .select((audit_head::seq, audit_head::hash))
-                .first(conn)?,
-        };
-        let mut rows = Vec::with_capacity(events.len());
-        for Appended { mut content } in events {
-            seq += 1;
-            content.seq = seq;
-            let hash = chain_hash(&head_hash, &content)
-                .map_err(|e| StoreError::Corrupt(format!("the audit event cannot be encoded: {e}")))?;
-            let prev_hash = std::mem::replace(&mut head_hash, hash.clone());
-            rows.push(RawEventRow {
-                seq: content.seq,
-                id: content.id,
-                request_id: content.request_id,
-                actor_kind: StoredText(content.actor_kind),
-                actor_id: content.actor_id,
-                action: StoredText(content.action),
-                from_status: content.from_status.map(StoredText),
-                to_status: content.to_status.map(StoredText),
-                reason: content.reason,
-                at: content.at,
-                payload: content.payload.to_string(),
-                prev_hash,
-                hash,
-            });
-        }
-        match conn {
-            // On PostgreSQL every statement between locking the head and
-            // committing is a round trip that every other writer with
-            // events waits for: the events (as one JSON array of rows, so
-            // the statement's text is the same for any number of them and
-            // it stays prepared) and the head's move are one statement.
-            DbConnection::Pg(c) => {
-                let rows = serde_json::to_string(&rows)
-                    .map_err(|e| StoreError::Corrupt(format!("the audit events cannot be encoded: {e}")))?;
-                kept(
-                    "WITH appended AS (INSERT INTO audit_events \
-                     SELECT * FROM json_populate_recordset(NULL::audit_events, ?::json)) \
-                     UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1",
-                    ((Text, rows), (BigInt, seq), (Text, &head_hash)),
-                )
+        DbConnection::Sqlite(c) => {
+            diesel::insert_into(audit_events::table)
+                .values(&rows)
                 .execute(c)?;
-            }
-            DbConnection::Sqlite(c) => {
-                diesel::insert_into(audit_events::table)
-                    .values(&rows)
-                    .execute(c)?;
-                kept(
-                    "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1",
-                    ((BigInt, seq), (Text, &head_hash)),
-                )
-                .execute(c)?;
-            }
+            kept(
+                "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1",
+                ((BigInt, seq), (Text, &head_hash)),
+            )
+            .execute(c)?;
         }
-        Ok(())
     }
-}
-
-impl Drop for Pending {
-    fn drop(&mut self) {
-        PENDING.with(|p| p.borrow_mut().take());
-    }
+    Ok(())
 }
 
 /// On SQLite, takes the database's writer lock with the transaction's
 /// first statement (a write), before anything is read: a transaction that
 /// read first and wrote later could find another process had written in
 /// between and fail. PostgreSQL needs nothing here: its head is locked
-/// last, by [`Pending::commit`].
+/// last, by [`chain`].
 pub(super) fn lock_head_early(conn: &mut DbConnection) -> Result<(), StoreError> {
     if let DbConnection::Sqlite(c) = conn {
         kept("UPDATE audit_head SET seq = seq WHERE id = 1", ()).execute(c)?;
@@ -253,13 +212,10 @@ pub(super) fn lock_head_early(conn: &mut DbConnection) -> Result<(), StoreError>
     Ok(())
 }
 
-/// Appends one event to the chain, in the commit of the write transaction
-/// it is called in (only inside [`super::Store::write`]). Events join the
-/// chain in the order they were appended.
-/// It takes the transaction's connection to be called only where one is
-/// open, though the event is written later, by the commit.
-pub fn append(_conn: &mut DbConnection, event: NewEvent<'_>, at: NaiveDateTime) -> Result<(), StoreError> {
-    let content = AuditContent {
+/// An event as the chain will hold it, numbered when it is chained (see
+/// [`crate::Tx::append`]).
+pub(super) fn content(event: NewEvent<'_>, at: NaiveDateTime) -> AuditContent {
+    AuditContent {
         seq: 0,
         id: new_id(),
         request_id: event.request_id.map(str::to_owned),
@@ -271,16 +227,7 @@ pub fn append(_conn: &mut DbConnection, event: NewEvent<'_>, at: NaiveDateTime) 
         reason: event.reason.map(str::to_owned),
         at,
         payload: event.payload,
-    };
-    PENDING.with(|p| match p.borrow_mut().as_mut() {
-        Some(events) => {
-            events.push(Appended { content });
-            Ok(())
-        }
-        None => Err(StoreError::Invalid(
-            "an audit event was appended outside a write transaction".into(),
-        )),
-    })
+    }
 }
 
 /// The events of one request, oldest first.

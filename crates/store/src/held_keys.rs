@@ -32,7 +32,6 @@
 //! connection, [`HeldKeys::sift`] answers `None` and every question goes
 //! to the database.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, PoisonError, RwLock, Weak};
@@ -379,26 +378,6 @@ impl HeldKeys {
             .spawn(move || follow(weak, url))
             .map(|_| ())
     }
-}
-
-thread_local! {
-    /// The keys the current write transaction placed or lifted holds on,
-    /// noted by [`super::holds`] as it writes them (a transaction runs on
-    /// one thread).
-    static NOTED: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
-}
-
-/// Notes that the running transaction places or lifts a hold on `key`.
-pub(super) fn note(key: &str) {
-    NOTED.with(|n| n.borrow_mut().push(key.to_owned()));
-}
-
-/// The keys noted on this thread since the last call.
-pub(super) fn take_noted() -> Vec<String> {
-    let mut keys = NOTED.with(|n| std::mem::take(&mut *n.borrow_mut()));
-    keys.sort_unstable();
-    keys.dedup();
-    keys
 }
 
 /// Tells the other instances, when the transaction commits, which keys

@@ -12,7 +12,7 @@ use diesel::prelude::*;
 
 use super::json_list::InJsonList;
 use super::schema::{data_categories, data_systems, hold_categories, hold_systems, holds, requests};
-use super::{DbConnection, StoreError, new_id, webhooks};
+use super::{DbConnection, StoreError, Tx, new_id, webhooks};
 use crate::types::Wire;
 use domain::hold::{HoldReason, HoldScope};
 use domain::identifier::{IdentifierKey, IdentifierScheme};
@@ -66,7 +66,7 @@ pub struct Hold {
 }
 
 fn insert(
-    conn: &mut DbConnection,
+    tx: &mut Tx<'_>,
     request_id: &str,
     target: (&IdentifierScheme, &str),
     scope: &ScopeIds,
@@ -74,7 +74,7 @@ fn insert(
     now: NaiveDateTime,
 ) -> Result<String, StoreError> {
     let id = new_id();
-    super::held_keys::note(target.1);
+    tx.note_hold_key(target.1);
     diesel::insert_into(holds::table)
         .values((
             holds::id.eq(&id),
@@ -85,14 +85,14 @@ fn insert(
             holds::reason.eq(Wire(reason)),
             holds::placed_at.eq(now),
         ))
-        .execute(conn)?;
+        .execute(tx.connection())?;
     for category_id in &scope.category_ids {
         diesel::insert_into(hold_categories::table)
             .values((
                 hold_categories::hold_id.eq(&id),
                 hold_categories::category_id.eq(category_id),
             ))
-            .execute(conn)?;
+            .execute(tx.connection())?;
     }
     for system_id in &scope.system_ids {
         diesel::insert_into(hold_systems::table)
@@ -100,14 +100,14 @@ fn insert(
                 hold_systems::hold_id.eq(&id),
                 hold_systems::system_id.eq(system_id),
             ))
-            .execute(conn)?;
+            .execute(tx.connection())?;
     }
     Ok(id)
 }
 
 /// Places one hold per target for a request; returns the new hold ids.
 pub fn place_for_request(
-    conn: &mut DbConnection,
+    tx: &mut Tx<'_>,
     request_id: &str,
     targets: &[HoldTarget],
     scope: &ScopeIds,
@@ -116,9 +116,9 @@ pub fn place_for_request(
 ) -> Result<Vec<String>, StoreError> {
     let ids = targets
         .iter()
-        .map(|t| insert(conn, request_id, (&t.scheme, t.key.as_str()), scope, reason, now))
+        .map(|t| insert(tx, request_id, (&t.scheme, t.key.as_str()), scope, reason, now))
         .collect::<Result<Vec<_>, _>>()?;
-    webhooks::enqueue(conn, request_id, WebhookEvent::HoldPlaced, &ids, now)?;
+    webhooks::enqueue(tx, request_id, WebhookEvent::HoldPlaced, &ids, now)?;
     Ok(ids)
 }
 
@@ -126,7 +126,7 @@ pub fn place_for_request(
 /// their reasons: see [`HoldReason::lifted_when_request_enters`]); returns
 /// the ids lifted.
 pub fn end_with_request(
-    conn: &mut DbConnection,
+    tx: &mut Tx<'_>,
     request_id: &str,
     to: RequestStatus,
     now: NaiveDateTime,
@@ -135,12 +135,12 @@ pub fn end_with_request(
         .filter(holds::request_id.eq(request_id))
         .filter(holds::lifted_at.is_null())
         .select((holds::id, holds::reason, holds::identifier_key))
-        .load(conn)?;
+        .load(tx.connection())?;
     let ids: Vec<String> = active
         .into_iter()
         .filter(|(_, reason, _)| reason.lifted_when_request_enters(to))
         .map(|(id, _, key)| {
-            super::held_keys::note(&key);
+            tx.note_hold_key(&key);
             id
         })
         .collect();
@@ -150,8 +150,8 @@ pub fn end_with_request(
                 holds::lifted_at.eq(now),
                 holds::lift_reason.eq(format!("request {to}")),
             ))
-            .execute(conn)?;
-        webhooks::enqueue(conn, request_id, WebhookEvent::HoldLifted, &ids, now)?;
+            .execute(tx.connection())?;
+        webhooks::enqueue(tx, request_id, WebhookEvent::HoldLifted, &ids, now)?;
     }
     Ok(ids)
 }
@@ -159,7 +159,7 @@ pub fn end_with_request(
 /// Places a hold by hand (a legal hold) on each target, for the request
 /// whose subject it concerns; returns the new hold ids.
 pub fn place_by_hand(
-    conn: &mut DbConnection,
+    tx: &mut Tx<'_>,
     request_id: &str,
     targets: &[HoldTarget],
     note: &str,
@@ -167,7 +167,7 @@ pub fn place_by_hand(
     now: NaiveDateTime,
 ) -> Result<Vec<String>, StoreError> {
     let ids = place_for_request(
-        conn,
+        tx,
         request_id,
         targets,
         &ScopeIds::default(),
@@ -176,14 +176,14 @@ pub fn place_by_hand(
     )?;
     diesel::update(holds::table.filter(holds::id.eq_any(&ids)))
         .set((holds::note.eq(note), holds::placed_by.eq(placed_by)))
-        .execute(conn)?;
+        .execute(tx.connection())?;
     Ok(ids)
 }
 
 /// Ends one active hold by hand with a reason; false when it was not
 /// active.
 pub fn lift_by_hand(
-    conn: &mut DbConnection,
+    tx: &mut Tx<'_>,
     hold_id: &str,
     note: &str,
     now: NaiveDateTime,
@@ -194,17 +194,17 @@ pub fn lift_by_hand(
             .filter(holds::lifted_at.is_null()),
     )
     .set((holds::lifted_at.eq(now), holds::lift_reason.eq(note)))
-    .execute(conn)?;
+    .execute(tx.connection())?;
     if changed != 1 {
         return Ok(false);
     }
     let (request_id, key): (String, String) = holds::table
         .find(hold_id)
         .select((holds::request_id, holds::identifier_key))
-        .first(conn)?;
-    super::held_keys::note(&key);
+        .first(tx.connection())?;
+    tx.note_hold_key(&key);
     webhooks::enqueue(
-        conn,
+        tx,
         &request_id,
         WebhookEvent::HoldLifted,
         &[hold_id.to_owned()],
@@ -231,7 +231,7 @@ fn scope_ids(conn: &mut DbConnection, hold_id: &str) -> Result<ScopeIds, StoreEr
 /// for the reason `objection`. Holds placed by hand are not restored: an
 /// officer ended them. Returns the new hold ids.
 pub fn restore_for_request(
-    conn: &mut DbConnection,
+    tx: &mut Tx<'_>,
     request_id: &str,
     now: NaiveDateTime,
 ) -> Result<Vec<String>, StoreError> {
@@ -251,7 +251,7 @@ pub fn restore_for_request(
             holds::reason,
             holds::lifted_at,
         ))
-        .load(conn)?;
+        .load(tx.connection())?;
     let mut covered: HashSet<&String> = previous
         .iter()
         .filter(|(.., lifted_at)| lifted_at.is_none())
@@ -262,9 +262,9 @@ pub fn restore_for_request(
         if *reason == HoldReason::LegalHold || !covered.insert(key) {
             continue;
         }
-        let scope = scope_ids(conn, id)?;
+        let scope = scope_ids(tx, id)?;
         placed.push(insert(
-            conn,
+            tx,
             request_id,
             (scheme, key),
             &scope,
@@ -272,7 +272,7 @@ pub fn restore_for_request(
             now,
         )?);
     }
-    webhooks::enqueue(conn, request_id, WebhookEvent::HoldPlaced, &placed, now)?;
+    webhooks::enqueue(tx, request_id, WebhookEvent::HoldPlaced, &placed, now)?;
     Ok(placed)
 }
 

@@ -27,6 +27,7 @@ pub mod settings;
 mod sqlite_writer;
 pub mod staff;
 pub mod tasks;
+pub mod tx;
 pub mod types;
 pub mod verification;
 pub mod webhooks;
@@ -37,6 +38,7 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
 pub use connection::{Backend, DatabaseUrl, DbConnection};
+pub use tx::{Effects, Tx};
 
 use domain::lifecycle::TransitionError;
 
@@ -202,7 +204,7 @@ impl Store {
     /// Applies pending migrations; returns the names applied.
     pub fn migrate(&self) -> Result<Vec<String>, StoreError> {
         let applied = migrations::run(&mut *self.conn()?)?;
-        self.write(requests::index_unindexed_names)?;
+        self.write(|tx| requests::index_unindexed_names(tx))?;
         self.prepare_references(chrono::Utc::now().naive_utc())?;
         Ok(applied)
     }
@@ -277,10 +279,7 @@ impl Store {
     ///   savepoint, and the writes queued together share one commit
     ///   ([`sqlite_writer`]); `f`'s events are chained at the end of its
     ///   savepoint, after those of the writes before it.
-    pub fn write<T>(
-        &self,
-        f: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
+    pub fn write<T>(&self, f: impl FnOnce(&mut Tx<'_>) -> Result<T, StoreError>) -> Result<T, StoreError> {
         self.write_as(f)
     }
 
@@ -301,25 +300,35 @@ impl Store {
     }
 
     /// [`Store::write`] for callers with their own error type.
-    pub fn write_as<T, E>(&self, f: impl FnOnce(&mut DbConnection) -> Result<T, E>) -> Result<T, E>
+    pub fn write_as<T, E>(&self, f: impl FnOnce(&mut Tx<'_>) -> Result<T, E>) -> Result<T, E>
     where
         E: From<StoreError>,
     {
-        let pending = audit::Pending::start().ok_or_else(|| {
-            StoreError::Invalid("a write transaction was begun inside another on the same thread".into())
-        })?;
-        held_keys::take_noted();
+        self.write_with_effects(f).map(|(value, _)| value)
+    }
+
+    /// [`Store::write_as`], also telling what the committed transaction
+    /// left for the jobs to do.
+    pub fn write_with_effects<T, E>(
+        &self,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
+    ) -> Result<(T, Effects), E>
+    where
+        E: From<StoreError>,
+    {
         let mut changing = Vec::new();
-        let write = |conn: &mut DbConnection| -> Result<T, Failed<E>> {
-            let value = f(conn).map_err(Failed::Caller)?;
-            pending.commit(conn)?;
+        let write = |conn: &mut DbConnection| -> Result<(T, Effects), Failed<E>> {
+            let mut tx = Tx::new(conn);
+            let value = f(&mut tx).map_err(Failed::Caller)?;
+            let events = tx.take_events();
+            audit::chain(&mut tx, events)?;
             // Known before the commit, so no answer after it misses them.
-            changing = held_keys::take_noted();
+            changing = tx.take_hold_keys();
             if !changing.is_empty() {
                 self.held.changing(&changing);
-                held_keys::announce(conn, &changing)?;
+                held_keys::announce(&mut tx, &changing)?;
             }
-            Ok(value)
+            Ok((value, tx.effects()))
         };
         let result = match &self.writer {
             Some(writer) => writer.run(write),

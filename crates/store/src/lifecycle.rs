@@ -5,12 +5,12 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::audit::{self, NewEvent};
+use super::audit::NewEvent;
 use super::holds;
 use super::outbox;
 use super::requests::{self};
 use super::schema::requests as req;
-use super::{DbConnection, StoreError};
+use super::{StoreError, Tx};
 use crate::types::Wire;
 use domain::actor::Actor;
 use domain::audit::AuditAction;
@@ -63,8 +63,8 @@ pub struct Applied {
 
 /// Applies a transition. Call inside [`super::Store::write`]: a refusal,
 /// a conflict or any later failure in the same transaction leaves no trace.
-pub fn apply(conn: &mut DbConnection, t: Transition<'_>, now: NaiveDateTime) -> Result<Applied, StoreError> {
-    let current = requests::get(conn, t.request_id)?;
+pub fn apply(tx: &mut Tx<'_>, t: Transition<'_>, now: NaiveDateTime) -> Result<Applied, StoreError> {
+    let current = requests::get(tx, t.request_id)?;
     let kind = current.kind;
     let from = current.status;
     if t.expected_version.is_some_and(|v| v != current.version) {
@@ -74,11 +74,8 @@ pub fn apply(conn: &mut DbConnection, t: Transition<'_>, now: NaiveDateTime) -> 
 
     let (holds_lifted, holds_placed) = match hold_effect(kind, t.to) {
         HoldEffect::Keep => (Vec::new(), Vec::new()),
-        HoldEffect::Lift => (
-            holds::end_with_request(conn, t.request_id, t.to, now)?,
-            Vec::new(),
-        ),
-        HoldEffect::Restore => (Vec::new(), holds::restore_for_request(conn, t.request_id, now)?),
+        HoldEffect::Lift => (holds::end_with_request(tx, t.request_id, t.to, now)?, Vec::new()),
+        HoldEffect::Restore => (Vec::new(), holds::restore_for_request(tx, t.request_id, now)?),
     };
 
     let mut payload = t.payload;
@@ -90,8 +87,7 @@ pub fn apply(conn: &mut DbConnection, t: Transition<'_>, now: NaiveDateTime) -> 
             map.insert("holds_placed".into(), holds_placed.clone().into());
         }
     }
-    audit::append(
-        conn,
+    tx.append(
         NewEvent {
             request_id: Some(t.request_id),
             actor: t.actor,
@@ -102,8 +98,8 @@ pub fn apply(conn: &mut DbConnection, t: Transition<'_>, now: NaiveDateTime) -> 
             payload,
         },
         now,
-    )?;
-    let emails = outbox::enqueue(conn, &t.emails, now)?;
+    );
+    let emails = outbox::enqueue(tx, &t.emails, now)?;
 
     let version = current.version + 1;
     let closed_at = t.to.is_closed().then_some(now);
@@ -120,7 +116,7 @@ pub fn apply(conn: &mut DbConnection, t: Transition<'_>, now: NaiveDateTime) -> 
         req::updated_at.eq(now),
         req::closed_at.eq(closed_at),
     ))
-    .execute(conn)?;
+    .execute(tx.connection())?;
     if updated != 1 {
         return Err(StoreError::Conflict);
     }

@@ -7,16 +7,12 @@ use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamp};
 
 use super::kept::kept;
 use super::schema::email_outbox;
-use super::{DbConnection, StoreError, new_id};
+use super::{DbConnection, StoreError, Tx, new_id};
 use crate::types::{Wire, WireText};
 use domain::email::{EmailStatus, NewEmail};
 
 /// Queues emails; call inside the transaction of the change that causes them.
-pub fn enqueue(
-    conn: &mut DbConnection,
-    emails: &[NewEmail],
-    now: NaiveDateTime,
-) -> Result<Vec<String>, StoreError> {
+pub fn enqueue(tx: &mut Tx<'_>, emails: &[NewEmail], now: NaiveDateTime) -> Result<Vec<String>, StoreError> {
     let mut ids = Vec::with_capacity(emails.len());
     for email in emails {
         let id = new_id();
@@ -34,8 +30,11 @@ pub fn enqueue(
                 email_outbox::next_attempt_at.eq(now),
                 email_outbox::created_at.eq(now),
             ))
-            .execute(conn)?;
+            .execute(tx.connection())?;
         ids.push(id);
+    }
+    if !ids.is_empty() {
+        tx.note_mail_queued();
     }
     Ok(ids)
 }

@@ -4,11 +4,11 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer};
 
-use super::audit::{self, NewEvent};
+use super::audit::NewEvent;
 use super::holds::{self, HoldTarget, ScopeIds};
 use super::kept::kept_returning;
 use super::schema::{data_categories, prolongations, request_categories, request_search_terms, requests};
-use super::{DbConnection, StoreError, new_id};
+use super::{DbConnection, StoreError, Tx, new_id};
 use crate::types::Wire;
 use domain::actor::Actor;
 use domain::audit::AuditAction;
@@ -212,13 +212,13 @@ pub fn prepare_references(conn: &mut DbConnection, years: &[i32]) -> Result<(), 
 /// `request.received` audit event. Call inside [`super::Store::write`];
 /// queue the emails it implies in the same transaction.
 pub fn create(
-    conn: &mut DbConnection,
+    tx: &mut Tx<'_>,
     new: &NewRequest,
     hmac_key: &[u8],
     actor: &Actor,
     now: NaiveDateTime,
 ) -> Result<Created, StoreError> {
-    create_with_code(conn, new, hmac_key, actor, now, None)
+    create_with_code(tx, new, hmac_key, actor, now, None)
 }
 
 /// The first verification code of a new request, stored with its row (as
@@ -234,7 +234,7 @@ pub struct FirstCode<'a> {
 
 /// [`create`], with the first verification code stored in the same row.
 pub fn create_with_code(
-    conn: &mut DbConnection,
+    tx: &mut Tx<'_>,
     new: &NewRequest,
     hmac_key: &[u8],
     actor: &Actor,
@@ -243,14 +243,14 @@ pub fn create_with_code(
 ) -> Result<Created, StoreError> {
     let id = new_id();
     let code_hash = code.map(|c| (c.hash_for)(&id));
-    let reference = next_reference(conn, new.reference_year)?;
+    let reference = next_reference(tx, new.reference_year)?;
     let status = RequestStatus::Unverified;
     let subject_email = Identifier::Email(new.subject_email.clone());
     let subject_phone = new.subject_phone.clone().map(Identifier::Phone);
     let requester_email_key = Identifier::Email(new.requester_email.clone()).key(hmac_key);
     let subject_email_key = subject_email.key(hmac_key);
     let subject_phone_key = subject_phone.as_ref().map(|p| p.key(hmac_key));
-    let duplicate = find_duplicate(conn, new.kind, subject_email_key.as_str(), new.received_at)?;
+    let duplicate = find_duplicate(tx, new.kind, subject_email_key.as_str(), new.received_at)?;
 
     let row = diesel::insert_into(requests::table)
         .values((
@@ -293,14 +293,14 @@ pub fn create_with_code(
         .returning(<RequestRow as Selectable<
             <DbConnection as Connection>::Backend,
         >>::construct_selection())
-        .get_result::<RequestRow>(conn)?;
+        .get_result::<RequestRow>(tx.connection())?;
 
     let mut category_codes = Vec::with_capacity(new.category_ids.len());
     for category_id in &new.category_ids {
         let code: Option<String> = data_categories::table
             .find(category_id)
             .select(data_categories::code)
-            .first(conn)
+            .first(tx.connection())
             .optional()?;
         let code = code.ok_or_else(|| StoreError::Invalid(format!("unknown data category {category_id}")))?;
         diesel::insert_into(request_categories::table)
@@ -308,15 +308,11 @@ pub fn create_with_code(
                 request_categories::request_id.eq(&id),
                 request_categories::category_id.eq(category_id),
             ))
-            .execute(conn)?;
+            .execute(tx.connection())?;
         category_codes.push(code);
     }
 
-    index_names(
-        conn,
-        &id,
-        [new.requester_name.as_str(), new.subject_name.as_str()],
-    )?;
+    index_names(tx, &id, [new.requester_name.as_str(), new.subject_name.as_str()])?;
 
     let mut hold_ids = Vec::new();
     if let Some(reason) = new.kind.hold_reason() {
@@ -341,11 +337,10 @@ pub fn create_with_code(
             category_ids: new.category_ids.clone(),
             system_ids: Vec::new(),
         };
-        hold_ids = holds::place_for_request(conn, &id, &targets, &scope, reason, now)?;
+        hold_ids = holds::place_for_request(tx, &id, &targets, &scope, reason, now)?;
     }
 
-    audit::append(
-        conn,
+    tx.append(
         NewEvent {
             request_id: Some(&id),
             actor,
@@ -365,7 +360,7 @@ pub fn create_with_code(
             }),
         },
         now,
-    )?;
+    );
 
     let duplicate_of = duplicate
         .map(|(_, r)| {

@@ -29,6 +29,7 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, Weak};
+use std::thread::ThreadId;
 use std::time::Duration;
 
 use diesel::connection::{Connection, SimpleConnection, TransactionManager};
@@ -51,6 +52,9 @@ type Manager = <DbConnection as Connection>::TransactionManager;
 pub(super) struct SqliteWriter {
     url: DatabaseUrl,
     turn: Mutex<Turn>,
+    /// The thread whose write holds the turn: the same thread asking for
+    /// it again (a write begun inside another) would wait for itself.
+    holder: Mutex<Option<ThreadId>>,
     /// Writers waiting for the turn: while there are any, the batch stays
     /// open for them.
     queued: AtomicUsize,
@@ -102,6 +106,7 @@ impl SqliteWriter {
         Self {
             url,
             turn: Mutex::new(Turn::default()),
+            holder: Mutex::new(None),
             queued: AtomicUsize::new(0),
             outcomes: Mutex::new(Outcomes::default()),
             settled: Condvar::new(),
@@ -125,9 +130,17 @@ impl SqliteWriter {
     where
         E: From<StoreError> + From<diesel::result::Error>,
     {
+        let me = std::thread::current().id();
+        if *self.holder.lock().unwrap_or_else(PoisonError::into_inner) == Some(me) {
+            return Err(StoreError::Invalid(
+                "a write transaction was begun inside another on the same thread".into(),
+            )
+            .into());
+        }
         self.queued.fetch_add(1, Ordering::SeqCst);
         let turn = self.turn.lock().unwrap_or_else(PoisonError::into_inner);
         self.queued.fetch_sub(1, Ordering::SeqCst);
+        *self.holder.lock().unwrap_or_else(PoisonError::into_inner) = Some(me);
         let mut turn = InTurn { turn, writer: self };
         let (batch, conn) = turn.batch()?;
         let result = conn.transaction(write);
@@ -288,6 +301,7 @@ impl InTurn<'_> {
 
 impl Drop for InTurn<'_> {
     fn drop(&mut self) {
+        *self.writer.holder.lock().unwrap_or_else(PoisonError::into_inner) = None;
         if std::thread::panicking()
             && let Some(batch) = self.turn.open.take()
         {

@@ -4,10 +4,10 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::audit::{self, NewEvent};
+use super::audit::NewEvent;
 use super::kept::kept_returning;
 use super::schema::requests;
-use super::{DbConnection, StoreError};
+use super::{DbConnection, StoreError, Tx};
 use crate::types::Wire;
 use diesel::sql_types::{Integer, Text, Timestamp};
 use domain::actor::Actor;
@@ -15,17 +15,13 @@ use domain::audit::AuditAction;
 use domain::request::VerificationState;
 
 fn record(
-    conn: &mut DbConnection,
+    tx: &mut Tx<'_>,
     request_id: &str,
     action: AuditAction,
     payload: serde_json::Value,
     now: NaiveDateTime,
 ) -> Result<(), StoreError> {
-    audit::append(
-        conn,
-        NewEvent::about(request_id, &Actor::System, action, payload),
-        now,
-    )?;
+    tx.append(NewEvent::about(request_id, &Actor::System, action, payload), now);
     Ok(())
 }
 
@@ -33,7 +29,7 @@ fn record(
 /// again from zero. Call inside `Store::write`, with the email that
 /// carries the code.
 pub fn set_code(
-    conn: &mut DbConnection,
+    tx: &mut Tx<'_>,
     request_id: &str,
     code_hash: &str,
     now: NaiveDateTime,
@@ -49,9 +45,9 @@ pub fn set_code(
             (Text, request_id),
         ),
     )
-    .get_result(conn)?;
+    .get_result(tx.connection())?;
     record(
-        conn,
+        tx,
         request_id,
         AuditAction::CodeSent,
         serde_json::json!({"codes_sent": sent}),
@@ -61,13 +57,9 @@ pub fn set_code(
 
 /// The audit event of a request's first code, stored with its row by
 /// [`super::requests::create_with_code`]: the one [`set_code`] appends.
-pub fn first_code_set(
-    conn: &mut DbConnection,
-    request_id: &str,
-    now: NaiveDateTime,
-) -> Result<(), StoreError> {
+pub fn first_code_set(tx: &mut Tx<'_>, request_id: &str, now: NaiveDateTime) -> Result<(), StoreError> {
     record(
-        conn,
+        tx,
         request_id,
         AuditAction::CodeSent,
         serde_json::json!({"codes_sent": 1}),
@@ -87,7 +79,7 @@ pub fn code_hash(conn: &mut DbConnection, request_id: &str) -> Result<Option<Str
 
 /// Counts a wrong code, with its audit event; returns the tries used so far.
 pub fn record_wrong_attempt(
-    conn: &mut DbConnection,
+    tx: &mut Tx<'_>,
     request_id: &str,
     max_attempts: i32,
     now: NaiveDateTime,
@@ -95,9 +87,9 @@ pub fn record_wrong_attempt(
     let used: i32 = diesel::update(requests::table.find(request_id))
         .set(requests::verification_attempts.eq(requests::verification_attempts + 1))
         .returning(requests::verification_attempts)
-        .get_result(conn)?;
+        .get_result(tx.connection())?;
     record(
-        conn,
+        tx,
         request_id,
         AuditAction::CodeRejected,
         serde_json::json!({"attempts": used, "locked": used >= max_attempts}),

@@ -8,8 +8,6 @@
 //! is down holds back its own queue (and nobody else's) and never sees a
 //! hold lifted before it saw it placed.
 
-use std::cell::Cell;
-
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Text, Timestamp};
@@ -17,30 +15,18 @@ use diesel::sql_types::{BigInt, Integer, Text, Timestamp};
 use super::schema::{
     data_categories, data_systems, hold_categories, hold_systems, holds, requests, webhook_deliveries,
 };
-use super::{DbConnection, StoreError, new_id};
+use super::{DbConnection, StoreError, Tx, new_id};
 use crate::types::Wire;
 use domain::hold::{HoldReason, HoldScope, Question};
 use domain::identifier::IdentifierScheme;
 use domain::webhook::{DeliveryStatus, HoldNotice, WebhookEvent, event_body};
-
-thread_local! {
-    /// Whether [`enqueue`] queued an event on this thread since the last
-    /// [`take_queued`]: a transaction runs on one thread, so the desk asks
-    /// after it commits whether to wake the delivery job.
-    static QUEUED: Cell<bool> = const { Cell::new(false) };
-}
-
-/// Whether an event was queued on this thread since the last call.
-pub fn take_queued() -> bool {
-    QUEUED.with(|q| q.replace(false))
-}
 
 /// Queues one event per data system with a webhook that `hold_ids` (all of
 /// one request) concern, each listing the holds within that system's scope;
 /// returns the event ids. Call inside the transaction that changed the
 /// holds.
 pub fn enqueue(
-    conn: &mut DbConnection,
+    tx: &mut Tx<'_>,
     request_id: &str,
     event: WebhookEvent,
     hold_ids: &[String],
@@ -53,11 +39,11 @@ pub fn enqueue(
         .filter(data_systems::webhook_url.is_not_null())
         .order(data_systems::code.asc())
         .select((data_systems::id, data_systems::code))
-        .load(conn)?;
+        .load(tx.connection())?;
     if receivers.is_empty() {
         return Ok(Vec::new());
     }
-    let notices = notices(conn, request_id, hold_ids)?;
+    let notices = notices(tx, request_id, hold_ids)?;
     let mut ids = Vec::new();
     for (system_id, code) in receivers {
         let question = Question::System(code.clone());
@@ -82,11 +68,11 @@ pub fn enqueue(
                 webhook_deliveries::next_attempt_at.eq(now),
                 webhook_deliveries::created_at.eq(now),
             ))
-            .execute(conn)?;
+            .execute(tx.connection())?;
         ids.push(id);
     }
     if !ids.is_empty() {
-        QUEUED.with(|q| q.set(true));
+        tx.note_webhooks_queued();
     }
     Ok(ids)
 }

@@ -725,7 +725,7 @@ async fn every_staff_route_answers_each_caller_exactly_as_allowed() {
             )?;
             diesel::update(staff_users::table.filter(staff_users::email.eq("gone@example.com")))
                 .set(staff_users::active.eq(false))
-                .execute(conn)?;
+                .execute(conn.connection())?;
             Ok(())
         })
         .expect("deactivated account");

@@ -75,7 +75,7 @@ fn seed(app: &TestApp) -> Vec<Seeded> {
                     requests::create(conn, &new, &app.keys.identifier_index, &Actor::Requester, now())?;
                 diesel::update(req::table.find(&created.id))
                     .set(req::due_date.eq(today + Duration::days(i - 5)))
-                    .execute(conn)?;
+                    .execute(conn.connection())?;
                 lifecycle::apply(
                     conn,
                     lifecycle::Transition::new(&created.id, RequestStatus::InProgress, &officer),

@@ -143,7 +143,7 @@ async fn a_flagged_account_changes_its_password_before_anything_else() {
             use store::schema::staff_users;
             diesel::update(staff_users::table.filter(staff_users::email.eq(Who::ItHandler.email())))
                 .set(staff_users::must_change_password.eq(true))
-                .execute(conn)?;
+                .execute(conn.connection())?;
             Ok(())
         })
         .expect("flag");

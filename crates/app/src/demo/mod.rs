@@ -172,7 +172,7 @@ fn load_staff(
     Ok(())
 }
 
-fn load_samples(tx: &mut Tx<'_>, desk: &Desk) -> Result<usize, WorkflowError> {
+fn load_samples(tx: &mut Tx<'_, '_>, desk: &Desk) -> Result<usize, WorkflowError> {
     let (config, keys) = (&desk.config, &desk.keys);
     let now = tx.now;
     let calendar = tx.calendar()?;

@@ -13,7 +13,7 @@ use domain::audit::AuditAction;
 use domain::email::MAX_ATTEMPTS;
 use domain::retry::backoff;
 use mail::{MailError, Mailer, Outgoing};
-use store::audit::{self, NewEvent};
+use store::audit::NewEvent;
 use store::outbox::{self, Attempt, ClaimedEmail};
 use store::{Store, StoreError};
 
@@ -134,7 +134,7 @@ fn give_up(
                 reason: None,
                 payload: serde_json::json!({"email": email.id, "attempts": email.attempts + 1}),
             };
-            audit::append(conn, event, clock.now())?;
+            conn.append(event, clock.now());
         }
         Ok(())
     })
