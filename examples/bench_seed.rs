@@ -113,7 +113,7 @@ fn main() -> anyhow::Result<()> {
                     _ => RequestStatus::Completed,
                 };
                 let closed = status.is_closed().then_some(received_at + Duration::days(5));
-                diesel::update(req::table.find(&created.id))
+                diesel::update(req::table.find(created.id.as_str()))
                     .set((req::status.eq(Wire(status)), req::closed_at.eq(closed)))
                     .execute(conn.connection())?;
                 if !status.is_closed() {
@@ -134,8 +134,8 @@ fn main() -> anyhow::Result<()> {
                         conn,
                         &created.id,
                         &tasks::NewTask {
-                            system_id: Some(system.id.clone()),
-                            department_id: system.department_id.clone(),
+                            system_id: Some(system.id.clone().into()),
+                            department_id: system.department_id.clone().into(),
                             routing_rule_id: None,
                         },
                         received_at,

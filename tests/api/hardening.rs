@@ -3,6 +3,7 @@
 
 use crate::helpers::TestSmtp;
 use crate::requester::{app, location, reference_from, self_request};
+use domain::ids::RequestId;
 
 /// Submits a self-request from `email`; its reference.
 async fn submitted(
@@ -406,7 +407,7 @@ async fn display_name_addresses_are_refused_and_undeliverable_email_is_given_up(
     // checked this strictly) is given up at once, with an audit event.
     let created = app.create_request(domain::request::RequestKind::Access, "old@example.com");
     let email = domain::email::NewEmail {
-        request_id: Some(created.id.clone()),
+        request_id: Some(created.id.clone().into()),
         to: "\"kim minji\"@example.com".into(),
         subject: "s".into(),
         text: "t".into(),
@@ -500,8 +501,10 @@ async fn bearer_tokens_never_reach_the_log() {
         "UPDATE documents SET nonce = ciphertext WHERE id = '{document}'"
     ))
     .expect("damage it");
-    let token = tokens::issue(&keys, Purpose::Status, &created.id, crate::helpers::now()).expect("token");
-    let verify = tokens::issue(&keys, Purpose::Verify, &created.id, crate::helpers::now()).expect("token");
+    let token =
+        tokens::issue(&keys, Purpose::Status, created.id.as_str(), crate::helpers::now()).expect("token");
+    let verify =
+        tokens::issue(&keys, Purpose::Verify, created.id.as_str(), crate::helpers::now()).expect("token");
 
     let port = TestSmtp::reserve_port();
     let log = db.dir.join("desk.log");
@@ -610,7 +613,7 @@ async fn parser_messages_file_names_and_downloads_leak_nothing() {
     assert_eq!(response.status(), 303);
     let documents = app
         .store
-        .read(|conn| store::documents::list_for_request(conn, &id))
+        .read(|conn| store::documents::list_for_request(conn, &RequestId::from(id.to_owned())))
         .expect("documents");
     assert_eq!(documents[0].filename, "invoicefdp.pdf");
     let result = app
@@ -619,7 +622,7 @@ async fn parser_messages_file_names_and_downloads_leak_nothing() {
             store::documents::save(
                 conn,
                 &app.keys.documents,
-                &id,
+                &RequestId::from(id.to_owned()),
                 DocumentPurpose::Result,
                 domain::document::AcceptedDocumentRef {
                     kind: domain::document::DocumentType::Pdf,
@@ -642,7 +645,11 @@ async fn parser_messages_file_names_and_downloads_leak_nothing() {
         .write(|conn| {
             store::lifecycle::apply(
                 conn,
-                store::lifecycle::Transition::new(&id, domain::lifecycle::RequestStatus::Completed, &officer),
+                store::lifecycle::Transition::new(
+                    &RequestId::from(id.to_owned()),
+                    domain::lifecycle::RequestStatus::Completed,
+                    &officer,
+                ),
                 crate::helpers::now(),
             )
         })

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+use domain::ids::RequestId;
 use std::collections::HashMap;
 use std::io;
 use std::net::{IpAddr, TcpListener};
@@ -710,7 +711,7 @@ pub fn footprint(store: &Store, request_id: &str) -> Footprint {
     use store::schema::{email_outbox, holds};
     store
         .read(|conn: &mut DbConnection| {
-            let request = store::requests::get(conn, request_id)?;
+            let request = store::requests::get(conn, &RequestId::from(request_id.to_owned()))?;
             Ok(Footprint {
                 audit_events: store::audit::count(conn)?,
                 outbox: email_outbox::table.count().get_result(conn)?,

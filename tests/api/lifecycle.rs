@@ -1,6 +1,7 @@
 //! The lifecycle as stored: every allowed transition writes exactly one
 //! audit event; refused or failed transitions leave no trace.
 
+use domain::ids::RequestId;
 use std::collections::{HashMap, VecDeque};
 
 use domain::actor::{Actor, ActorRole};
@@ -35,7 +36,7 @@ fn apply(store: &Store, request_id: &str, to: RequestStatus, actor: &Actor) -> R
         lifecycle::apply(
             conn,
             Transition {
-                request_id,
+                request_id: &RequestId::from(request_id.to_owned()),
                 to,
                 actor,
                 reason: Some("test"),
@@ -92,13 +93,13 @@ fn every_allowed_transition_succeeds_and_writes_exactly_one_audit_event() {
         for actor_role in rule.actors {
             let created = create_request(&store, &keys, kind, &format!("t{i}-{actor_role}@example.com"));
             for (to, role) in path_to(kind, rule.from) {
-                apply(&store, &created.id, to, &actor_for(role)).expect("setup path");
+                apply(&store, created.id.as_str(), to, &actor_for(role)).expect("setup path");
             }
-            let before = footprint(&store, &created.id);
+            let before = footprint(&store, created.id.as_str());
             assert_eq!(before.status, rule.from);
-            let applied = apply(&store, &created.id, rule.to, &actor_for(*actor_role))
+            let applied = apply(&store, created.id.as_str(), rule.to, &actor_for(*actor_role))
                 .unwrap_or_else(|e| panic!("{kind}: {} -> {} by {actor_role}: {e}", rule.from, rule.to));
-            let after = footprint(&store, &created.id);
+            let after = footprint(&store, created.id.as_str());
             assert_eq!(after.status, rule.to);
             assert_eq!(
                 after.audit_events,
@@ -184,15 +185,19 @@ fn forbidden_transitions_are_refused_and_change_nothing() {
     for (i, (kind, from, to, actor)) in table.iter().enumerate() {
         let created = create_request(&store, &keys, *kind, &format!("f{i}@example.com"));
         for (step, role) in path_to(*kind, *from) {
-            apply(&store, &created.id, step, &actor_for(role)).expect("setup path");
+            apply(&store, created.id.as_str(), step, &actor_for(role)).expect("setup path");
         }
-        let before = footprint(&store, &created.id);
-        let err = apply(&store, &created.id, *to, actor).expect_err("must be refused");
+        let before = footprint(&store, created.id.as_str());
+        let err = apply(&store, created.id.as_str(), *to, actor).expect_err("must be refused");
         assert!(
             matches!(err, StoreError::Transition(_)),
             "{kind}: {from} -> {to} gave {err:?}"
         );
-        assert_eq!(footprint(&store, &created.id), before, "{kind}: {from} -> {to}");
+        assert_eq!(
+            footprint(&store, created.id.as_str()),
+            before,
+            "{kind}: {from} -> {to}"
+        );
     }
 }
 
@@ -202,10 +207,16 @@ fn a_refusal_names_the_rule_broken() {
     let store = db.store();
     let keys = auth::keys::Keys::new(auth::keys::SecretKey::generate());
     let created = create_request(&store, &keys, RequestKind::Deletion, "named@example.com");
-    apply(&store, &created.id, RequestStatus::InProgress, &Actor::Requester).expect("verify");
+    apply(
+        &store,
+        created.id.as_str(),
+        RequestStatus::InProgress,
+        &Actor::Requester,
+    )
+    .expect("verify");
     let err = apply(
         &store,
-        &created.id,
+        created.id.as_str(),
         RequestStatus::Completed,
         &actor_for(ActorRole::Handler),
     )
@@ -224,10 +235,10 @@ fn a_transition_whose_transaction_fails_leaves_no_audit_and_no_outbox_row() {
     let store = db.store();
     let keys = auth::keys::Keys::new(auth::keys::SecretKey::generate());
     let created = create_request(&store, &keys, RequestKind::Correction, "rollback@example.com");
-    let before = footprint(&store, &created.id);
+    let before = footprint(&store, created.id.as_str());
     assert_eq!(before.active_holds, 1);
     let email = NewEmail {
-        request_id: Some(created.id.clone()),
+        request_id: Some(created.id.clone().into()),
         to: "rollback@example.com".into(),
         subject: "withdrawn".into(),
         text: "Your request was withdrawn.".into(),
@@ -254,11 +265,17 @@ fn a_transition_whose_transaction_fails_leaves_no_audit_and_no_outbox_row() {
         Err(StoreError::Invalid("a later step failed".into()))
     });
     assert!(result.is_err());
-    assert_eq!(footprint(&store, &created.id), before);
+    assert_eq!(footprint(&store, created.id.as_str()), before);
 
     // A stale version (someone else moved the request) fails the same way.
-    apply(&store, &created.id, RequestStatus::InProgress, &Actor::Requester).expect("verify");
-    let before = footprint(&store, &created.id);
+    apply(
+        &store,
+        created.id.as_str(),
+        RequestStatus::InProgress,
+        &Actor::Requester,
+    )
+    .expect("verify");
+    let before = footprint(&store, created.id.as_str());
     let stale = store.write(|conn| {
         lifecycle::apply(
             conn,
@@ -275,7 +292,7 @@ fn a_transition_whose_transaction_fails_leaves_no_audit_and_no_outbox_row() {
         )
     });
     assert!(matches!(stale, Err(StoreError::Conflict)), "{stale:?}");
-    assert_eq!(footprint(&store, &created.id), before);
+    assert_eq!(footprint(&store, created.id.as_str()), before);
 }
 
 #[test]
@@ -286,14 +303,26 @@ fn closing_a_request_lifts_its_holds_and_an_objection_restores_them() {
     let created = create_request(&store, &keys, RequestKind::Deletion, "holds@example.com");
     assert_eq!(created.holds.len(), 1);
     let officer = actor_for(ActorRole::PrivacyOfficer);
-    apply(&store, &created.id, RequestStatus::InProgress, &Actor::Requester).expect("verify");
-    assert_eq!(footprint(&store, &created.id).active_holds, 1);
-    let refused = apply(&store, &created.id, RequestStatus::Refused, &officer).expect("refuse");
+    apply(
+        &store,
+        created.id.as_str(),
+        RequestStatus::InProgress,
+        &Actor::Requester,
+    )
+    .expect("verify");
+    assert_eq!(footprint(&store, created.id.as_str()).active_holds, 1);
+    let refused = apply(&store, created.id.as_str(), RequestStatus::Refused, &officer).expect("refuse");
     assert_eq!(refused.holds_lifted, created.holds);
-    assert_eq!(footprint(&store, &created.id).active_holds, 0);
-    let objected = apply(&store, &created.id, RequestStatus::Objection, &Actor::Requester).expect("object");
+    assert_eq!(footprint(&store, created.id.as_str()).active_holds, 0);
+    let objected = apply(
+        &store,
+        created.id.as_str(),
+        RequestStatus::Objection,
+        &Actor::Requester,
+    )
+    .expect("object");
     assert_eq!(objected.holds_placed.len(), 1);
-    assert_eq!(footprint(&store, &created.id).active_holds, 1);
+    assert_eq!(footprint(&store, created.id.as_str()).active_holds, 1);
 
     let access = create_request(&store, &keys, RequestKind::Access, "holds@example.com");
     assert!(access.holds.is_empty(), "access requests freeze nothing");

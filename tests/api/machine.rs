@@ -5,6 +5,7 @@ use app::decide::{self, Approval, Decide};
 use app::service_tokens::{self, Issuer, NewToken};
 use app::tasks::Finish;
 use domain::decision::{DecisionOutcome, RefusalGround};
+use domain::ids::HoldId;
 use domain::lifecycle::RequestStatus;
 use domain::request::RequestKind;
 use domain::task::TaskOutcome;
@@ -94,7 +95,7 @@ pub(crate) fn finish_tasks(app: &TestApp, reference: &str) {
                 app::tasks::complete(
                     &app.desk,
                     &signed(app, *who),
-                    reference,
+                    &crate::workspace::parsed(reference),
                     &task.id,
                     Finish {
                         outcome: TaskOutcome::Done,
@@ -119,7 +120,7 @@ pub(crate) fn decide_as_officer(
     decide::decide(
         &app.desk,
         &officer,
-        reference,
+        &crate::workspace::parsed(reference),
         Decide {
             outcome,
             ground,
@@ -129,7 +130,14 @@ pub(crate) fn decide_as_officer(
     )
     .expect("decide");
     if status_of(app, reference) == RequestStatus::AwaitingApproval {
-        decide::settle(&app.desk, &officer, reference, Approval::Approve, None).expect("approve");
+        decide::settle(
+            &app.desk,
+            &officer,
+            &crate::workspace::parsed(reference),
+            Approval::Approve,
+            None,
+        )
+        .expect("approve");
     }
 }
 
@@ -286,16 +294,31 @@ async fn refusal_and_withdrawal_lift_holds_and_a_granted_suspension_stays_until_
     let handler = signed(&app, Who::IrmHandler);
     use app::holds::lift_hold;
     assert!(matches!(
-        lift_hold(&app.desk, &handler, &suspension, &hold_id, "asked"),
+        lift_hold(
+            &app.desk,
+            &handler,
+            &crate::workspace::parsed(&suspension),
+            &HoldId::from(hold_id.to_owned()),
+            "asked"
+        ),
         Err(app::WorkflowError::Forbidden)
     ));
-    assert!(lift_hold(&app.desk, &officer, &suspension, &hold_id, "  ").is_err());
+    assert!(
+        lift_hold(
+            &app.desk,
+            &officer,
+            &crate::workspace::parsed(&suspension),
+            &HoldId::from(hold_id.to_owned()),
+            "  "
+        )
+        .is_err()
+    );
     assert!(frozen(&app, &reader, "email:suspended@example.com", "").await);
     lift_hold(
         &app.desk,
         &officer,
-        &suspension,
-        &hold_id,
+        &crate::workspace::parsed(&suspension),
+        &HoldId::from(hold_id.to_owned()),
         "The subject asked by phone to resume processing.",
     )
     .expect("lift");
@@ -313,13 +336,22 @@ async fn refusal_and_withdrawal_lift_holds_and_a_granted_suspension_stays_until_
     )
     .await;
     let pending_hold = answer["holds"][0]["id"].as_str().expect("id").to_owned();
-    assert!(lift_hold(&app.desk, &officer, &pending, &pending_hold, "no").is_err());
+    assert!(
+        lift_hold(
+            &app.desk,
+            &officer,
+            &crate::workspace::parsed(&pending),
+            &HoldId::from(pending_hold.to_owned()),
+            "no"
+        )
+        .is_err()
+    );
 
     // A legal hold outlives its request.
     let legal = app::holds::place_legal_hold(
         &app.desk,
         &officer,
-        &pending,
+        &crate::workspace::parsed(&pending),
         "Litigation 2026-Gahap-1234: preserve everything.",
     )
     .expect("legal hold");
@@ -824,7 +856,7 @@ async fn holds_placed_by_another_instance_are_known_here_and_lifted_ones_leave_t
         .store
         .write(|conn| {
             let targets = holds::subject_targets(conn, &request_id)?;
-            holds::place_by_hand(conn, &request_id, &targets, "Litigation", &officer, now())
+            holds::place_by_hand(conn, &request_id, &targets, "Litigation", officer.as_str(), now())
         })
         .expect("place");
     assert_eq!(
@@ -863,7 +895,7 @@ async fn holds_placed_by_another_instance_are_known_here_and_lifted_ones_leave_t
     // key leaves the set.
     other
         .store
-        .write(|conn| holds::lift_by_hand(conn, &placed[0], "Settled", now()))
+        .write(|conn| holds::lift_by_hand(conn, &HoldId::from(placed[0].to_owned()), "Settled", now()))
         .expect("lift");
     until_frozen_is(&app, &reader, "email:seojun@example.com", false).await;
     assert_eq!(known_here(&app, &key), Some(false));
@@ -875,7 +907,14 @@ async fn holds_placed_by_another_instance_are_known_here_and_lifted_ones_leave_t
         .store
         .write(|conn| {
             let targets = holds::subject_targets(conn, &request_id)?;
-            holds::place_by_hand(conn, &request_id, &targets, "Litigation again", &officer, now())
+            holds::place_by_hand(
+                conn,
+                &request_id,
+                &targets,
+                "Litigation again",
+                officer.as_str(),
+                now(),
+            )
         })
         .expect("place again");
     assert!(frozen(&app, &reader, "email:seojun@example.com", "").await);
@@ -921,7 +960,14 @@ async fn a_hold_written_from_another_thread_still_reaches_the_set() {
             std::thread::scope(|scope| {
                 scope
                     .spawn(|| {
-                        holds::place_by_hand(conn, &request_id, &targets, "Litigation", &officer, now())
+                        holds::place_by_hand(
+                            conn,
+                            &request_id,
+                            &targets,
+                            "Litigation",
+                            officer.as_str(),
+                            now(),
+                        )
                     })
                     .join()
                     .expect("the writing thread")

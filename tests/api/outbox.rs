@@ -42,7 +42,7 @@ fn transition_with_email(app: &TestApp, to: &str) -> String {
                     expected_version: None,
                     payload: serde_json::json!({}),
                     emails: vec![email_for(
-                        &created.id,
+                        created.id.as_str(),
                         to,
                         &format!("Request {} verified", created.reference),
                     )],
@@ -134,7 +134,13 @@ fn two_instances_draining_the_same_outbox_send_each_email_once() {
     let keys = auth::keys::Keys::new(auth::keys::SecretKey::generate());
     let created = crate::helpers::create_request(&store, &keys, RequestKind::Access, "many@example.com");
     let emails: Vec<NewEmail> = (0..40)
-        .map(|i| email_for(&created.id, &format!("r{i}@example.com"), &format!("notice {i}")))
+        .map(|i| {
+            email_for(
+                created.id.as_str(),
+                &format!("r{i}@example.com"),
+                &format!("notice {i}"),
+            )
+        })
         .collect();
     store
         .write(|conn| outbox::enqueue(conn, &emails, crate::helpers::now()))

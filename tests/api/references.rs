@@ -130,7 +130,7 @@ fn a_write_that_fails_at_commit_fails_every_write_of_its_commit_and_each_hears_o
                             }
                             diesel::insert_into(request_categories::table)
                                 .values((
-                                    request_categories::request_id.eq(&created.id),
+                                    request_categories::request_id.eq(created.id.as_str()),
                                     request_categories::category_id.eq("no-such-category"),
                                 ))
                                 .execute(conn.connection())?;

@@ -3,6 +3,7 @@
 //! failures shown only as a reference that the log carries too.
 
 use domain::document::{AcceptedDocumentRef, DocumentPurpose, DocumentType};
+use domain::ids::RequestId;
 use domain::lifecycle::RequestStatus;
 use domain::staff::StaffRole;
 use store::{documents, requests};
@@ -111,7 +112,7 @@ async fn an_internal_failure_shows_a_reference_and_no_internals() {
             documents::save(
                 conn,
                 &app.keys.documents,
-                &id,
+                &RequestId::from(id.to_owned()),
                 DocumentPurpose::Result,
                 AcceptedDocumentRef {
                     kind: DocumentType::Pdf,
@@ -141,7 +142,10 @@ async fn an_internal_failure_shows_a_reference_and_no_internals() {
         .expect("a reference to quote");
     assert_eq!(reference.len(), 10, "{reference}");
     assert!(!body.contains("decrypt") && !body.contains("nonce"), "{body}");
-    let row = app.store.read(|conn| requests::get(conn, &id)).expect("row");
+    let row = app
+        .store
+        .read(|conn| requests::get(conn, &RequestId::from(id.to_owned())))
+        .expect("row");
     assert_eq!(row.status, RequestStatus::InProgress);
     app.stop().await;
 }

@@ -1,6 +1,7 @@
 //! The requester's side end to end over HTTP and real SMTP: the form,
 //! verification by code and by link, tracking, the status page.
 
+use domain::ids::RequestId;
 use domain::lifecycle::RequestStatus;
 use domain::reference::Reference;
 use store::{documents, holds, requests};
@@ -575,7 +576,7 @@ async fn withdrawing_lifts_the_hold_and_tells_the_requester() {
         verified_request(&app, &smtp, "deletion", "withdraw@example.com").await;
     let active = |app: &TestApp| {
         let conn = &mut app.store.conn().expect("conn");
-        holds::for_request(conn, &id)
+        holds::for_request(conn, &RequestId::from(id.to_owned()))
             .expect("holds")
             .iter()
             .filter(|h| h.lifted_at.is_none())
@@ -718,7 +719,7 @@ pub(crate) async fn verified_request(
     );
     let conn = &mut app.store.conn().expect("conn");
     let id = requests::get_by_reference(conn, &reference).expect("row").id;
-    (reference, id, status_path)
+    (reference, id.into(), status_path)
 }
 
 pub(crate) fn staff_moves(app: &TestApp, id: &str, to: RequestStatus, role: domain::staff::StaffRole) {
@@ -727,7 +728,7 @@ pub(crate) fn staff_moves(app: &TestApp, id: &str, to: RequestStatus, role: doma
             store::lifecycle::apply(
                 conn,
                 store::lifecycle::Transition {
-                    request_id: id,
+                    request_id: &RequestId::from(id.to_owned()),
                     to,
                     actor: &domain::actor::Actor::Staff {
                         id: "staff-1".into(),
@@ -789,10 +790,11 @@ async fn information_sent_when_asked_for_returns_the_request_to_work() {
     assert_eq!(response.status(), 303);
     assert_eq!(status_of(&app, &reference), RequestStatus::InProgress);
     let conn = &mut app.store.conn().expect("conn");
-    let messages = store::messages::list_for_request(conn, &id).expect("messages");
+    let messages =
+        store::messages::list_for_request(conn, &RequestId::from(id.to_owned())).expect("messages");
     assert_eq!(messages.len(), 1);
     assert!(messages[0].document_id.is_some());
-    let docs = documents::list_for_request(conn, &id).expect("documents");
+    let docs = documents::list_for_request(conn, &RequestId::from(id.to_owned())).expect("documents");
     assert_eq!(docs[0].purpose.as_str(), "requester_information");
     let page = app.get(&status_path).await.text().await.expect("page");
     assert!(page.contains("My old name was Kim Minj"));
@@ -808,7 +810,7 @@ async fn an_objection_reopens_a_refused_deletion_and_freezes_the_data_again() {
     staff_moves(&app, &id, RequestStatus::Refused, StaffRole::PrivacyOfficer);
     let active = |app: &TestApp| {
         let conn = &mut app.store.conn().expect("conn");
-        holds::for_request(conn, &id)
+        holds::for_request(conn, &RequestId::from(id.to_owned()))
             .expect("holds")
             .iter()
             .filter(|h| h.lifted_at.is_none())

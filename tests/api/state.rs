@@ -2,6 +2,7 @@
 //! outside the code's closed sets, hold scopes are rows, reads see one
 //! snapshot, and an upgrade carries the data of an earlier schema over.
 
+use domain::ids::{CategoryId, RequestId};
 use std::collections::BTreeSet;
 
 use auth::keys::{Keys, SecretKey};
@@ -26,7 +27,7 @@ fn the_database_refuses_values_outside_each_closed_set() {
     let created = create_request(&store, &keys, RequestKind::Deletion, "typed@example.com");
     let id = &created.id;
     let email = domain::email::NewEmail {
-        request_id: Some(id.clone()),
+        request_id: Some(id.clone().into()),
         to: "typed@example.com".into(),
         subject: "s".into(),
         text: "t".into(),
@@ -110,7 +111,7 @@ fn whether_a_category_is_frozen_is_one_question_about_rows() {
             requests::create(
                 conn,
                 &requests::NewRequest {
-                    category_ids: vec![name.clone()],
+                    category_ids: vec![name.clone().into()],
                     ..crate::helpers::new_request(RequestKind::Deletion, "scoped@example.com")
                 },
                 &keys.identifier_index,
@@ -126,12 +127,17 @@ fn whether_a_category_is_frozen_is_one_question_about_rows() {
     };
     let frozen = |address: &str, category: &str| {
         store
-            .read(|conn| holds::category_is_frozen(conn, &key(address), category))
+            .read(|conn| {
+                holds::category_is_frozen(conn, &key(address), &CategoryId::from(category.to_owned()))
+            })
             .expect("ask")
     };
-    assert!(frozen("scoped@example.com", &name));
-    assert!(!frozen("scoped@example.com", &email), "only the chosen category");
-    assert!(!frozen("nobody@example.com", &name));
+    assert!(frozen("scoped@example.com", name.as_str()));
+    assert!(
+        !frozen("scoped@example.com", email.as_str()),
+        "only the chosen category"
+    );
+    assert!(!frozen("nobody@example.com", name.as_str()));
     let all = store
         .read(|conn| holds::for_request(conn, &scoped.id))
         .expect("holds");
@@ -142,14 +148,14 @@ fn whether_a_category_is_frozen_is_one_question_about_rows() {
 
     // A request about all data freezes every category.
     create_request(&store, &keys, RequestKind::Correction, "everything@example.com");
-    assert!(frozen("everything@example.com", &email));
-    assert!(frozen("everything@example.com", &name));
+    assert!(frozen("everything@example.com", email.as_str()));
+    assert!(frozen("everything@example.com", name.as_str()));
 
     // Lifted, nothing is frozen.
     store
         .write(|conn| holds::end_with_request(conn, &scoped.id, RequestStatus::Withdrawn, now()))
         .expect("lift");
-    assert!(!frozen("scoped@example.com", &name));
+    assert!(!frozen("scoped@example.com", name.as_str()));
 }
 
 #[test]
@@ -223,7 +229,7 @@ fn an_upgrade_carries_hold_scopes_reasons_and_the_audit_chain_over() {
         .write(|conn| {
             conn.append(
                 NewEvent::about(
-                    "r1",
+                    &RequestId::from("r1".to_owned()),
                     &Actor::System,
                     AuditAction::CodeSent,
                     serde_json::json!({"n": 1}),
@@ -232,7 +238,7 @@ fn an_upgrade_carries_hold_scopes_reasons_and_the_audit_chain_over() {
             );
             conn.append(
                 NewEvent::about(
-                    "r1",
+                    &RequestId::from("r1".to_owned()),
                     &Actor::Requester,
                     AuditAction::InformationAdded,
                     serde_json::json!({}),
@@ -245,13 +251,17 @@ fn an_upgrade_carries_hold_scopes_reasons_and_the_audit_chain_over() {
 
     let applied = store.migrate().expect("upgrade");
     assert!(!applied.is_empty());
-    let holds = store.read(|conn| holds::for_request(conn, "r1")).expect("holds");
-    let by_id = |id: &str| holds.iter().find(|h| h.id == id).expect("hold").clone();
+    let holds = store
+        .read(|conn| holds::for_request(conn, &RequestId::from("r1".to_owned())))
+        .expect("holds");
+    let by_id = |id: &str| holds.iter().find(|h| h.id == *id).expect("hold").clone();
     assert_eq!(by_id("h1").reason, HoldReason::ProcessingSuspended);
     assert_eq!(by_id("h1").scope.to_string(), "member_email,member_name");
     assert_eq!(by_id("h2").scope, HoldScope::All);
     assert_eq!(by_id("h2").reason, HoldReason::DeletionPending);
-    let row = store.read(|conn| requests::get(conn, "r1")).expect("request");
+    let row = store
+        .read(|conn| requests::get(conn, &RequestId::from("r1".to_owned())))
+        .expect("request");
     assert_eq!(row.status, RequestStatus::InProgress);
     assert_eq!(row.kind, RequestKind::Suspension);
     let verified = store.read(audit::verify).expect("verify");

@@ -9,6 +9,7 @@ use auth::codes::EnteredCode;
 use domain::email::EmailStatus;
 use domain::email::NewEmail;
 use domain::identifier::Email;
+use domain::ids::RequestId;
 use domain::lang::Lang;
 use domain::lifecycle::RequestStatus;
 use domain::request::{Channel, OnBehalf, RequestKind};
@@ -50,7 +51,7 @@ fn total_requests(desk: &Desk) -> i64 {
 
 fn queued_for(desk: &Desk, request_id: &str) -> Vec<outbox::OutboxRow> {
     desk.store
-        .read(|conn| outbox::for_request(conn, request_id))
+        .read(|conn| outbox::for_request(conn, &RequestId::from(request_id.to_owned())))
         .expect("outbox")
 }
 
@@ -74,7 +75,7 @@ fn with_the_clock_moved_eight_days_forward_the_expiry_job_expires_an_unverified_
     assert_eq!(expire::expire_unverified(&desk).expect("expire"), 1);
     let row = desk
         .store
-        .read(|conn| requests::get(conn, &submitted.id))
+        .read(|conn| requests::get(conn, &RequestId::from(submitted.id.to_owned())))
         .expect("row");
     assert_eq!(row.status, RequestStatus::Expired);
     let expired_at = row.closed_at.expect("closed");
@@ -84,7 +85,7 @@ fn with_the_clock_moved_eight_days_forward_the_expiry_job_expires_an_unverified_
     );
     let all_lifted = desk
         .store
-        .read(|conn| holds::for_request(conn, &submitted.id))
+        .read(|conn| holds::for_request(conn, &RequestId::from(submitted.id.to_owned())))
         .expect("holds")
         .iter()
         .all(|h| h.lifted_at == Some(expired_at));
@@ -182,7 +183,7 @@ fn a_notice_whose_template_fails_to_render_leaves_the_request_unchanged_and_queu
     let before = footprint(&desk.store, &submitted.id);
     let codes_before = desk
         .store
-        .read(|conn| requests::get(conn, &submitted.id))
+        .read(|conn| requests::get(conn, &RequestId::from(submitted.id.to_owned())))
         .expect("row")
         .verification_codes_sent;
     let err = new_code::send_new_code(&broken, &submitted.reference).expect_err("must fail");
@@ -190,7 +191,7 @@ fn a_notice_whose_template_fails_to_render_leaves_the_request_unchanged_and_queu
     assert_eq!(footprint(&desk.store, &submitted.id), before);
     let row = desk
         .store
-        .read(|conn| requests::get(conn, &submitted.id))
+        .read(|conn| requests::get(conn, &RequestId::from(submitted.id.to_owned())))
         .expect("row");
     assert_eq!(row.verification_codes_sent, codes_before, "no code was stored");
 
@@ -264,7 +265,7 @@ fn concurrent_wrong_codes_are_counted_to_the_limit_and_no_further() {
     assert_eq!(wrong_ones, 4, "four say wrong, the fifth locks: {outcomes:?}");
     let row = desk
         .store
-        .read(|conn| requests::get(conn, &submitted.id))
+        .read(|conn| requests::get(conn, &RequestId::from(submitted.id.to_owned())))
         .expect("row");
     assert_eq!(row.verification_attempts, auth::codes::MAX_ATTEMPTS);
     match desk.store.read(store::audit::verify).expect("verify") {

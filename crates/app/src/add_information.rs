@@ -6,6 +6,7 @@ use super::{Desk, Refusal, WorkflowError};
 use domain::actor::Actor;
 use domain::audit::AuditAction;
 use domain::document::DocumentPurpose;
+use domain::ids::RequestId;
 use domain::lifecycle::{RequestStatus, RequesterOptions};
 use domain::submission::{AcceptedDocument, RequesterText};
 use store::lifecycle::Transition;
@@ -13,7 +14,7 @@ use store::{documents, messages, requests};
 
 #[derive(Debug, Clone)]
 pub struct AddInformation {
-    pub request_id: String,
+    pub request_id: RequestId,
     pub message: RequesterText,
     pub document: Option<AcceptedDocument>,
 }

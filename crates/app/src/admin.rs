@@ -10,6 +10,7 @@ use super::staff::{AccountAdded, NewAccount, add_account};
 use super::{Desk, Refusal, Tx, WorkflowError};
 use domain::audit::AuditAction;
 use domain::catalog::DepartmentFunction;
+use domain::ids::StaffId;
 use domain::login::{SECOND_FACTOR_ROLES, second_factor_roles};
 use domain::request::RequestKind;
 use domain::retention::RetentionRule;
@@ -26,7 +27,7 @@ use store::{StoreError, sessions, settings};
 pub struct Catalogue {
     pub staff: Vec<StaffUser>,
     /// The ids of the accounts with a second factor set up.
-    pub with_second_factor: Vec<String>,
+    pub with_second_factor: Vec<StaffId>,
     /// The roles that must use a second factor.
     pub second_factor_roles: Vec<StaffRole>,
     pub departments: Vec<Department>,
@@ -69,7 +70,7 @@ pub fn create_staff(desk: &Desk, signed: &SignedIn, new: NewAccount) -> Result<A
 /// An account's role, department (by code) and whether it is active.
 #[derive(Debug, Clone)]
 pub struct AccountChange {
-    pub staff_id: String,
+    pub staff_id: StaffId,
     pub role: StaffRole,
     pub department: Option<String>,
     pub active: bool,
@@ -159,9 +160,10 @@ fn department_id(
 ) -> Result<Option<String>, WorkflowError> {
     match code {
         Some(code) => Ok(Some(
-            catalog::department_by_code(tx.conn, code)?
+            (catalog::department_by_code(tx.conn, code)?
                 .ok_or_else(|| Refusal::UnknownDepartment(code.to_owned()))?
-                .id,
+                .id)
+                .into(),
         )),
         None if role.needs_department() => Err(Refusal::DepartmentRequired.into()),
         None => Ok(None),
@@ -247,7 +249,7 @@ fn apply(tx: &mut Tx<'_, '_>, change: &CatalogueChange) -> Result<serde_json::Va
                 code,
                 name,
                 description,
-                department_id: &owner.id,
+                department_id: owner.id.as_str(),
                 processed_overseas: *processed_overseas,
             };
             let id = catalog::upsert_system(tx.conn, &spec, now)?;
@@ -266,7 +268,7 @@ fn apply(tx: &mut Tx<'_, '_>, change: &CatalogueChange) -> Result<serde_json::Va
                 .ok_or(Refusal::UnknownSystem)?;
             let spec = CategorySpec {
                 code,
-                system_id: &system.id,
+                system_id: system.id.as_str(),
                 name_ko,
                 name_en,
                 retention,

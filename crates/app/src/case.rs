@@ -4,6 +4,7 @@
 //! downloading a document, internal notes and messages to the requester.
 
 use chrono::NaiveDate;
+use domain::ids::DocumentId;
 
 use super::signin::SignedIn;
 use super::{Desk, Tx, WorkflowError};
@@ -43,7 +44,7 @@ pub fn facts_of(conn: &mut DbConnection, row: &RequestRow) -> Result<RequestFact
     let tasks = tasks::for_request(conn, &row.id)?
         .into_iter()
         .map(|t| TaskFacts {
-            department_id: t.department_id,
+            department_id: t.department_id.into(),
             assignee_id: t.assignee_id,
             status: t.status,
         })
@@ -61,10 +62,9 @@ pub fn facts_of(conn: &mut DbConnection, row: &RequestRow) -> Result<RequestFact
 pub fn load(
     conn: &mut DbConnection,
     member: &StaffMember,
-    reference: &str,
+    reference: &Reference,
 ) -> Result<Casefile, WorkflowError> {
-    let reference: Reference = reference.parse().map_err(|_| WorkflowError::NotFound)?;
-    let row = requests::get_by_reference(conn, &reference)?;
+    let row = requests::get_by_reference(conn, reference)?;
     let facts = facts_of(conn, &row)?;
     let options = member.options(&facts);
     if !options.view {
@@ -118,7 +118,7 @@ pub struct CaseView {
     pub prolongation: Option<&'static ProlongationRule>,
 }
 
-pub fn view(desk: &Desk, signed: &SignedIn, reference: &str) -> Result<CaseView, WorkflowError> {
+pub fn view(desk: &Desk, signed: &SignedIn, reference: &Reference) -> Result<CaseView, WorkflowError> {
     let tz = desk.config.timezone;
     desk.read(|conn, now| {
         let file = load(conn, &signed.member, reference)?;
@@ -127,7 +127,7 @@ pub fn view(desk: &Desk, signed: &SignedIn, reference: &str) -> Result<CaseView,
         let all_documents = documents::list_for_request(conn, &id)?;
         for view in tasks::views_for_request(conn, &id)? {
             let facts = TaskFacts {
-                department_id: view.task.department_id.clone(),
+                department_id: view.task.department_id.clone().into(),
                 assignee_id: view.task.assignee_id.clone(),
                 status: view.task.status,
             };
@@ -193,7 +193,7 @@ pub struct Identifiers {
     pub requester_phone: Option<String>,
 }
 
-pub fn reveal(desk: &Desk, signed: &SignedIn, reference: &str) -> Result<Identifiers, WorkflowError> {
+pub fn reveal(desk: &Desk, signed: &SignedIn, reference: &Reference) -> Result<Identifiers, WorkflowError> {
     desk.write(|tx| {
         let file = load(tx.conn, &signed.member, reference)?;
         require(file.options.reveal)?;
@@ -217,8 +217,8 @@ pub fn reveal(desk: &Desk, signed: &SignedIn, reference: &str) -> Result<Identif
 pub fn download(
     desk: &Desk,
     signed: &SignedIn,
-    reference: &str,
-    document_id: &str,
+    reference: &Reference,
+    document_id: &DocumentId,
 ) -> Result<(DocumentInfo, Vec<u8>), WorkflowError> {
     desk.write(|tx| {
         let file = load(tx.conn, &signed.member, reference)?;
@@ -235,7 +235,12 @@ pub fn download(
 }
 
 /// Adds an internal note (never shown to the requester).
-pub fn add_note(desk: &Desk, signed: &SignedIn, reference: &str, body: &str) -> Result<(), WorkflowError> {
+pub fn add_note(
+    desk: &Desk,
+    signed: &SignedIn,
+    reference: &Reference,
+    body: &str,
+) -> Result<(), WorkflowError> {
     desk.write(|tx| {
         let file = load(tx.conn, &signed.member, reference)?;
         require(file.options.add_note)?;
@@ -253,7 +258,7 @@ pub fn add_note(desk: &Desk, signed: &SignedIn, reference: &str, body: &str) -> 
 pub fn message_requester(
     desk: &Desk,
     signed: &SignedIn,
-    reference: &str,
+    reference: &Reference,
     body: &str,
 ) -> Result<(), WorkflowError> {
     desk.write(|tx| {
@@ -281,7 +286,9 @@ pub(super) fn post_message(
     let id = messages::add(
         tx.conn,
         &row.id,
-        messages::Author::Staff { id: &signed.user.id },
+        messages::Author::Staff {
+            id: signed.user.id.as_str(),
+        },
         body,
         None,
         tx.now,
@@ -293,7 +300,7 @@ pub(super) fn post_message(
         serde_json::json!({"message": id}),
     )?;
     if let MessageKind::Plain = kind {
-        let (link, _) = tx.link("/r/", Purpose::Status, &row.id)?;
+        let (link, _) = tx.link("/r/", Purpose::Status, row.id.as_str())?;
         tx.send(&[notices::staff_message(
             crate::recipients::requester(row),
             body,

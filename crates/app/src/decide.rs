@@ -9,6 +9,7 @@ use super::{Desk, Refusal, Tx, WorkflowError};
 use auth::tokens::Purpose;
 use domain::decision::{Decision, DecisionOutcome, DecisionState, RefusalGround};
 use domain::lifecycle::RequestStatus;
+use domain::reference::Reference;
 use domain::task::TaskOutcome;
 use mail::notices::{self, DecisionNotice, Kept};
 use store::casework;
@@ -41,7 +42,7 @@ fn decision_notice(
             })
         })
         .collect();
-    let (link, _) = tx.link("/r/", Purpose::Status, &row.id)?;
+    let (link, _) = tx.link("/r/", Purpose::Status, row.id.as_str())?;
     Ok(notices::decision(
         crate::recipients::requester(row),
         &DecisionNotice {
@@ -58,7 +59,7 @@ fn decision_notice(
 pub fn decide(
     desk: &Desk,
     signed: &SignedIn,
-    reference: &str,
+    reference: &Reference,
     input: Decide,
     expected_version: Option<i32>,
 ) -> Result<RequestStatus, WorkflowError> {
@@ -107,7 +108,7 @@ pub enum Approval {
 pub fn settle(
     desk: &Desk,
     signed: &SignedIn,
-    reference: &str,
+    reference: &Reference,
     approval: Approval,
     expected_version: Option<i32>,
 ) -> Result<RequestStatus, WorkflowError> {

@@ -8,13 +8,15 @@ use super::signin::SignedIn;
 use super::{Desk, Refusal, WorkflowError};
 use domain::audit::AuditAction;
 use domain::hold::hold_note;
+use domain::ids::HoldId;
+use domain::reference::Reference;
 use store::holds;
 
 /// Places a legal hold on every identifier of the request's subject.
 pub fn place_legal_hold(
     desk: &Desk,
     signed: &SignedIn,
-    reference: &str,
+    reference: &Reference,
     note: &str,
 ) -> Result<Vec<String>, WorkflowError> {
     require(signed.member.may_manage_holds())?;
@@ -22,7 +24,14 @@ pub fn place_legal_hold(
     desk.write(|tx| {
         let file = case::load(tx.conn, &signed.member, reference)?;
         let targets = holds::subject_targets(tx.conn, &file.row.id)?;
-        let ids = holds::place_by_hand(tx.conn, &file.row.id, &targets, &note, &signed.user.id, tx.now)?;
+        let ids = holds::place_by_hand(
+            tx.conn,
+            &file.row.id,
+            &targets,
+            &note,
+            signed.user.id.as_str(),
+            tx.now,
+        )?;
         let actor = signed.actor();
         let mut event = store::audit::NewEvent::about(
             &file.row.id,
@@ -40,8 +49,8 @@ pub fn place_legal_hold(
 pub fn lift_hold(
     desk: &Desk,
     signed: &SignedIn,
-    reference: &str,
-    hold_id: &str,
+    reference: &Reference,
+    hold_id: &HoldId,
     note: &str,
 ) -> Result<(), WorkflowError> {
     require(signed.member.may_manage_holds())?;

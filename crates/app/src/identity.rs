@@ -5,6 +5,7 @@ use super::{Tx, WorkflowError};
 use auth::codes;
 use auth::tokens::Purpose;
 use domain::actor::Actor;
+use domain::ids::RequestId;
 use domain::lifecycle::RequestStatus;
 use domain::request::VerificationState;
 use mail::notices::{self};
@@ -30,7 +31,7 @@ pub(super) fn send_code(
     email: CodeEmail,
 ) -> Result<(), WorkflowError> {
     let code = codes::generate();
-    let hash = codes::hash(&tx.desk.keys.codes, &row.id, &code);
+    let hash = codes::hash(&tx.desk.keys.codes, row.id.as_str(), &code);
     verification::set_code(tx.conn, &row.id, &hash, tx.now)?;
     email_code(tx, row, &code, email)
 }
@@ -49,8 +50,8 @@ impl FirstCode {
     }
 
     /// The code's stored form for a request id, with the desk's key.
-    pub(super) fn hash_for(&self, key: &[u8], request_id: &str) -> String {
-        codes::hash(key, request_id, &self.code)
+    pub(super) fn hash_for(&self, key: &[u8], request_id: &RequestId) -> String {
+        codes::hash(key, request_id.as_str(), &self.code)
     }
 
     /// Once the request is stored with the code: the code's audit event,
@@ -68,7 +69,7 @@ fn email_code(
     code: &str,
     email: CodeEmail,
 ) -> Result<(), WorkflowError> {
-    let (link, _) = tx.link("/v/", Purpose::Verify, &row.id)?;
+    let (link, _) = tx.link("/v/", Purpose::Verify, row.id.as_str())?;
     let to = crate::recipients::requester(row);
     let notice = match email {
         CodeEmail::Verification => {
@@ -91,7 +92,7 @@ pub(super) fn confirm_email(tx: &mut Tx<'_, '_>, row: &RequestRow) -> Result<Str
         .desk
         .identity_policy()
         .status_after_requester(row.on_behalf, proven);
-    let (link, token) = tx.link("/r/", Purpose::Status, &row.id)?;
+    let (link, token) = tx.link("/r/", Purpose::Status, row.id.as_str())?;
     let notice = notices::verified(
         crate::recipients::requester(row),
         &link,

@@ -65,7 +65,7 @@ pub fn log_request(desk: &Desk, actor: &Actor, input: Intake) -> Result<Submitte
             code.send(tx, &row)?;
         } else {
             verification::mark_verified(tx.conn, &row.id, VerificationState::StaffConfirmed, tx.now)?;
-            let (link, _) = tx.link("/r/", Purpose::Status, &row.id)?;
+            let (link, _) = tx.link("/r/", Purpose::Status, row.id.as_str())?;
             let notice = notices::verified(
                 crate::recipients::requester(&row),
                 &link,
@@ -79,7 +79,7 @@ pub fn log_request(desk: &Desk, actor: &Actor, input: Intake) -> Result<Submitte
             tx.transition(transition, &[notice])?;
         }
         Ok(Submitted {
-            id: created.id,
+            id: created.id.into(),
             reference: created.reference,
         })
     })

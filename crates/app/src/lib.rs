@@ -47,6 +47,7 @@ pub mod verify_link;
 pub mod webhooks;
 pub mod withdraw;
 
+use domain::ids::RequestId;
 use std::sync::Arc;
 
 use chrono::NaiveDateTime;
@@ -219,7 +220,7 @@ impl Tx<'_, '_> {
     /// Appends an audit event about a request that changes no status.
     pub fn record(
         &mut self,
-        request_id: &str,
+        request_id: &RequestId,
         actor: &domain::actor::Actor,
         action: AuditAction,
         payload: serde_json::Value,

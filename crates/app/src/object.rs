@@ -5,6 +5,7 @@
 use super::{Desk, WorkflowError};
 use auth::tokens::Purpose;
 use domain::actor::Actor;
+use domain::ids::RequestId;
 use domain::lifecycle::RequestStatus;
 use domain::submission::RequesterText;
 use mail::notices::{self};
@@ -13,7 +14,7 @@ use store::{messages, requests};
 
 #[derive(Debug, Clone)]
 pub struct Object {
-    pub request_id: String,
+    pub request_id: RequestId,
     pub reason: RequesterText,
     /// The version of the request the person saw, if the page said.
     pub expected_version: Option<i32>,
@@ -30,7 +31,7 @@ pub fn object(desk: &Desk, input: Object) -> Result<(), WorkflowError> {
             None,
             tx.now,
         )?;
-        let (link, _) = tx.link("/r/", Purpose::Status, &row.id)?;
+        let (link, _) = tx.link("/r/", Purpose::Status, row.id.as_str())?;
         let notice = notices::objection_received(crate::recipients::requester(&row), &link);
         let transition = Transition {
             expected_version: input.expected_version,

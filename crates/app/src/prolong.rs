@@ -7,6 +7,7 @@
 //! events.
 
 use chrono::NaiveDate;
+use domain::reference::Reference;
 
 use super::case::{self, require};
 use super::signin::SignedIn;
@@ -55,7 +56,7 @@ pub fn open_for(today: NaiveDate, row: &RequestRow, taken: usize) -> Option<&'st
 pub fn prolong(
     desk: &super::Desk,
     signed: &SignedIn,
-    reference: &str,
+    reference: &Reference,
     input: Prolong,
 ) -> Result<Prolonged, WorkflowError> {
     desk.write(|tx| {
@@ -111,16 +112,16 @@ fn apply(
     let id = prolongations::add(
         tx.conn,
         &NewProlongation {
-            request_id: &row.id,
+            request_id: row.id.as_str(),
             kind: rule.kind,
             reasons: &plan.reasons,
             from_date: current,
             to_date: plan.new_due,
-            staff_id: &signed.user.id,
+            staff_id: signed.user.id.as_str(),
         },
         tx.now,
     )?;
-    let (link, _) = tx.link("/r/", Purpose::Status, &row.id)?;
+    let (link, _) = tx.link("/r/", Purpose::Status, row.id.as_str())?;
     let notice = notices::prolonged(
         crate::recipients::requester(row),
         rule.kind,

@@ -72,12 +72,12 @@ pub fn queue(desk: &Desk, signed: &SignedIn, ask: QueueAsk) -> Result<QueueView,
             departments
                 .iter()
                 .find(|d| d.code.eq_ignore_ascii_case(code))
-                .map_or_else(|| "-".to_owned(), |d| d.id.clone())
+                .map_or_else(|| "-".to_owned(), |d| d.id.clone().into())
         });
         let query = QueueQuery {
             department_id,
             scope_department_id: scope.clone(),
-            assignee_id: ask.mine.then(|| signed.user.id.clone()),
+            assignee_id: ask.mine.then(|| signed.user.id.clone().into()),
             search: search_of(desk, &ask.search),
             today: Some(today),
             per_page: PER_PAGE,

@@ -9,7 +9,7 @@ use store::requests::RequestRow;
 /// The requester of a stored request, in the language they asked in.
 pub fn requester(row: &RequestRow) -> Recipient {
     Recipient {
-        request_id: Some(row.id.clone()),
+        request_id: Some(row.id.clone().into()),
         reference: Some(row.reference.clone()),
         name: row.requester_name.clone(),
         email: row.requester_email.clone(),
@@ -20,7 +20,7 @@ pub fn requester(row: &RequestRow) -> Recipient {
 /// A staff member (or a department's mailbox) told about a request.
 pub fn staff_about(row: &RequestRow, name: &str, email: &str, lang: Lang) -> Recipient {
     Recipient {
-        request_id: Some(row.id.clone()),
+        request_id: Some(row.id.clone().into()),
         reference: Some(row.reference.clone()),
         name: name.to_owned(),
         email: email.to_owned(),

@@ -8,6 +8,7 @@
 //! instance never sends it twice.
 
 use chrono::Duration;
+use domain::ids::RequestId;
 
 use super::identity::{CodeEmail, send_code};
 use super::{Desk, WorkflowError};
@@ -60,7 +61,7 @@ pub fn prune(desk: &Desk) -> Result<usize, WorkflowError> {
 }
 
 /// Sends the step `request_id` is at to staff, unless it was sent.
-fn remind_staff(desk: &Desk, request_id: &str) -> Result<bool, WorkflowError> {
+fn remind_staff(desk: &Desk, request_id: &RequestId) -> Result<bool, WorkflowError> {
     let tz = desk.config.timezone;
     desk.write(|tx| {
         let row = requests::get(tx.conn, request_id)?;
@@ -100,7 +101,7 @@ fn remind_staff(desk: &Desk, request_id: &str) -> Result<bool, WorkflowError> {
 }
 
 /// Reminds a requester who has not confirmed after a day, once.
-fn remind_requester(desk: &Desk, request_id: &str) -> Result<bool, WorkflowError> {
+fn remind_requester(desk: &Desk, request_id: &RequestId) -> Result<bool, WorkflowError> {
     desk.write(|tx| {
         let row = requests::get(tx.conn, request_id)?;
         if row.status != RequestStatus::Unverified

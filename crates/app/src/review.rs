@@ -9,6 +9,7 @@ use super::{Desk, Refusal, WorkflowError};
 use auth::tokens::Purpose;
 use domain::decision::{AuthorityCheck, IdentityRejection};
 use domain::lifecycle::RequestStatus;
+use domain::reference::Reference;
 use domain::request::VerificationState;
 use mail::notices::{self};
 use store::lifecycle::Transition;
@@ -32,7 +33,7 @@ pub enum Review {
 pub fn review(
     desk: &Desk,
     signed: &SignedIn,
-    reference: &str,
+    reference: &Reference,
     review: Review,
     expected_version: Option<i32>,
 ) -> Result<(), WorkflowError> {
@@ -49,7 +50,7 @@ pub fn review(
                     return Err(Refusal::AuthorityChecksMissing.into());
                 }
                 verification::mark_verified(tx.conn, &row.id, VerificationState::DocumentAccepted, tx.now)?;
-                let (link, _) = tx.link("/r/", Purpose::Status, &row.id)?;
+                let (link, _) = tx.link("/r/", Purpose::Status, row.id.as_str())?;
                 let transition = Transition {
                     expected_version,
                     payload: serde_json::json!({"review": "accepted", "confirmed": confirmed}),
@@ -69,7 +70,7 @@ pub fn review(
             }
             Review::AskMore { message } => {
                 case::post_message(tx, signed, row, &message, MessageKind::InformationRequest)?;
-                let (link, _) = tx.link("/r/", Purpose::Status, &row.id)?;
+                let (link, _) = tx.link("/r/", Purpose::Status, row.id.as_str())?;
                 let transition = Transition {
                     expected_version,
                     payload: serde_json::json!({"review": "more_information"}),
@@ -86,7 +87,7 @@ pub fn review(
 pub fn ask_requester(
     desk: &Desk,
     signed: &SignedIn,
-    reference: &str,
+    reference: &Reference,
     message: &str,
     expected_version: Option<i32>,
 ) -> Result<(), WorkflowError> {
@@ -95,7 +96,7 @@ pub fn ask_requester(
         case::require(file.options.ask_requester)?;
         let row = &file.row;
         case::post_message(tx, signed, row, message, MessageKind::InformationRequest)?;
-        let (link, _) = tx.link("/r/", Purpose::Status, &row.id)?;
+        let (link, _) = tx.link("/r/", Purpose::Status, row.id.as_str())?;
         let actor = signed.actor();
         let transition = Transition {
             expected_version,

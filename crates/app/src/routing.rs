@@ -24,15 +24,15 @@ pub(super) fn route(tx: &mut Tx<'_, '_>, row: &RequestRow) -> Result<usize, Work
             let held: Vec<String> = categories
                 .iter()
                 .filter(|c| c.system_id == system.id)
-                .filter(|c| chosen.is_empty() || chosen.contains(&c.id))
-                .map(|c| c.id.clone())
+                .filter(|c| chosen.is_empty() || chosen.iter().any(|id| c.id == *id.as_str()))
+                .map(|c| c.id.clone().into())
                 .collect();
             // Every system when all data is concerned; otherwise the
             // systems holding a chosen category.
             let concerned = chosen.is_empty() || !held.is_empty();
             concerned.then_some(SystemConcerned {
-                system_id: system.id,
-                owner_department_id: system.department_id,
+                system_id: system.id.into(),
+                owner_department_id: system.department_id.into(),
                 category_ids: held,
             })
         })
@@ -43,7 +43,7 @@ pub(super) fn route(tx: &mut Tx<'_, '_>, row: &RequestRow) -> Result<usize, Work
             id: r.id,
             kind: r.kind,
             category_id: r.category_id,
-            department_id: r.department_id,
+            department_id: r.department_id.into(),
             mode: r.mode,
         })
         .collect();

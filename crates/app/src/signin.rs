@@ -8,6 +8,7 @@
 //! exists (so a lockout reveals nothing either).
 
 use chrono::NaiveDateTime;
+use domain::ids::StaffId;
 
 use super::{Desk, Tx, WorkflowError};
 use auth::password;
@@ -64,7 +65,7 @@ pub struct SignedIn {
 impl SignedIn {
     pub fn actor(&self) -> Actor {
         Actor::Staff {
-            id: self.user.id.clone(),
+            id: self.user.id.clone().into(),
             role: self.user.role,
         }
     }
@@ -89,11 +90,11 @@ pub fn member_of(conn: &mut DbConnection, user: &StaffUser) -> Result<StaffMembe
     let privacy_department = match &user.department_id {
         Some(id) => catalog::list_departments(conn)?
             .iter()
-            .any(|d| &d.id == id && d.function == domain::catalog::DepartmentFunction::Privacy),
+            .any(|d| d.id == *id.as_str() && d.function == domain::catalog::DepartmentFunction::Privacy),
         None => false,
     };
     Ok(StaffMember {
-        id: user.id.clone(),
+        id: user.id.clone().into(),
         role: user.role,
         department_id: user.department_id.clone(),
         privacy_department,
@@ -145,7 +146,7 @@ pub fn sign_in(desk: &Desk, input: SignIn) -> Result<SignInOutcome, WorkflowErro
             let ticket = tokens::issue_bound(
                 &desk.keys,
                 Purpose::SecondFactor,
-                &user.id,
+                user.id.as_str(),
                 Some(&version),
                 tx.now,
             )?;
@@ -168,7 +169,7 @@ fn signed_in(
     let session_id = sessions::start(tx.conn, user, lang, tx.now)?;
     sessions::clear_failures(tx.conn, account_key)?;
     let actor = Actor::Staff {
-        id: user.id.clone(),
+        id: user.id.clone().into(),
         role: user.role,
     };
     tx.conn.append(
@@ -226,7 +227,7 @@ pub fn second_factor(
         return Ok(SignInOutcome::Rejected);
     };
     let found = desk.read(|conn, _| {
-        let user = match staff::get(conn, &staff_id) {
+        let user = match staff::get(conn, &StaffId::from(staff_id.clone())) {
             Ok(user) => user,
             Err(StoreError::NotFound) => return Ok(None),
             Err(e) => return Err(e.into()),
@@ -277,7 +278,7 @@ fn unix(at: NaiveDateTime) -> u64 {
 }
 
 /// What a second-factor secret is sealed to (so it opens for its account only).
-fn second_factor_aad(staff_id: &str) -> String {
+fn second_factor_aad(staff_id: &StaffId) -> String {
     format!("second-factor:{staff_id}")
 }
 
@@ -299,7 +300,7 @@ pub fn enrolment_offer(desk: &Desk, signed: &SignedIn) -> Result<EnrolmentOffer,
     let token = tokens::issue_bound(
         &desk.keys,
         Purpose::SecondFactorEnrolment,
-        &signed.user.id,
+        signed.user.id.as_str(),
         Some(&text),
         desk.clock.now(),
     )?;
@@ -319,7 +320,7 @@ pub fn enrol(desk: &Desk, signed: &SignedIn, token: &str, code: &str) -> Result<
     else {
         return Ok(false);
     };
-    let Some(secret) = totp::from_base32(&text).filter(|_| staff_id == signed.user.id) else {
+    let Some(secret) = totp::from_base32(&text).filter(|_| signed.user.id == *staff_id.as_str()) else {
         return Ok(false);
     };
     let step = totp::accept(&secret, code, unix(now), None)

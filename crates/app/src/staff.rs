@@ -7,6 +7,8 @@ use auth::tokens::{self, Purpose};
 use domain::actor::Actor;
 use domain::audit::AuditAction;
 use domain::identifier::Email;
+use domain::ids::DepartmentId;
+use domain::ids::StaffId;
 use domain::lang::Lang;
 use domain::staff::StaffRole;
 use mail::notices::{self, Recipient};
@@ -32,7 +34,7 @@ pub struct NewAccount {
 /// The account made, and the link that sets its password, if one is needed.
 #[derive(Debug, Clone)]
 pub struct AccountAdded {
-    pub id: String,
+    pub id: StaffId,
     pub set_password_link: Option<String>,
 }
 
@@ -57,7 +59,7 @@ pub fn add_account(desk: &Desk, actor: &Actor, new: NewAccount) -> Result<Accoun
                 email: &new.email,
                 name: &new.name,
                 role: new.role,
-                department_id: department_id.as_deref(),
+                department_id: department_id.as_ref().map(DepartmentId::as_str),
                 password_hash: new.password_hash.as_deref(),
                 must_change_password: false,
                 lang: new.lang,
@@ -76,8 +78,13 @@ pub fn add_account(desk: &Desk, actor: &Actor, new: NewAccount) -> Result<Accoun
             Some(_) => None,
             None => {
                 let version = staff::password_version(tx.conn, &id)?;
-                let token =
-                    tokens::issue_bound(&desk.keys, Purpose::SetPassword, &id, Some(&version), tx.now)?;
+                let token = tokens::issue_bound(
+                    &desk.keys,
+                    Purpose::SetPassword,
+                    id.as_str(),
+                    Some(&version),
+                    tx.now,
+                )?;
                 let link = desk.url(&format!("/staff/set-password/{token}"));
                 let to = Recipient::staff_member(&new.name, new.email.as_str(), new.lang);
                 tx.send(&[notices::set_password(to, new.role, &link)])?;
@@ -102,6 +109,7 @@ fn account_of_link(
 ) -> Result<staff::StaffUser, WorkflowError> {
     let (id, version) = tokens::verify_bound(&desk.keys, Purpose::SetPassword, token, now)
         .map_err(|_| WorkflowError::NotFound)?;
+    let id = StaffId::from(id);
     let current = match staff::password_version(conn, &id) {
         Ok(current) => current,
         Err(StoreError::NotFound) => return Err(WorkflowError::NotFound),
@@ -133,7 +141,7 @@ pub fn set_password(
         let user = account_of_link(desk, tx.conn, token, tx.now)?;
         staff::set_password(tx.conn, &user.id, password_hash)?;
         let actor = Actor::Staff {
-            id: user.id.clone(),
+            id: user.id.clone().into(),
             role: user.role,
         };
         tx.conn.append(

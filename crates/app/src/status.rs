@@ -3,6 +3,7 @@
 //! status token names.
 
 use chrono::{NaiveDate, NaiveDateTime};
+use domain::ids::{DocumentId, RequestId};
 
 use super::{Desk, WorkflowError};
 use auth::tokens::Purpose;
@@ -17,8 +18,9 @@ use store::{audit, holds, tasks};
 
 /// The request a status token is bound to; any bad or expired token is
 /// simply not found.
-pub fn request_of_token(desk: &Desk, token: &str) -> Result<String, WorkflowError> {
+pub fn request_of_token(desk: &Desk, token: &str) -> Result<RequestId, WorkflowError> {
     desk.token_subject(Purpose::Status, token, desk.clock.now())
+        .map(RequestId::from)
         .map_err(|_| WorkflowError::NotFound)
 }
 
@@ -65,7 +67,7 @@ pub struct StatusView {
     pub days_left: Option<i64>,
 }
 
-pub fn status_view(desk: &Desk, request_id: &str) -> Result<StatusView, WorkflowError> {
+pub fn status_view(desk: &Desk, request_id: &RequestId) -> Result<StatusView, WorkflowError> {
     let tz = desk.config.timezone;
     desk.read(|conn, now| {
         let request = requests::get(conn, request_id)?;
@@ -142,8 +144,8 @@ fn results_released(status: RequestStatus) -> bool {
 /// A result document of the request, decrypted; anything else is not found.
 pub fn result_document(
     desk: &Desk,
-    request_id: &str,
-    document_id: &str,
+    request_id: &RequestId,
+    document_id: &DocumentId,
 ) -> Result<(DocumentInfo, Vec<u8>), WorkflowError> {
     let (info, bytes) = desk.read(|conn, _| {
         Ok(documents::read(

@@ -3,6 +3,7 @@
 //! emailed a code and a link to confirm their address — one transaction.
 
 use chrono::NaiveDateTime;
+use domain::ids::RequestId;
 
 use super::identity::FirstCode;
 use super::{Desk, Refusal, Tx, WorkflowError};
@@ -95,7 +96,7 @@ pub(super) fn store(
         lang,
     };
     let keys = &tx.desk.keys;
-    let hash_for = first_code.map(|c| move |id: &str| c.hash_for(&keys.codes, id));
+    let hash_for = first_code.map(|c| move |id: &RequestId| c.hash_for(&keys.codes, id));
     let code = hash_for.as_ref().map(|f| requests::FirstCode { hash_for: f });
     let created = requests::create_with_code(tx.conn, &new, &keys.identifier_index, actor, tx.now, code)?;
     if let Some(document) = &submission.authority_document {
@@ -151,7 +152,7 @@ pub fn submit(desk: &Desk, input: NewSubmission) -> Result<Submitted, WorkflowEr
         )?;
         code.send(tx, &row)?;
         Ok(Submitted {
-            id: created.id,
+            id: created.id.into(),
             reference: created.reference,
         })
     })

@@ -8,8 +8,10 @@ use super::signin::SignedIn;
 use super::{Desk, Refusal, WorkflowError};
 use domain::audit::AuditAction;
 use domain::document::DocumentPurpose;
+use domain::ids::{RequestId, StaffId, SystemId, TaskId};
 use domain::lifecycle::RequestStatus;
 use domain::permission::TaskFacts;
+use domain::reference::Reference;
 use domain::request::RequestKind;
 use domain::retention::RetentionRule;
 use domain::submission::AcceptedDocument;
@@ -20,7 +22,7 @@ use store::{DbConnection, StoreError, catalog, documents, requests, staff};
 
 fn facts(task: &TaskRow) -> TaskFacts {
     TaskFacts {
-        department_id: task.department_id.clone(),
+        department_id: task.department_id.clone().into(),
         assignee_id: task.assignee_id.clone(),
         status: task.status,
     }
@@ -29,16 +31,16 @@ fn facts(task: &TaskRow) -> TaskFacts {
 pub fn assign(
     desk: &Desk,
     signed: &SignedIn,
-    reference: &str,
-    task_id: &str,
-    assignee_id: &str,
+    reference: &Reference,
+    task_id: &TaskId,
+    assignee_id: &StaffId,
 ) -> Result<(), WorkflowError> {
     desk.write(|tx| {
         let file = case::load(tx.conn, &signed.member, reference)?;
         let task = tasks::get(tx.conn, &file.row.id, task_id)?;
         require(signed.member.may_assign(file.row.status, &facts(&task)))?;
         let eligible = staff::active_in_department(tx.conn, &task.department_id)?;
-        if !eligible.iter().any(|u| u.id == assignee_id) {
+        if !eligible.iter().any(|u| u.id == *assignee_id) {
             return Err(Refusal::NotAnAssignee.into());
         }
         tasks::assign(tx.conn, &task.id, assignee_id, tx.now)?;
@@ -66,14 +68,14 @@ pub struct Finish {
 /// request concerns (all of them when the request names none).
 fn retention_rules(
     conn: &mut DbConnection,
-    request_id: &str,
-    system_id: &str,
+    request_id: &RequestId,
+    system_id: &SystemId,
 ) -> Result<Vec<RetentionRule>, StoreError> {
     let chosen = requests::category_ids(conn, request_id)?;
     Ok(catalog::list_categories(conn)?
         .into_iter()
-        .filter(|c| c.system_id == system_id)
-        .filter(|c| chosen.is_empty() || chosen.contains(&c.id))
+        .filter(|c| c.system_id == *system_id)
+        .filter(|c| chosen.is_empty() || chosen.iter().any(|id| c.id == *id.as_str()))
         .filter_map(|c| RetentionRule::new(c.retention_basis, c.retention_months, c.legal_basis).ok())
         .collect())
 }
@@ -81,8 +83,8 @@ fn retention_rules(
 pub fn complete(
     desk: &Desk,
     signed: &SignedIn,
-    reference: &str,
-    task_id: &str,
+    reference: &Reference,
+    task_id: &TaskId,
     finish: Finish,
 ) -> Result<TaskOutcome, WorkflowError> {
     desk.write(|tx| {
@@ -99,7 +101,7 @@ pub fn complete(
         let today = tx.now.and_utc().with_timezone(&desk.config.timezone).date_naive();
         let separation = match (&task.system_id, finish.outcome) {
             (Some(system_id), TaskOutcome::Done) => {
-                let rules = retention_rules(tx.conn, &file.row.id, system_id)?;
+                let rules = retention_rules(tx.conn, &file.row.id, &SystemId::from(system_id.clone()))?;
                 task::separation(file.row.kind, &rules, today)
             }
             _ => None,
@@ -116,7 +118,11 @@ pub fn complete(
             .map(str::trim)
             .filter(|t| !t.is_empty() && returns_data);
         let result = match text {
-            Some(text) => Some(documents::seal(&desk.keys.documents, &task.id, text.as_bytes())?),
+            Some(text) => Some(documents::seal(
+                &desk.keys.documents,
+                task.id.as_str(),
+                text.as_bytes(),
+            )?),
             None => None,
         };
         tasks::complete(
@@ -137,7 +143,7 @@ pub fn complete(
                     tx.conn,
                     &desk.keys.documents,
                     &file.row.id,
-                    Some(&task.id),
+                    Some(task.id.as_str()),
                     DocumentPurpose::Result,
                     file_data.as_ref(),
                     tx.now,
@@ -162,7 +168,7 @@ pub fn complete(
 
 /// The data a task returned, decrypted (for the staff page and the
 /// requester's results).
-pub fn returned_text(desk: &Desk, task_id: &str) -> Result<Option<String>, WorkflowError> {
+pub fn returned_text(desk: &Desk, task_id: &TaskId) -> Result<Option<String>, WorkflowError> {
     desk.read(|conn, _| Ok(tasks::returned_text(conn, &desk.keys.documents, task_id)?))
 }
 
@@ -171,7 +177,7 @@ pub fn returned_text(desk: &Desk, task_id: &str) -> Result<Option<String>, Workf
 pub fn reopen(
     desk: &Desk,
     signed: &SignedIn,
-    reference: &str,
+    reference: &Reference,
     expected_version: Option<i32>,
 ) -> Result<(), WorkflowError> {
     desk.write(|tx| {

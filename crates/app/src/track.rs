@@ -35,7 +35,7 @@ pub fn track(desk: &Desk, input: Track) -> Result<(), WorkflowError> {
         if !limits::may_send_status_link(sent_today, tx.recent_emails(&row.requester_email)?) {
             return Ok(());
         }
-        let (link, _) = tx.link("/r/", Purpose::Status, &row.id)?;
+        let (link, _) = tx.link("/r/", Purpose::Status, row.id.as_str())?;
         tx.send(&[notices::status_link(crate::recipients::requester(&row), &link)])?;
         tx.record(
             &row.id,

@@ -58,7 +58,7 @@ pub fn verify_by_code(desk: &Desk, input: VerifyByCode) -> Result<CodeOutcome, W
         let Some(stored) = verification::code_hash(tx.conn, &row.id)? else {
             return Ok(CodeOutcome::Locked);
         };
-        if codes::matches(&desk.keys.codes, &row.id, &input.code, &stored) {
+        if codes::matches(&desk.keys.codes, row.id.as_str(), &input.code, &stored) {
             let status_token = confirm_email(tx, &row)?;
             return Ok(CodeOutcome::Verified { status_token });
         }

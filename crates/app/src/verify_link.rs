@@ -5,6 +5,7 @@
 use super::identity::confirm_email;
 use super::{Desk, WorkflowError};
 use auth::tokens::{Purpose, TokenError};
+use domain::ids::RequestId;
 use domain::lifecycle::RequestStatus;
 use store::requests;
 
@@ -39,7 +40,7 @@ pub enum LinkOutcome {
 pub fn verify_by_link(desk: &Desk, token: &str) -> Result<LinkOutcome, WorkflowError> {
     desk.write(|tx| {
         let request_id = match desk.token_subject(Purpose::Verify, token, tx.now) {
-            Ok(id) => id,
+            Ok(id) => RequestId::from(id),
             Err(TokenError::Expired) => return Ok(LinkOutcome::Unusable(LinkState::Expired)),
             Err(TokenError::Invalid) => return Ok(LinkOutcome::Unusable(LinkState::Invalid)),
         };

@@ -79,7 +79,8 @@ pub fn change(
             }
             (HookChange::Set { .. }, Some(url), _) => {
                 let secret = WebhookSecret::generate().to_text();
-                let (nonce, sealed) = documents::seal(&desk.keys.webhooks, &system.id, secret.as_bytes())?;
+                let (nonce, sealed) =
+                    documents::seal(&desk.keys.webhooks, system.id.as_str(), secret.as_bytes())?;
                 let endpoint = Endpoint {
                     url: url.to_string(),
                     secret_nonce: nonce.to_vec(),

@@ -3,6 +3,7 @@
 
 use super::{Desk, WorkflowError};
 use domain::actor::Actor;
+use domain::ids::RequestId;
 use domain::lifecycle::RequestStatus;
 use mail::notices::{self};
 use store::lifecycle::Transition;
@@ -10,7 +11,7 @@ use store::requests;
 
 #[derive(Debug, Clone)]
 pub struct Withdraw {
-    pub request_id: String,
+    pub request_id: RequestId,
     /// The version of the request the person saw, if the page said; a
     /// request changed since is refused as stale.
     pub expected_version: Option<i32>,

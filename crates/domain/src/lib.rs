@@ -15,6 +15,7 @@ pub mod document;
 pub mod email;
 pub mod hold;
 pub mod identifier;
+pub mod ids;
 pub mod intake;
 pub mod jurisdiction;
 pub mod lang;

@@ -4,6 +4,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
+use domain::ids::RequestId;
 
 use super::kept::kept;
 use super::schema::{audit_events, audit_head};
@@ -42,13 +43,13 @@ impl<'a> NewEvent<'a> {
 
     /// An event about a request that changes no status.
     pub fn about(
-        request_id: &'a str,
+        request_id: &'a RequestId,
         actor: &'a Actor,
         action: AuditAction,
         payload: serde_json::Value,
     ) -> Self {
         Self {
-            request_id: Some(request_id),
+            request_id: Some(request_id.as_str()),
             actor,
             action,
             from_status: None,
@@ -231,9 +232,9 @@ pub(super) fn content(event: NewEvent<'_>, at: NaiveDateTime) -> AuditContent {
 }
 
 /// The events of one request, oldest first.
-pub fn for_request(conn: &mut DbConnection, request_id: &str) -> Result<Vec<EventRow>, StoreError> {
+pub fn for_request(conn: &mut DbConnection, request_id: &RequestId) -> Result<Vec<EventRow>, StoreError> {
     Ok(audit_events::table
-        .filter(audit_events::request_id.eq(request_id))
+        .filter(audit_events::request_id.eq(request_id.as_str()))
         .order(audit_events::seq.asc())
         .select(EventRow::as_select())
         .load(conn)?)
@@ -242,12 +243,12 @@ pub fn for_request(conn: &mut DbConnection, request_id: &str) -> Result<Vec<Even
 /// How many events of `action` a request has had since `since`.
 pub fn count_for_request_since(
     conn: &mut DbConnection,
-    request_id: &str,
+    request_id: &RequestId,
     action: AuditAction,
     since: NaiveDateTime,
 ) -> Result<i64, StoreError> {
     Ok(audit_events::table
-        .filter(audit_events::request_id.eq(request_id))
+        .filter(audit_events::request_id.eq(request_id.as_str()))
         .filter(audit_events::action.eq(Wire(action)))
         .filter(audit_events::at.ge(since))
         .count()

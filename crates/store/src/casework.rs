@@ -3,6 +3,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use domain::ids::{RequestId, StaffId};
 
 use super::schema::{decisions, request_notes, staff_users};
 use super::{DbConnection, StoreError, new_id};
@@ -19,8 +20,8 @@ pub struct Note {
 
 pub fn add_note(
     conn: &mut DbConnection,
-    request_id: &str,
-    staff_id: &str,
+    request_id: &RequestId,
+    staff_id: &StaffId,
     body: &str,
     now: NaiveDateTime,
 ) -> Result<String, StoreError> {
@@ -28,8 +29,8 @@ pub fn add_note(
     diesel::insert_into(request_notes::table)
         .values((
             request_notes::id.eq(&id),
-            request_notes::request_id.eq(request_id),
-            request_notes::staff_id.eq(staff_id),
+            request_notes::request_id.eq(request_id.as_str()),
+            request_notes::staff_id.eq(staff_id.as_str()),
             request_notes::body.eq(body),
             request_notes::created_at.eq(now),
         ))
@@ -37,10 +38,10 @@ pub fn add_note(
     Ok(id)
 }
 
-pub fn notes(conn: &mut DbConnection, request_id: &str) -> Result<Vec<Note>, StoreError> {
+pub fn notes(conn: &mut DbConnection, request_id: &RequestId) -> Result<Vec<Note>, StoreError> {
     let rows: Vec<(String, String, NaiveDateTime)> = request_notes::table
         .inner_join(staff_users::table)
-        .filter(request_notes::request_id.eq(request_id))
+        .filter(request_notes::request_id.eq(request_id.as_str()))
         .order(request_notes::created_at.asc())
         .select((staff_users::name, request_notes::body, request_notes::created_at))
         .load(conn)?;
@@ -59,12 +60,14 @@ pub fn notes(conn: &mut DbConnection, request_id: &str) -> Result<Vec<Note>, Sto
 #[diesel(table_name = decisions)]
 pub struct DecisionRow {
     pub id: String,
-    pub request_id: String,
+    #[diesel(deserialize_as = String)]
+    pub request_id: RequestId,
     pub outcome: DecisionOutcome,
     pub ground: Option<RefusalGround>,
     pub explanation: String,
     pub state: DecisionState,
-    pub decided_by: String,
+    #[diesel(deserialize_as = String)]
+    pub decided_by: StaffId,
     pub decided_at: NaiveDateTime,
     pub approved_by: Option<String>,
     pub return_reason: Option<String>,
@@ -72,10 +75,10 @@ pub struct DecisionRow {
 
 pub fn record_decision(
     conn: &mut DbConnection,
-    request_id: &str,
+    request_id: &RequestId,
     decision: &Decision,
     state: DecisionState,
-    staff_id: &str,
+    staff_id: &StaffId,
     now: NaiveDateTime,
 ) -> Result<String, StoreError> {
     let id = new_id();
@@ -83,14 +86,14 @@ pub fn record_decision(
     diesel::insert_into(decisions::table)
         .values((
             decisions::id.eq(&id),
-            decisions::request_id.eq(request_id),
+            decisions::request_id.eq(request_id.as_str()),
             decisions::outcome.eq(Wire(decision.outcome)),
             decisions::ground.eq(decision.ground),
             decisions::explanation.eq(&decision.explanation),
             decisions::state.eq(Wire(state)),
-            decisions::decided_by.eq(staff_id),
+            decisions::decided_by.eq(staff_id.as_str()),
             decisions::decided_at.eq(now),
-            decisions::approved_by.eq(effective.then_some(staff_id)),
+            decisions::approved_by.eq(effective.then_some(staff_id.as_str())),
             decisions::approved_at.eq(effective.then_some(now)),
         ))
         .execute(conn)?;
@@ -98,9 +101,9 @@ pub fn record_decision(
 }
 
 /// The decisions on a request, oldest first.
-pub fn decisions(conn: &mut DbConnection, request_id: &str) -> Result<Vec<DecisionRow>, StoreError> {
+pub fn decisions(conn: &mut DbConnection, request_id: &RequestId) -> Result<Vec<DecisionRow>, StoreError> {
     Ok(decisions::table
-        .filter(decisions::request_id.eq(request_id))
+        .filter(decisions::request_id.eq(request_id.as_str()))
         .order((decisions::decided_at.asc(), decisions::id.asc()))
         .select(DecisionRow::as_select())
         .load(conn)?)
@@ -109,10 +112,10 @@ pub fn decisions(conn: &mut DbConnection, request_id: &str) -> Result<Vec<Decisi
 /// The decision waiting for approval, if any.
 pub fn pending_decision(
     conn: &mut DbConnection,
-    request_id: &str,
+    request_id: &RequestId,
 ) -> Result<Option<DecisionRow>, StoreError> {
     Ok(decisions::table
-        .filter(decisions::request_id.eq(request_id))
+        .filter(decisions::request_id.eq(request_id.as_str()))
         .filter(decisions::state.eq(Wire(DecisionState::Pending)))
         .select(DecisionRow::as_select())
         .first(conn)
@@ -124,7 +127,7 @@ pub fn settle_decision(
     conn: &mut DbConnection,
     decision_id: &str,
     approved: bool,
-    staff_id: &str,
+    staff_id: &StaffId,
     return_reason: Option<&str>,
     now: NaiveDateTime,
 ) -> Result<(), StoreError> {
@@ -140,7 +143,7 @@ pub fn settle_decision(
     )
     .set((
         decisions::state.eq(Wire(state)),
-        decisions::approved_by.eq(approved.then_some(staff_id)),
+        decisions::approved_by.eq(approved.then_some(staff_id.as_str())),
         decisions::approved_at.eq(approved.then_some(now)),
         decisions::return_reason.eq(return_reason),
     ))

@@ -3,6 +3,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use domain::ids::{CategoryId, DepartmentId, SystemId};
 
 use super::schema::{data_categories, data_systems, departments};
 use super::{DbConnection, StoreError, new_id};
@@ -46,7 +47,8 @@ macro_rules! upsert_by_code {
 #[derive(Debug, Clone, Queryable, Selectable, PartialEq, Eq)]
 #[diesel(table_name = departments)]
 pub struct Department {
-    pub id: String,
+    #[diesel(deserialize_as = String)]
+    pub id: DepartmentId,
     pub code: String,
     pub name: String,
     pub function: DepartmentFunction,
@@ -56,20 +58,24 @@ pub struct Department {
 #[derive(Debug, Clone, Queryable, Selectable, PartialEq, Eq)]
 #[diesel(table_name = data_systems)]
 pub struct DataSystem {
-    pub id: String,
+    #[diesel(deserialize_as = String)]
+    pub id: SystemId,
     pub code: String,
     pub name: String,
     pub description: String,
-    pub department_id: String,
+    #[diesel(deserialize_as = String)]
+    pub department_id: DepartmentId,
     pub processed_overseas: bool,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, PartialEq, Eq)]
 #[diesel(table_name = data_categories)]
 pub struct DataCategory {
-    pub id: String,
+    #[diesel(deserialize_as = String)]
+    pub id: CategoryId,
     pub code: String,
-    pub system_id: String,
+    #[diesel(deserialize_as = String)]
+    pub system_id: SystemId,
     pub name_ko: String,
     pub name_en: String,
     pub retention_basis: RetentionBasis,

@@ -6,6 +6,7 @@ use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use domain::ids::{DocumentId, RequestId};
 use rand::RngCore;
 
 use super::schema::documents;
@@ -54,7 +55,7 @@ pub fn open(key: &[u8; 32], id: &str, nonce: &[u8], ciphertext: &[u8]) -> Result
 pub fn save(
     conn: &mut DbConnection,
     key: &[u8; 32],
-    request_id: &str,
+    request_id: &RequestId,
     purpose: DocumentPurpose,
     document: AcceptedDocumentRef<'_>,
     now: NaiveDateTime,
@@ -66,7 +67,7 @@ pub fn save(
 pub fn save_for_task(
     conn: &mut DbConnection,
     key: &[u8; 32],
-    request_id: &str,
+    request_id: &RequestId,
     task_id: Option<&str>,
     purpose: DocumentPurpose,
     document: AcceptedDocumentRef<'_>,
@@ -77,7 +78,7 @@ pub fn save_for_task(
     diesel::insert_into(documents::table)
         .values((
             documents::id.eq(&id),
-            documents::request_id.eq(request_id),
+            documents::request_id.eq(request_id.as_str()),
             documents::purpose.eq(Wire(purpose)),
             documents::filename.eq(document.filename),
             documents::content_type.eq(document.kind.content_type()),
@@ -95,8 +96,10 @@ pub fn save_for_task(
 #[derive(Debug, Clone, Queryable, Selectable, PartialEq, Eq)]
 #[diesel(table_name = documents)]
 pub struct DocumentInfo {
-    pub id: String,
-    pub request_id: String,
+    #[diesel(deserialize_as = String)]
+    pub id: DocumentId,
+    #[diesel(deserialize_as = String)]
+    pub request_id: RequestId,
     pub purpose: DocumentPurpose,
     pub filename: String,
     pub content_type: String,
@@ -106,9 +109,12 @@ pub struct DocumentInfo {
 }
 
 /// The documents of a request that have not been deleted, oldest first.
-pub fn list_for_request(conn: &mut DbConnection, request_id: &str) -> Result<Vec<DocumentInfo>, StoreError> {
+pub fn list_for_request(
+    conn: &mut DbConnection,
+    request_id: &RequestId,
+) -> Result<Vec<DocumentInfo>, StoreError> {
     Ok(documents::table
-        .filter(documents::request_id.eq(request_id))
+        .filter(documents::request_id.eq(request_id.as_str()))
         .filter(documents::deleted_at.is_null())
         .order(documents::uploaded_at.asc())
         .select(DocumentInfo::as_select())
@@ -120,25 +126,25 @@ pub fn list_for_request(conn: &mut DbConnection, request_id: &str) -> Result<Vec
 pub fn read(
     conn: &mut DbConnection,
     key: &[u8; 32],
-    request_id: &str,
-    document_id: &str,
+    request_id: &RequestId,
+    document_id: &DocumentId,
 ) -> Result<(DocumentInfo, Vec<u8>), StoreError> {
     let (info, nonce, ciphertext): (DocumentInfo, Vec<u8>, Vec<u8>) = documents::table
-        .filter(documents::id.eq(document_id))
-        .filter(documents::request_id.eq(request_id))
+        .filter(documents::id.eq(document_id.as_str()))
+        .filter(documents::request_id.eq(request_id.as_str()))
         .filter(documents::deleted_at.is_null())
         .select((DocumentInfo::as_select(), documents::nonce, documents::ciphertext))
         .first(conn)
         .optional()?
         .ok_or(StoreError::NotFound)?;
-    let plain = open(key, document_id, &nonce, &ciphertext)?;
+    let plain = open(key, document_id.as_str(), &nonce, &ciphertext)?;
     Ok((info, plain))
 }
 
 /// The stored (encrypted) bytes, for operators and tests.
-pub fn stored_bytes(conn: &mut DbConnection, document_id: &str) -> Result<Vec<u8>, StoreError> {
+pub fn stored_bytes(conn: &mut DbConnection, document_id: &DocumentId) -> Result<Vec<u8>, StoreError> {
     documents::table
-        .find(document_id)
+        .find(document_id.as_str())
         .select(documents::ciphertext)
         .first(conn)
         .optional()?

@@ -5,6 +5,7 @@
 //! of its change in the same transaction. A hold covers all of the subject's data (`scope_all`) or the data
 //! categories and systems listed beside it, one row each.
 
+use domain::ids::{CategoryId, HoldId, RequestId};
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDateTime;
@@ -42,8 +43,10 @@ impl ScopeIds {
 #[derive(Debug, Clone, Queryable, Selectable, PartialEq, Eq)]
 #[diesel(table_name = holds)]
 pub struct HoldRow {
-    pub id: String,
-    pub request_id: String,
+    #[diesel(deserialize_as = String)]
+    pub id: HoldId,
+    #[diesel(deserialize_as = String)]
+    pub request_id: RequestId,
     pub identifier_scheme: IdentifierScheme,
     pub scope_all: bool,
     pub reason: HoldReason,
@@ -55,8 +58,8 @@ pub struct HoldRow {
 /// A hold with its scope, by codes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hold {
-    pub id: String,
-    pub request_id: String,
+    pub id: HoldId,
+    pub request_id: RequestId,
     pub identifier_scheme: IdentifierScheme,
     pub scope: HoldScope,
     pub reason: HoldReason,
@@ -67,7 +70,7 @@ pub struct Hold {
 
 fn insert(
     tx: &mut Tx<'_>,
-    request_id: &str,
+    request_id: &RequestId,
     target: (&IdentifierScheme, &str),
     scope: &ScopeIds,
     reason: HoldReason,
@@ -78,7 +81,7 @@ fn insert(
     diesel::insert_into(holds::table)
         .values((
             holds::id.eq(&id),
-            holds::request_id.eq(request_id),
+            holds::request_id.eq(request_id.as_str()),
             holds::identifier_key.eq(target.1),
             holds::identifier_scheme.eq(Wire(*target.0)),
             holds::scope_all.eq(scope.is_all()),
@@ -108,7 +111,7 @@ fn insert(
 /// Places one hold per target for a request; returns the new hold ids.
 pub fn place_for_request(
     tx: &mut Tx<'_>,
-    request_id: &str,
+    request_id: &RequestId,
     targets: &[HoldTarget],
     scope: &ScopeIds,
     reason: HoldReason,
@@ -127,12 +130,12 @@ pub fn place_for_request(
 /// the ids lifted.
 pub fn end_with_request(
     tx: &mut Tx<'_>,
-    request_id: &str,
+    request_id: &RequestId,
     to: RequestStatus,
     now: NaiveDateTime,
 ) -> Result<Vec<String>, StoreError> {
     let active: Vec<(String, HoldReason, String)> = holds::table
-        .filter(holds::request_id.eq(request_id))
+        .filter(holds::request_id.eq(request_id.as_str()))
         .filter(holds::lifted_at.is_null())
         .select((holds::id, holds::reason, holds::identifier_key))
         .load(tx.connection())?;
@@ -160,7 +163,7 @@ pub fn end_with_request(
 /// whose subject it concerns; returns the new hold ids.
 pub fn place_by_hand(
     tx: &mut Tx<'_>,
-    request_id: &str,
+    request_id: &RequestId,
     targets: &[HoldTarget],
     note: &str,
     placed_by: &str,
@@ -184,13 +187,13 @@ pub fn place_by_hand(
 /// active.
 pub fn lift_by_hand(
     tx: &mut Tx<'_>,
-    hold_id: &str,
+    hold_id: &HoldId,
     note: &str,
     now: NaiveDateTime,
 ) -> Result<bool, StoreError> {
     let changed = diesel::update(
         holds::table
-            .filter(holds::id.eq(hold_id))
+            .filter(holds::id.eq(hold_id.as_str()))
             .filter(holds::lifted_at.is_null()),
     )
     .set((holds::lifted_at.eq(now), holds::lift_reason.eq(note)))
@@ -199,28 +202,28 @@ pub fn lift_by_hand(
         return Ok(false);
     }
     let (request_id, key): (String, String) = holds::table
-        .find(hold_id)
+        .find(hold_id.as_str())
         .select((holds::request_id, holds::identifier_key))
         .first(tx.connection())?;
     tx.note_hold_key(&key);
     webhooks::enqueue(
         tx,
-        &request_id,
+        &RequestId::from(request_id),
         WebhookEvent::HoldLifted,
-        &[hold_id.to_owned()],
+        &[hold_id.as_str().to_owned()],
         now,
     )?;
     Ok(true)
 }
 
-fn scope_ids(conn: &mut DbConnection, hold_id: &str) -> Result<ScopeIds, StoreError> {
+fn scope_ids(conn: &mut DbConnection, hold_id: &HoldId) -> Result<ScopeIds, StoreError> {
     Ok(ScopeIds {
         category_ids: hold_categories::table
-            .filter(hold_categories::hold_id.eq(hold_id))
+            .filter(hold_categories::hold_id.eq(hold_id.as_str()))
             .select(hold_categories::category_id)
             .load(conn)?,
         system_ids: hold_systems::table
-            .filter(hold_systems::hold_id.eq(hold_id))
+            .filter(hold_systems::hold_id.eq(hold_id.as_str()))
             .select(hold_systems::system_id)
             .load(conn)?,
     })
@@ -232,7 +235,7 @@ fn scope_ids(conn: &mut DbConnection, hold_id: &str) -> Result<ScopeIds, StoreEr
 /// officer ended them. Returns the new hold ids.
 pub fn restore_for_request(
     tx: &mut Tx<'_>,
-    request_id: &str,
+    request_id: &RequestId,
     now: NaiveDateTime,
 ) -> Result<Vec<String>, StoreError> {
     let previous: Vec<(
@@ -242,7 +245,7 @@ pub fn restore_for_request(
         HoldReason,
         Option<NaiveDateTime>,
     )> = holds::table
-        .filter(holds::request_id.eq(request_id))
+        .filter(holds::request_id.eq(request_id.as_str()))
         .order(holds::placed_at.asc())
         .select((
             holds::id,
@@ -262,7 +265,7 @@ pub fn restore_for_request(
         if *reason == HoldReason::LegalHold || !covered.insert(key) {
             continue;
         }
-        let scope = scope_ids(tx, id)?;
+        let scope = scope_ids(tx, &HoldId::from(id.clone()))?;
         placed.push(insert(
             tx,
             request_id,
@@ -283,12 +286,12 @@ fn scope_of(conn: &mut DbConnection, row: &HoldRow) -> Result<HoldScope, StoreEr
     }
     let categories = hold_categories::table
         .inner_join(data_categories::table)
-        .filter(hold_categories::hold_id.eq(&row.id))
+        .filter(hold_categories::hold_id.eq(row.id.as_str()))
         .select(data_categories::code)
         .load(conn)?;
     let systems = hold_systems::table
         .inner_join(data_systems::table)
-        .filter(hold_systems::hold_id.eq(&row.id))
+        .filter(hold_systems::hold_id.eq(row.id.as_str()))
         .select(data_systems::code)
         .load(conn)?;
     Ok(HoldScope::of(categories, systems))
@@ -335,14 +338,14 @@ pub fn active_for_identifier(
 pub fn category_is_frozen(
     conn: &mut DbConnection,
     key: &IdentifierKey,
-    category_id: &str,
+    category_id: &CategoryId,
 ) -> Result<bool, StoreError> {
     let system_of_category = data_categories::table
-        .filter(data_categories::id.eq(category_id))
+        .filter(data_categories::id.eq(category_id.as_str()))
         .select(data_categories::system_id);
     let covers_category = hold_categories::table
         .filter(hold_categories::hold_id.eq(holds::id))
-        .filter(hold_categories::category_id.eq(category_id));
+        .filter(hold_categories::category_id.eq(category_id.as_str()));
     let covers_system = hold_systems::table
         .filter(hold_systems::hold_id.eq(holds::id))
         .filter(hold_systems::system_id.eq_any(system_of_category));
@@ -362,9 +365,9 @@ pub fn category_is_frozen(
 }
 
 /// Every hold a request has placed, active or lifted, with its scope.
-pub fn for_request(conn: &mut DbConnection, request_id: &str) -> Result<Vec<Hold>, StoreError> {
+pub fn for_request(conn: &mut DbConnection, request_id: &RequestId) -> Result<Vec<Hold>, StoreError> {
     let rows = holds::table
-        .filter(holds::request_id.eq(request_id))
+        .filter(holds::request_id.eq(request_id.as_str()))
         .order(holds::placed_at.asc())
         .select(HoldRow::as_select())
         .load(conn)?;
@@ -498,9 +501,12 @@ pub fn lookup(conn: &mut DbConnection, keys: &[&str]) -> Result<Vec<ActiveHold>,
 /// The identifiers a request's subject is known by, as hold targets: the
 /// email and phone the request gives, and every other identifier its holds
 /// were ever bound to (a subject id a channel gave).
-pub fn subject_targets(conn: &mut DbConnection, request_id: &str) -> Result<Vec<HoldTarget>, StoreError> {
+pub fn subject_targets(
+    conn: &mut DbConnection,
+    request_id: &RequestId,
+) -> Result<Vec<HoldTarget>, StoreError> {
     let (email_key, phone_key): (String, Option<String>) = requests::table
-        .find(request_id)
+        .find(request_id.as_str())
         .select((requests::subject_email_key, requests::subject_phone_key))
         .first(conn)?;
     let mut targets: Vec<(IdentifierScheme, String)> = vec![(IdentifierScheme::Email, email_key)];
@@ -508,7 +514,7 @@ pub fn subject_targets(conn: &mut DbConnection, request_id: &str) -> Result<Vec<
         targets.push((IdentifierScheme::Phone, key));
     }
     let bound: Vec<(IdentifierScheme, String)> = holds::table
-        .filter(holds::request_id.eq(request_id))
+        .filter(holds::request_id.eq(request_id.as_str()))
         .select((holds::identifier_scheme, holds::identifier_key))
         .load(conn)?;
     for target in bound {
@@ -526,10 +532,10 @@ pub fn subject_targets(conn: &mut DbConnection, request_id: &str) -> Result<Vec<
 }
 
 /// One hold of a request, active or not.
-pub fn get(conn: &mut DbConnection, request_id: &str, hold_id: &str) -> Result<HoldRow, StoreError> {
+pub fn get(conn: &mut DbConnection, request_id: &RequestId, hold_id: &HoldId) -> Result<HoldRow, StoreError> {
     holds::table
-        .filter(holds::request_id.eq(request_id))
-        .filter(holds::id.eq(hold_id))
+        .filter(holds::request_id.eq(request_id.as_str()))
+        .filter(holds::id.eq(hold_id.as_str()))
         .select(HoldRow::as_select())
         .first(conn)
         .optional()?

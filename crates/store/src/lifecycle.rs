@@ -4,6 +4,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use domain::ids::RequestId;
 
 use super::audit::NewEvent;
 use super::holds;
@@ -20,7 +21,7 @@ use domain::lifecycle::{HoldEffect, RequestStatus, check_transition, hold_effect
 /// A requested change of status.
 #[derive(Debug, Clone)]
 pub struct Transition<'a> {
-    pub request_id: &'a str,
+    pub request_id: &'a RequestId,
     pub to: RequestStatus,
     pub actor: &'a Actor,
     /// Why, in the actor's words; shown in the timeline.
@@ -37,7 +38,7 @@ impl<'a> Transition<'a> {
     /// A move of `request_id` to `to` by `actor`, with no reason, no
     /// version check, an empty payload and no emails (set the others with
     /// struct update syntax).
-    pub fn new(request_id: &'a str, to: RequestStatus, actor: &'a Actor) -> Self {
+    pub fn new(request_id: &'a RequestId, to: RequestStatus, actor: &'a Actor) -> Self {
         Self {
             request_id,
             to,
@@ -89,7 +90,7 @@ pub fn apply(tx: &mut Tx<'_>, t: Transition<'_>, now: NaiveDateTime) -> Result<A
     }
     tx.append(
         NewEvent {
-            request_id: Some(t.request_id),
+            request_id: Some(t.request_id.as_str()),
             actor: t.actor,
             action: AuditAction::RequestTransition,
             from_status: Some(from),
@@ -107,7 +108,7 @@ pub fn apply(tx: &mut Tx<'_>, t: Transition<'_>, now: NaiveDateTime) -> Result<A
     // meanwhile, nothing is updated and the whole transaction rolls back.
     let updated = diesel::update(
         req::table
-            .filter(req::id.eq(t.request_id))
+            .filter(req::id.eq(t.request_id.as_str()))
             .filter(req::version.eq(current.version)),
     )
     .set((

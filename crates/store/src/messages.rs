@@ -2,6 +2,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use domain::ids::RequestId;
 
 use super::schema::request_messages;
 use super::{DbConnection, StoreError, new_id};
@@ -12,7 +13,8 @@ use domain::request::MessageAuthor;
 #[diesel(table_name = request_messages)]
 pub struct Message {
     pub id: String,
-    pub request_id: String,
+    #[diesel(deserialize_as = String)]
+    pub request_id: RequestId,
     pub author: MessageAuthor,
     pub body: String,
     pub document_id: Option<String>,
@@ -28,7 +30,7 @@ pub enum Author<'a> {
 
 pub fn add(
     conn: &mut DbConnection,
-    request_id: &str,
+    request_id: &RequestId,
     author: Author<'_>,
     body: &str,
     document_id: Option<&str>,
@@ -42,7 +44,7 @@ pub fn add(
     diesel::insert_into(request_messages::table)
         .values((
             request_messages::id.eq(&id),
-            request_messages::request_id.eq(request_id),
+            request_messages::request_id.eq(request_id.as_str()),
             request_messages::author.eq(Wire(author)),
             request_messages::staff_id.eq(staff_id),
             request_messages::body.eq(body),
@@ -53,9 +55,9 @@ pub fn add(
     Ok(id)
 }
 
-pub fn list_for_request(conn: &mut DbConnection, request_id: &str) -> Result<Vec<Message>, StoreError> {
+pub fn list_for_request(conn: &mut DbConnection, request_id: &RequestId) -> Result<Vec<Message>, StoreError> {
     Ok(request_messages::table
-        .filter(request_messages::request_id.eq(request_id))
+        .filter(request_messages::request_id.eq(request_id.as_str()))
         .order(request_messages::created_at.asc())
         .select(Message::as_select())
         .load(conn)?)

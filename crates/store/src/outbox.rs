@@ -4,6 +4,7 @@
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamp};
+use domain::ids::RequestId;
 
 use super::kept::kept;
 use super::schema::email_outbox;
@@ -208,9 +209,9 @@ pub fn get(conn: &mut DbConnection, id: &str) -> Result<OutboxRow, StoreError> {
         .ok_or(StoreError::NotFound)
 }
 
-pub fn for_request(conn: &mut DbConnection, request_id: &str) -> Result<Vec<OutboxRow>, StoreError> {
+pub fn for_request(conn: &mut DbConnection, request_id: &RequestId) -> Result<Vec<OutboxRow>, StoreError> {
     Ok(email_outbox::table
-        .filter(email_outbox::request_id.eq(request_id))
+        .filter(email_outbox::request_id.eq(request_id.as_str()))
         .order(email_outbox::created_at.asc())
         .select(OutboxRow::as_select())
         .load(conn)?)

@@ -3,6 +3,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+use domain::ids::{RequestId, StaffId};
 
 use super::schema::prolongations;
 use super::{DbConnection, StoreError, new_id};
@@ -13,12 +14,14 @@ use domain::profile::Prolongation;
 #[diesel(table_name = prolongations)]
 pub struct ProlongationRow {
     pub id: String,
-    pub request_id: String,
+    #[diesel(deserialize_as = String)]
+    pub request_id: RequestId,
     pub kind: Prolongation,
     pub reasons: String,
     pub from_date: NaiveDate,
     pub to_date: NaiveDate,
-    pub staff_id: String,
+    #[diesel(deserialize_as = String)]
+    pub staff_id: StaffId,
     pub created_at: NaiveDateTime,
 }
 
@@ -56,9 +59,12 @@ pub fn add(
 }
 
 /// A request's prolongations, oldest first.
-pub fn for_request(conn: &mut DbConnection, request_id: &str) -> Result<Vec<ProlongationRow>, StoreError> {
+pub fn for_request(
+    conn: &mut DbConnection,
+    request_id: &RequestId,
+) -> Result<Vec<ProlongationRow>, StoreError> {
     Ok(prolongations::table
-        .filter(prolongations::request_id.eq(request_id))
+        .filter(prolongations::request_id.eq(request_id.as_str()))
         .order(prolongations::created_at.asc())
         .select(ProlongationRow::as_select())
         .load(conn)?)

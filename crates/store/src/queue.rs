@@ -3,6 +3,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+use domain::ids::RequestId;
 
 use super::connection::MultiBackend;
 use super::schema::{departments, request_search_terms, request_tasks, requests};
@@ -75,7 +76,8 @@ pub struct QueueQuery {
 #[derive(Debug, Clone, Queryable, Selectable, PartialEq, Eq)]
 #[diesel(table_name = requests)]
 pub struct QueueRow {
-    pub id: String,
+    #[diesel(deserialize_as = String)]
+    pub id: RequestId,
     pub reference: String,
     pub kind: RequestKind,
     pub status: RequestStatus,
@@ -248,7 +250,7 @@ pub fn page_listing(
         .map(|row| {
             let mut departments: Vec<String> = Vec::new();
             let mut assignees: Vec<String> = Vec::new();
-            for (_, code, assignee) in tasks.iter().filter(|(id, _, _)| *id == row.id) {
+            for (_, code, assignee) in tasks.iter().filter(|(id, _, _)| row.id == *id.as_str()) {
                 if !departments.contains(code) {
                     departments.push(code.clone());
                 }

@@ -2,6 +2,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+use domain::ids::RequestId;
 
 use super::schema::{departments, reminders, request_tasks, requests, staff_users};
 use super::{DbConnection, StoreError};
@@ -16,7 +17,7 @@ use domain::task::TaskStatus;
 /// sent it before (the row then commits with the emails, or not at all).
 pub fn claim(
     conn: &mut DbConnection,
-    request_id: &str,
+    request_id: &RequestId,
     step: &str,
     recipients: usize,
     now: NaiveDateTime,
@@ -25,7 +26,7 @@ pub fn claim(
         "INSERT INTO reminders (request_id, step, recipients, sent_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (request_id, step) DO NOTHING",
     )
-    .bind::<diesel::sql_types::Text, _>(request_id)
+    .bind::<diesel::sql_types::Text, _>(request_id.as_str())
     .bind::<diesel::sql_types::Text, _>(step)
     .bind::<diesel::sql_types::Integer, _>(i32::try_from(recipients).unwrap_or(i32::MAX))
     .bind::<diesel::sql_types::Timestamp, _>(now)
@@ -38,7 +39,7 @@ pub fn claim(
 /// current step (see [`Step::at`]) has no row yet. One query, so a pass
 /// with nothing to send costs one index scan, however many requests are
 /// overdue.
-pub fn unsent(conn: &mut DbConnection, today: NaiveDate) -> Result<Vec<String>, StoreError> {
+pub fn unsent(conn: &mut DbConnection, today: NaiveDate) -> Result<Vec<RequestId>, StoreError> {
     #[derive(QueryableByName)]
     struct Id {
         #[diesel(sql_type = diesel::sql_types::Text)]
@@ -69,7 +70,7 @@ pub fn unsent(conn: &mut DbConnection, today: NaiveDate) -> Result<Vec<String>, 
         .bind::<diesel::sql_types::Text, _>(step(1))
         .bind::<diesel::sql_types::Text, _>(step(3))
         .load(conn)?;
-    Ok(ids.into_iter().map(|i| i.id).collect())
+    Ok(ids.into_iter().map(|i| RequestId::from(i.id)).collect())
 }
 
 /// Forgets reminders sent before `before`: only the current steps matter
@@ -80,8 +81,11 @@ pub fn prune(conn: &mut DbConnection, before: NaiveDateTime) -> Result<usize, St
 
 /// The requests unconfirmed since before `before` whose requester was not
 /// reminded yet.
-pub fn unconfirmed_since(conn: &mut DbConnection, before: NaiveDateTime) -> Result<Vec<String>, StoreError> {
-    Ok(requests::table
+pub fn unconfirmed_since(
+    conn: &mut DbConnection,
+    before: NaiveDateTime,
+) -> Result<Vec<RequestId>, StoreError> {
+    let ids: Vec<String> = requests::table
         .filter(requests::status.eq(Wire(RequestStatus::Unverified)))
         .filter(requests::received_at.le(before))
         .filter(diesel::dsl::not(diesel::dsl::exists(
@@ -91,7 +95,8 @@ pub fn unconfirmed_since(conn: &mut DbConnection, before: NaiveDateTime) -> Resu
         )))
         .order(requests::received_at.asc())
         .select(requests::id)
-        .load(conn)?)
+        .load(conn)?;
+    Ok(ids.into_iter().map(RequestId::from).collect())
 }
 
 /// Someone a reminder goes to.
@@ -114,9 +119,9 @@ impl From<Member> for Addressee {
 }
 
 /// The departments with an open task on the request.
-fn open_departments(conn: &mut DbConnection, request_id: &str) -> Result<Vec<String>, StoreError> {
+fn open_departments(conn: &mut DbConnection, request_id: &RequestId) -> Result<Vec<String>, StoreError> {
     Ok(request_tasks::table
-        .filter(request_tasks::request_id.eq(request_id))
+        .filter(request_tasks::request_id.eq(request_id.as_str()))
         .filter(request_tasks::status.eq(Wire(TaskStatus::Open)))
         .select(request_tasks::department_id)
         .distinct()
@@ -137,10 +142,10 @@ fn officers(conn: &mut DbConnection) -> Result<Vec<Addressee>, StoreError> {
 /// Those who work the request: the assignees of its open tasks and the
 /// mailboxes of their departments; the privacy officers when no task is
 /// open (identity review, a decision to take).
-pub fn workers(conn: &mut DbConnection, request_id: &str) -> Result<Vec<Addressee>, StoreError> {
+pub fn workers(conn: &mut DbConnection, request_id: &RequestId) -> Result<Vec<Addressee>, StoreError> {
     let assignees: Vec<Member> = request_tasks::table
         .inner_join(staff_users::table.on(staff_users::id.nullable().eq(request_tasks::assignee_id)))
-        .filter(request_tasks::request_id.eq(request_id))
+        .filter(request_tasks::request_id.eq(request_id.as_str()))
         .filter(request_tasks::status.eq(Wire(TaskStatus::Open)))
         .filter(staff_users::active.eq(true))
         .select((staff_users::name, staff_users::email, staff_users::lang))
@@ -169,7 +174,7 @@ pub fn workers(conn: &mut DbConnection, request_id: &str) -> Result<Vec<Addresse
 
 /// Those a late request is escalated to: the leads of the departments with
 /// an open task, and the privacy officers.
-pub fn escalation(conn: &mut DbConnection, request_id: &str) -> Result<Vec<Addressee>, StoreError> {
+pub fn escalation(conn: &mut DbConnection, request_id: &RequestId) -> Result<Vec<Addressee>, StoreError> {
     let departments = open_departments(conn, request_id)?;
     let leads: Vec<Member> = staff_users::table
         .filter(staff_users::active.eq(true))

@@ -3,6 +3,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer};
+use domain::ids::RequestId;
 
 use super::audit::NewEvent;
 use super::holds::{self, HoldTarget, ScopeIds};
@@ -57,7 +58,7 @@ pub struct NewRequest {
 /// What [`create`] made.
 #[derive(Debug, Clone)]
 pub struct Created {
-    pub id: String,
+    pub id: RequestId,
     pub reference: Reference,
     pub status: RequestStatus,
     pub holds: Vec<String>,
@@ -229,7 +230,7 @@ pub fn create(
 pub struct FirstCode<'a> {
     /// The code's stored form for a request id (its keyed hash: a code is
     /// bound to its request, whose id is chosen here).
-    pub hash_for: &'a dyn Fn(&str) -> String,
+    pub hash_for: &'a dyn Fn(&RequestId) -> String,
 }
 
 /// [`create`], with the first verification code stored in the same row.
@@ -241,7 +242,7 @@ pub fn create_with_code(
     now: NaiveDateTime,
     code: Option<FirstCode<'_>>,
 ) -> Result<Created, StoreError> {
-    let id = new_id();
+    let id = RequestId::from(new_id());
     let code_hash = code.map(|c| (c.hash_for)(&id));
     let reference = next_reference(tx, new.reference_year)?;
     let status = RequestStatus::Unverified;
@@ -254,7 +255,7 @@ pub fn create_with_code(
 
     let row = diesel::insert_into(requests::table)
         .values((
-            requests::id.eq(&id),
+            requests::id.eq(id.as_str()),
             requests::reference.eq(reference.to_string()),
             requests::ref_year.eq(reference.year()),
             requests::ref_number.eq(reference.number()),
@@ -305,7 +306,7 @@ pub fn create_with_code(
         let code = code.ok_or_else(|| StoreError::Invalid(format!("unknown data category {category_id}")))?;
         diesel::insert_into(request_categories::table)
             .values((
-                request_categories::request_id.eq(&id),
+                request_categories::request_id.eq(id.as_str()),
                 request_categories::category_id.eq(category_id),
             ))
             .execute(tx.connection())?;
@@ -342,7 +343,7 @@ pub fn create_with_code(
 
     tx.append(
         NewEvent {
-            request_id: Some(&id),
+            request_id: Some(id.as_str()),
             actor,
             action: AuditAction::RequestReceived,
             from_status: None,
@@ -382,7 +383,8 @@ pub fn create_with_code(
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = requests)]
 pub struct RequestRow {
-    pub id: String,
+    #[diesel(deserialize_as = String)]
+    pub id: RequestId,
     pub reference: String,
     pub kind: RequestKind,
     pub status: RequestStatus,
@@ -417,9 +419,9 @@ pub struct RequestRow {
     pub original_due_date: Option<NaiveDate>,
 }
 
-pub fn get(conn: &mut DbConnection, id: &str) -> Result<RequestRow, StoreError> {
+pub fn get(conn: &mut DbConnection, id: &RequestId) -> Result<RequestRow, StoreError> {
     requests::table
-        .find(id)
+        .find(id.as_str())
         .select(RequestRow::as_select())
         .first(conn)
         .optional()?
@@ -449,14 +451,15 @@ pub fn unverified_before(
     conn: &mut DbConnection,
     cutoff: NaiveDateTime,
     limit: i64,
-) -> Result<Vec<String>, StoreError> {
-    Ok(requests::table
+) -> Result<Vec<RequestId>, StoreError> {
+    let ids: Vec<String> = requests::table
         .filter(requests::status.eq(Wire(RequestStatus::Unverified)))
         .filter(requests::received_at.lt(cutoff))
         .order(requests::received_at.asc())
         .limit(limit)
         .select(requests::id)
-        .load(conn)?)
+        .load(conn)?;
+    Ok(ids.into_iter().map(RequestId::from).collect())
 }
 
 /// How many requests made from the address with this keyed hash are still
@@ -476,12 +479,12 @@ pub fn unconfirmed_for_requester(
 /// made from the same address as `request_id` (from the audit trail).
 pub fn wrong_codes_for_requester_of(
     conn: &mut DbConnection,
-    request_id: &str,
+    request_id: &RequestId,
     since: NaiveDateTime,
 ) -> Result<i64, StoreError> {
     use super::schema::audit_events;
     let key: String = requests::table
-        .find(request_id)
+        .find(request_id.as_str())
         .select(requests::requester_email_key)
         .first(conn)?;
     let same_requester = requests::table
@@ -496,9 +499,9 @@ pub fn wrong_codes_for_requester_of(
 }
 
 /// The ids of the data categories a request names (empty: all of them).
-pub fn category_ids(conn: &mut DbConnection, request_id: &str) -> Result<Vec<String>, StoreError> {
+pub fn category_ids(conn: &mut DbConnection, request_id: &RequestId) -> Result<Vec<String>, StoreError> {
     Ok(request_categories::table
-        .filter(request_categories::request_id.eq(request_id))
+        .filter(request_categories::request_id.eq(request_id.as_str()))
         .select(request_categories::category_id)
         .load(conn)?)
 }
@@ -506,7 +509,7 @@ pub fn category_ids(conn: &mut DbConnection, request_id: &str) -> Result<Vec<Str
 /// Stores the words a request's names are searched by.
 fn index_names<'a>(
     conn: &mut DbConnection,
-    request_id: &str,
+    request_id: &RequestId,
     names: impl IntoIterator<Item = &'a str>,
 ) -> Result<usize, StoreError> {
     let terms = domain::text::search_terms(names);
@@ -515,7 +518,7 @@ fn index_names<'a>(
         .map(|term| {
             (
                 request_search_terms::term.eq(term),
-                request_search_terms::request_id.eq(request_id),
+                request_search_terms::request_id.eq(request_id.as_str()),
             )
         })
         .collect();
@@ -556,7 +559,12 @@ pub fn index_unindexed_names(conn: &mut DbConnection) -> Result<usize, StoreErro
         }
         let mut indexed_any = false;
         for (id, requester, subject) in &batch {
-            if index_names(conn, id, [requester.as_str(), subject.as_str()])? > 0 {
+            if index_names(
+                conn,
+                &RequestId::from(id.clone()),
+                [requester.as_str(), subject.as_str()],
+            )? > 0
+            {
                 done += 1;
                 indexed_any = true;
             }
@@ -601,7 +609,8 @@ pub fn api_page(
 /// A request whose due date a calendar change may move.
 #[derive(Debug, Clone, Queryable)]
 pub struct Recount {
-    pub id: String,
+    #[diesel(deserialize_as = String)]
+    pub id: RequestId,
     pub reference: String,
     pub kind: RequestKind,
     pub received_at: NaiveDateTime,
@@ -656,11 +665,11 @@ pub fn to_recount(
 /// Moves a request's due date.
 pub fn set_due_date(
     conn: &mut DbConnection,
-    id: &str,
+    id: &RequestId,
     due_date: NaiveDate,
     now: NaiveDateTime,
 ) -> Result<(), StoreError> {
-    diesel::update(requests::table.find(id))
+    diesel::update(requests::table.find(id.as_str()))
         .set((
             requests::due_date.eq(due_date),
             requests::version.eq(requests::version + 1),

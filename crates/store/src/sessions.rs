@@ -2,6 +2,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use domain::ids::StaffId;
 
 use super::schema::{login_failures, staff_sessions, staff_users};
 use super::staff::StaffUser;
@@ -16,7 +17,8 @@ use domain::staff::StaffRole;
 #[diesel(table_name = staff_sessions)]
 pub struct SessionRow {
     pub id: String,
-    pub staff_id: String,
+    #[diesel(deserialize_as = String)]
+    pub staff_id: StaffId,
     pub role: StaffRole,
     pub created_at: NaiveDateTime,
     pub renewed_at: NaiveDateTime,
@@ -35,13 +37,13 @@ pub fn start(
     diesel::insert_into(staff_sessions::table)
         .values((
             staff_sessions::id.eq(&id),
-            staff_sessions::staff_id.eq(&staff.id),
+            staff_sessions::staff_id.eq(staff.id.as_str()),
             staff_sessions::role.eq(Wire(staff.role)),
             staff_sessions::created_at.eq(now),
             staff_sessions::renewed_at.eq(now),
         ))
         .execute(conn)?;
-    diesel::update(staff_users::table.find(&staff.id))
+    diesel::update(staff_users::table.find(staff.id.as_str()))
         .set((
             staff_users::last_login_at.eq(now),
             staff_users::lang.eq(Wire(lang)),
@@ -94,13 +96,13 @@ pub fn end(
 /// Ends every open session of a staff member; returns how many.
 pub fn end_all(
     conn: &mut DbConnection,
-    staff_id: &str,
+    staff_id: &StaffId,
     reason: &str,
     now: NaiveDateTime,
 ) -> Result<usize, StoreError> {
     Ok(diesel::update(
         staff_sessions::table
-            .filter(staff_sessions::staff_id.eq(staff_id))
+            .filter(staff_sessions::staff_id.eq(staff_id.as_str()))
             .filter(staff_sessions::ended_at.is_null()),
     )
     .set((
@@ -113,14 +115,14 @@ pub fn end_all(
 /// Ends every open session of a staff member but one; returns how many.
 pub fn end_all_except(
     conn: &mut DbConnection,
-    staff_id: &str,
+    staff_id: &StaffId,
     keep: &str,
     reason: &str,
     now: NaiveDateTime,
 ) -> Result<usize, StoreError> {
     Ok(diesel::update(
         staff_sessions::table
-            .filter(staff_sessions::staff_id.eq(staff_id))
+            .filter(staff_sessions::staff_id.eq(staff_id.as_str()))
             .filter(staff_sessions::id.ne(keep))
             .filter(staff_sessions::ended_at.is_null()),
     )

@@ -2,6 +2,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use domain::ids::{DepartmentId, StaffId};
 
 use super::schema::staff_users;
 use super::{DbConnection, StoreError, new_id};
@@ -13,7 +14,8 @@ use domain::staff::StaffRole;
 #[derive(Debug, Clone, Queryable, Selectable, PartialEq, Eq)]
 #[diesel(table_name = staff_users)]
 pub struct StaffUser {
-    pub id: String,
+    #[diesel(deserialize_as = String)]
+    pub id: StaffId,
     pub email: String,
     pub name: String,
     pub role: StaffRole,
@@ -37,7 +39,11 @@ pub struct NewStaff<'a> {
     pub lang: Lang,
 }
 
-pub fn create(conn: &mut DbConnection, new: &NewStaff<'_>, now: NaiveDateTime) -> Result<String, StoreError> {
+pub fn create(
+    conn: &mut DbConnection,
+    new: &NewStaff<'_>,
+    now: NaiveDateTime,
+) -> Result<StaffId, StoreError> {
     if by_email(conn, new.email)?.is_some() {
         return Err(StoreError::Invalid(format!(
             "a staff account for {} already exists",
@@ -59,7 +65,7 @@ pub fn create(conn: &mut DbConnection, new: &NewStaff<'_>, now: NaiveDateTime) -
             staff_users::lang.eq(Wire(new.lang)),
         ))
         .execute(conn)?;
-    Ok(id)
+    Ok(StaffId::from(id))
 }
 
 pub fn by_email(conn: &mut DbConnection, email: &Email) -> Result<Option<StaffUser>, StoreError> {
@@ -70,9 +76,9 @@ pub fn by_email(conn: &mut DbConnection, email: &Email) -> Result<Option<StaffUs
         .optional()?)
 }
 
-pub fn password_hash(conn: &mut DbConnection, id: &str) -> Result<Option<String>, StoreError> {
+pub fn password_hash(conn: &mut DbConnection, id: &StaffId) -> Result<Option<String>, StoreError> {
     Ok(staff_users::table
-        .find(id)
+        .find(id.as_str())
         .select(staff_users::password_hash)
         .first::<Option<String>>(conn)
         .optional()?
@@ -81,10 +87,10 @@ pub fn password_hash(conn: &mut DbConnection, id: &str) -> Result<Option<String>
 
 /// A fingerprint of a staff member's current password (or of having none):
 /// set-password links are bound to it, so each works once.
-pub fn password_version(conn: &mut DbConnection, id: &str) -> Result<String, StoreError> {
+pub fn password_version(conn: &mut DbConnection, id: &StaffId) -> Result<String, StoreError> {
     use sha2::{Digest, Sha256};
     let exists: Option<Option<String>> = staff_users::table
-        .find(id)
+        .find(id.as_str())
         .select(staff_users::password_hash)
         .first(conn)
         .optional()?;
@@ -93,9 +99,9 @@ pub fn password_version(conn: &mut DbConnection, id: &str) -> Result<String, Sto
     Ok(hex::encode(&digest[..8]))
 }
 
-pub fn get(conn: &mut DbConnection, id: &str) -> Result<StaffUser, StoreError> {
+pub fn get(conn: &mut DbConnection, id: &StaffId) -> Result<StaffUser, StoreError> {
     staff_users::table
-        .find(id)
+        .find(id.as_str())
         .select(StaffUser::as_select())
         .first(conn)
         .optional()?
@@ -103,8 +109,8 @@ pub fn get(conn: &mut DbConnection, id: &str) -> Result<StaffUser, StoreError> {
 }
 
 /// Sets a staff member's password (an argon2id PHC string).
-pub fn set_password(conn: &mut DbConnection, id: &str, hash: &str) -> Result<(), StoreError> {
-    diesel::update(staff_users::table.find(id))
+pub fn set_password(conn: &mut DbConnection, id: &StaffId, hash: &str) -> Result<(), StoreError> {
+    diesel::update(staff_users::table.find(id.as_str()))
         .set((
             staff_users::password_hash.eq(hash),
             staff_users::must_change_password.eq(false),
@@ -124,10 +130,10 @@ pub fn list(conn: &mut DbConnection) -> Result<Vec<StaffUser>, StoreError> {
 /// The active handlers and leads of a department (whom a task may go to).
 pub fn active_in_department(
     conn: &mut DbConnection,
-    department_id: &str,
+    department_id: &DepartmentId,
 ) -> Result<Vec<StaffUser>, StoreError> {
     Ok(staff_users::table
-        .filter(staff_users::department_id.eq(department_id))
+        .filter(staff_users::department_id.eq(department_id.as_str()))
         .filter(staff_users::active.eq(true))
         .filter(staff_users::role.eq_any([Wire(StaffRole::Handler), Wire(StaffRole::DepartmentLead)]))
         .order(staff_users::name.asc())
@@ -138,12 +144,12 @@ pub fn active_in_department(
 /// Changes an account's role, department and whether it is active.
 pub fn update(
     conn: &mut DbConnection,
-    id: &str,
+    id: &StaffId,
     role: StaffRole,
     department_id: Option<&str>,
     active: bool,
 ) -> Result<(), StoreError> {
-    let n = diesel::update(staff_users::table.find(id))
+    let n = diesel::update(staff_users::table.find(id.as_str()))
         .set((
             staff_users::role.eq(Wire(role)),
             staff_users::department_id.eq(department_id),
@@ -165,9 +171,9 @@ pub struct SecondFactor {
 }
 
 /// A staff member's second factor; none when not set up.
-pub fn second_factor(conn: &mut DbConnection, id: &str) -> Result<Option<SecondFactor>, StoreError> {
+pub fn second_factor(conn: &mut DbConnection, id: &StaffId) -> Result<Option<SecondFactor>, StoreError> {
     let row: (Option<Vec<u8>>, Option<Vec<u8>>, Option<i64>) = staff_users::table
-        .find(id)
+        .find(id.as_str())
         .select((
             staff_users::totp_nonce,
             staff_users::totp_ciphertext,
@@ -189,14 +195,14 @@ pub fn second_factor(conn: &mut DbConnection, id: &str) -> Result<Option<SecondF
 /// Stores (or, with none, removes) a second-factor secret, sealed.
 pub fn set_second_factor(
     conn: &mut DbConnection,
-    id: &str,
+    id: &StaffId,
     sealed: Option<([u8; 12], Vec<u8>)>,
 ) -> Result<(), StoreError> {
     let (nonce, ciphertext) = match sealed {
         Some((nonce, ciphertext)) => (Some(nonce.to_vec()), Some(ciphertext)),
         None => (None, None),
     };
-    diesel::update(staff_users::table.find(id))
+    diesel::update(staff_users::table.find(id.as_str()))
         .set((
             staff_users::totp_nonce.eq(nonce),
             staff_users::totp_ciphertext.eq(ciphertext),
@@ -208,9 +214,9 @@ pub fn set_second_factor(
 
 /// Records the time step of an accepted code, if it is later than the last
 /// one (false: the code was used already, perhaps by a concurrent sign-in).
-pub fn use_second_factor_step(conn: &mut DbConnection, id: &str, step: i64) -> Result<bool, StoreError> {
+pub fn use_second_factor_step(conn: &mut DbConnection, id: &StaffId, step: i64) -> Result<bool, StoreError> {
     let updated = diesel::update(
-        staff_users::table.filter(staff_users::id.eq(id)).filter(
+        staff_users::table.filter(staff_users::id.eq(id.as_str())).filter(
             staff_users::totp_last_step
                 .is_null()
                 .or(staff_users::totp_last_step.lt(step)),

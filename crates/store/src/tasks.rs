@@ -2,6 +2,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+use domain::ids::{DepartmentId, RequestId, StaffId, TaskId};
 
 use super::schema::{data_systems, departments, request_tasks, routing_rules, staff_users};
 use super::{DbConnection, StoreError, new_id};
@@ -13,10 +14,13 @@ use domain::task::{RoutingMode, Separation, TaskOutcome, TaskStatus};
 #[derive(Debug, Clone, Queryable, Selectable, PartialEq, Eq)]
 #[diesel(table_name = request_tasks)]
 pub struct TaskRow {
-    pub id: String,
-    pub request_id: String,
+    #[diesel(deserialize_as = String)]
+    pub id: TaskId,
+    #[diesel(deserialize_as = String)]
+    pub request_id: RequestId,
     pub system_id: Option<String>,
-    pub department_id: String,
+    #[diesel(deserialize_as = String)]
+    pub department_id: DepartmentId,
     pub status: TaskStatus,
     pub assignee_id: Option<String>,
     pub outcome: Option<TaskOutcome>,
@@ -46,7 +50,7 @@ pub struct NewTask {
 
 pub fn create(
     conn: &mut DbConnection,
-    request_id: &str,
+    request_id: &RequestId,
     new: &NewTask,
     now: NaiveDateTime,
 ) -> Result<String, StoreError> {
@@ -54,7 +58,7 @@ pub fn create(
     diesel::insert_into(request_tasks::table)
         .values((
             request_tasks::id.eq(&id),
-            request_tasks::request_id.eq(request_id),
+            request_tasks::request_id.eq(request_id.as_str()),
             request_tasks::system_id.eq(&new.system_id),
             request_tasks::department_id.eq(&new.department_id),
             request_tasks::status.eq(Wire(TaskStatus::Open)),
@@ -66,22 +70,25 @@ pub fn create(
     Ok(id)
 }
 
-pub fn for_request(conn: &mut DbConnection, request_id: &str) -> Result<Vec<TaskRow>, StoreError> {
+pub fn for_request(conn: &mut DbConnection, request_id: &RequestId) -> Result<Vec<TaskRow>, StoreError> {
     Ok(request_tasks::table
-        .filter(request_tasks::request_id.eq(request_id))
+        .filter(request_tasks::request_id.eq(request_id.as_str()))
         .order((request_tasks::created_at.asc(), request_tasks::id.asc()))
         .select(TaskRow::as_select())
         .load(conn)?)
 }
 
 /// The tasks of a request with system, department and assignee names.
-pub fn views_for_request(conn: &mut DbConnection, request_id: &str) -> Result<Vec<TaskView>, StoreError> {
+pub fn views_for_request(
+    conn: &mut DbConnection,
+    request_id: &RequestId,
+) -> Result<Vec<TaskView>, StoreError> {
     type Joined = (TaskRow, Option<String>, String, String, Option<String>);
     let rows: Vec<Joined> = request_tasks::table
         .inner_join(departments::table)
         .left_join(data_systems::table)
         .left_join(staff_users::table)
-        .filter(request_tasks::request_id.eq(request_id))
+        .filter(request_tasks::request_id.eq(request_id.as_str()))
         .order((departments::code.asc(), request_tasks::created_at.asc()))
         .select((
             TaskRow::as_select(),
@@ -106,10 +113,10 @@ pub fn views_for_request(conn: &mut DbConnection, request_id: &str) -> Result<Ve
 }
 
 /// A task of `request_id` (another request's task is not found).
-pub fn get(conn: &mut DbConnection, request_id: &str, task_id: &str) -> Result<TaskRow, StoreError> {
+pub fn get(conn: &mut DbConnection, request_id: &RequestId, task_id: &TaskId) -> Result<TaskRow, StoreError> {
     request_tasks::table
-        .filter(request_tasks::id.eq(task_id))
-        .filter(request_tasks::request_id.eq(request_id))
+        .filter(request_tasks::id.eq(task_id.as_str()))
+        .filter(request_tasks::request_id.eq(request_id.as_str()))
         .select(TaskRow::as_select())
         .first(conn)
         .optional()?
@@ -118,13 +125,13 @@ pub fn get(conn: &mut DbConnection, request_id: &str, task_id: &str) -> Result<T
 
 pub fn assign(
     conn: &mut DbConnection,
-    task_id: &str,
-    staff_id: &str,
+    task_id: &TaskId,
+    staff_id: &StaffId,
     now: NaiveDateTime,
 ) -> Result<(), StoreError> {
-    diesel::update(request_tasks::table.find(task_id))
+    diesel::update(request_tasks::table.find(task_id.as_str()))
         .set((
-            request_tasks::assignee_id.eq(staff_id),
+            request_tasks::assignee_id.eq(staff_id.as_str()),
             request_tasks::updated_at.eq(now),
         ))
         .execute(conn)?;
@@ -143,7 +150,7 @@ pub struct Completion<'a> {
 
 pub fn complete(
     conn: &mut DbConnection,
-    task_id: &str,
+    task_id: &TaskId,
     completion: Completion<'_>,
     now: NaiveDateTime,
 ) -> Result<(), StoreError> {
@@ -153,7 +160,7 @@ pub fn complete(
     };
     diesel::update(
         request_tasks::table
-            .filter(request_tasks::id.eq(task_id))
+            .filter(request_tasks::id.eq(task_id.as_str()))
             .filter(request_tasks::status.eq(Wire(TaskStatus::Open))),
     )
     .set((
@@ -176,9 +183,9 @@ pub fn complete(
 pub type Sealed = (Vec<u8>, Vec<u8>);
 
 /// The encrypted data a task returned, if any.
-pub fn result(conn: &mut DbConnection, task_id: &str) -> Result<Option<Sealed>, StoreError> {
+pub fn result(conn: &mut DbConnection, task_id: &TaskId) -> Result<Option<Sealed>, StoreError> {
     let (nonce, ciphertext): (Option<Vec<u8>>, Option<Vec<u8>>) = request_tasks::table
-        .find(task_id)
+        .find(task_id.as_str())
         .select((request_tasks::result_nonce, request_tasks::result_ciphertext))
         .first(conn)
         .optional()?
@@ -190,23 +197,23 @@ pub fn result(conn: &mut DbConnection, task_id: &str) -> Result<Option<Sealed>, 
 pub fn returned_text(
     conn: &mut DbConnection,
     key: &[u8; 32],
-    task_id: &str,
+    task_id: &TaskId,
 ) -> Result<Option<String>, StoreError> {
     let Some((nonce, ciphertext)) = result(conn, task_id)? else {
         return Ok(None);
     };
-    let plain = super::documents::open(key, task_id, &nonce, &ciphertext)?;
+    let plain = super::documents::open(key, task_id.as_str(), &nonce, &ciphertext)?;
     Ok(Some(String::from_utf8_lossy(&plain).into_owned()))
 }
 
 /// Opens every task of a request again (after an objection); returns their ids.
 pub fn reopen_all(
     conn: &mut DbConnection,
-    request_id: &str,
+    request_id: &RequestId,
     now: NaiveDateTime,
 ) -> Result<Vec<String>, StoreError> {
     let ids: Vec<String> = request_tasks::table
-        .filter(request_tasks::request_id.eq(request_id))
+        .filter(request_tasks::request_id.eq(request_id.as_str()))
         .filter(request_tasks::status.eq(Wire(TaskStatus::Done)))
         .select(request_tasks::id)
         .load(conn)?;
@@ -230,7 +237,8 @@ pub struct RoutingRule {
     pub id: String,
     pub kind: Option<RequestKind>,
     pub category_id: Option<String>,
-    pub department_id: String,
+    #[diesel(deserialize_as = String)]
+    pub department_id: DepartmentId,
     pub mode: RoutingMode,
 }
 
@@ -245,7 +253,7 @@ pub fn add_routing_rule(
     conn: &mut DbConnection,
     kind: Option<RequestKind>,
     category_id: Option<&str>,
-    department_id: &str,
+    department_id: &DepartmentId,
     mode: RoutingMode,
     now: NaiveDateTime,
 ) -> Result<String, StoreError> {
@@ -255,7 +263,7 @@ pub fn add_routing_rule(
             routing_rules::id.eq(&id),
             routing_rules::kind.eq(kind),
             routing_rules::category_id.eq(category_id),
-            routing_rules::department_id.eq(department_id),
+            routing_rules::department_id.eq(department_id.as_str()),
             routing_rules::mode.eq(Wire(mode)),
             routing_rules::created_at.eq(now),
         ))

@@ -3,6 +3,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use domain::ids::RequestId;
 
 use super::audit::NewEvent;
 use super::kept::kept_returning;
@@ -16,7 +17,7 @@ use domain::request::VerificationState;
 
 fn record(
     tx: &mut Tx<'_>,
-    request_id: &str,
+    request_id: &RequestId,
     action: AuditAction,
     payload: serde_json::Value,
     now: NaiveDateTime,
@@ -30,7 +31,7 @@ fn record(
 /// carries the code.
 pub fn set_code(
     tx: &mut Tx<'_>,
-    request_id: &str,
+    request_id: &RequestId,
     code_hash: &str,
     now: NaiveDateTime,
 ) -> Result<(), StoreError> {
@@ -42,7 +43,7 @@ pub fn set_code(
             (Text, code_hash),
             (Timestamp, now),
             (Timestamp, now),
-            (Text, request_id),
+            (Text, request_id.as_str()),
         ),
     )
     .get_result(tx.connection())?;
@@ -57,7 +58,7 @@ pub fn set_code(
 
 /// The audit event of a request's first code, stored with its row by
 /// [`super::requests::create_with_code`]: the one [`set_code`] appends.
-pub fn first_code_set(tx: &mut Tx<'_>, request_id: &str, now: NaiveDateTime) -> Result<(), StoreError> {
+pub fn first_code_set(tx: &mut Tx<'_>, request_id: &RequestId, now: NaiveDateTime) -> Result<(), StoreError> {
     record(
         tx,
         request_id,
@@ -68,9 +69,9 @@ pub fn first_code_set(tx: &mut Tx<'_>, request_id: &str, now: NaiveDateTime) -> 
 }
 
 /// The stored hash of the current code, if one is outstanding.
-pub fn code_hash(conn: &mut DbConnection, request_id: &str) -> Result<Option<String>, StoreError> {
+pub fn code_hash(conn: &mut DbConnection, request_id: &RequestId) -> Result<Option<String>, StoreError> {
     Ok(requests::table
-        .find(request_id)
+        .find(request_id.as_str())
         .select(requests::verification_code_hash)
         .first::<Option<String>>(conn)
         .optional()?
@@ -80,11 +81,11 @@ pub fn code_hash(conn: &mut DbConnection, request_id: &str) -> Result<Option<Str
 /// Counts a wrong code, with its audit event; returns the tries used so far.
 pub fn record_wrong_attempt(
     tx: &mut Tx<'_>,
-    request_id: &str,
+    request_id: &RequestId,
     max_attempts: i32,
     now: NaiveDateTime,
 ) -> Result<i32, StoreError> {
-    let used: i32 = diesel::update(requests::table.find(request_id))
+    let used: i32 = diesel::update(requests::table.find(request_id.as_str()))
         .set(requests::verification_attempts.eq(requests::verification_attempts + 1))
         .returning(requests::verification_attempts)
         .get_result(tx.connection())?;
@@ -101,11 +102,11 @@ pub fn record_wrong_attempt(
 /// Records how the requester was verified; the code can no longer be used.
 pub fn mark_verified(
     conn: &mut DbConnection,
-    request_id: &str,
+    request_id: &RequestId,
     state: VerificationState,
     now: NaiveDateTime,
 ) -> Result<(), StoreError> {
-    diesel::update(requests::table.find(request_id))
+    diesel::update(requests::table.find(request_id.as_str()))
         .set((
             requests::verification_state.eq(Wire(state)),
             requests::verified_at.eq(now),

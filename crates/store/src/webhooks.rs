@@ -11,6 +11,7 @@
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Text, Timestamp};
+use domain::ids::{RequestId, SystemId};
 
 use super::schema::{
     data_categories, data_systems, hold_categories, hold_systems, holds, requests, webhook_deliveries,
@@ -27,7 +28,7 @@ use domain::webhook::{DeliveryStatus, HoldNotice, WebhookEvent, event_body};
 /// holds.
 pub fn enqueue(
     tx: &mut Tx<'_>,
-    request_id: &str,
+    request_id: &RequestId,
     event: WebhookEvent,
     hold_ids: &[String],
     now: NaiveDateTime,
@@ -60,7 +61,7 @@ pub fn enqueue(
             .values((
                 webhook_deliveries::id.eq(&id),
                 webhook_deliveries::system_id.eq(&system_id),
-                webhook_deliveries::request_id.eq(request_id),
+                webhook_deliveries::request_id.eq(request_id.as_str()),
                 webhook_deliveries::event_type.eq(Wire(event)),
                 webhook_deliveries::body.eq(event_body(&id, event, now, &code, &concerned)),
                 webhook_deliveries::status.eq(Wire(DeliveryStatus::Queued)),
@@ -84,12 +85,12 @@ type NoticeWithSystems = (HoldNotice, Vec<(String, String)>);
 /// The holds as events tell of them.
 fn notices(
     conn: &mut DbConnection,
-    request_id: &str,
+    request_id: &RequestId,
     hold_ids: &[String],
 ) -> Result<Vec<NoticeWithSystems>, StoreError> {
     let (reference, email, phone, subject): (String, String, Option<String>, Option<String>) =
         requests::table
-            .find(request_id)
+            .find(request_id.as_str())
             .select((
                 requests::reference,
                 requests::subject_email,
@@ -259,10 +260,10 @@ pub struct Endpoint {
 }
 
 /// A system's webhook, if it has one.
-pub fn endpoint(conn: &mut DbConnection, system_id: &str) -> Result<Option<Endpoint>, StoreError> {
+pub fn endpoint(conn: &mut DbConnection, system_id: &SystemId) -> Result<Option<Endpoint>, StoreError> {
     type Columns = (Option<String>, Option<Vec<u8>>, Option<Vec<u8>>);
     let row: Option<Columns> = data_systems::table
-        .find(system_id)
+        .find(system_id.as_str())
         .select((
             data_systems::webhook_url,
             data_systems::webhook_secret_nonce,
@@ -284,10 +285,10 @@ pub fn endpoint(conn: &mut DbConnection, system_id: &str) -> Result<Option<Endpo
 /// deliveries go with it). Returns how many queued deliveries were dropped.
 pub fn set_endpoint(
     conn: &mut DbConnection,
-    system_id: &str,
+    system_id: &SystemId,
     endpoint: Option<&Endpoint>,
 ) -> Result<usize, StoreError> {
-    let target = data_systems::table.find(system_id);
+    let target = data_systems::table.find(system_id.as_str());
     let changed = match endpoint {
         Some(e) => diesel::update(target)
             .set((
@@ -312,7 +313,7 @@ pub fn set_endpoint(
     }
     Ok(diesel::delete(
         webhook_deliveries::table
-            .filter(webhook_deliveries::system_id.eq(system_id))
+            .filter(webhook_deliveries::system_id.eq(system_id.as_str()))
             .filter(webhook_deliveries::status.eq(Wire(DeliveryStatus::Queued))),
     )
     .execute(conn)?)
@@ -329,8 +330,8 @@ pub struct DeliveryState {
     pub last_delivered_at: Option<NaiveDateTime>,
 }
 
-pub fn state(conn: &mut DbConnection, system_id: &str) -> Result<DeliveryState, StoreError> {
-    let mine = || webhook_deliveries::table.filter(webhook_deliveries::system_id.eq(system_id));
+pub fn state(conn: &mut DbConnection, system_id: &SystemId) -> Result<DeliveryState, StoreError> {
+    let mine = || webhook_deliveries::table.filter(webhook_deliveries::system_id.eq(system_id.as_str()));
     let queued = mine()
         .filter(webhook_deliveries::status.eq(Wire(DeliveryStatus::Queued)))
         .count()
@@ -371,9 +372,9 @@ pub struct DeliveryRow {
 }
 
 /// Every delivery of a request, oldest first.
-pub fn for_request(conn: &mut DbConnection, request_id: &str) -> Result<Vec<DeliveryRow>, StoreError> {
+pub fn for_request(conn: &mut DbConnection, request_id: &RequestId) -> Result<Vec<DeliveryRow>, StoreError> {
     Ok(webhook_deliveries::table
-        .filter(webhook_deliveries::request_id.eq(request_id))
+        .filter(webhook_deliveries::request_id.eq(request_id.as_str()))
         .order((webhook_deliveries::created_at.asc(), webhook_deliveries::id.asc()))
         .select(DeliveryRow::as_select())
         .load(conn)?)
@@ -393,7 +394,7 @@ pub fn prune_delivered(conn: &mut DbConnection, before: NaiveDateTime) -> Result
 /// A data system as the webhook settings show it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SystemHook {
-    pub id: String,
+    pub id: SystemId,
     pub code: String,
     pub name: String,
     pub url: Option<String>,
@@ -412,6 +413,11 @@ pub fn systems(conn: &mut DbConnection) -> Result<Vec<SystemHook>, StoreError> {
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(id, code, name, url)| SystemHook { id, code, name, url })
+        .map(|(id, code, name, url)| SystemHook {
+            id: SystemId::from(id),
+            code,
+            name,
+            url,
+        })
         .collect())
 }

@@ -199,7 +199,10 @@ impl From<WorkflowError> for AppError {
             WorkflowError::NotFound => AppError::NotFound,
             WorkflowError::Forbidden => AppError::Forbidden,
             WorkflowError::Refused(refusal) => {
+                // Every refusal named: a new one must be given its status.
                 let status = match refusal {
+                    // What was asked cannot be done as given: the person
+                    // corrects the form.
                     Refusal::UnknownCategory
                     | Refusal::AuthorityChecksMissing
                     | Refusal::Decision(_)
@@ -212,8 +215,21 @@ impl From<WorkflowError> for AppError {
                     | Refusal::UnknownDepartment(_)
                     | Refusal::RuleNeedsKindOrCategory
                     | Refusal::ServiceToken(_)
-                    | Refusal::HoldNoteMissing => StatusCode::UNPROCESSABLE_ENTITY,
-                    _ => StatusCode::CONFLICT,
+                    | Refusal::HoldNoteMissing
+                    | Refusal::WebhookUrl(_)
+                    | Refusal::CalendarDay(_)
+                    | Refusal::Prolongation(_)
+                    | Refusal::Letterhead(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                    // The request or account is not in a state that
+                    // allows it now.
+                    Refusal::ClosedForChanges
+                    | Refusal::StaffAccountExists(_)
+                    | Refusal::HoldNotLiftable
+                    | Refusal::DayNotChanged
+                    | Refusal::ProlongationNotAllowed => StatusCode::CONFLICT,
+                    // The address has asked or been sent as much as it
+                    // may for now.
+                    Refusal::TooManyUnconfirmed | Refusal::TooManyEmails => StatusCode::TOO_MANY_REQUESTS,
                 };
                 AppError::Refused {
                     status,
@@ -223,7 +239,10 @@ impl From<WorkflowError> for AppError {
             WorkflowError::Transition(t) => AppError::conflict(UserMessage::of_transition(&t)),
             WorkflowError::Stale => AppError::conflict(UserMessage::new("refusal.stale")),
             WorkflowError::Unavailable(e) => AppError::unavailable(e),
-            other => AppError::internal(other),
+            other @ (WorkflowError::Store(_)
+            | WorkflowError::Stopped(_)
+            | WorkflowError::Notice(_)
+            | WorkflowError::Token(_)) => AppError::internal(other),
         }
     }
 }

@@ -14,6 +14,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use diesel::prelude::*;
 use domain::decision::{DecisionOutcome, RefusalGround};
 use domain::identifier::Email;
+use domain::ids::DepartmentId;
 use domain::request::RequestKind;
 use domain::staff::StaffRole;
 use domain::submission::RequesterText;
@@ -452,7 +453,7 @@ fn make(app: &TestApp, fixture: Fixture, n: usize) -> Made {
         decide::decide(
             &app.desk,
             &officer,
-            &reference,
+            &crate::workspace::parsed(&reference),
             Decide {
                 outcome: DecisionOutcome::Refused,
                 ground: Some(RefusalGround::AccessHarmsOthers),
@@ -471,7 +472,7 @@ fn make(app: &TestApp, fixture: Fixture, n: usize) -> Made {
             made.hold = app::holds::place_legal_hold(
                 &app.desk,
                 &signed(app, Who::Officer),
-                &made.reference,
+                &crate::workspace::parsed(&made.reference),
                 "Litigation hold.",
             )
             .expect("legal hold")
@@ -480,16 +481,24 @@ fn make(app: &TestApp, fixture: Fixture, n: usize) -> Made {
         Fixture::Review => {
             made.reference = under_review(app, RequestKind::Deletion, &email);
             let id = id_of(app, &made.reference);
-            made.document = app
+            made.document = (app
                 .store
                 .read(|conn| Ok(documents::list_for_request(conn, &id)?[0].id.clone()))
-                .expect("document");
+                .expect("document"))
+            .into();
         }
         Fixture::Approval => made.reference = approval(app),
         Fixture::Objection => {
             let reference = approval(app);
             let officer = signed(app, Who::Officer);
-            decide::settle(&app.desk, &officer, &reference, Approval::Approve, None).expect("approved");
+            decide::settle(
+                &app.desk,
+                &officer,
+                &crate::workspace::parsed(&reference),
+                Approval::Approve,
+                None,
+            )
+            .expect("approved");
             object::object(
                 &app.desk,
                 Object {
@@ -502,7 +511,7 @@ fn make(app: &TestApp, fixture: Fixture, n: usize) -> Made {
             made.reference = reference;
         }
         Fixture::Account => {
-            made.id = app
+            made.id = (app
                 .store
                 .write(|conn| {
                     staff::create(
@@ -521,7 +530,8 @@ fn make(app: &TestApp, fixture: Fixture, n: usize) -> Made {
                         now(),
                     )
                 })
-                .expect("account");
+                .expect("account"))
+            .into();
         }
         Fixture::Token => {
             made.id = app::service_tokens::issue(
@@ -557,7 +567,7 @@ fn make(app: &TestApp, fixture: Fixture, n: usize) -> Made {
                         conn,
                         Some(RequestKind::Correction),
                         None,
-                        &irm,
+                        &DepartmentId::from(irm.to_owned()),
                         RoutingMode::Also,
                         now(),
                     )
@@ -572,7 +582,7 @@ fn make(app: &TestApp, fixture: Fixture, n: usize) -> Made {
             .read(|conn| {
                 Ok(tasks::for_request(conn, &id)?
                     .first()
-                    .map(|t| t.id.clone())
+                    .map(|t| t.id.to_string())
                     .unwrap_or_default())
             })
             .expect("task");
@@ -675,7 +685,11 @@ async fn call(
     if let Some(token) = token {
         cookie.push_str(&format!("; rightsdesk_staff={token}"));
     }
-    let url = format!("{}{}", app.address, fill(route.path, made, &it_handler, n));
+    let url = format!(
+        "{}{}",
+        app.address,
+        fill(route.path, made, it_handler.as_str(), n)
+    );
     let builder = match route.method {
         "get" => client.get(&url),
         _ => client.post(&url),
@@ -688,14 +702,14 @@ async fn call(
             form.extend(
                 fields
                     .iter()
-                    .map(|(k, v)| ((*k).to_owned(), fill(v, made, &it_handler, n))),
+                    .map(|(k, v)| ((*k).to_owned(), fill(v, made, it_handler.as_str(), n))),
             );
             builder.form(&form)
         }
         Body::Multipart(fields) => {
             let mut form = reqwest::multipart::Form::new().text("csrf_token", csrf);
             for (k, v) in fields {
-                form = form.text(*k, fill(v, made, &it_handler, n));
+                form = form.text(*k, fill(v, made, it_handler.as_str(), n));
             }
             builder.multipart(form)
         }

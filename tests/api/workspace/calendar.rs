@@ -103,7 +103,7 @@ async fn a_one_off_holiday_moves_undecided_due_dates_and_undoing_it_moves_them_b
             .select(audit_events::request_id)
             .first(conn)
             .expect("event");
-        assert_eq!(about, Some(id_of(&app, &open)));
+        assert_eq!(about, Some(id_of(&app, &open).into_string()));
     }
 
     let body = admin

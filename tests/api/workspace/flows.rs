@@ -6,6 +6,7 @@
 use app::clock::Clock;
 use auth::tokens::Purpose;
 use domain::decision::DecisionState;
+use domain::ids::RequestId;
 use domain::lifecycle::RequestStatus;
 use domain::request::RequestKind;
 use domain::task::{TaskOutcome, TaskStatus};
@@ -22,7 +23,7 @@ fn task_of(app: &TestApp, request_id: &str, system_code: &str) -> tasks::TaskRow
                 .into_iter()
                 .find(|s| s.code == system_code)
                 .expect("system");
-            Ok(tasks::for_request(conn, request_id)?
+            Ok(tasks::for_request(conn, &RequestId::from(request_id.to_owned()))?
                 .into_iter()
                 .find(|t| t.system_id.as_deref() == Some(system.id.as_str()))
                 .expect("task"))
@@ -33,7 +34,7 @@ fn task_of(app: &TestApp, request_id: &str, system_code: &str) -> tasks::TaskRow
 fn active_holds(app: &TestApp, request_id: &str) -> usize {
     app.store
         .read(|conn| {
-            Ok(holds::for_request(conn, request_id)?
+            Ok(holds::for_request(conn, &RequestId::from(request_id.to_owned()))?
                 .iter()
                 .filter(|h| h.lifted_at.is_none())
                 .count())
@@ -99,8 +100,8 @@ async fn a_deletion_across_two_systems_ends_with_separation_approval_and_its_not
     assert_eq!(status_of(&app, &reference), RequestStatus::InProgress);
 
     // Work starts with one task per system, for its owner department.
-    let members = task_of(&app, &id, "MEMBERSHIP");
-    let orders = task_of(&app, &id, "ORDERS");
+    let members = task_of(&app, id.as_str(), "MEMBERSHIP");
+    let orders = task_of(&app, id.as_str(), "ORDERS");
     assert_eq!(members.status, TaskStatus::Open);
     assert_eq!(orders.status, TaskStatus::Open);
 
@@ -110,7 +111,7 @@ async fn a_deletion_across_two_systems_ends_with_separation_approval_and_its_not
     let assigned = lead
         .post(
             &format!("{page}/tasks/{}/assign", members.id),
-            &[("assignee", &it_handler.user.id)],
+            &[("assignee", it_handler.user.id.as_str())],
         )
         .await;
     assert_eq!(assigned.status(), 303);
@@ -118,7 +119,7 @@ async fn a_deletion_across_two_systems_ends_with_separation_approval_and_its_not
     let foreign = lead
         .post(
             &format!("{page}/tasks/{}/assign", orders.id),
-            &[("assignee", &it_handler.user.id)],
+            &[("assignee", it_handler.user.id.as_str())],
         )
         .await;
     assert_eq!(foreign.status(), 403);
@@ -130,7 +131,10 @@ async fn a_deletion_across_two_systems_ends_with_separation_approval_and_its_not
         )
         .await;
     assert_eq!(done.status(), 303);
-    assert_eq!(task_of(&app, &id, "MEMBERSHIP").outcome, Some(TaskOutcome::Done));
+    assert_eq!(
+        task_of(&app, id.as_str(), "MEMBERSHIP").outcome,
+        Some(TaskOutcome::Done)
+    );
 
     // Sales' data is kept five years by law: completing it separates it.
     let sales = Browser::signed_in(&app, Who::SalesHandler).await;
@@ -141,7 +145,7 @@ async fn a_deletion_across_two_systems_ends_with_separation_approval_and_its_not
         )
         .await;
     assert_eq!(separated.status(), 303);
-    let orders = task_of(&app, &id, "ORDERS");
+    let orders = task_of(&app, id.as_str(), "ORDERS");
     assert_eq!(orders.outcome, Some(TaskOutcome::Separated));
     assert_eq!(orders.retention_law.as_deref(), Some(ORDERS_LAW));
     let until = orders.retained_until.expect("until");
@@ -167,7 +171,7 @@ async fn a_deletion_across_two_systems_ends_with_separation_approval_and_its_not
     assert_eq!(decided.status(), 303);
     assert_eq!(status_of(&app, &reference), RequestStatus::AwaitingApproval);
     assert_eq!(
-        active_holds(&app, &id),
+        active_holds(&app, id.as_str()),
         1,
         "the hold stays until the request ends"
     );
@@ -184,7 +188,7 @@ async fn a_deletion_across_two_systems_ends_with_separation_approval_and_its_not
     assert_eq!(approved.status(), 303);
     assert_eq!(status_of(&app, &reference), RequestStatus::Completed);
     assert_eq!(
-        active_holds(&app, &id),
+        active_holds(&app, id.as_str()),
         0,
         "the hold is lifted when the request ends"
     );
@@ -268,7 +272,7 @@ async fn a_refusal_then_the_requesters_objection_then_a_new_decision() {
     // The requester objects from the status page.
     let token = app
         .desk
-        .token(Purpose::Status, &id, app.clock.now())
+        .token(Purpose::Status, id.as_str(), app.clock.now())
         .expect("token");
     let status_path = format!("/r/{token}");
     let (_, csrf) = app.page_with_csrf(&status_path).await;
@@ -289,7 +293,7 @@ async fn a_refusal_then_the_requesters_objection_then_a_new_decision() {
     // The officer reopens the tasks; the departments work them again.
     assert_eq!(officer.post(&format!("{page}/reopen"), &[]).await.status(), 303);
     assert_eq!(status_of(&app, &reference), RequestStatus::InProgress);
-    let members = task_of(&app, &id, "MEMBERSHIP");
+    let members = task_of(&app, id.as_str(), "MEMBERSHIP");
     assert_eq!(members.status, TaskStatus::Open);
     let it = Browser::signed_in(&app, Who::ItHandler).await;
     let sales = Browser::signed_in(&app, Who::SalesHandler).await;
@@ -303,7 +307,7 @@ async fn a_refusal_then_the_requesters_objection_then_a_new_decision() {
         .status(),
         303
     );
-    let orders = task_of(&app, &id, "ORDERS");
+    let orders = task_of(&app, id.as_str(), "ORDERS");
     assert_eq!(
         sales
             .post_multipart(

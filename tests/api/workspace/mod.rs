@@ -18,8 +18,10 @@ use app::signin::SignedIn;
 use domain::actor::Actor;
 use domain::catalog::DepartmentFunction;
 use domain::identifier::Email;
+use domain::ids::{DepartmentId, RequestId};
 use domain::lang::Lang;
 use domain::lifecycle::RequestStatus;
+use domain::reference::Reference;
 use domain::request::{Channel, OnBehalf, RequestKind};
 use domain::retention::{RetentionBasis, RetentionRule};
 use domain::staff::StaffRole;
@@ -163,7 +165,7 @@ pub fn seed_company(store: &Store) {
                         email: &Email::parse(who.email()).expect("email"),
                         name: &format!("{who:?}"),
                         role: who.role(),
-                        department_id: department_id.as_deref(),
+                        department_id: department_id.as_ref().map(DepartmentId::as_str),
                         password_hash: Some(password_hash()),
                         must_change_password: false,
                         lang: domain::lang::Lang::Ko,
@@ -320,10 +322,15 @@ pub fn audit_payloads(app: &TestApp, action: &str, request_id: Option<&str>) -> 
         .collect()
 }
 
-pub fn id_of(app: &TestApp, reference: &str) -> String {
+pub fn id_of(app: &TestApp, reference: &str) -> RequestId {
     app.store
-        .read(|conn| Ok(requests::get_by_reference(conn, &reference.parse().expect("reference"))?.id))
+        .read(|conn| Ok(requests::get_by_reference(conn, &parsed(reference))?.id))
         .expect("id")
+}
+
+/// A reference as a test holds it (text from a page or an email), parsed.
+pub fn parsed(reference: &str) -> Reference {
+    reference.parse().expect("a reference")
 }
 
 pub fn status_of(app: &TestApp, reference: &str) -> RequestStatus {

@@ -41,7 +41,11 @@ fn world(app: &TestApp) -> (i64, i64, i64) {
 }
 
 fn due_moves(app: &TestApp, reference: &str) -> Vec<Value> {
-    audit_payloads(app, "request.due_date_changed", Some(&id_of(app, reference)))
+    audit_payloads(
+        app,
+        "request.due_date_changed",
+        Some(id_of(app, reference).as_str()),
+    )
 }
 
 async fn api_request(app: &TestApp, reference: &str) -> Value {
@@ -168,7 +172,7 @@ async fn access_is_postponed_to_a_working_day_with_notice_and_the_requester_sees
     assert_eq!(json["due_date"], expected.to_string());
     assert_eq!(json["original_due_date"], original.to_string());
     let id = id_of(&app, &reference);
-    let token = tokens::issue(&app.keys, Purpose::Status, &id, app.clock.now()).expect("token");
+    let token = tokens::issue(&app.keys, Purpose::Status, id.as_str(), app.clock.now()).expect("token");
     let status = app
         .client
         .get(format!("{}/r/{token}", app.address))

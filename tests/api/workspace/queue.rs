@@ -5,6 +5,7 @@ use chrono::Duration;
 use diesel::prelude::*;
 use domain::actor::Actor;
 use domain::audit::AuditAction;
+use domain::ids::TaskId;
 use domain::lifecycle::RequestStatus;
 use domain::request::{Channel, RequestKind};
 use store::schema::{audit_events, requests as req};
@@ -73,7 +74,7 @@ fn seed(app: &TestApp) -> Vec<Seeded> {
                 new.received_at = now() - Duration::minutes(60 - i);
                 let created =
                     requests::create(conn, &new, &app.keys.identifier_index, &Actor::Requester, now())?;
-                diesel::update(req::table.find(&created.id))
+                diesel::update(req::table.find(created.id.as_str()))
                     .set(req::due_date.eq(today + Duration::days(i - 5)))
                     .execute(conn.connection())?;
                 lifecycle::apply(
@@ -90,14 +91,14 @@ fn seed(app: &TestApp) -> Vec<Seeded> {
                     conn,
                     &created.id,
                     &tasks::NewTask {
-                        system_id: Some(system(sys)),
-                        department_id: dept(department),
+                        system_id: Some((system(sys)).into()),
+                        department_id: (dept(department)).into(),
                         routing_rule_id: None,
                     },
                     now(),
                 )?;
                 if i % 6 == 0 {
-                    tasks::assign(conn, &task, &it_handler, now())?;
+                    tasks::assign(conn, &TaskId::from(task.to_owned()), &it_handler, now())?;
                 }
                 if i % 4 == 0 {
                     lifecycle::apply(

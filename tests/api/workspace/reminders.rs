@@ -104,7 +104,7 @@ async fn each_step_is_sent_once_with_two_instances_passing_together() {
     let due: NaiveDate = {
         let conn = &mut app.store.conn().expect("conn");
         requests::table
-            .find(&id)
+            .find(id.as_str())
             .select(requests::due_date)
             .first::<Option<NaiveDate>>(conn)
             .expect("request")
@@ -112,12 +112,12 @@ async fn each_step_is_sent_once_with_two_instances_passing_together() {
     };
     assert!((due - local_today(&app)).num_days() > 3);
     passes(&app, &other).await;
-    assert!(steps(&app, &id).is_empty(), "nothing yet");
+    assert!(steps(&app, id.as_str()).is_empty(), "nothing yet");
 
     // Three days before: the department's mailbox.
     travel_to(&app, due - Duration::days(3));
     passes(&app, &other).await;
-    assert_eq!(steps(&app, &id), vec![("due_in_3".to_owned(), 1)]);
+    assert_eq!(steps(&app, id.as_str()), vec![("due_in_3".to_owned(), 1)]);
     let soon = smtp.wait_for_to("it-team@example.com", 1).await;
     assert!(soon.subject().contains(&reference), "{}", soon.subject());
     assert!(soon.text().contains(&format!("/staff/requests/{reference}")));
@@ -125,7 +125,7 @@ async fn each_step_is_sent_once_with_two_instances_passing_together() {
     // Two days before: the same step, not again.
     travel_to(&app, due - Duration::days(2));
     passes(&app, &other).await;
-    assert_eq!(steps(&app, &id).len(), 1);
+    assert_eq!(steps(&app, id.as_str()).len(), 1);
 
     // The day before, the day itself, and two days overdue.
     travel_to(&app, due - Duration::days(1));
@@ -137,7 +137,7 @@ async fn each_step_is_sent_once_with_two_instances_passing_together() {
     passes(&app, &other).await;
     travel_to(&app, due + Duration::days(2));
     passes(&app, &other).await;
-    let keys: Vec<String> = steps(&app, &id).into_iter().map(|(k, _)| k).collect();
+    let keys: Vec<String> = steps(&app, id.as_str()).into_iter().map(|(k, _)| k).collect();
     assert_eq!(
         keys,
         vec![
@@ -150,7 +150,7 @@ async fn each_step_is_sent_once_with_two_instances_passing_together() {
     );
     // Escalations go to the department's lead and the privacy officer,
     // once per step (and nothing twice: the counts are exact).
-    let emails = reminder_emails(&app, &id);
+    let emails = reminder_emails(&app, id.as_str());
     for who in [Who::ItLead, Who::Officer] {
         let to_them = emails.iter().filter(|(to, _)| to == who.email()).count();
         assert_eq!(to_them, 3, "{who:?}: due today and two days overdue");
@@ -201,11 +201,11 @@ async fn an_unconfirmed_requester_is_reminded_once_after_a_day() {
         "remind-me@example.com",
     );
     passes(&app, &other).await;
-    assert!(steps(&app, &created.id).is_empty());
+    assert!(steps(&app, created.id.as_str()).is_empty());
     app.clock.advance(Duration::hours(25));
     passes(&app, &other).await;
     passes(&app, &other).await;
-    assert_eq!(steps(&app, &created.id), vec![("verify".to_owned(), 1)]);
+    assert_eq!(steps(&app, created.id.as_str()), vec![("verify".to_owned(), 1)]);
     let reminder = smtp.wait_for_to("remind-me@example.com", 1).await;
     assert!(reminder.text().contains("/v/"), "a fresh link");
     assert!(reminder.code().len() == 6, "and a fresh code");

@@ -4,6 +4,7 @@
 //! per role, and sample requests in every status. Running it again changes
 //! nothing that exists and creates nothing twice.
 
+use domain::ids::DepartmentId;
 use std::fmt;
 
 use chrono::Duration;
@@ -95,7 +96,7 @@ pub fn load(desk: &Desk) -> Result<DemoReport, WorkflowError> {
                     code: system.code,
                     name: system.name,
                     description: system.description,
-                    department_id: &department.id,
+                    department_id: department.id.as_str(),
                     processed_overseas: system.overseas,
                 },
                 now,
@@ -158,7 +159,7 @@ fn load_staff(
                 email: &email,
                 name,
                 role: *role,
-                department_id: department_id.as_deref(),
+                department_id: department_id.as_ref().map(DepartmentId::as_str),
                 password_hash: Some(&hash),
                 must_change_password: true,
                 lang: Lang::default(),
@@ -190,7 +191,7 @@ fn load_samples(tx: &mut Tx<'_, '_>, desk: &Desk) -> Result<usize, WorkflowError
         let category_ids = categories
             .iter()
             .filter(|c| i % 3 == 1 && c.code.starts_with("member_"))
-            .map(|c| c.id.clone())
+            .map(|c| c.id.clone().into())
             .collect();
         let created = requests::create(
             tx.conn,
@@ -242,5 +243,8 @@ fn load_samples(tx: &mut Tx<'_, '_>, desk: &Desk) -> Result<usize, WorkflowError
 fn staff_actor(conn: &mut DbConnection, email: &str, role: StaffRole) -> Result<Actor, StoreError> {
     let email = Email::parse(email).map_err(|e| StoreError::Invalid(e.to_string()))?;
     let staff = store::staff::by_email(conn, &email)?.ok_or(StoreError::NotFound)?;
-    Ok(Actor::Staff { id: staff.id, role })
+    Ok(Actor::Staff {
+        id: staff.id.into(),
+        role,
+    })
 }

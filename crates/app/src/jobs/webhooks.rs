@@ -6,6 +6,7 @@
 //! an instance dies between a receiver's 2xx and the mark, the delivery is
 //! posted again with the same `webhook-id`, which receivers de-duplicate on.
 
+use domain::ids::SystemId;
 use std::time::Duration;
 
 use futures_util::future::join_all;
@@ -118,7 +119,8 @@ async fn attempt(
 ) -> (ClaimedDelivery, Result<(), String>) {
     let system_id = delivery.system_id.clone();
     let endpoint = blocking(desk, move |d| {
-        let Some(endpoint) = webhooks::endpoint(&mut *d.store.conn()?, &system_id)? else {
+        let Some(endpoint) = webhooks::endpoint(&mut *d.store.conn()?, &SystemId::from(system_id.clone()))?
+        else {
             return Ok(None);
         };
         let text = documents::open(

@@ -91,7 +91,7 @@ impl From<&RequestView> for RequestJson {
         let row = &view.row;
         RequestJson {
             reference: row.reference.clone(),
-            id: row.id.clone(),
+            id: row.id.clone().into(),
             kind: row.kind.to_string(),
             status: row.status.to_string(),
             channel: row.channel.to_string(),
@@ -104,7 +104,7 @@ impl From<&RequestView> for RequestJson {
                 .holds
                 .iter()
                 .map(|h| RequestHoldJson {
-                    id: h.id.clone(),
+                    id: h.id.clone().into(),
                     scope: (&h.scope).into(),
                     reason: h.reason.to_string(),
                     since: rfc3339(h.placed_at),

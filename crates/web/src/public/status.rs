@@ -7,6 +7,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{CacheControl, CacheDirective};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
+use domain::ids::{DocumentId, RequestId};
 
 use chrono_tz::Tz;
 use serde::Deserialize;
@@ -120,7 +121,7 @@ impl StatusPage {
             .results
             .into_iter()
             .map(|d| DownloadView {
-                id: d.id,
+                id: d.id.into(),
                 filename: d.filename,
                 size: human_size(d.size_bytes),
             })
@@ -165,7 +166,7 @@ impl StatusPage {
 }
 
 /// The request the token in the address names (404 for any bad token).
-fn request_of(state: &AppState, token: &str) -> Result<String, AppError> {
+fn request_of(state: &AppState, token: &str) -> Result<RequestId, AppError> {
     Ok(status::request_of_token(&state.desk, token)?)
 }
 
@@ -367,7 +368,7 @@ pub async fn object(
 /// `GET /r/{token}/documents/{id}`: a result, always as an attachment.
 pub async fn download(
     state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
+    path: web::Path<(String, DocumentId)>,
 ) -> Result<HttpResponse, AppError> {
     let (token, document_id) = path.into_inner();
     let request_id = request_of(&state, &token)?;

@@ -5,6 +5,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
+use domain::ids::StaffId;
 use serde::Deserialize;
 
 use super::chrome::StaffChrome;
@@ -70,7 +71,7 @@ async fn staff_page(
         .await?;
     let code_of = |id: &Option<String>| {
         id.as_ref()
-            .and_then(|id| c.departments.iter().find(|d| &d.id == id))
+            .and_then(|id| c.departments.iter().find(|d| d.id == *id.as_str()))
             .map(|d| d.code.clone())
             .unwrap_or_default()
     };
@@ -78,7 +79,7 @@ async fn staff_page(
         .staff
         .iter()
         .map(|u| AccountLine {
-            id: u.id.clone(),
+            id: u.id.clone().into(),
             name: u.name.clone(),
             email: u.email.clone(),
             role: u.role,
@@ -250,7 +251,7 @@ impl CsrfField for ChangeForm {
 pub async fn update_staff(
     page: Page,
     Staff(signed): Staff,
-    path: web::Path<String>,
+    path: web::Path<StaffId>,
     Posted(form): Posted<ChangeForm>,
 ) -> Result<HttpResponse, AppError> {
     let change = AccountChange {
@@ -338,14 +339,14 @@ async fn catalogue_page(
     let dept = |id: &str| {
         c.departments
             .iter()
-            .find(|d| d.id == id)
+            .find(|d| d.id == *id)
             .map(|d| d.code.clone())
             .unwrap_or_default()
     };
     let systems = c
         .systems
         .iter()
-        .map(|s| (s.code.clone(), s.name.clone(), dept(&s.department_id)))
+        .map(|s| (s.code.clone(), s.name.clone(), dept(s.department_id.as_str())))
         .collect();
     let categories = c
         .categories
@@ -373,7 +374,7 @@ async fn catalogue_page(
             let category = r
                 .category_id
                 .as_ref()
-                .and_then(|id| c.categories.iter().find(|k| &k.id == id))
+                .and_then(|id| c.categories.iter().find(|k| k.id == *id.as_str()))
                 .map(|k| k.code.clone());
             let what = [kind, category]
                 .into_iter()
@@ -383,7 +384,7 @@ async fn catalogue_page(
             let mode = lang.t(&format!("staff.admin.mode_{}", r.mode)).into_owned();
             (
                 r.id.clone(),
-                format!("{what} → {} ({mode})", dept(&r.department_id)),
+                format!("{what} → {} ({mode})", dept(r.department_id.as_str())),
             )
         })
         .collect();

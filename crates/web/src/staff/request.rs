@@ -8,6 +8,8 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono_tz::Tz;
+use domain::ids::{DocumentId, HoldId, StaffId, TaskId};
+use domain::reference::Reference;
 use serde::Deserialize;
 
 use super::chrome::StaffChrome;
@@ -181,7 +183,7 @@ fn period_text(lang: Lang, period: Period) -> String {
 
 fn document_line(d: &DocumentInfo) -> DocumentLine {
     DocumentLine {
-        id: d.id.clone(),
+        id: d.id.clone().into(),
         filename: d.filename.clone(),
         purpose: d.purpose,
         size: human_size(d.size_bytes),
@@ -256,8 +258,12 @@ fn build(
                 files: line.files.iter().map(document_line).collect(),
                 may_assign: line.may_assign,
                 may_complete: line.may_complete,
-                assignable: line.assignable.into_iter().map(|u| (u.id, u.name)).collect(),
-                id: t.id,
+                assignable: line
+                    .assignable
+                    .into_iter()
+                    .map(|u| (u.id.into_string(), u.name))
+                    .collect(),
+                id: t.id.into(),
             }
         })
         .collect();
@@ -327,7 +333,7 @@ fn build(
             .holds
             .iter()
             .map(|h| HoldLine {
-                id: h.id.clone(),
+                id: h.id.clone().into(),
                 liftable: manage_holds && h.lifted_at.is_none() && h.reason.may_be_lifted_by_hand(r.status),
                 reason: h.reason,
                 scope: scope_text(&h.scope),
@@ -382,7 +388,7 @@ fn build(
 async fn show(
     page: &Page,
     signed: SignedIn,
-    reference: String,
+    reference: Reference,
     revealed: Option<Identifiers>,
     problem: Option<Problem>,
     status: StatusCode,
@@ -411,7 +417,7 @@ async fn show(
 pub async fn view(
     page: Page,
     Staff(signed): Staff,
-    path: web::Path<String>,
+    path: web::Path<Reference>,
 ) -> Result<HttpResponse, AppError> {
     show(&page, signed, path.into_inner(), None, None, StatusCode::OK).await
 }
@@ -421,15 +427,19 @@ pub async fn view(
 async fn act<F>(
     page: &Page,
     signed: SignedIn,
-    reference: String,
+    reference: Reference,
     values: Vec<(&'static str, String)>,
     action: F,
 ) -> Result<HttpResponse, AppError>
 where
-    F: FnOnce(&app::Desk, &SignedIn, &str) -> Result<(), WorkflowError> + Send + 'static,
+    F: FnOnce(&app::Desk, &SignedIn, &Reference) -> Result<(), WorkflowError> + Send + 'static,
 {
-    let (who, at) = (signed.clone(), reference.clone());
-    match page.state.try_run(move |desk| action(desk, &who, &at)).await? {
+    let who = signed.clone();
+    match page
+        .state
+        .try_run(move |desk| action(desk, &who, &reference))
+        .await?
+    {
         Ok(()) => Ok(see_other(&format!("/staff/requests/{reference}"))),
         Err(WorkflowError::Refused(refusal)) => {
             refuse(page, signed, reference, refusal.message_key(), values).await
@@ -443,7 +453,7 @@ where
 async fn refuse(
     page: &Page,
     signed: SignedIn,
-    reference: String,
+    reference: Reference,
     key: &'static str,
     values: Vec<(&'static str, String)>,
 ) -> Result<HttpResponse, AppError> {
@@ -487,12 +497,15 @@ fn seen_version(raw: &str) -> Option<i32> {
 pub async fn reveal(
     page: Page,
     Staff(signed): Staff,
-    path: web::Path<String>,
+    path: web::Path<Reference>,
     Posted(_): Posted<CsrfForm>,
 ) -> Result<HttpResponse, AppError> {
     let reference = path.into_inner();
-    let (who, at) = (signed.clone(), reference.clone());
-    let ids = page.state.run(move |desk| case::reveal(desk, &who, &at)).await?;
+    let who = signed.clone();
+    let ids = page
+        .state
+        .run(move |desk| case::reveal(desk, &who, &reference))
+        .await?;
     show(&page, signed, reference, Some(ids), None, StatusCode::OK).await
 }
 
@@ -500,7 +513,7 @@ pub async fn reveal(
 pub async fn document(
     page: Page,
     Staff(signed): Staff,
-    path: web::Path<(String, String)>,
+    path: web::Path<(Reference, DocumentId)>,
 ) -> Result<HttpResponse, AppError> {
     let (reference, id) = path.into_inner();
     let (info, bytes) = page
@@ -531,7 +544,7 @@ impl CsrfField for TextForm {
 pub async fn note(
     page: Page,
     Staff(signed): Staff,
-    path: web::Path<String>,
+    path: web::Path<Reference>,
     Posted(form): Posted<TextForm>,
 ) -> Result<HttpResponse, AppError> {
     let reference = path.into_inner();
@@ -547,7 +560,7 @@ pub async fn note(
 pub async fn place_hold(
     page: Page,
     Staff(signed): Staff,
-    path: web::Path<String>,
+    path: web::Path<Reference>,
     Posted(form): Posted<TextForm>,
 ) -> Result<HttpResponse, AppError> {
     let reference = path.into_inner();
@@ -563,7 +576,7 @@ pub async fn place_hold(
 pub async fn lift_hold(
     page: Page,
     Staff(signed): Staff,
-    path: web::Path<(String, String)>,
+    path: web::Path<(Reference, HoldId)>,
     Posted(form): Posted<TextForm>,
 ) -> Result<HttpResponse, AppError> {
     let (reference, hold) = path.into_inner();
@@ -578,7 +591,7 @@ pub async fn lift_hold(
 pub async fn message(
     page: Page,
     Staff(signed): Staff,
-    path: web::Path<String>,
+    path: web::Path<Reference>,
     Posted(form): Posted<TextForm>,
 ) -> Result<HttpResponse, AppError> {
     let reference = path.into_inner();
@@ -595,7 +608,7 @@ pub async fn message(
 pub async fn review(
     page: Page,
     Staff(signed): Staff,
-    path: web::Path<String>,
+    path: web::Path<Reference>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     let fields: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
@@ -654,7 +667,7 @@ impl CsrfField for VersionedText {
 pub async fn ask(
     page: Page,
     Staff(signed): Staff,
-    path: web::Path<String>,
+    path: web::Path<Reference>,
     Posted(form): Posted<VersionedText>,
 ) -> Result<HttpResponse, AppError> {
     let reference = path.into_inner();
@@ -685,12 +698,19 @@ impl CsrfField for AssignForm {
 pub async fn assign(
     page: Page,
     Staff(signed): Staff,
-    path: web::Path<(String, String)>,
+    path: web::Path<(Reference, TaskId)>,
     Posted(form): Posted<AssignForm>,
 ) -> Result<HttpResponse, AppError> {
     let (reference, task) = path.into_inner();
+    let assignee = checked!(
+        StaffId::parse(form.assignee.trim()).map_err(|_| app::Refusal::NotAnAssignee.message_key()),
+        page,
+        signed,
+        reference,
+        vec![]
+    );
     act(&page, signed, reference, vec![], move |desk, who, at| {
-        tasks::assign(desk, who, at, &task, &form.assignee)
+        tasks::assign(desk, who, at, &task, &assignee)
     })
     .await
 }
@@ -700,7 +720,7 @@ pub async fn complete(
     page: Page,
     Staff(signed): Staff,
     req: HttpRequest,
-    path: web::Path<(String, String)>,
+    path: web::Path<(Reference, TaskId)>,
     payload: actix_multipart::Multipart,
 ) -> Result<HttpResponse, AppError> {
     let (reference, task) = path.into_inner();
@@ -710,7 +730,7 @@ pub async fn complete(
         .parse()
         .map_err(|_| AppError::bad_request("error.form.malformed"))?;
     let values = vec![
-        ("task", task.clone()),
+        ("task", task.to_string()),
         ("task_note", data.text("note")),
         ("data_text", data.text("data_text")),
     ];
@@ -754,7 +774,7 @@ impl CsrfField for DecideForm {
 pub async fn decide(
     page: Page,
     Staff(signed): Staff,
-    path: web::Path<String>,
+    path: web::Path<Reference>,
     Posted(form): Posted<DecideForm>,
 ) -> Result<HttpResponse, AppError> {
     let outcome: DecisionOutcome = form
@@ -806,7 +826,7 @@ impl CsrfField for ProlongForm {
 pub async fn prolong(
     page: Page,
     Staff(signed): Staff,
-    path: web::Path<String>,
+    path: web::Path<Reference>,
     Posted(form): Posted<ProlongForm>,
 ) -> Result<HttpResponse, AppError> {
     let reference = path.into_inner();
@@ -844,7 +864,7 @@ impl CsrfField for ApproveForm {
 pub async fn approve(
     page: Page,
     Staff(signed): Staff,
-    path: web::Path<String>,
+    path: web::Path<Reference>,
     Posted(form): Posted<ApproveForm>,
 ) -> Result<HttpResponse, AppError> {
     let reference = path.into_inner();
@@ -881,7 +901,7 @@ impl CsrfField for VersionForm {
 pub async fn reopen(
     page: Page,
     Staff(signed): Staff,
-    path: web::Path<String>,
+    path: web::Path<Reference>,
     Posted(form): Posted<VersionForm>,
 ) -> Result<HttpResponse, AppError> {
     let version = seen_version(&form.version);
