@@ -781,7 +781,7 @@ async fn the_openapi_document_describes_every_route_and_the_bearer_scheme() {
 /// The key the holds index keeps `raw` by.
 fn key_of(app: &TestApp, raw: &str) -> String {
     let identifier = domain::identifier::Identifier::parse(raw, Some("KR")).expect("identifier");
-    app::machine::identifier_keys(&app.desk, &[identifier])
+    app::api_queries::identifier_keys(&app.desk, &[identifier])
         .pop()
         .expect("key")
 }

@@ -17,10 +17,11 @@ use domain::profile::ProlongationRule;
 use domain::reference::Reference;
 use mail::notices::{self};
 use store::audit::{self, EventRow};
-use store::casework::{self, DecisionRow, Note};
+use store::decisions::{self, DecisionRow};
 use store::documents;
 use store::holds::{self, Hold};
 use store::messages::{self, Message};
+use store::notes::{self, Note};
 use store::prolongations::{self, ProlongationRow};
 use store::requests;
 use store::staff::{self, StaffUser};
@@ -53,7 +54,7 @@ pub fn facts_of(conn: &mut DbConnection, row: &RequestRow) -> Result<RequestFact
         kind: row.kind,
         status: row.status,
         tasks,
-        decision_pending: casework::pending_decision(conn, &row.id)?.is_some(),
+        decision_pending: decisions::pending_decision(conn, &row.id)?.is_some(),
     })
 }
 
@@ -170,11 +171,11 @@ pub fn view(desk: &Desk, signed: &SignedIn, reference: &Reference) -> Result<Cas
             tasks: lines,
             documents,
             messages: messages::list_for_request(conn, &id)?,
-            notes: casework::notes(conn, &id)?,
+            notes: notes::notes(conn, &id)?,
             events: audit::for_request(conn, &id)?,
             holds: holds::for_request(conn, &id)?,
-            decisions: casework::decisions(conn, &id)?,
-            pending: casework::pending_decision(conn, &id)?,
+            decisions: decisions::decisions(conn, &id)?,
+            pending: decisions::pending_decision(conn, &id)?,
             authority_checks: AuthorityCheck::required(file.row.on_behalf),
             grounds: RefusalGround::for_kind(file.row.kind),
             today,
@@ -244,7 +245,7 @@ pub fn add_note(
     desk.write(|tx| {
         let file = load(tx.conn, &signed.member, reference)?;
         require(file.options.add_note)?;
-        let id = casework::add_note(tx.conn, &file.row.id, &signed.user.id, body, tx.now)?;
+        let id = notes::add_note(tx.conn, &file.row.id, &signed.user.id, body, tx.now)?;
         tx.record(
             &file.row.id,
             &signed.actor(),

@@ -12,7 +12,7 @@ use domain::lifecycle::RequestStatus;
 use domain::reference::Reference;
 use domain::task::TaskOutcome;
 use mail::notices::{self, DecisionNotice, Kept};
-use store::casework;
+use store::decisions;
 use store::lifecycle::Transition;
 use store::requests::RequestRow;
 use store::tasks;
@@ -75,7 +75,7 @@ pub fn decide(
         } else {
             DecisionState::Effective
         };
-        let id = casework::record_decision(tx.conn, &row.id, &decision, state, &signed.user.id, tx.now)?;
+        let id = decisions::record_decision(tx.conn, &row.id, &decision, state, &signed.user.id, tx.now)?;
         let to = decision.outcome.status_on_decision(row.kind);
         let notices = if pending {
             Vec::new()
@@ -116,11 +116,11 @@ pub fn settle(
         let file = case::load(tx.conn, &signed.member, reference)?;
         require(file.options.approve)?;
         let row = &file.row;
-        let pending = casework::pending_decision(tx.conn, &row.id)?.ok_or(WorkflowError::Stale)?;
+        let pending = decisions::pending_decision(tx.conn, &row.id)?.ok_or(WorkflowError::Stale)?;
         let actor = signed.actor();
         match approval {
             Approval::Approve => {
-                casework::settle_decision(tx.conn, &pending.id, true, &signed.user.id, None, tx.now)?;
+                decisions::settle_decision(tx.conn, &pending.id, true, &signed.user.id, None, tx.now)?;
                 let decision = Decision {
                     outcome: pending.outcome,
                     ground: pending.ground,
@@ -141,7 +141,7 @@ pub fn settle(
                 if reason.is_empty() {
                     return Err(Refusal::ReturnReasonMissing.into());
                 }
-                casework::settle_decision(
+                decisions::settle_decision(
                     tx.conn,
                     &pending.id,
                     false,

@@ -11,6 +11,7 @@
 
 pub mod add_information;
 pub mod admin;
+pub mod api_queries;
 pub mod calendar;
 pub mod case;
 pub mod catalog;
@@ -25,7 +26,6 @@ mod identity;
 pub mod intake;
 pub mod jobs;
 pub mod letterhead;
-pub mod machine;
 pub mod new_code;
 pub mod object;
 pub mod prolong;

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 use domain::ids::RequestId;
 
-use super::kept::kept;
+use super::prepared::prepared;
 use super::schema::{audit_events, audit_head};
 use super::{DbConnection, StoreError, new_id};
 use crate::types::{StoredText, Wire};
@@ -179,7 +179,7 @@ pub(super) fn chain(conn: &mut DbConnection, events: Vec<AuditContent>) -> Resul
         DbConnection::Pg(c) => {
             let rows = serde_json::to_string(&rows)
                 .map_err(|e| StoreError::Corrupt(format!("the audit events cannot be encoded: {e}")))?;
-            kept(
+            prepared(
                 "WITH appended AS (INSERT INTO audit_events \
                  SELECT * FROM json_populate_recordset(NULL::audit_events, ?::json)) \
                  UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1",
@@ -191,7 +191,7 @@ pub(super) fn chain(conn: &mut DbConnection, events: Vec<AuditContent>) -> Resul
             diesel::insert_into(audit_events::table)
                 .values(&rows)
                 .execute(c)?;
-            kept(
+            prepared(
                 "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1",
                 ((BigInt, seq), (Text, &head_hash)),
             )
@@ -208,7 +208,7 @@ pub(super) fn chain(conn: &mut DbConnection, events: Vec<AuditContent>) -> Resul
 /// last, by [`chain`].
 pub(super) fn lock_head_early(conn: &mut DbConnection) -> Result<(), StoreError> {
     if let DbConnection::Sqlite(c) = conn {
-        kept("UPDATE audit_head SET seq = seq WHERE id = 1", ()).execute(c)?;
+        prepared("UPDATE audit_head SET seq = seq WHERE id = 1", ()).execute(c)?;
     }
     Ok(())
 }

@@ -11,7 +11,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::kept::kept;
+use super::prepared::prepared;
 use super::schema::calendar_days;
 use super::{DbConnection, StoreError};
 use crate::types::Wire;
@@ -54,8 +54,8 @@ pub fn changes(conn: &mut DbConnection, calendar: &str) -> Result<Vec<DayRow>, S
             #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Timestamp>)]
             changed_at: Option<NaiveDateTime>,
         }
-        // Kept prepared: every deadline counted runs it.
-        let rows: Vec<Changed> = kept(
+        // Prepared prepared: every deadline counted runs it.
+        let rows: Vec<Changed> = prepared(
             "SELECT d.day, d.change, d.name, d.changed_by, d.changed_at \
              FROM (SELECT pg_advisory_xact_lock_shared(hashtextextended(?, 0))) AS turn \
              LEFT JOIN calendar_days d ON d.calendar = ? \

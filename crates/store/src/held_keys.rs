@@ -42,7 +42,7 @@ use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::holds::ActiveHold;
-use super::kept::kept;
+use super::prepared::prepared;
 use super::schema::holds;
 use super::{DatabaseUrl, DbConnection, StoreError};
 use domain::hold::{HoldReason, HoldScope};
@@ -574,13 +574,13 @@ fn session(held: &Weak<Inner>, url: &DatabaseUrl) -> Result<(), StoreError> {
                         "the follower of held keys fell an hour behind".into(),
                     ));
                 }
-                // Kept prepared: they run every few milliseconds.
-                let added: Vec<Added> = kept(
+                // Prepared prepared: they run every few milliseconds.
+                let added: Vec<Added> = prepared(
                     "SELECT rowid, identifier_key FROM holds WHERE rowid > ? ORDER BY rowid",
                     ((diesel::sql_types::BigInt, last_row),),
                 )
                 .load(sqlite)?;
-                let lifted: Vec<Added> = kept(
+                let lifted: Vec<Added> = prepared(
                     "SELECT id AS rowid, identifier_key FROM hold_lifts WHERE id > ? ORDER BY id",
                     ((diesel::sql_types::BigInt, last_lift),),
                 )

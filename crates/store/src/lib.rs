@@ -4,18 +4,19 @@
 
 pub mod audit;
 pub mod calendar_days;
-pub mod casework;
 pub mod catalog;
 pub mod connection;
+pub mod decisions;
 pub mod documents;
 pub mod held_keys;
 pub mod holds;
 pub mod json_list;
-pub mod kept;
 pub mod lifecycle;
 pub mod messages;
 pub mod migrations;
+pub mod notes;
 pub mod outbox;
+pub mod prepared;
 pub mod prolongations;
 pub mod queue;
 pub mod reminders;
@@ -113,8 +114,8 @@ impl<E: From<StoreError>> Failed<E> {
 /// writers take turns anyway.
 pub fn serialise(conn: &mut DbConnection, key: &str) -> Result<(), StoreError> {
     if let DbConnection::Pg(c) = conn {
-        // Kept prepared: intake and verification run it on every call.
-        kept::kept(
+        // Prepared prepared: intake and verification run it on every call.
+        prepared::prepared(
             "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))",
             ((diesel::sql_types::Text, key),),
         )

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamp};
 use domain::ids::RequestId;
 
-use super::kept::kept;
+use super::prepared::prepared;
 use super::schema::email_outbox;
 use super::{DbConnection, StoreError, Tx, new_id};
 use crate::types::{Wire, WireText};
@@ -99,7 +99,7 @@ pub fn claim_due(
         (Timestamp, now),
         (BigInt, limit),
     );
-    Ok(kept(sql, binds).load(conn)?)
+    Ok(prepared(sql, binds).load(conn)?)
 }
 
 /// How a send attempt ended.
@@ -134,7 +134,7 @@ pub fn finish(
         Attempt::GaveUp { error } => (EmailStatus::Failed, None, Some(error), None),
     };
     // An attempt with no next one keeps the row's time as it was.
-    let n = kept(
+    let n = prepared(
         "UPDATE email_outbox SET status = ?, sent_at = ?, attempts = attempts + 1, \
          last_error = ?, next_attempt_at = COALESCE(?, next_attempt_at), \
          claimed_by = NULL, claimed_until = NULL WHERE id = ? AND claimed_by = ?",
@@ -182,7 +182,7 @@ pub fn finish_sent(
         DbConnection::Sqlite(_) => finish_sent!("SELECT value FROM json_each(?)"),
     };
     let listed = serde_json::to_string(ids).map_err(|e| StoreError::Invalid(format!("email ids: {e}")))?;
-    Ok(kept(sql, ((Timestamp, at), (Text, claimant), (Text, listed))).execute(conn)?)
+    Ok(prepared(sql, ((Timestamp, at), (Text, claimant), (Text, listed))).execute(conn)?)
 }
 
 /// An outbox row as operators and tests see it.

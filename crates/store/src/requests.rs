@@ -7,7 +7,7 @@ use domain::ids::RequestId;
 
 use super::audit::NewEvent;
 use super::holds::{self, HoldTarget, ScopeIds};
-use super::kept::kept_returning;
+use super::prepared::prepared_returning;
 use super::schema::{data_categories, prolongations, request_categories, request_search_terms, requests};
 use super::{DbConnection, StoreError, Tx, new_id};
 use crate::types::Wire;
@@ -121,7 +121,7 @@ fn next_reference(conn: &mut DbConnection, year: i32) -> Result<Reference, Store
             }
         },
         // One statement, kept prepared.
-        DbConnection::Sqlite(lite) => kept_returning::<BigInt, _>(
+        DbConnection::Sqlite(lite) => prepared_returning::<BigInt, _>(
             "INSERT INTO reference_counters (year, last_number) VALUES (?, 1) \
              ON CONFLICT (year) DO UPDATE SET last_number = last_number + 1 \
              RETURNING last_number",
@@ -149,8 +149,8 @@ fn next_in_sequence(pg: &mut diesel::PgConnection, year: i32) -> Result<Option<i
         #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::BigInt>)]
         number: Option<i64>,
     }
-    // Kept prepared: every request created runs it.
-    Ok(super::kept::kept(
+    // Prepared prepared: every request created runs it.
+    Ok(super::prepared::prepared(
         "SELECT nextval(to_regclass(?)) AS number",
         ((diesel::sql_types::Text, reference_sequence(year)),),
     )

@@ -1,5 +1,5 @@
 // One schema for both backends: portable types only (text ids, UTC
-// `Timestamp`). Kept in step with migrations/sqlite and migrations/postgres.
+// `Timestamp`). Prepared in step with migrations/sqlite and migrations/postgres.
 
 diesel::table! {
     use diesel::sql_types::*;

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use domain::ids::RequestId;
 
 use super::audit::NewEvent;
-use super::kept::kept_returning;
+use super::prepared::prepared_returning;
 use super::schema::requests;
 use super::{DbConnection, StoreError, Tx};
 use crate::types::Wire;
@@ -35,7 +35,7 @@ pub fn set_code(
     code_hash: &str,
     now: NaiveDateTime,
 ) -> Result<(), StoreError> {
-    let sent: i32 = kept_returning::<Integer, _>(
+    let sent: i32 = prepared_returning::<Integer, _>(
         "UPDATE requests SET verification_code_hash = ?, verification_attempts = 0, \
          verification_codes_sent = verification_codes_sent + 1, verification_sent_at = ?, \
          updated_at = ? WHERE id = ? RETURNING verification_codes_sent",

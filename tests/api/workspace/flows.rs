@@ -10,7 +10,7 @@ use domain::ids::RequestId;
 use domain::lifecycle::RequestStatus;
 use domain::request::RequestKind;
 use domain::task::{TaskOutcome, TaskStatus};
-use store::{audit, casework, holds, tasks};
+use store::{audit, decisions, holds, tasks};
 
 use super::{Browser, ORDERS_LAW, Who, id_of, logged, seed_company, status_of};
 use crate::helpers::{PDF, TestApp, TestSmtp, spawn_app};
@@ -352,7 +352,7 @@ async fn a_refusal_then_the_requesters_objection_then_a_new_decision() {
     );
     let decisions = app
         .store
-        .read(|conn| casework::decisions(conn, &id))
+        .read(|conn| decisions::decisions(conn, &id))
         .expect("decisions");
     assert_eq!(decisions.len(), 2);
     assert!(decisions.iter().all(|d| d.state == DecisionState::Effective));

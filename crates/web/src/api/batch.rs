@@ -2,19 +2,19 @@
 //! queues its question here; a dispatcher takes the first waiting, waits
 //! for a free workflow slot, then takes every question that arrived
 //! meanwhile (up to 1,000 identifiers) and answers them all on one
-//! blocking thread with one lookup ([`machine::holds_for_many`]). Idle, a
+//! blocking thread with one lookup ([`api_queries::holds_for_many`]). Idle, a
 //! call is answered alone at once; under load, the cost of the thread hop
 //! and the round trip is shared by everyone waiting. Only the questions
 //! that need the database come here: most are answered from the set of
 //! held keys, and on SQLite a question is answered on the calling thread
-//! when a connection is idle ([`machine::holds_in_place`]).
+//! when a connection is idle ([`api_queries::holds_in_place`]).
 
 use std::sync::Arc;
 
 use tokio::sync::{Semaphore, mpsc, oneshot};
 
-use app::machine::ActiveHold;
-use app::machine::{self, HoldQuestion, MAX_BATCH};
+use app::api_queries::ActiveHold;
+use app::api_queries::{self, HoldQuestion, MAX_BATCH};
 use app::{Desk, WorkflowError};
 
 type Answer = Result<Vec<Vec<ActiveHold>>, WorkflowError>;
@@ -79,7 +79,8 @@ async fn dispatch(desk: Desk, slots: Arc<Semaphore>, mut rx: mpsc::Receiver<Job>
         tokio::spawn(async move {
             let (questions, replies): (Vec<_>, Vec<_>) =
                 jobs.into_iter().map(|j| ((j.keys, j.question), j.reply)).unzip();
-            let answers = tokio::task::spawn_blocking(move || machine::holds_for_many(&d, &questions)).await;
+            let answers =
+                tokio::task::spawn_blocking(move || api_queries::holds_for_many(&d, &questions)).await;
             drop(slot);
             match answers {
                 Ok(answers) => {

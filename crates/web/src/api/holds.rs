@@ -9,8 +9,8 @@ use super::auth::caller;
 use super::problem::{ApiError, FieldProblem, ProblemDocument, answer};
 use crate::AppState;
 use crate::error::AppError;
-use app::machine::ActiveHold;
-use app::machine::{self, HoldQuestion, MAX_BATCH};
+use app::api_queries::ActiveHold;
+use app::api_queries::{self, HoldQuestion, MAX_BATCH};
 use app::{Refusal, WorkflowError};
 use domain::hold::HoldScope;
 use domain::identifier::Identifier;
@@ -119,13 +119,13 @@ async fn ask(
     identifiers: Vec<Identifier>,
     asked: HoldQuestion,
 ) -> Result<Vec<Vec<ActiveHold>>, ApiError> {
-    let keys = machine::identifier_keys(&state.desk, &identifiers);
-    if let Some(known) = machine::answer_from_memory(&state.desk, &keys, &asked) {
+    let keys = api_queries::identifier_keys(&state.desk, &identifiers);
+    if let Some(known) = api_queries::answer_from_memory(&state.desk, &keys, &asked) {
         return Ok(known);
     }
     let category = asked.category.clone();
     let system = asked.system.clone();
-    let answer = match machine::holds_in_place(&state.desk, &keys, &asked) {
+    let answer = match api_queries::holds_in_place(&state.desk, &keys, &asked) {
         Some(answer) => answer,
         None => state.holds.ask(keys, asked).await,
     };

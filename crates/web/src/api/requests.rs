@@ -11,8 +11,8 @@ use super::holds::ScopeJson;
 use super::problem::{ApiError, FieldProblem, ProblemDocument, answer};
 use crate::AppState;
 use crate::error::AppError;
+use app::api_queries::{self, RequestView};
 use app::intake::{self, Intake};
-use app::machine::{self, RequestView};
 use app::{Refusal, WorkflowError};
 use domain::intake::check_received_at;
 use domain::lang::Lang;
@@ -204,7 +204,7 @@ pub async fn list(
             let page = number(q.page, "page", 1, MAX_PAGE)?;
             let per_page = number(q.per_page, "per_page", PER_PAGE, MAX_PER_PAGE)?;
             let found = state
-                .run(move |desk| machine::requests_page(desk, status, kind, page, per_page))
+                .run(move |desk| api_queries::requests_page(desk, status, kind, page, per_page))
                 .await?;
             Ok(HttpResponse::Ok().json(RequestsPageJson {
                 requests: found.requests.iter().map(RequestJson::from).collect(),
@@ -241,7 +241,7 @@ pub async fn get_one(
             caller(&req, &state, ServiceScope::RequestsRead)?;
             let reference: Reference = reference.trim().parse().map_err(|_| ApiError::NotFound)?;
             let view = state
-                .try_run(move |desk| machine::request(desk, &reference))
+                .try_run(move |desk| api_queries::request(desk, &reference))
                 .await??;
             Ok(HttpResponse::Ok().json(RequestJson::from(&view)))
         }
@@ -427,7 +427,7 @@ pub async fn create(
             let created = match state
                 .try_run(move |desk| {
                     let done = intake::log_request(desk, &actor, input)?;
-                    machine::request(desk, &done.reference)
+                    api_queries::request(desk, &done.reference)
                 })
                 .await?
             {

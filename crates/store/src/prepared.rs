@@ -4,7 +4,7 @@
 //! call (a changeset may skip its `None` fields, so a statement's type does
 //! not fix its text), and on SQLite preparing — parsing and planning — is
 //! much of a small write's cost: a tenth of the server's time under intake,
-//! in a profile. A [`Kept`] statement is its text, with `?` where each bind
+//! in a profile. A [`Prepared`] statement is its text, with `?` where each bind
 //! goes, and its binds; diesel keys its cache by that text, so it is
 //! prepared once per connection. For statements the hot paths run on every
 //! write; the rest keep diesel's query builder.
@@ -21,15 +21,15 @@ use diesel::sql_types::{HasSqlType, Untyped};
 /// A statement's text and binds; `ST` is what a statement with RETURNING
 /// returns (`Untyped` for one that returns nothing or is read by name).
 #[derive(Debug, Clone)]
-pub struct Kept<B, ST = Untyped> {
+pub struct Prepared<B, ST = Untyped> {
     sql: &'static str,
     binds: B,
     returns: PhantomData<ST>,
 }
 
 /// A statement that returns no rows, or rows read by name.
-pub fn kept<B>(sql: &'static str, binds: B) -> Kept<B> {
-    Kept {
+pub fn prepared<B>(sql: &'static str, binds: B) -> Prepared<B> {
+    Prepared {
         sql,
         binds,
         returns: PhantomData,
@@ -37,8 +37,8 @@ pub fn kept<B>(sql: &'static str, binds: B) -> Kept<B> {
 }
 
 /// A statement whose RETURNING clause gives values of `ST`.
-pub fn kept_returning<ST, B>(sql: &'static str, binds: B) -> Kept<B, ST> {
-    Kept {
+pub fn prepared_returning<ST, B>(sql: &'static str, binds: B) -> Prepared<B, ST> {
+    Prepared {
         sql,
         binds,
         returns: PhantomData,
@@ -56,7 +56,7 @@ impl<DB: Backend> Binds<DB> for () {
     const COUNT: usize = 0;
     fn push<'b>(&'b self, _index: usize, _pass: &mut AstPass<'_, 'b, DB>) -> QueryResult<()> {
         Err(Error::QueryBuilderError(
-            "a kept statement has more ? than binds".into(),
+            "a prepared statement has more ? than binds".into(),
         ))
     }
 }
@@ -72,7 +72,7 @@ macro_rules! binds {
             fn push<'b>(&'b self, index: usize, pass: &mut AstPass<'_, 'b, DB>) -> QueryResult<()> {
                 match index {
                     $($index => pass.push_bind_param::<$sql, $value>(&(self.$index).1),)+
-                    _ => Err(Error::QueryBuilderError("a kept statement has more ? than binds".into())),
+                    _ => Err(Error::QueryBuilderError("a prepared statement has more ? than binds".into())),
                 }
             }
         }
@@ -86,13 +86,13 @@ binds!(4; 0: S0 V0, 1: S1 V1, 2: S2 V2, 3: S3 V3);
 binds!(5; 0: S0 V0, 1: S1 V1, 2: S2 V2, 3: S3 V3, 4: S4 V4);
 binds!(6; 0: S0 V0, 1: S1 V1, 2: S2 V2, 3: S3 V3, 4: S4 V4, 5: S5 V5);
 
-impl<B, ST> QueryId for Kept<B, ST> {
+impl<B, ST> QueryId for Prepared<B, ST> {
     // No static id: the statement cache keys it by its text.
     type QueryId = ();
     const HAS_STATIC_QUERY_ID: bool = false;
 }
 
-impl<DB: Backend, B: Binds<DB>, ST> QueryFragment<DB> for Kept<B, ST> {
+impl<DB: Backend, B: Binds<DB>, ST> QueryFragment<DB> for Prepared<B, ST> {
     fn walk_ast<'b>(&'b self, mut pass: AstPass<'_, 'b, DB>) -> QueryResult<()> {
         let mut parts = self.sql.split('?');
         if let Some(first) = parts.next() {
@@ -106,18 +106,18 @@ impl<DB: Backend, B: Binds<DB>, ST> QueryFragment<DB> for Kept<B, ST> {
         }
         if count != B::COUNT {
             return Err(Error::QueryBuilderError(
-                format!("a kept statement has {count} ? for {} binds", B::COUNT).into(),
+                format!("a prepared statement has {count} ? for {} binds", B::COUNT).into(),
             ));
         }
         Ok(())
     }
 }
 
-impl<B, ST: 'static> Query for Kept<B, ST> {
+impl<B, ST: 'static> Query for Prepared<B, ST> {
     type SqlType = ST;
 }
 
-impl<B, ST, Conn> RunQueryDsl<Conn> for Kept<B, ST> {}
+impl<B, ST, Conn> RunQueryDsl<Conn> for Prepared<B, ST> {}
 
 #[cfg(test)]
 mod tests {
@@ -126,7 +126,7 @@ mod tests {
     use diesel::sql_types::{BigInt, Integer, Nullable, Text};
     use diesel::sqlite::{Sqlite, SqliteConnection};
 
-    use super::{kept, kept_returning};
+    use super::{prepared, prepared_returning};
 
     fn database() -> SqliteConnection {
         let mut conn = SqliteConnection::establish(":memory:").unwrap();
@@ -140,8 +140,8 @@ mod tests {
     }
 
     #[test]
-    fn a_kept_statement_may_be_cached_where_diesel_would_not() {
-        let statement = kept(
+    fn a_prepared_statement_may_be_cached_where_diesel_would_not() {
+        let statement = prepared(
             "UPDATE items SET name = ? WHERE id = ?",
             ((Text, "x"), (Integer, 1)),
         );
@@ -160,7 +160,7 @@ mod tests {
     /// Prepared once per connection, whatever the binds: the cache takes
     /// it the first time and hands it back after.
     #[test]
-    fn a_kept_statement_is_prepared_once_and_reused() {
+    fn a_prepared_statement_is_prepared_once_and_reused() {
         use diesel::connection::{Instrumentation, InstrumentationEvent};
         use std::sync::{Arc, Mutex};
 
@@ -174,7 +174,7 @@ mod tests {
         };
         conn.set_instrumentation(Box::new(count) as Box<dyn Instrumentation>);
         for (id, name) in [(1, "x"), (2, "y"), (1, "z")] {
-            kept(
+            prepared(
                 "UPDATE items SET name = ? WHERE id = ?",
                 ((Text, name), (Integer, id)),
             )
@@ -208,7 +208,7 @@ mod tests {
             (2, "fourth", Some("other"), 3, 4),
         ];
         for (id, name, note, add, total) in cases {
-            let n: i64 = kept_returning::<BigInt, _>(
+            let n: i64 = prepared_returning::<BigInt, _>(
                 sql,
                 (
                     (Text, name),
@@ -240,14 +240,14 @@ mod tests {
     #[test]
     fn a_statement_whose_marks_and_binds_differ_is_refused() {
         let mut conn = database();
-        let too_few = kept("UPDATE items SET name = ? WHERE id = ?", ((Text, "x"),));
+        let too_few = prepared("UPDATE items SET name = ? WHERE id = ?", ((Text, "x"),));
         assert!(too_few.execute(&mut conn).is_err());
-        let too_many = kept(
+        let too_many = prepared(
             "UPDATE items SET name = 'x' WHERE id = ?",
             ((Integer, 1), (Integer, 2)),
         );
         assert!(too_many.execute(&mut conn).is_err());
-        let none = kept("UPDATE items SET name = name WHERE id = 1", ());
+        let none = prepared("UPDATE items SET name = name WHERE id = 1", ());
         assert_eq!(none.execute(&mut conn).unwrap(), 1);
     }
 
