@@ -4,6 +4,11 @@
 //! `RIGHTSDESK_SECRET_KEY` set like the server's. Run `rightsdesk demo`
 //! first (departments and systems).
 //!
+//! With `--unconfirmed N` (alone, on an empty desk: no `demo` needed),
+//! N requests from N strangers wait for confirmation instead, received
+//! over the last 20 hours (before their reminder is due and long before
+//! they expire): what a stranger flooding the form leaves behind.
+//!
 //! With `--subjects`, each of that many subjects (`subject{i}@example.com`)
 //! gets a hold on their email's keyed hash, bound to one of the seeded
 //! requests: `--holds` of them active (every n-th subject, so a random
@@ -50,18 +55,23 @@ fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let mut total = 100_000_usize;
     let (mut subjects, mut active) = (0_usize, 0_usize);
+    let mut unconfirmed = 0_usize;
     while let Some(arg) = args.next() {
         let value = args.next().unwrap_or_default();
         match arg.as_str() {
             "--requests" => total = value.parse()?,
             "--subjects" => subjects = value.parse()?,
             "--holds" => active = value.parse()?,
+            "--unconfirmed" => unconfirmed = value.parse()?,
             other => anyhow::bail!("unknown argument {other}"),
         }
     }
     let url = DatabaseUrl::parse(&std::env::var("RIGHTSDESK_DATABASE_URL")?)?;
     let keys = Keys::new(SecretKey::from_base64(&std::env::var("RIGHTSDESK_SECRET_KEY")?)?);
     let store = Store::open(&url, Some(4))?;
+    if unconfirmed > 0 {
+        return seed_unconfirmed(&store, &keys, unconfirmed);
+    }
     let systems = store.read(catalog::list_systems)?;
     anyhow::ensure!(!systems.is_empty(), "run `rightsdesk demo` first");
     let started = Instant::now();
@@ -152,6 +162,52 @@ fn main() -> anyhow::Result<()> {
     }
     if subjects > 0 {
         seed_holds(&store, &keys, subjects, active)?;
+    }
+    Ok(())
+}
+
+/// `total` requests waiting for confirmation, each from its own address.
+fn seed_unconfirmed(store: &Store, keys: &Keys, total: usize) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let now = Utc::now().naive_utc();
+    let mut made = 0;
+    while made < total {
+        let n = BATCH.min(total - made);
+        store.write(|conn| {
+            for i in made..made + n {
+                let email = Email::parse(&format!("waiting{i}@example.com"))
+                    .map_err(|e| StoreError::Invalid(e.to_string()))?;
+                let received_at = now - Duration::seconds(((total - i) * 72_000 / total) as i64);
+                let new = NewRequest {
+                    kind: RequestKind::Access,
+                    channel: Channel::Web,
+                    jurisdiction: Jurisdiction::KrPipa,
+                    on_behalf: OnBehalf::SelfRequest,
+                    received_at,
+                    reference_year: 2026,
+                    due_date: (received_at + Duration::days(10)).date(),
+                    calendar: CalendarCode::KOREA.label(),
+                    requester_name: "Waiting Stranger".into(),
+                    requester_email: email.clone(),
+                    requester_phone: None,
+                    subject_name: "Waiting Stranger".into(),
+                    subject_email: email,
+                    subject_phone: None,
+                    details: "Benchmark request.".into(),
+                    correction: None,
+                    category_ids: Vec::new(),
+                    subject_id: None,
+                    lang: Lang::Ko,
+                };
+                requests::create(conn, &new, &keys.identifier_index, &Actor::Requester, received_at)?;
+            }
+            Ok(())
+        })?;
+        made += n;
+        if made % 10_000 == 0 || made == total {
+            let rate = made as f64 / started.elapsed().as_secs_f64();
+            eprintln!("seeded {made}/{total} unconfirmed requests ({rate:.0}/s)");
+        }
     }
     Ok(())
 }

@@ -11,6 +11,7 @@ mod helpers;
 mod lifecycle;
 mod machine;
 mod outbox;
+mod plans;
 mod references;
 mod refusals;
 mod requester;

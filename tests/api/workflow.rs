@@ -142,7 +142,7 @@ fn a_new_code_may_be_asked_for_once_the_clock_has_moved_a_minute() {
 }
 
 /// The code in the last email queued for a request.
-fn code_in_outbox(desk: &Desk, request_id: &str) -> String {
+pub(crate) fn code_in_outbox(desk: &Desk, request_id: &str) -> String {
     use diesel::prelude::*;
     use store::schema::email_outbox;
     let texts: Vec<String> = desk

@@ -64,43 +64,39 @@ pub async fn ensure_cookie(
     Ok(res)
 }
 
-/// A posted form that carries a CSRF token.
-pub trait CsrfField {
-    fn csrf_token(&self) -> &str;
-}
-
 /// A URL-encoded form whose CSRF token was checked: a post without a good
-/// token is refused (403) before the handler runs.
+/// token is refused (403) before the handler runs. The form's own type has
+/// only its fields; the token every form carries is read beside them.
 pub struct Posted<T>(pub T);
 
-impl<T: DeserializeOwned + CsrfField + 'static> FromRequest for Posted<T> {
+/// A form as posted: its fields, and the CSRF token.
+#[derive(serde::Deserialize)]
+struct WithToken<T> {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(flatten)]
+    form: T,
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for Posted<T> {
     type Error = actix_web::Error;
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let csrf = Csrf::from_request(req, payload).into_inner();
-        let form = web::Form::<T>::from_request(req, payload);
+        let form = web::Form::<WithToken<T>>::from_request(req, payload);
         Box::pin(async move {
             let csrf = csrf?;
-            let form = form.await?.into_inner();
-            csrf.check(Some(form.csrf_token()))?;
-            Ok(Posted(form))
+            let posted = form.await?.into_inner();
+            csrf.check(Some(&posted.csrf_token))?;
+            Ok(Posted(posted.form))
         })
     }
 }
 
 /// A form whose only field is the CSRF token (buttons that act).
 #[derive(Debug, serde::Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    pub csrf_token: String,
-}
-
-impl CsrfField for CsrfForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
-}
+pub struct CsrfForm {}
 
 /// The CSRF state of one request.
 pub struct Csrf {

@@ -4,6 +4,7 @@
 //! failure is said only as "something went wrong" with a reference that
 //! the log line carries too.
 
+use crate::api::problem::ProblemDocument;
 use actix_web::dev::ServiceResponse;
 use actix_web::http::StatusCode;
 use actix_web::http::header::ContentType;
@@ -364,36 +365,15 @@ fn is_api(path: &str) -> bool {
     path == "/api" || path.starts_with("/api/")
 }
 
-/// An RFC 9457 problem document.
-#[derive(Debug, serde::Serialize)]
-pub struct Problem {
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub title: String,
-    pub status: u16,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
-    /// The reference of an internal failure (also in the server's log).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub instance: Option<String>,
-}
-
 pub fn problem_response(
     status: StatusCode,
     key: &str,
     detail: Option<String>,
     reference: Option<&str>,
 ) -> HttpResponse {
-    let problem = Problem {
-        kind: format!("about:blank#{key}"),
-        title: Lang::En.t(&format!("error.{key}.title")).into_owned(),
-        status: status.as_u16(),
-        detail,
-        instance: reference.map(|r| format!("urn:rightsdesk:error:{r}")),
-    };
-    HttpResponse::build(status)
-        .content_type("application/problem+json")
-        .json(problem)
+    ProblemDocument::new(status, key, detail, Vec::new())
+        .for_failure(reference)
+        .response()
 }
 
 /// Middleware: every response that carries an error is rendered once, here,

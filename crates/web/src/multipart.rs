@@ -6,6 +6,7 @@
 //! past the document limit (but within the cap) is reported, so the form
 //! can say so.
 
+use domain::submission::RawSubmission;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -81,6 +82,24 @@ impl FormData {
             .filter(|(k, _)| k == name)
             .map(|(_, v)| v.clone())
             .collect()
+    }
+
+    /// The request form's fields as typed (the public form and staff
+    /// intake post the same ones).
+    pub fn submission(&self) -> RawSubmission {
+        RawSubmission {
+            kind: self.text("kind"),
+            requester_name: self.text("requester_name"),
+            requester_email: self.text("requester_email"),
+            requester_phone: self.text("requester_phone"),
+            on_behalf: self.text("on_behalf"),
+            subject_name: self.text("subject_name"),
+            subject_email: self.text("subject_email"),
+            details: self.text("details"),
+            correction: self.text("correction"),
+            categories: self.all("categories"),
+            website: self.text("website"),
+        }
     }
 }
 

@@ -66,52 +66,54 @@ async fn periodic(desk: Desk, mut stop: watch::Receiver<bool>) {
     let mut optimized: Option<std::time::Instant> = None;
     loop {
         if optimized.is_none_or(|at| at.elapsed() >= OPTIMIZE_EVERY) {
-            let store = desk.store.clone();
-            match tokio::task::spawn_blocking(move || store.optimize()).await {
-                Ok(Ok(())) => {}
-                Ok(Err(error)) => tracing::warn!(%error, "refreshing the planner's statistics failed"),
-                Err(error) => tracing::error!(%error, "refreshing the planner's statistics panicked"),
+            pass("refreshing the planner's statistics", &desk, |d| {
+                d.store.optimize()
+            })
+            .await;
+            pass("readying next year's references", &desk, |d| {
+                d.store.prepare_references(d.clock.now())
+            })
+            .await;
+            if let Some(n @ 1..) = pass("pruning reminder steps", &desk, reminders::prune).await {
+                tracing::info!(pruned = n, "old reminder steps forgotten");
             }
-            let (store, now) = (desk.store.clone(), desk.clock.now());
-            match tokio::task::spawn_blocking(move || store.prepare_references(now)).await {
-                Ok(Ok(())) => {}
-                Ok(Err(error)) => tracing::warn!(%error, "readying next year's references failed"),
-                Err(error) => tracing::error!(%error, "readying next year's references panicked"),
-            }
-            let d = desk.clone();
-            match tokio::task::spawn_blocking(move || reminders::prune(&d)).await {
-                Ok(Ok(0)) => {}
-                Ok(Ok(n)) => tracing::info!(pruned = n, "old reminder steps forgotten"),
-                Ok(Err(error)) => tracing::warn!(%error, "pruning reminder steps failed"),
-                Err(error) => tracing::error!(%error, "pruning reminder steps panicked"),
-            }
-            let d = desk.clone();
-            match tokio::task::spawn_blocking(move || webhooks::prune(&d)).await {
-                Ok(Ok(0)) => {}
-                Ok(Ok(n)) => tracing::info!(pruned = n, "old webhook deliveries deleted"),
-                Ok(Err(error)) => tracing::warn!(%error, "pruning webhook deliveries failed"),
-                Err(error) => tracing::error!(%error, "pruning webhook deliveries panicked"),
+            if let Some(n @ 1..) = pass("pruning webhook deliveries", &desk, webhooks::prune).await {
+                tracing::info!(pruned = n, "old webhook deliveries deleted");
             }
             optimized = Some(std::time::Instant::now());
         }
-        let d = desk.clone();
-        match tokio::task::spawn_blocking(move || reminders::remind(&d)).await {
-            Ok(Ok(sent)) if sent == reminders::Sent::default() => {}
-            Ok(Ok(sent)) => {
-                tracing::info!(staff = sent.staff, requesters = sent.requesters, "reminders sent")
-            }
-            Ok(Err(error)) => tracing::error!(%error, "reminder pass failed"),
-            Err(error) => tracing::error!(%error, "reminder pass panicked"),
+        if let Some(sent) = pass("the reminder pass", &desk, reminders::remind).await
+            && sent != reminders::Sent::default()
+        {
+            tracing::info!(staff = sent.staff, requesters = sent.requesters, "reminders sent");
         }
-        let d = desk.clone();
-        match tokio::task::spawn_blocking(move || expire::expire_unverified(&d)).await {
-            Ok(Ok(0)) => {}
-            Ok(Ok(n)) => tracing::info!(expired = n, "unverified requests expired"),
-            Ok(Err(error)) => tracing::error!(%error, "expiry pass failed"),
-            Err(error) => tracing::error!(%error, "expiry pass panicked"),
+        if let Some(n @ 1..) = pass("the expiry pass", &desk, expire::expire_unverified).await {
+            tracing::info!(expired = n, "unverified requests expired");
         }
         if !pause(&desk, &mut stop, None).await {
             return;
+        }
+    }
+}
+
+/// Runs one pass of a job on a blocking thread; its failure (or panic) is
+/// logged as `what`'s, and gives nothing.
+async fn pass<T, E, F>(what: &'static str, desk: &Desk, job: F) -> Option<T>
+where
+    T: Send + 'static,
+    E: std::fmt::Display + Send + 'static,
+    F: FnOnce(&Desk) -> Result<T, E> + Send + 'static,
+{
+    let d = desk.clone();
+    match tokio::task::spawn_blocking(move || job(&d)).await {
+        Ok(Ok(value)) => Some(value),
+        Ok(Err(error)) => {
+            tracing::error!(%error, "{what} failed");
+            None
+        }
+        Err(error) => {
+            tracing::error!(%error, "{what} panicked");
+            None
         }
     }
 }
@@ -131,8 +133,8 @@ async fn deliver(
 ) {
     loop {
         let started = tokio::time::Instant::now();
-        let (d, m, name) = (desk.clone(), mailer.clone(), claimant.clone());
-        let pass = tokio::task::spawn_blocking(move || {
+        let (m, name) = (mailer.clone(), claimant.clone());
+        let report = pass("the email delivery pass", &desk, move |d| {
             let config = &d.config;
             delivery::deliver_due(
                 &d.store,
@@ -142,21 +144,14 @@ async fn deliver(
                 config.mail_retry_base,
                 d.clock.as_ref(),
             )
-        });
-        let busy = match pass.await {
-            Ok(Ok(report)) if report.sent + report.failed > 0 => {
+        })
+        .await;
+        let busy = match report {
+            Some(report) if report.sent + report.failed > 0 => {
                 tracing::debug!(sent = report.sent, failed = report.failed, "email delivery pass");
                 true
             }
-            Ok(Ok(_)) => false,
-            Ok(Err(error)) => {
-                tracing::error!(%error, "email delivery pass failed");
-                false
-            }
-            Err(error) => {
-                tracing::error!(%error, "email delivery pass panicked");
-                false
-            }
+            _ => false,
         };
         passes.fetch_add(1, Ordering::SeqCst);
         if busy {
@@ -205,19 +200,12 @@ async fn refresh_revocations(desk: Desk, mut stop: watch::Receiver<bool>) {
         if !pause(&desk, &mut stop, None).await {
             return;
         }
-        let d = desk.clone();
-        match tokio::task::spawn_blocking(move || d.revocations.refresh(&d)).await {
-            Ok(Ok(_)) => {}
-            Ok(Err(error)) => tracing::error!(%error, "refreshing the revoked service tokens failed"),
-            Err(error) => tracing::error!(%error, "refreshing the revoked service tokens panicked"),
-        }
+        pass("refreshing the revoked service tokens", &desk, |d| {
+            d.revocations.refresh(d)
+        })
+        .await;
         // Who the notices come from, as an admin on any instance set it.
-        let d = desk.clone();
-        match tokio::task::spawn_blocking(move || d.letterheads.refresh(&d)).await {
-            Ok(Ok(())) => {}
-            Ok(Err(error)) => tracing::error!(%error, "reading the letterhead failed"),
-            Err(error) => tracing::error!(%error, "reading the letterhead panicked"),
-        }
+        pass("reading the letterhead", &desk, |d| d.letterheads.refresh(d)).await;
     }
 }
 

@@ -1,8 +1,14 @@
 //! The bearer token of an API call: checked in memory (signature, purpose,
-//! expiry, revocation), then for the scope the route needs.
+//! expiry, revocation), then for the scope the route needs — as the first
+//! argument of a handler, [`Scoped`], so a call without a good token is
+//! refused before its body is read.
 
-use actix_web::HttpRequest;
+use std::future::{Ready, ready};
+use std::marker::PhantomData;
+
+use actix_web::dev::Payload;
 use actix_web::http::header::AUTHORIZATION;
+use actix_web::{FromRequest, HttpRequest, web};
 
 use super::problem::ApiError;
 use crate::AppState;
@@ -24,8 +30,50 @@ impl Caller {
     }
 }
 
+/// A scope a route needs, as a type (see [`Scoped`]).
+pub trait RouteScope {
+    const SCOPE: ServiceScope;
+}
+
+/// Routes that ask about holds.
+pub struct HoldsRead;
+/// Routes that read requests.
+pub struct RequestsRead;
+/// Routes that log requests.
+pub struct RequestsWrite;
+
+impl RouteScope for HoldsRead {
+    const SCOPE: ServiceScope = ServiceScope::HoldsRead;
+}
+impl RouteScope for RequestsRead {
+    const SCOPE: ServiceScope = ServiceScope::RequestsRead;
+}
+impl RouteScope for RequestsWrite {
+    const SCOPE: ServiceScope = ServiceScope::RequestsWrite;
+}
+
+/// The calling system, authorised for the scope `S`: a handler's first
+/// argument. A call without it is answered with the problem document (401
+/// or 403) before any other argument — the body among them — is read.
+pub struct Scoped<S: RouteScope>(pub Caller, pub PhantomData<S>);
+
+impl<S: RouteScope> FromRequest for Scoped<S> {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let Some(state) = req.app_data::<web::Data<AppState>>() else {
+            return ready(Err(actix_web::error::ErrorInternalServerError("no state")));
+        };
+        ready(match caller(req, state, S::SCOPE) {
+            Ok(caller) => Ok(Scoped(caller, PhantomData)),
+            Err(refusal) => Err(refusal.into_error()),
+        })
+    }
+}
+
 /// Checks the call's bearer token for `scope`.
-pub fn caller(req: &HttpRequest, state: &AppState, scope: ServiceScope) -> Result<Caller, ApiError> {
+fn caller(req: &HttpRequest, state: &AppState, scope: ServiceScope) -> Result<Caller, ApiError> {
     let header = req.headers().get(AUTHORIZATION).ok_or(ApiError::Unauthorized(
         "Send a service token: Authorization: Bearer TOKEN.",
     ))?;

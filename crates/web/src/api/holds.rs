@@ -1,11 +1,11 @@
 //! `GET /api/v1/holds` and `POST /api/v1/holds/check`: may this person's
 //! data be used right now?
 
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::auth::caller;
+use super::auth::{HoldsRead, Scoped};
 use super::problem::{ApiError, FieldProblem, ProblemDocument, answer};
 use crate::AppState;
 use crate::error::AppError;
@@ -14,7 +14,6 @@ use app::api_queries::{self, HoldQuestion, MAX_BATCH};
 use app::{Refusal, WorkflowError};
 use domain::hold::HoldScope;
 use domain::identifier::Identifier;
-use domain::service::ServiceScope;
 use domain::timestamp::rfc3339;
 
 /// What a hold covers.
@@ -161,13 +160,12 @@ async fn ask(
     security(("bearer" = ["holds:read"]))
 )]
 pub async fn get_holds(
+    _: Scoped<HoldsRead>,
     state: web::Data<AppState>,
-    req: HttpRequest,
     query: web::Query<HoldsQuery>,
 ) -> Result<HttpResponse, AppError> {
     answer(
         async {
-            caller(&req, &state, ServiceScope::HoldsRead)?;
             let HoldsQuery {
                 identifier,
                 category,
@@ -237,13 +235,12 @@ pub struct CheckAnswer {
     security(("bearer" = ["holds:read"]))
 )]
 pub async fn check(
+    _: Scoped<HoldsRead>,
     state: web::Data<AppState>,
-    req: HttpRequest,
     body: web::Json<CheckBody>,
 ) -> Result<HttpResponse, AppError> {
     answer(
         async {
-            caller(&req, &state, ServiceScope::HoldsRead)?;
             let CheckBody {
                 identifiers: raw,
                 category,

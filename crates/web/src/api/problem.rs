@@ -38,6 +38,37 @@ pub struct ProblemDocument {
     pub errors: Vec<FieldProblem>,
 }
 
+impl ProblemDocument {
+    /// The document for `status`, its kind and title from the message key
+    /// `error.KEY` (in English: the API's language).
+    pub fn new(status: StatusCode, key: &str, detail: Option<String>, errors: Vec<FieldProblem>) -> Self {
+        Self {
+            kind: format!("about:blank#{key}"),
+            title: Lang::En.t(&format!("error.{key}.title")).into_owned(),
+            status: status.as_u16(),
+            detail,
+            instance: None,
+            errors,
+        }
+    }
+
+    /// Names the logged failure it reports (its reference).
+    pub fn for_failure(mut self, reference: Option<&str>) -> Self {
+        self.instance = reference.map(|r| format!("urn:rightsdesk:error:{r}"));
+        self
+    }
+
+    /// The response that carries it.
+    pub fn response(self) -> HttpResponse {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = HttpResponse::build(status);
+        if status == StatusCode::UNAUTHORIZED {
+            response.insert_header(("WWW-Authenticate", "Bearer realm=\"rightsdesk\""));
+        }
+        response.content_type("application/problem+json").json(self)
+    }
+}
+
 /// What an API handler answers instead of its result.
 #[derive(Debug)]
 pub enum ApiError {
@@ -83,19 +114,18 @@ impl ApiError {
             ),
             ApiError::App(app) => return Err(app),
         };
-        let document = ProblemDocument {
-            kind: format!("about:blank#{key}"),
-            title: Lang::En.t(&format!("error.{key}.title")).into_owned(),
-            status: status.as_u16(),
-            detail,
-            instance: None,
-            errors,
-        };
-        let mut response = HttpResponse::build(status);
-        if status == StatusCode::UNAUTHORIZED {
-            response.insert_header(("WWW-Authenticate", "Bearer realm=\"rightsdesk\""));
+        Ok(ProblemDocument::new(status, key, detail, errors).response())
+    }
+}
+
+impl ApiError {
+    /// The refusal as an extractor's error: its response is the problem
+    /// document (or, for a failure, the error middleware's rendering).
+    pub fn into_error(self) -> actix_web::Error {
+        match self.response() {
+            Ok(response) => actix_web::error::InternalError::from_response("refused", response).into(),
+            Err(app) => app.into(),
         }
-        Ok(response.content_type("application/problem+json").json(document))
     }
 }
 

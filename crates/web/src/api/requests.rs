@@ -2,11 +2,11 @@
 //! request received on another channel (`requests:write`) with the same
 //! validation as the web form.
 
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::auth::caller;
+use super::auth::{RequestsRead, RequestsWrite, Scoped};
 use super::holds::ScopeJson;
 use super::problem::{ApiError, FieldProblem, ProblemDocument, answer};
 use crate::AppState;
@@ -19,7 +19,6 @@ use domain::lang::Lang;
 use domain::lifecycle::RequestStatus;
 use domain::reference::Reference;
 use domain::request::{Channel, RequestKind};
-use domain::service::ServiceScope;
 use domain::submission::{self, FieldError, RawSubmission, Upload};
 use domain::timestamp::rfc3339;
 
@@ -191,13 +190,12 @@ fn number(raw: Option<String>, field: &str, default: u32, max: u32) -> Result<u3
     security(("bearer" = ["requests:read"]))
 )]
 pub async fn list(
+    _: Scoped<RequestsRead>,
     state: web::Data<AppState>,
-    req: HttpRequest,
     query: web::Query<RequestsQuery>,
 ) -> Result<HttpResponse, AppError> {
     answer(
         async {
-            caller(&req, &state, ServiceScope::RequestsRead)?;
             let q = query.into_inner();
             let status: Option<RequestStatus> = filter(q.status, "status")?;
             let kind: Option<RequestKind> = filter(q.kind, "kind")?;
@@ -232,13 +230,12 @@ pub async fn list(
     security(("bearer" = ["requests:read"]))
 )]
 pub async fn get_one(
+    _: Scoped<RequestsRead>,
     state: web::Data<AppState>,
-    req: HttpRequest,
     reference: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     answer(
         async {
-            caller(&req, &state, ServiceScope::RequestsRead)?;
             let reference: Reference = reference.trim().parse().map_err(|_| ApiError::NotFound)?;
             let view = state
                 .try_run(move |desk| api_queries::request(desk, &reference))
@@ -308,13 +305,12 @@ fn field(field: &str, key: &str) -> FieldProblem {
     security(("bearer" = ["requests:write"]))
 )]
 pub async fn create(
+    Scoped(caller, _): Scoped<RequestsWrite>,
     state: web::Data<AppState>,
-    req: HttpRequest,
     body: web::Json<NewRequestBody>,
 ) -> Result<HttpResponse, AppError> {
     answer(
         async {
-            let caller = caller(&req, &state, ServiceScope::RequestsWrite)?;
             let body = body.into_inner();
             let mut errors: Vec<FieldProblem> = Vec::new();
             let channel = body.channel.trim().parse::<Channel>().ok();

@@ -249,19 +249,7 @@ pub async fn submit(
     payload: Multipart,
 ) -> Result<HttpResponse, AppError> {
     let data = multipart::read(&req, payload, "authority_document", &csrf, &state.uploads).await?;
-    let raw = RawSubmission {
-        kind: data.text("kind"),
-        requester_name: data.text("requester_name"),
-        requester_email: data.text("requester_email"),
-        requester_phone: data.text("requester_phone"),
-        on_behalf: data.text("on_behalf"),
-        subject_name: data.text("subject_name"),
-        subject_email: data.text("subject_email"),
-        details: data.text("details"),
-        correction: data.text("correction"),
-        categories: data.all("categories"),
-        website: data.text("website"),
-    };
+    let raw = data.submission();
     // The catalogue is read only when it is needed: to check the categories
     // chosen, or to show the form again. Most submissions choose none, and
     // are stored without it.

@@ -13,7 +13,7 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::csrf::{CsrfField, Posted};
+use crate::csrf::Posted;
 use crate::error::AppError;
 use crate::multipart;
 use crate::page::{Page, human_size, local, render, see_other};
@@ -296,15 +296,7 @@ pub async fn withdraw_confirm(
 
 #[derive(Deserialize)]
 pub struct WithdrawForm {
-    #[serde(default)]
-    csrf_token: String,
     version: Option<String>,
-}
-
-impl CsrfField for WithdrawForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
 }
 
 /// `POST /r/{token}/withdraw`: withdraws the request; its holds are lifted.
@@ -326,15 +318,7 @@ pub async fn withdraw(
 pub struct ObjectionForm {
     #[serde(default)]
     reason: String,
-    #[serde(default)]
-    csrf_token: String,
     version: Option<String>,
-}
-
-impl CsrfField for ObjectionForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
 }
 
 /// `POST /r/{token}/objection`: objects to the decision; work reopens.

@@ -6,7 +6,7 @@ use actix_web::http::StatusCode;
 use askama::Template;
 use serde::Deserialize;
 
-use crate::csrf::{Csrf, CsrfField, Posted};
+use crate::csrf::{Csrf, Posted};
 use crate::error::AppError;
 use crate::page::{Page, render};
 use app::track::{self, Track};
@@ -54,14 +54,6 @@ pub struct TrackForm {
     reference: String,
     #[serde(default)]
     email: String,
-    #[serde(default)]
-    csrf_token: String,
-}
-
-impl CsrfField for TrackForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
 }
 
 /// `POST /track`

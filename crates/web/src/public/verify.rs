@@ -7,7 +7,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::csrf::{Csrf, CsrfField, CsrfForm, Posted};
+use crate::csrf::{Csrf, CsrfForm, Posted};
 use crate::error::AppError;
 use crate::lang::{Asked, Lang};
 use crate::page::{Page, render, see_other};
@@ -65,14 +65,6 @@ pub async fn code_form(
 pub struct CodeForm {
     #[serde(default)]
     code: String,
-    #[serde(default)]
-    csrf_token: String,
-}
-
-impl CsrfField for CodeForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
 }
 
 /// `POST /requests/{reference}/verify`: checks the code; five wrong codes

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::chrome::StaffChrome;
 use super::session::Staff;
-use crate::csrf::{CsrfField, CsrfForm, Posted};
+use crate::csrf::{CsrfForm, Posted};
 use crate::error::{AppError, UserMessage};
 use crate::page::{Page, render, see_other};
 use app::WorkflowError;
@@ -128,14 +128,6 @@ pub struct NewStaffForm {
     /// The language of the new member's emails (the page's when absent).
     #[serde(default)]
     lang: String,
-    #[serde(default)]
-    csrf_token: String,
-}
-
-impl CsrfField for NewStaffForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
 }
 
 fn malformed() -> AppError {
@@ -237,14 +229,6 @@ pub struct ChangeForm {
     active: String,
     #[serde(default)]
     reset_second_factor: Option<String>,
-    #[serde(default)]
-    csrf_token: String,
-}
-
-impl CsrfField for ChangeForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
 }
 
 /// `POST /staff/admin/staff/{id}`: role, department, active.
@@ -457,14 +441,6 @@ pub struct DepartmentForm {
     function: String,
     #[serde(default)]
     email: String,
-    #[serde(default)]
-    csrf_token: String,
-}
-
-impl CsrfField for DepartmentForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
 }
 
 /// `POST /staff/admin/departments`
@@ -500,14 +476,6 @@ pub struct SystemForm {
     department: String,
     #[serde(default)]
     processed_overseas: Option<String>,
-    #[serde(default)]
-    csrf_token: String,
-}
-
-impl CsrfField for SystemForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
 }
 
 /// `POST /staff/admin/systems`
@@ -544,14 +512,6 @@ pub struct CategoryForm {
     months: String,
     #[serde(default)]
     legal_basis: String,
-    #[serde(default)]
-    csrf_token: String,
-}
-
-impl CsrfField for CategoryForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
 }
 
 /// `POST /staff/admin/categories`
@@ -606,14 +566,6 @@ pub struct RuleForm {
     department: String,
     #[serde(default)]
     mode: String,
-    #[serde(default)]
-    csrf_token: String,
-}
-
-impl CsrfField for RuleForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
 }
 
 /// `POST /staff/admin/rules`

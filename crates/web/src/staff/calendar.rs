@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::chrome::StaffChrome;
 use super::session::Staff;
-use crate::csrf::{CsrfField, CsrfForm, Posted};
+use crate::csrf::{CsrfForm, Posted};
 use crate::error::{AppError, UserMessage};
 use crate::page::{Page, render, see_other};
 use app::WorkflowError;
@@ -29,14 +29,6 @@ pub struct DayForm {
     change: String,
     #[serde(default)]
     name: String,
-    #[serde(default)]
-    csrf_token: String,
-}
-
-impl CsrfField for DayForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
 }
 
 /// What the last change did (from the redirect's query).

@@ -126,19 +126,7 @@ pub async fn submit(
         &page.state.uploads,
     )
     .await?;
-    let raw = RawSubmission {
-        kind: data.text("kind"),
-        requester_name: data.text("requester_name"),
-        requester_email: data.text("requester_email"),
-        requester_phone: data.text("requester_phone"),
-        on_behalf: data.text("on_behalf"),
-        subject_name: data.text("subject_name"),
-        subject_email: data.text("subject_email"),
-        details: data.text("details"),
-        correction: data.text("correction"),
-        categories: data.all("categories"),
-        website: data.text("website"),
-    };
+    let raw = data.submission();
     let typed = Typed {
         channel: data.text("channel"),
         received_at: data.text("received_at"),

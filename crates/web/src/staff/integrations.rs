@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::chrome::StaffChrome;
 use super::session::Staff;
-use crate::csrf::{CsrfField, CsrfForm, Posted};
+use crate::csrf::{CsrfForm, Posted};
 use crate::error::{AppError, UserMessage};
 use crate::page::{Page, render, see_other};
 use app::WorkflowError;
@@ -209,14 +209,6 @@ pub struct WebhookForm {
     url: String,
     #[serde(default)]
     new_secret: Option<String>,
-    #[serde(default)]
-    csrf_token: String,
-}
-
-impl CsrfField for WebhookForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
 }
 
 async fn change_hook(

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::chrome::StaffChrome;
 use super::session::Staff;
-use crate::csrf::{CsrfField, Posted};
+use crate::csrf::Posted;
 use crate::error::{AppError, UserMessage};
 use crate::page::{Page, render, see_other};
 use app::WorkflowError;
@@ -24,14 +24,6 @@ pub struct LetterheadForm {
     contact: String,
     #[serde(default)]
     remedies: String,
-    #[serde(default)]
-    csrf_token: String,
-}
-
-impl CsrfField for LetterheadForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
 }
 
 #[derive(Template)]

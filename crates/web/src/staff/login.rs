@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::session::{self, AnyStaff};
 use crate::client::ClientIp;
-use crate::csrf::{CsrfField, CsrfForm, Posted};
+use crate::csrf::{CsrfForm, Posted};
 use crate::error::AppError;
 use crate::page::{Page, render, see_other};
 use app::signin::{self, SignIn, SignInOutcome};
@@ -47,14 +47,6 @@ pub struct LoginForm {
     email: String,
     #[serde(default)]
     password: String,
-    #[serde(default)]
-    csrf_token: String,
-}
-
-impl CsrfField for LoginForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
 }
 
 /// `POST /staff/login`
@@ -123,14 +115,6 @@ pub struct CodeForm {
     ticket: String,
     #[serde(default)]
     code: String,
-    #[serde(default)]
-    csrf_token: String,
-}
-
-impl CsrfField for CodeForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
 }
 
 /// `POST /staff/login/code`: the second factor's code.

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::chrome::StaffChrome;
 use super::session::AnyStaff;
 use super::set_password::new_password;
-use crate::csrf::{CsrfField, Posted};
+use crate::csrf::Posted;
 use crate::error::AppError;
 use crate::page::{Page, render};
 use app::signin::{self, PasswordChange, SignedIn};
@@ -56,14 +56,6 @@ pub struct PasswordForm {
     password: String,
     #[serde(default)]
     confirm: String,
-    #[serde(default)]
-    csrf_token: String,
-}
-
-impl CsrfField for PasswordForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
 }
 
 /// `POST /staff/password`

@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use super::chrome::StaffChrome;
 use super::session::Staff;
-use crate::csrf::{CsrfField, CsrfForm, Posted};
+use crate::csrf::{CsrfForm, Posted};
 use crate::error::{AppError, UserMessage};
 use crate::multipart;
 use crate::page::{Page, attachment, human_size, local, render, see_other};
@@ -530,14 +530,6 @@ pub async fn document(
 pub struct TextForm {
     #[serde(default)]
     body: String,
-    #[serde(default)]
-    csrf_token: String,
-}
-
-impl CsrfField for TextForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
 }
 
 /// `POST …/notes`
@@ -653,14 +645,6 @@ pub struct VersionedText {
     message: String,
     #[serde(default)]
     version: String,
-    #[serde(default)]
-    csrf_token: String,
-}
-
-impl CsrfField for VersionedText {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
 }
 
 /// `POST …/ask`: ask the requester for more while working.
@@ -684,14 +668,6 @@ pub async fn ask(
 pub struct AssignForm {
     #[serde(default)]
     assignee: String,
-    #[serde(default)]
-    csrf_token: String,
-}
-
-impl CsrfField for AssignForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
 }
 
 /// `POST …/tasks/{task}/assign`
@@ -760,14 +736,6 @@ pub struct DecideForm {
     explanation: String,
     #[serde(default)]
     version: String,
-    #[serde(default)]
-    csrf_token: String,
-}
-
-impl CsrfField for DecideForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
 }
 
 /// `POST …/decide`
@@ -812,14 +780,6 @@ pub struct ProlongForm {
     date: String,
     #[serde(default)]
     version: String,
-    #[serde(default)]
-    csrf_token: String,
-}
-
-impl CsrfField for ProlongForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
 }
 
 /// `POST …/prolong`: postpone access or extend the period.
@@ -850,14 +810,6 @@ pub struct ApproveForm {
     reason: String,
     #[serde(default)]
     version: String,
-    #[serde(default)]
-    csrf_token: String,
-}
-
-impl CsrfField for ApproveForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
 }
 
 /// `POST …/approve`: approve a pending decision or send it back.
@@ -887,14 +839,6 @@ pub async fn approve(
 pub struct VersionForm {
     #[serde(default)]
     version: String,
-    #[serde(default)]
-    csrf_token: String,
-}
-
-impl CsrfField for VersionForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
 }
 
 /// `POST …/reopen`: the tasks start again after an objection.

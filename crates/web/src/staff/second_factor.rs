@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::chrome::StaffChrome;
 use super::session::{AnyStaff, CHANGE_PASSWORD};
-use crate::csrf::{CsrfField, Posted};
+use crate::csrf::Posted;
 use crate::error::AppError;
 use crate::page::{Page, render, see_other};
 use app::signin::{self, SignedIn};
@@ -66,14 +66,6 @@ pub struct EnrolForm {
     offer: String,
     #[serde(default)]
     code: String,
-    #[serde(default)]
-    csrf_token: String,
-}
-
-impl CsrfField for EnrolForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
 }
 
 /// `POST /staff/second-factor`

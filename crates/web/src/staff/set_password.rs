@@ -7,7 +7,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::csrf::{CsrfField, Posted};
+use crate::csrf::Posted;
 use crate::error::AppError;
 use crate::page::{Page, render};
 use app::staff;
@@ -57,14 +57,6 @@ pub struct PasswordForm {
     password: String,
     #[serde(default)]
     confirm: String,
-    #[serde(default)]
-    csrf_token: String,
-}
-
-impl CsrfField for PasswordForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
 }
 
 /// Why a new password was not accepted, said in the reader's language.
