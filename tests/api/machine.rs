@@ -13,7 +13,8 @@ use serde_json::{Value, json};
 use store::tasks;
 
 use crate::helpers::{SpawnOptions, TestApp, TestSmtp, desk_on, now, spawn_app, spawn_app_with};
-use crate::workspace::{Who, id_of, logged, seed_company, signed, status_of};
+use crate::workspace::{Who, id_of, logged, seed_company, signed, staff_text, status_of};
+use domain::submission::StaffText;
 
 fn token(app: &TestApp, scopes: &str, days: Option<i64>) -> (String, String) {
     let issued = service_tokens::issue(
@@ -124,7 +125,7 @@ pub(crate) fn decide_as_officer(
         Decide {
             outcome,
             ground,
-            explanation: "Decided after review.".into(),
+            explanation: Some(staff_text("Decided after review.")),
         },
         None,
     )
@@ -299,27 +300,20 @@ async fn refusal_and_withdrawal_lift_holds_and_a_granted_suspension_stays_until_
             &handler,
             &crate::workspace::parsed(&suspension),
             &HoldId::from(hold_id.to_owned()),
-            "asked"
+            &staff_text("asked")
         ),
         Err(app::WorkflowError::Forbidden)
     ));
-    assert!(
-        lift_hold(
-            &app.desk,
-            &officer,
-            &crate::workspace::parsed(&suspension),
-            &HoldId::from(hold_id.to_owned()),
-            "  "
-        )
-        .is_err()
-    );
+    // A blank reason never reaches the workflow: it is refused where it
+    // is typed.
+    assert!(StaffText::parse("  ").is_err());
     assert!(frozen(&app, &reader, "email:suspended@example.com", "").await);
     lift_hold(
         &app.desk,
         &officer,
         &crate::workspace::parsed(&suspension),
         &HoldId::from(hold_id.to_owned()),
-        "The subject asked by phone to resume processing.",
+        &staff_text("The subject asked by phone to resume processing."),
     )
     .expect("lift");
     assert!(!frozen(&app, &reader, "email:suspended@example.com", "").await);
@@ -342,7 +336,7 @@ async fn refusal_and_withdrawal_lift_holds_and_a_granted_suspension_stays_until_
             &officer,
             &crate::workspace::parsed(&pending),
             &HoldId::from(pending_hold.to_owned()),
-            "no"
+            &staff_text("no")
         )
         .is_err()
     );
@@ -352,7 +346,7 @@ async fn refusal_and_withdrawal_lift_holds_and_a_granted_suspension_stays_until_
         &app.desk,
         &officer,
         &crate::workspace::parsed(&pending),
-        "Litigation 2026-Gahap-1234: preserve everything.",
+        &staff_text("Litigation 2026-Gahap-1234: preserve everything."),
     )
     .expect("legal hold");
     assert_eq!(legal.len(), 1);

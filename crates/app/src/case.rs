@@ -5,6 +5,7 @@
 
 use chrono::NaiveDate;
 use domain::ids::DocumentId;
+use domain::submission::StaffText;
 
 use super::signin::SignedIn;
 use super::{Desk, Tx, WorkflowError};
@@ -240,12 +241,12 @@ pub fn add_note(
     desk: &Desk,
     signed: &SignedIn,
     reference: &Reference,
-    body: &str,
+    body: &StaffText,
 ) -> Result<(), WorkflowError> {
     desk.write(|tx| {
         let file = load(tx.conn, &signed.member, reference)?;
         require(file.options.add_note)?;
-        let id = notes::add_note(tx.conn, &file.row.id, &signed.user.id, body, tx.now)?;
+        let id = notes::add_note(tx.conn, &file.row.id, &signed.user.id, body.as_str(), tx.now)?;
         tx.record(
             &file.row.id,
             &signed.actor(),
@@ -260,12 +261,12 @@ pub fn message_requester(
     desk: &Desk,
     signed: &SignedIn,
     reference: &Reference,
-    body: &str,
+    body: &StaffText,
 ) -> Result<(), WorkflowError> {
     desk.write(|tx| {
         let file = load(tx.conn, &signed.member, reference)?;
         require(file.options.message_requester)?;
-        post_message(tx, signed, &file.row, body, MessageKind::Plain)
+        post_message(tx, signed, &file.row, body.as_str(), MessageKind::Plain)
     })
 }
 

@@ -10,6 +10,7 @@ use auth::tokens::Purpose;
 use domain::decision::{Decision, DecisionOutcome, DecisionState, RefusalGround};
 use domain::lifecycle::RequestStatus;
 use domain::reference::Reference;
+use domain::submission::StaffText;
 use domain::task::TaskOutcome;
 use mail::notices::{self, DecisionNotice, Kept};
 use store::decisions;
@@ -22,7 +23,8 @@ use store::tasks;
 pub struct Decide {
     pub outcome: DecisionOutcome,
     pub ground: Option<RefusalGround>,
-    pub explanation: String,
+    /// None when left empty (the outcome says whether it may be).
+    pub explanation: Option<StaffText>,
 }
 
 /// The notice that a decision took effect, with what deletion kept apart.
@@ -67,8 +69,13 @@ pub fn decide(
         let file = case::load(tx.conn, &signed.member, reference)?;
         require(signed.member.may_decide(&file.facts, input.outcome))?;
         let row = &file.row;
-        let decision = Decision::new(row.kind, input.outcome, input.ground, &input.explanation)
-            .map_err(Refusal::Decision)?;
+        let decision = Decision::new(
+            row.kind,
+            input.outcome,
+            input.ground,
+            input.explanation.as_ref().map_or("", StaffText::as_str),
+        )
+        .map_err(Refusal::Decision)?;
         let pending = decision.needs_approval(row.kind);
         let state = if pending {
             DecisionState::Pending
@@ -102,7 +109,7 @@ pub fn decide(
 #[derive(Debug, Clone)]
 pub enum Approval {
     Approve,
-    SendBack { reason: String },
+    SendBack { reason: Option<StaffText> },
 }
 
 pub fn settle(
@@ -137,10 +144,9 @@ pub fn settle(
                 Ok(to)
             }
             Approval::SendBack { reason } => {
-                let reason = reason.trim();
-                if reason.is_empty() {
+                let Some(reason) = reason.as_ref().map(StaffText::as_str) else {
                     return Err(Refusal::ReturnReasonMissing.into());
-                }
+                };
                 decisions::settle_decision(
                     tx.conn,
                     &pending.id,

@@ -10,6 +10,7 @@ use domain::audit::AuditAction;
 use domain::hold::hold_note;
 use domain::ids::HoldId;
 use domain::reference::Reference;
+use domain::submission::StaffText;
 use store::holds;
 
 /// Places a legal hold on every identifier of the request's subject.
@@ -17,10 +18,10 @@ pub fn place_legal_hold(
     desk: &Desk,
     signed: &SignedIn,
     reference: &Reference,
-    note: &str,
+    note: &StaffText,
 ) -> Result<Vec<String>, WorkflowError> {
     require(signed.member.may_manage_holds())?;
-    let note = hold_note(note).ok_or(Refusal::HoldNoteMissing)?;
+    let note = hold_note(note.as_str()).ok_or(Refusal::HoldNoteMissing)?;
     desk.write(|tx| {
         let file = case::load(tx.conn, &signed.member, reference)?;
         let targets = holds::subject_targets(tx.conn, &file.row.id)?;
@@ -51,10 +52,10 @@ pub fn lift_hold(
     signed: &SignedIn,
     reference: &Reference,
     hold_id: &HoldId,
-    note: &str,
+    note: &StaffText,
 ) -> Result<(), WorkflowError> {
     require(signed.member.may_manage_holds())?;
-    let note = hold_note(note).ok_or(Refusal::HoldNoteMissing)?;
+    let note = hold_note(note.as_str()).ok_or(Refusal::HoldNoteMissing)?;
     desk.write(|tx| {
         let file = case::load(tx.conn, &signed.member, reference)?;
         let hold = holds::get(tx.conn, &file.row.id, hold_id)?;

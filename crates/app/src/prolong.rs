@@ -8,6 +8,7 @@
 
 use chrono::NaiveDate;
 use domain::reference::Reference;
+use domain::submission::StaffText;
 
 use super::case::{self, require};
 use super::signin::SignedIn;
@@ -26,7 +27,8 @@ use store::requests::{self, RequestRow};
 /// What staff typed.
 #[derive(Debug, Clone, Default)]
 pub struct Prolong {
-    pub reasons: String,
+    /// None when left empty (refused then).
+    pub reasons: Option<StaffText>,
     /// The date access will be given (a postponement); ignored for an
     /// extension, whose length the law sets.
     pub date: String,
@@ -85,7 +87,7 @@ pub fn prolong(
             },
             rule,
             chosen,
-            &input.reasons,
+            input.reasons.as_ref().map_or("", StaffText::as_str),
             &calendar,
         )
         .map_err(Refusal::from)?;

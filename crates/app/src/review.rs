@@ -11,6 +11,7 @@ use domain::decision::{AuthorityCheck, IdentityRejection};
 use domain::lifecycle::RequestStatus;
 use domain::reference::Reference;
 use domain::request::VerificationState;
+use domain::submission::StaffText;
 use mail::notices::{self};
 use store::lifecycle::Transition;
 use store::verification;
@@ -26,7 +27,7 @@ pub enum Review {
     },
     /// Ask the requester for more; the message says what.
     AskMore {
-        message: String,
+        message: StaffText,
     },
 }
 
@@ -69,14 +70,17 @@ pub fn review(
                 tx.transition(transition, &[notices::identity_rejected(to, reason, &again)])?;
             }
             Review::AskMore { message } => {
-                case::post_message(tx, signed, row, &message, MessageKind::InformationRequest)?;
+                case::post_message(tx, signed, row, message.as_str(), MessageKind::InformationRequest)?;
                 let (link, _) = tx.link("/r/", Purpose::Status, row.id.as_str())?;
                 let transition = Transition {
                     expected_version,
                     payload: serde_json::json!({"review": "more_information"}),
                     ..Transition::new(&row.id, RequestStatus::AwaitingRequester, &actor)
                 };
-                tx.transition(transition, &[notices::information_requested(to, &message, &link)])?;
+                tx.transition(
+                    transition,
+                    &[notices::information_requested(to, message.as_str(), &link)],
+                )?;
             }
         }
         Ok(())
@@ -88,21 +92,22 @@ pub fn ask_requester(
     desk: &Desk,
     signed: &SignedIn,
     reference: &Reference,
-    message: &str,
+    message: &StaffText,
     expected_version: Option<i32>,
 ) -> Result<(), WorkflowError> {
     desk.write(|tx| {
         let file = case::load(tx.conn, &signed.member, reference)?;
         case::require(file.options.ask_requester)?;
         let row = &file.row;
-        case::post_message(tx, signed, row, message, MessageKind::InformationRequest)?;
+        case::post_message(tx, signed, row, message.as_str(), MessageKind::InformationRequest)?;
         let (link, _) = tx.link("/r/", Purpose::Status, row.id.as_str())?;
         let actor = signed.actor();
         let transition = Transition {
             expected_version,
             ..Transition::new(&row.id, RequestStatus::AwaitingRequester, &actor)
         };
-        let notice = notices::information_requested(crate::recipients::requester(row), message, &link);
+        let notice =
+            notices::information_requested(crate::recipients::requester(row), message.as_str(), &link);
         tx.transition(transition, &[notice])?;
         Ok(())
     })

@@ -15,6 +15,7 @@ use domain::reference::Reference;
 use domain::request::RequestKind;
 use domain::retention::RetentionRule;
 use domain::submission::AcceptedDocument;
+use domain::submission::StaffText;
 use domain::task::{self, TaskOutcome};
 use store::lifecycle::Transition;
 use store::tasks::{self, Completion, TaskRow};
@@ -57,9 +58,9 @@ pub fn assign(
 #[derive(Debug, Clone)]
 pub struct Finish {
     pub outcome: TaskOutcome,
-    pub note: Option<String>,
+    pub note: Option<StaffText>,
     /// For access requests: the data returned, as text…
-    pub data_text: Option<String>,
+    pub data_text: Option<StaffText>,
     /// …and as files.
     pub data_files: Vec<AcceptedDocument>,
 }
@@ -94,7 +95,7 @@ pub fn complete(
         if !TaskOutcome::CHOSEN.contains(&finish.outcome) {
             return Err(WorkflowError::Forbidden);
         }
-        let note = finish.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+        let note = finish.note.as_ref().map(StaffText::as_str);
         if finish.outcome.needs_reason() && note.is_none() {
             return Err(Refusal::TaskReasonMissing.into());
         }
@@ -114,9 +115,9 @@ pub fn complete(
         let returns_data = file.row.kind == RequestKind::Access && finish.outcome == TaskOutcome::Done;
         let text = finish
             .data_text
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty() && returns_data);
+            .as_ref()
+            .map(StaffText::as_str)
+            .filter(|_| returns_data);
         let result = match text {
             Some(text) => Some(documents::seal(
                 &desk.keys.documents,

@@ -114,8 +114,9 @@ pub fn contains_resident_registration_number(text: &str) -> bool {
 }
 
 /// The rule for free text a person types: trimmed, required or not, at
-/// most `max` characters, and never a resident registration number. Returns
-/// the trimmed text, or the message key of the problem.
+/// most `max` characters, no control characters (but line breaks and tabs)
+/// or direction overrides, and never a resident registration number.
+/// Returns the trimmed text, or the message key of the problem.
 pub fn free_text(value: &str, required: bool, max: usize) -> Result<String, &'static str> {
     let value = value.trim();
     if value.is_empty() {
@@ -124,6 +125,8 @@ pub fn free_text(value: &str, required: bool, max: usize) -> Result<String, &'st
         }
     } else if value.chars().count() > max {
         return Err("form.errors.too_long");
+    } else if value.chars().any(text::is_forbidden_in_text) {
+        return Err("form.errors.hidden_characters");
     } else if contains_resident_registration_number(value) {
         return Err("form.errors.rrn");
     }
@@ -135,12 +138,10 @@ pub fn free_text(value: &str, required: bool, max: usize) -> Result<String, &'st
 /// the text pass for something else where it is shown (an email's first
 /// line, say).
 pub fn line_text(value: &str, required: bool, max: usize) -> Result<String, &'static str> {
-    let text = free_text(value, required, max)?;
-    if text::is_single_line(&text) {
-        Ok(text)
-    } else {
-        Err("form.errors.single_line")
+    if !text::is_single_line(value.trim()) {
+        return Err("form.errors.single_line");
     }
+    free_text(value, required, max)
 }
 
 /// A required message a requester writes (more information, an
@@ -155,6 +156,34 @@ impl RequesterText {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+/// Text a staff member writes that others read — a note, a hold's reason,
+/// a prolongation's reasons, a decision's explanation, a message to the
+/// requester: checked like a requester's ([`free_text`]), so what reaches
+/// a page, an email or the audit trail reads as it looks and carries no
+/// resident registration number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffText(String);
+
+impl StaffText {
+    /// Required text; the error is a message key.
+    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+        free_text(raw, true, MAX_TEXT_CHARS).map(Self)
+    }
+
+    /// Text that may be left empty (none, then).
+    pub fn optional(raw: &str) -> Result<Option<Self>, &'static str> {
+        free_text(raw, false, MAX_TEXT_CHARS).map(|t| (!t.is_empty()).then_some(Self(t)))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
     }
 }
 
@@ -333,6 +362,47 @@ pub fn validate(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn staff_text_is_checked_like_a_requesters() {
+        let table: &[(&str, Result<&str, &str>)] = &[
+            ("  Called the requester.  ", Ok("Called the requester.")),
+            (
+                "Line one\nline two\twith a tab",
+                Ok("Line one\nline two\twith a tab"),
+            ),
+            ("", Err("form.errors.required")),
+            ("   ", Err("form.errors.required")),
+            ("safe \u{202E}txt.exe", Err("form.errors.hidden_characters")),
+            ("isolate \u{2066}x\u{2069}", Err("form.errors.hidden_characters")),
+            ("bell \u{7}", Err("form.errors.hidden_characters")),
+            ("RRN 900101-1234567 on file", Err("form.errors.rrn")),
+            ("emoji 👩\u{200D}💻 joined", Ok("emoji 👩\u{200D}💻 joined")),
+        ];
+        for (raw, expected) in table {
+            let got = StaffText::parse(raw);
+            assert_eq!(
+                got.as_ref().map(StaffText::as_str),
+                expected.as_ref().map(|s| *s),
+                "{raw:?}"
+            );
+            let requester = RequesterText::parse(raw);
+            assert_eq!(
+                requester.as_ref().map(RequesterText::as_str),
+                expected.as_ref().map(|s| *s),
+                "{raw:?}"
+            );
+        }
+        assert_eq!(
+            StaffText::parse(&"x".repeat(MAX_TEXT_CHARS + 1)),
+            Err("form.errors.too_long")
+        );
+        assert_eq!(StaffText::optional("  "), Ok(None));
+        assert_eq!(
+            StaffText::optional(" a ").map(|t| t.map(StaffText::into_string)),
+            Ok(Some("a".into()))
+        );
+    }
 
     fn known() -> Vec<String> {
         vec!["member_email".into(), "member_name".into()]

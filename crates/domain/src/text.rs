@@ -25,6 +25,14 @@ pub fn is_forbidden_in_line(c: char) -> bool {
     c.is_control() || is_invisible_format(c)
 }
 
+/// Whether `c` may not appear in text of several lines: a control
+/// character other than a line break or tab, or a bidirectional embedding,
+/// override or isolate (which can make text read as something it is not).
+pub fn is_forbidden_in_text(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 /// Whether `text` is safe as a single line.
 pub fn is_single_line(text: &str) -> bool {
     !text.chars().any(is_forbidden_in_line)

@@ -457,7 +457,7 @@ fn make(app: &TestApp, fixture: Fixture, n: usize) -> Made {
             Decide {
                 outcome: DecisionOutcome::Refused,
                 ground: Some(RefusalGround::AccessHarmsOthers),
-                explanation: "Another person's data.".into(),
+                explanation: Some(crate::workspace::staff_text("Another person's data.")),
             },
             None,
         )
@@ -473,7 +473,7 @@ fn make(app: &TestApp, fixture: Fixture, n: usize) -> Made {
                 &app.desk,
                 &signed(app, Who::Officer),
                 &crate::workspace::parsed(&made.reference),
-                "Litigation hold.",
+                &crate::workspace::staff_text("Litigation hold."),
             )
             .expect("legal hold")
             .remove(0);

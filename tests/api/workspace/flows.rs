@@ -7,6 +7,7 @@ use app::clock::Clock;
 use auth::tokens::Purpose;
 use domain::decision::DecisionState;
 use domain::ids::RequestId;
+use domain::lang::Lang;
 use domain::lifecycle::RequestStatus;
 use domain::request::RequestKind;
 use domain::task::{TaskOutcome, TaskStatus};
@@ -359,5 +360,64 @@ async fn a_refusal_then_the_requesters_objection_then_a_new_decision() {
     // The data returned reaches the requester on their status page.
     let status_page = app.get(&status_path).await.text().await.expect("page");
     assert!(status_page.contains(secret), "the returned data is shown");
+    app.stop().await;
+}
+
+/// What staff write that others read is checked where it is typed, as a
+/// requester's text is: a note, a message or a hold's reason carrying a
+/// direction override (text that reads as something it is not) or a
+/// resident registration number comes back with the page and the message,
+/// what was typed kept, and nothing is written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_text_with_hidden_characters_or_a_resident_number_is_refused_and_nothing_written() {
+    let smtp = TestSmtp::start();
+    let app = spawn_app(&smtp).await;
+    seed_company(&app.store);
+    let reference = logged(&app, RequestKind::Access, "checked.text@example.com", &[]);
+    let id = id_of(&app, &reference);
+    let page = format!("/staff/requests/{reference}");
+    let officer = Browser::signed_in(&app, Who::Officer).await;
+    let events_before = audit::for_request(&mut app.store.conn().expect("conn"), &id)
+        .expect("events")
+        .len();
+    for (path, field, typed, message) in [
+        (
+            "notes",
+            "body",
+            "Invoice for \u{202E}gpj.exe",
+            "form.errors.hidden_characters",
+        ),
+        (
+            "messages",
+            "body",
+            "Your number 900101-1234567 is on file.",
+            "form.errors.rrn",
+        ),
+        (
+            "holds",
+            "body",
+            "Litigation \u{2066}hold\u{2069}",
+            "form.errors.hidden_characters",
+        ),
+    ] {
+        let answer = officer.post(&format!("{page}/{path}"), &[(field, typed)]).await;
+        assert_eq!(answer.status(), 422, "{path}");
+        let html = answer.text().await.expect("page");
+        let named = [Lang::Ko, Lang::En]
+            .iter()
+            .any(|l| html.contains(l.t(message).as_ref()));
+        assert!(named, "{path}: the problem is named");
+    }
+    let events_after = audit::for_request(&mut app.store.conn().expect("conn"), &id)
+        .expect("events")
+        .len();
+    assert_eq!(events_after, events_before, "nothing was recorded");
+    assert!(
+        app.store
+            .read(|conn| holds::for_request(conn, &id))
+            .expect("holds")
+            .is_empty(),
+        "no hold was placed"
+    );
     app.stop().await;
 }

@@ -25,7 +25,7 @@ use domain::reference::Reference;
 use domain::request::{Channel, OnBehalf, RequestKind};
 use domain::retention::{RetentionBasis, RetentionRule};
 use domain::staff::StaffRole;
-use domain::submission::{AcceptedDocument, Submission};
+use domain::submission::{AcceptedDocument, StaffText, Submission};
 use store::{Store, catalog, requests, staff};
 
 use crate::helpers::{PDF, TestApp, now};
@@ -326,6 +326,11 @@ pub fn id_of(app: &TestApp, reference: &str) -> RequestId {
     app.store
         .read(|conn| Ok(requests::get_by_reference(conn, &parsed(reference))?.id))
         .expect("id")
+}
+
+/// Text a staff member typed, as the pages check it.
+pub fn staff_text(text: &str) -> StaffText {
+    StaffText::parse(text).expect("staff text")
 }
 
 /// A reference as a test holds it (text from a page or an email), parsed.

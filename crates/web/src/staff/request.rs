@@ -35,7 +35,7 @@ use domain::lang::Lang;
 use domain::permission::RequestOptions;
 use domain::profile::{Lengthening, Period, Prolongation, Unit};
 use domain::request::RequestKind;
-use domain::submission::{MAX_TEXT_CHARS, free_text, optional_document};
+use domain::submission::{StaffText, optional_document};
 use domain::task::TaskOutcome;
 
 pub struct HoldLine {
@@ -472,12 +472,6 @@ async fn refuse(
     .await
 }
 
-/// A free text the member gives, checked like every other free text
-/// (required or not); the error is a message key.
-fn text(raw: &str, required: bool) -> Result<String, &'static str> {
-    free_text(raw, required, MAX_TEXT_CHARS)
-}
-
 /// Runs `$check` (a `Result<T, &'static str>`); on a problem, the page
 /// again with it and what was typed.
 macro_rules! checked {
@@ -541,7 +535,7 @@ pub async fn note(
 ) -> Result<HttpResponse, AppError> {
     let reference = path.into_inner();
     let values = vec![("note", form.body.clone())];
-    let body = checked!(text(&form.body, true), page, signed, reference, values);
+    let body = checked!(StaffText::parse(&form.body), page, signed, reference, values);
     act(&page, signed, reference, vec![], move |desk, who, at| {
         case::add_note(desk, who, at, &body)
     })
@@ -557,8 +551,9 @@ pub async fn place_hold(
 ) -> Result<HttpResponse, AppError> {
     let reference = path.into_inner();
     let values = vec![("hold_note", form.body.clone())];
+    let note = checked!(StaffText::parse(&form.body), page, signed, reference, values);
     act(&page, signed, reference, values, move |desk, who, at| {
-        holds::place_legal_hold(desk, who, at, &form.body).map(|_| ())
+        holds::place_legal_hold(desk, who, at, &note).map(|_| ())
     })
     .await
 }
@@ -573,8 +568,9 @@ pub async fn lift_hold(
 ) -> Result<HttpResponse, AppError> {
     let (reference, hold) = path.into_inner();
     let values = vec![("lift_note", form.body.clone())];
+    let note = checked!(StaffText::parse(&form.body), page, signed, reference, values);
     act(&page, signed, reference, values, move |desk, who, at| {
-        holds::lift_hold(desk, who, at, &hold, &form.body)
+        holds::lift_hold(desk, who, at, &hold, &note)
     })
     .await
 }
@@ -588,7 +584,7 @@ pub async fn message(
 ) -> Result<HttpResponse, AppError> {
     let reference = path.into_inner();
     let values = vec![("message_body", form.body.clone())];
-    let body = checked!(text(&form.body, true), page, signed, reference, values);
+    let body = checked!(StaffText::parse(&form.body), page, signed, reference, values);
     act(&page, signed, reference, vec![], move |desk, who, at| {
         case::message_requester(desk, who, at, &body)
     })
@@ -629,7 +625,7 @@ pub async fn review(
                 .map_err(|_| AppError::bad_request("error.form.malformed"))?,
         },
         "more" => Review::AskMore {
-            message: checked!(text(&get("message"), true), page, signed, reference, values),
+            message: checked!(StaffText::parse(&get("message")), page, signed, reference, values),
         },
         _ => return Err(AppError::bad_request("error.form.malformed")),
     };
@@ -656,7 +652,7 @@ pub async fn ask(
 ) -> Result<HttpResponse, AppError> {
     let reference = path.into_inner();
     let values = vec![("ask", form.message.clone())];
-    let message = checked!(text(&form.message, true), page, signed, reference, values);
+    let message = checked!(StaffText::parse(&form.message), page, signed, reference, values);
     let version = seen_version(&form.version);
     act(&page, signed, reference, vec![], move |desk, who, at| {
         review::ask_requester(desk, who, at, &message, version)
@@ -710,9 +706,20 @@ pub async fn complete(
         ("task_note", data.text("note")),
         ("data_text", data.text("data_text")),
     ];
-    let optional = |raw: String| text(&raw, false).map(|t| Some(t).filter(|t| !t.is_empty()));
-    let note = checked!(optional(data.text("note")), page, signed, reference, values);
-    let data_text = checked!(optional(data.text("data_text")), page, signed, reference, values);
+    let note = checked!(
+        StaffText::optional(&data.text("note")),
+        page,
+        signed,
+        reference,
+        values
+    );
+    let data_text = checked!(
+        StaffText::optional(&data.text("data_text")),
+        page,
+        signed,
+        reference,
+        values
+    );
     let file = checked!(optional_document(data.file), page, signed, reference, values);
     let finish = Finish {
         outcome,
@@ -759,7 +766,13 @@ pub async fn decide(
     };
     let reference = path.into_inner();
     let values = vec![("explanation", form.explanation.clone())];
-    let explanation = checked!(text(&form.explanation, false), page, signed, reference, values);
+    let explanation = checked!(
+        StaffText::optional(&form.explanation),
+        page,
+        signed,
+        reference,
+        values
+    );
     let version = seen_version(&form.version);
     act(&page, signed, reference, values, move |desk, who, at| {
         let input = Decide {
@@ -791,8 +804,15 @@ pub async fn prolong(
 ) -> Result<HttpResponse, AppError> {
     let reference = path.into_inner();
     let values = vec![("reasons", form.reasons.clone()), ("date", form.date.clone())];
+    let reasons = checked!(
+        StaffText::optional(&form.reasons),
+        page,
+        signed,
+        reference,
+        values
+    );
     let input = Prolong {
-        reasons: form.reasons,
+        reasons,
         date: form.date,
         expected_version: seen_version(&form.version),
     };
@@ -824,7 +844,7 @@ pub async fn approve(
     let approval = match form.answer.as_str() {
         "approve" => Approval::Approve,
         "send_back" => Approval::SendBack {
-            reason: checked!(text(&form.reason, false), page, signed, reference, values),
+            reason: checked!(StaffText::optional(&form.reason), page, signed, reference, values),
         },
         _ => return Err(AppError::bad_request("error.form.malformed")),
     };
