@@ -17,13 +17,11 @@ use app::{status, submit};
 use auth::codes::EnteredCode;
 use diesel::connection::{Instrumentation, InstrumentationEvent, SimpleConnection};
 use diesel::prelude::*;
-use domain::identifier::{Email, Identifier};
-use domain::lang::Lang;
-use domain::request::{Channel, OnBehalf, RequestKind};
-use domain::submission::Submission;
+use domain::identifier::Identifier;
+use domain::request::RequestKind;
 
 use crate::helpers::{TestDb, desk_on, seed_catalog};
-use crate::workflow::code_in_outbox;
+use crate::workflow::{code_in_outbox, submission};
 
 /// Tables whose rows grow with the desk's use.
 const GROWING: &[&str] = &[
@@ -87,27 +85,6 @@ fn recorder() -> Option<Box<dyn Instrumentation>> {
         }
         _ => {}
     }))
-}
-
-fn submission(kind: RequestKind, email: &str) -> submit::NewSubmission {
-    let email = Email::parse(email).expect("email");
-    submit::NewSubmission {
-        submission: Submission {
-            kind,
-            on_behalf: OnBehalf::SelfRequest,
-            requester_name: "Kim Minji".into(),
-            requester_email: email.clone(),
-            requester_phone: None,
-            subject_name: "Kim Minji".into(),
-            subject_email: email,
-            details: String::new(),
-            correction: (kind == RequestKind::Correction).then(|| "Name: A → B".to_owned()),
-            categories: Vec::new(),
-            authority_document: None,
-        },
-        channel: Channel::Web,
-        lang: Lang::Ko,
-    }
 }
 
 #[derive(QueryableByName)]

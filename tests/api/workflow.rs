@@ -19,7 +19,7 @@ use store::{holds, outbox, requests};
 
 use crate::helpers::{TestDb, desk_on, footprint, seed_catalog};
 
-fn submission(kind: RequestKind, email: &str) -> submit::NewSubmission {
+pub(crate) fn submission(kind: RequestKind, email: &str) -> submit::NewSubmission {
     let email = Email::parse(email).expect("email");
     submit::NewSubmission {
         submission: Submission {

@@ -21,6 +21,25 @@ pub struct Letterhead {
     pub remedies: Vec<String>,
 }
 
+impl Letterhead {
+    /// The reference deployment's (what `rightsdesk demo` loads, and what
+    /// the notices' snapshots are signed with).
+    pub fn reference_deployment() -> Self {
+        Letterhead {
+            company: "Rightsdesk Example Co.".into(),
+            contact: "privacy@rightsdesk.example".into(),
+            remedies: [
+                "개인정보침해 신고센터 (KISA) / Personal Information Infringement Report Center — 118",
+                "개인정보 분쟁조정위원회 / Personal Information Dispute Mediation Committee — 1833-6972",
+                "대검찰청 사이버수사과 / Supreme Prosecutors' Office, Cyber Investigation — 1301",
+                "경찰청 사이버수사국 / Korean National Police Agency, Cyber Bureau — 182",
+            ]
+            .map(str::to_owned)
+            .to_vec(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum LetterheadError {
     #[error("the company's name has 1 to 100 characters")]

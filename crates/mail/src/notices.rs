@@ -509,20 +509,9 @@ mod tests {
         })
     }
 
-    /// A letterhead like the reference deployment's (`rightsdesk demo`).
+    /// The reference deployment's letterhead, as the demo loads it.
     fn letterhead() -> Letterhead {
-        Letterhead {
-            company: "Rightsdesk Example Co.".into(),
-            contact: "privacy@rightsdesk.example".into(),
-            remedies: [
-                "개인정보침해 신고센터 (KISA) / Personal Information Infringement Report Center — 118",
-                "개인정보 분쟁조정위원회 / Personal Information Dispute Mediation Committee — 1833-6972",
-                "대검찰청 사이버수사과 / Supreme Prosecutors' Office, Cyber Investigation — 1301",
-                "경찰청 사이버수사국 / Korean National Police Agency, Cyber Bureau — 182",
-            ]
-            .map(str::to_owned)
-            .to_vec(),
-        }
+        Letterhead::reference_deployment()
     }
 
     fn december(day: u32) -> NaiveDate {

@@ -3,7 +3,6 @@
 //! per role, and sample requests with the path each takes.
 
 use domain::catalog::DepartmentFunction;
-use domain::letterhead::Letterhead;
 use domain::lifecycle::RequestStatus::{self, *};
 use domain::request::{Channel, OnBehalf, RequestKind};
 use domain::retention::RetentionBasis;
@@ -400,20 +399,3 @@ pub(super) const SAMPLES: &[Sample] = &[
         ],
     },
 ];
-
-/// Who the reference deployment's notices come from, and the outside
-/// bodies its policy lists (in both languages, as one list serves both).
-pub fn letterhead() -> Letterhead {
-    Letterhead {
-        company: "Rightsdesk Example Co.".into(),
-        contact: "privacy@rightsdesk.example".into(),
-        remedies: [
-            "개인정보침해 신고센터 (KISA) / Personal Information Infringement Report Center — 118",
-            "개인정보 분쟁조정위원회 / Personal Information Dispute Mediation Committee — 1833-6972",
-            "대검찰청 사이버수사과 / Supreme Prosecutors' Office, Cyber Investigation — 1301",
-            "경찰청 사이버수사국 / Korean National Police Agency, Cyber Bureau — 182",
-        ]
-        .map(str::to_owned)
-        .to_vec(),
-    }
-}

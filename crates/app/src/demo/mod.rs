@@ -120,7 +120,7 @@ pub fn load(desk: &Desk) -> Result<DemoReport, WorkflowError> {
             }
         }
         load_staff(conn, &mut report, now)?;
-        crate::letterhead::store(conn, &data::letterhead(), now)?;
+        crate::letterhead::store(conn, &domain::letterhead::Letterhead::reference_deployment(), now)?;
         if settings::get(conn, SAMPLES_LOADED)?.is_some() {
             report.requests_existing = true;
         } else {
