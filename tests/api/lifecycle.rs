@@ -11,7 +11,7 @@ use domain::staff::StaffRole;
 use store::lifecycle::{self, Applied, Transition};
 use store::{self, Store, StoreError};
 
-use crate::helpers::{TestDb, create_request, footprint};
+use crate::util::{TestDb, create_request, footprint};
 
 fn actor_for(role: ActorRole) -> Actor {
     let staff = |role| Actor::Staff {
@@ -43,7 +43,7 @@ fn apply(store: &Store, request_id: &str, to: RequestStatus, actor: &Actor) -> R
                 payload: serde_json::json!({}),
                 emails: Vec::new(),
             },
-            crate::helpers::now(),
+            crate::util::now(),
         )
     })
 }
@@ -247,7 +247,7 @@ fn a_transition_whose_transaction_fails_leaves_no_audit_and_no_outbox_row() {
                 payload: serde_json::json!({}),
                 emails: vec![email.clone()],
             },
-            crate::helpers::now(),
+            crate::util::now(),
         )?;
         assert_eq!(applied.holds_lifted.len(), 1);
         assert_eq!(applied.emails.len(), 1);
@@ -271,7 +271,7 @@ fn a_transition_whose_transaction_fails_leaves_no_audit_and_no_outbox_row() {
                 payload: serde_json::json!({}),
                 emails: vec![email.clone()],
             },
-            crate::helpers::now(),
+            crate::util::now(),
         )
     });
     assert!(matches!(stale, Err(StoreError::Conflict)), "{stale:?}");

@@ -20,9 +20,10 @@ use serde_json::Value;
 use sha2::Sha256;
 use store::webhooks;
 
-use crate::helpers::{SpawnOptions, TestApp, spawn_app_with};
-use crate::machine::{decide_as_officer, finish_tasks};
-use crate::workspace::{Browser, Who, id_of, logged, seed_company, signed};
+use crate::util::{
+    Browser, SpawnOptions, TestApp, Who, decide_as_officer, finish_tasks, id_of, logged, seed_company,
+    signed, spawn_app_with,
+};
 
 /// One post as the receiver saw it.
 #[derive(Debug, Clone)]

@@ -22,8 +22,9 @@ use store::schema::*;
 use store::{documents, sessions, staff, tasks};
 use web::staff::{ROUTES, Route};
 
-use super::{Who, id_of, logged, seed_company, signed, under_review};
-use crate::helpers::{TestApp, TestSmtp, now, spawn_app};
+use crate::util::{
+    TestApp, TestSmtp, Who, id_of, logged, now, seed_company, signed, spawn_app, under_review,
+};
 use store::types::Wire;
 
 /// Who calls.
@@ -761,7 +762,7 @@ async fn every_staff_route_answers_each_caller_exactly_as_allowed() {
             };
             assert_eq!(status, expected, "{what}");
             if expected == 303 && !matches!(caller, Caller::Staff(_)) && !spec.public {
-                assert_eq!(crate::requester::location(&response), "/staff/login", "{what}");
+                assert_eq!(crate::util::location(&response), "/staff/login", "{what}");
             }
             let refused = !matches!(caller, Caller::Staff(who) if spec.allowed.contains(who)) && !spec.public;
             // A refusal writes nothing. (A failed sign-in is itself

@@ -14,8 +14,10 @@ use domain::request::RequestKind;
 use store::Store;
 use store::schema::{departments, email_outbox, reminders, requests};
 
-use super::{Browser, PASSWORD, Who, id_of, logged, seed_company};
-use crate::helpers::{TestApp, TestSmtp, create_request, eventually, has_hangul, spawn_app};
+use crate::util::{
+    Browser, PASSWORD, TestApp, TestSmtp, Who, create_request, eventually, has_hangul, id_of, logged,
+    seed_company, spawn_app,
+};
 
 /// A second instance: its own pool on the same database, the same clock.
 fn second_instance(app: &TestApp) -> Desk {
