@@ -67,6 +67,8 @@ pub struct TestApp {
     /// The server and its jobs, until [`TestApp::stop`] waits for them.
     running: Mutex<Option<tokio::task::JoinHandle<io::Result<()>>>>,
     delivery_passes: Arc<AtomicU64>,
+    webhook_passes: Arc<AtomicU64>,
+    reminder_passes: Arc<AtomicU64>,
     // Last, so the database outlives the pools above.
     pub db: TestDb,
 }
@@ -159,6 +161,23 @@ impl TestApp {
         self.delivery_passes_reach(start + passes).await;
     }
 
+    /// Waits until `job` has finished a pass that began after this call, so
+    /// that whatever the job would do about what happened before the call
+    /// is done: the condition a check that something did not happen can
+    /// rely on. (The pass running at the call may have begun before it, so
+    /// the count must move by two.)
+    pub async fn pass_begun_after_now(&self, job: Job) {
+        let passes = match job {
+            Job::Webhooks => &self.webhook_passes,
+            Job::Reminders => &self.reminder_passes,
+        };
+        let start = passes.load(Ordering::SeqCst);
+        eventually(&format!("a {job:?} pass begun after the call"), || {
+            (passes.load(Ordering::SeqCst) >= start + 2).then_some(())
+        })
+        .await;
+    }
+
     /// Waits until the delivery job has finished `n` passes in all.
     pub async fn delivery_passes_reach(&self, n: u64) {
         eventually("delivery passes", || {
@@ -166,6 +185,16 @@ impl TestApp {
         })
         .await;
     }
+}
+
+/// A background job whose passes a test can wait on (email delivery has
+/// [`TestApp::settle`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Job {
+    /// Webhook delivery.
+    Webhooks,
+    /// Reminders, then the expiry of unverified requests.
+    Reminders,
 }
 
 pub struct SpawnOptions<'a> {
@@ -215,6 +244,8 @@ pub async fn spawn_app_with(options: SpawnOptions<'_>) -> TestApp {
     let port = app.port();
     let handle = app.handle();
     let delivery_passes = app.delivery_passes();
+    let webhook_passes = app.webhook_passes();
+    let reminder_passes = app.reminder_passes();
     let running = Mutex::new(Some(tokio::spawn(app.run_until_stopped())));
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -233,6 +264,8 @@ pub async fn spawn_app_with(options: SpawnOptions<'_>) -> TestApp {
         handle,
         running,
         delivery_passes,
+        webhook_passes,
+        reminder_passes,
         db,
     }
 }

@@ -15,7 +15,7 @@ use store::Store;
 use store::schema::{departments, email_outbox, reminders, requests};
 
 use crate::util::{
-    Browser, PASSWORD, TestApp, TestSmtp, Who, create_request, eventually, has_hangul, id_of, logged,
+    Browser, Job, PASSWORD, TestApp, TestSmtp, Who, create_request, eventually, has_hangul, id_of, logged,
     seed_company, spawn_app,
 };
 
@@ -52,7 +52,7 @@ async fn passes(app: &TestApp, other: &Desk) {
         t.join().expect("pass thread");
     }
     // And the desk's own loop has had its turn.
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.pass_begun_after_now(Job::Reminders).await;
 }
 
 fn steps(app: &TestApp, request_id: &str) -> Vec<(String, i32)> {
@@ -211,6 +211,9 @@ async fn an_unconfirmed_requester_is_reminded_once_after_a_day() {
     let reminder = smtp.wait_for_to("remind-me@example.com", 1).await;
     assert!(reminder.text().contains("/v/"), "a fresh link");
     assert!(reminder.code().len() == 6, "and a fresh code");
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // A second reminder would be queued by a reminder pass begun now, and
+    // sent once the outbox has emptied and delivery has passed again.
+    app.pass_begun_after_now(Job::Reminders).await;
+    app.settle(2).await;
     assert_eq!(smtp.to("remind-me@example.com").len(), 1, "once");
 }
