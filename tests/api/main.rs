@@ -9,6 +9,7 @@ mod cli;
 mod hardening;
 mod lifecycle;
 mod machine;
+mod openapi;
 mod outbox;
 mod references;
 mod refusals;
