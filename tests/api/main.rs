@@ -14,6 +14,7 @@ mod outbox;
 mod references;
 mod refusals;
 mod requester;
+mod schema;
 mod staff;
 mod state;
 mod util;
