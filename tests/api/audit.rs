@@ -8,7 +8,7 @@ use domain::lifecycle::RequestStatus;
 use domain::request::RequestKind;
 use store::lifecycle;
 
-use crate::helpers::{TestDb, cli_env, create_request};
+use crate::util::{TestDb, cli_env, create_request};
 
 fn verify(db: &TestDb) -> (bool, String, String) {
     let output = Command::cargo_bin("rightsdesk")
@@ -47,7 +47,7 @@ fn seed(db: &TestDb) {
                         payload: serde_json::json!({}),
                         emails: Vec::new(),
                     },
-                    crate::helpers::now(),
+                    crate::util::now(),
                 )
             })
             .expect("transition");

@@ -31,7 +31,7 @@ async fn the_binary_copied_alone_to_an_empty_folder_serves_the_desk() {
     let dir = tempfile::tempdir().expect("temp dir");
     let copy = dir.path().join("rightsdesk");
     std::fs::copy(binary(), &copy).expect("copy the binary");
-    let port = crate::helpers::TestSmtp::reserve_port();
+    let port = crate::util::TestSmtp::reserve_port();
     let mut command = Command::new(&copy);
     for (name, _) in std::env::vars() {
         if name.starts_with("RIGHTSDESK_") || name == "CARGO_MANIFEST_DIR" {

@@ -3,7 +3,7 @@
 
 use assert_cmd::Command;
 
-use crate::helpers::{TestDb, cli_env};
+use crate::util::{TestDb, cli_env};
 
 fn run(db: &TestDb, env: &[(&str, &str)], args: &[&str]) -> std::process::Output {
     let mut cmd = Command::cargo_bin("rightsdesk").expect("binary");
@@ -178,7 +178,7 @@ fn serve_stops_gracefully_on_sigterm() {
     use std::io::Read;
     use std::time::{Duration, Instant};
     let db = TestDb::fresh();
-    let port = crate::helpers::TestSmtp::reserve_port();
+    let port = crate::util::TestSmtp::reserve_port();
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("rightsdesk"))
         .envs(cli_env(&db))
         .env("RIGHTSDESK_BIND", format!("127.0.0.1:{port}"))

@@ -1,13 +1,12 @@
 //! The public side under attack: each test is named for an attack a probe
 //! of the public pages found, and shows it no longer works.
 
-use crate::helpers::TestSmtp;
-use crate::requester::{app, location, reference_from, self_request};
+use crate::util::{PDF, TestSmtp, location, reference_from, self_request, spawn_app_with_catalog};
 use domain::ids::RequestId;
 
 /// Submits a self-request from `email`; its reference.
 async fn submitted(
-    app: &crate::helpers::TestApp,
+    app: &crate::util::TestApp,
     kind: &'static str,
     email: &'static str,
 ) -> domain::reference::Reference {
@@ -16,12 +15,10 @@ async fn submitted(
     ))
 }
 
-use crate::helpers::PDF;
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn duplicate_notice_reveals_nothing_about_other_requests() {
     let smtp = TestSmtp::start();
-    let app = app(&smtp, vec![]).await;
+    let app = spawn_app_with_catalog(&smtp, vec![]).await;
     // The victim asks for deletion of their data.
     let victims = submitted(&app, "deletion", "victim@example.com").await;
     // A stranger, posing as the victim's delegate, asks the same.
@@ -66,7 +63,7 @@ async fn duplicate_notice_reveals_nothing_about_other_requests() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn language_switch_on_an_error_page_cannot_point_to_another_site() {
     let smtp = TestSmtp::start();
-    let app = app(&smtp, vec![]).await;
+    let app = spawn_app_with_catalog(&smtp, vec![]).await;
     for path in ["//evil.example/x", "/\\evil.example/x", "/%2F%2Fevil.example/x"] {
         let response = app.get(path).await;
         assert_eq!(response.status(), 404, "{path}");
@@ -100,7 +97,7 @@ fn send_and_stall(port: u16, head: &str, body_start: &[u8], wait: std::time::Dur
 }
 
 /// The CSRF cookie and token of a fresh page, for hand-made posts.
-async fn cookie_and_token(app: &crate::helpers::TestApp, path: &str) -> (String, String) {
+async fn cookie_and_token(app: &crate::util::TestApp, path: &str) -> (String, String) {
     let page = app
         .client
         .get(format!("{}{path}", app.address))
@@ -124,14 +121,14 @@ async fn cookie_and_token(app: &crate::helpers::TestApp, path: &str) -> (String,
         .expect("csrf cookie")
         .to_owned();
     let body = page.text().await.expect("body");
-    let token = crate::helpers::csrf_token_in(&body).expect("token");
+    let token = crate::util::csrf_token_in(&body).expect("token");
     (cookie, token)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stranger_cannot_flood_an_address_or_forge_its_first_line() {
     let smtp = TestSmtp::start();
-    let app = app(&smtp, vec![]).await;
+    let app = spawn_app_with_catalog(&smtp, vec![]).await;
     // A forged first line: a name that carries a "security notice".
     let mut forged = self_request("access", "victim@example.com");
     forged.retain(|(k, _)| *k != "requester_name");
@@ -201,7 +198,7 @@ async fn a_stranger_cannot_flood_an_address_or_forge_its_first_line() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_post_without_a_token_is_refused_before_its_body_is_read() {
     let smtp = TestSmtp::start();
-    let app = app(&smtp, vec![("rate-limit", "1000")]).await;
+    let app = spawn_app_with_catalog(&smtp, vec![("rate-limit", "1000")]).await;
     let (cookie, token) = cookie_and_token(&app, "/requests/new").await;
     let boundary = "XyZ";
     // 9 MB declared, only the first part sent: no token, so 403 at once.
@@ -248,7 +245,7 @@ async fn a_post_without_a_token_is_refused_before_its_body_is_read() {
     app.stop().await;
 
     // The status page's posts are rate limited like every public post.
-    let app = crate::requester::app(&smtp, vec![("rate-limit", "2")]).await;
+    let app = crate::util::spawn_app_with_catalog(&smtp, vec![("rate-limit", "2")]).await;
     let (_, token) = app.page_with_csrf("/requests/new").await;
     let mut statuses = Vec::new();
     for _ in 0..3 {
@@ -264,14 +261,14 @@ async fn a_post_without_a_token_is_refused_before_its_body_is_read() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_cannot_escape_its_limit_by_writing_its_own_forwarded_for() {
     let smtp = TestSmtp::start();
-    let app = app(&smtp, vec![("rate-limit", "2"), ("trust-forwarded", "true")]).await;
+    let app = spawn_app_with_catalog(&smtp, vec![("rate-limit", "2"), ("trust-forwarded", "true")]).await;
     let (_, token) = app.page_with_csrf("/track").await;
     let mut statuses = Vec::new();
     for n in 0..4 {
         // The client rotates the left entry; the proxy appends the address
         // it really saw.
         let forwarded = format!("198.51.100.{n}, 203.0.113.9");
-        statuses.push(crate::requester::track_forwarded(&app, &token, &forwarded).await);
+        statuses.push(crate::util::track_forwarded(&app, &token, &forwarded).await);
     }
     assert_eq!(statuses, [200, 200, 429, 429]);
     app.stop().await;
@@ -280,7 +277,7 @@ async fn a_client_cannot_escape_its_limit_by_writing_its_own_forwarded_for() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn guesses_spread_over_many_requests_for_one_address_are_capped() {
     let smtp = TestSmtp::start();
-    let app = app(&smtp, vec![]).await;
+    let app = spawn_app_with_catalog(&smtp, vec![]).await;
     let address = "guessed@example.com";
     let mut references = Vec::new();
     for _ in 0..3 {
@@ -331,7 +328,7 @@ async fn guesses_spread_over_many_requests_for_one_address_are_capped() {
     let response = app.post_form(&link, &[("csrf_token", &token)]).await;
     assert_eq!(response.status(), 303);
     assert_eq!(
-        crate::requester::status_of(&app, &references[2]),
+        crate::util::status_of(&app, &references[2]),
         domain::lifecycle::RequestStatus::InProgress
     );
     app.stop().await;
@@ -340,10 +337,9 @@ async fn guesses_spread_over_many_requests_for_one_address_are_capped() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_code_pages_answer_alike_whatever_the_reference() {
     let smtp = TestSmtp::start();
-    let app = app(&smtp, vec![]).await;
+    let app = spawn_app_with_catalog(&smtp, vec![]).await;
     let waiting = submitted(&app, "access", "waiting@example.com").await;
-    let (confirmed, _, _) =
-        crate::requester::verified_request(&app, &smtp, "access", "done@example.com").await;
+    let (confirmed, _, _) = crate::util::verified_request(&app, &smtp, "access", "done@example.com").await;
     let unknown: domain::reference::Reference = "DSR-2026-999999".parse().expect("reference");
     let (_, token) = app.page_with_csrf("/track").await;
     let answer =
@@ -388,7 +384,7 @@ async fn the_code_pages_answer_alike_whatever_the_reference() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn display_name_addresses_are_refused_and_undeliverable_email_is_given_up() {
     let smtp = TestSmtp::start();
-    let app = app(&smtp, vec![]).await;
+    let app = spawn_app_with_catalog(&smtp, vec![]).await;
     for address in ["Kim <victim@example.com>", "\"kim minji\"@example.com"] {
         let mut fields = self_request("access", "placeholder@example.com");
         fields.retain(|(k, _)| *k != "requester_email");
@@ -415,10 +411,10 @@ async fn display_name_addresses_are_refused_and_undeliverable_email_is_given_up(
     };
     let ids = app
         .store
-        .write(|conn| store::outbox::enqueue(conn, &[email], crate::helpers::now()))
+        .write(|conn| store::outbox::enqueue(conn, &[email], crate::util::now()))
         .expect("enqueue");
     let store = app.store.clone();
-    let row = crate::helpers::eventually("the email to be given up", || {
+    let row = crate::util::eventually("the email to be given up", || {
         let row = store::outbox::get(&mut store.conn().expect("conn"), &ids[0]).expect("row");
         (row.status == domain::email::EmailStatus::Failed).then_some(row)
     })
@@ -436,7 +432,7 @@ async fn display_name_addresses_are_refused_and_undeliverable_email_is_given_up(
     );
     // Operators see it listed.
     let listed = std::process::Command::new(assert_cmd::cargo::cargo_bin("rightsdesk"))
-        .envs(crate::helpers::cli_env(&app.db))
+        .envs(crate::util::cli_env(&app.db))
         .args(["outbox", "failed"])
         .output()
         .expect("run");
@@ -449,7 +445,7 @@ async fn display_name_addresses_are_refused_and_undeliverable_email_is_given_up(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stalled_body_is_cut_off() {
     let smtp = TestSmtp::start();
-    let app = app(&smtp, vec![("body-timeout", "1s")]).await;
+    let app = spawn_app_with_catalog(&smtp, vec![("body-timeout", "1s")]).await;
     let (cookie, _) = cookie_and_token(&app, "/track").await;
     let head = format!(
         "POST /track HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\n"
@@ -471,11 +467,11 @@ async fn bearer_tokens_never_reach_the_log() {
     use auth::keys::{Keys, SecretKey};
     use auth::tokens::{self, Purpose};
     use domain::document::{AcceptedDocumentRef, DocumentPurpose, DocumentType};
-    let db = crate::helpers::TestDb::fresh();
-    let env = crate::helpers::cli_env(&db);
+    let db = crate::util::TestDb::fresh();
+    let env = crate::util::cli_env(&db);
     let keys = Keys::new(SecretKey::from_base64(&env["RIGHTSDESK_SECRET_KEY"]).expect("secret"));
     let store = db.store();
-    let created = crate::helpers::create_request(
+    let created = crate::util::create_request(
         &store,
         &keys,
         domain::request::RequestKind::Access,
@@ -493,7 +489,7 @@ async fn bearer_tokens_never_reach_the_log() {
                     filename: "copy.pdf",
                     bytes: b"%PDF-1.4",
                 },
-                crate::helpers::now(),
+                crate::util::now(),
             )
         })
         .expect("document");
@@ -502,9 +498,9 @@ async fn bearer_tokens_never_reach_the_log() {
     ))
     .expect("damage it");
     let token =
-        tokens::issue(&keys, Purpose::Status, created.id.as_str(), crate::helpers::now()).expect("token");
+        tokens::issue(&keys, Purpose::Status, created.id.as_str(), crate::util::now()).expect("token");
     let verify =
-        tokens::issue(&keys, Purpose::Verify, created.id.as_str(), crate::helpers::now()).expect("token");
+        tokens::issue(&keys, Purpose::Verify, created.id.as_str(), crate::util::now()).expect("token");
 
     let port = TestSmtp::reserve_port();
     let log = db.dir.join("desk.log");
@@ -520,7 +516,7 @@ async fn bearer_tokens_never_reach_the_log() {
         .expect("start");
     let base = format!("http://127.0.0.1:{port}");
     let client = reqwest::Client::new();
-    crate::helpers::eventually_async("the desk to start", || {
+    crate::util::eventually_async("the desk to start", || {
         client.get(format!("{base}/healthz")).send()
     })
     .await;
@@ -564,7 +560,7 @@ async fn bearer_tokens_never_reach_the_log() {
 async fn parser_messages_file_names_and_downloads_leak_nothing() {
     use domain::document::DocumentPurpose;
     let smtp = TestSmtp::start();
-    let app = app(&smtp, vec![]).await;
+    let app = spawn_app_with_catalog(&smtp, vec![]).await;
     // A malformed body: the person is told in their language, without the
     // parser's own words.
     let (cookie, _) = cookie_and_token(&app, "/requests/new").await;
@@ -598,7 +594,7 @@ async fn parser_messages_file_names_and_downloads_leak_nothing() {
     // A file name that would read backwards loses its override; a result
     // with a Korean name is offered under that name (RFC 6266 filename*).
     let (_, id, status_path) =
-        crate::requester::verified_request(&app, &smtp, "access", "names@example.com").await;
+        crate::util::verified_request(&app, &smtp, "access", "names@example.com").await;
     let (_, token) = app.page_with_csrf(&status_path).await;
     let form = reqwest::multipart::Form::new()
         .text("csrf_token", token)
@@ -629,7 +625,7 @@ async fn parser_messages_file_names_and_downloads_leak_nothing() {
                     filename: "열람 결과.pdf",
                     bytes: PDF,
                 },
-                crate::helpers::now(),
+                crate::util::now(),
             )
         })
         .expect("result");
@@ -650,7 +646,7 @@ async fn parser_messages_file_names_and_downloads_leak_nothing() {
                     domain::lifecycle::RequestStatus::Completed,
                     &officer,
                 ),
-                crate::helpers::now(),
+                crate::util::now(),
             )
         })
         .expect("completed");

@@ -12,7 +12,7 @@ use domain::staff::StaffRole;
 use store::lifecycle::{self, Applied, Transition};
 use store::{self, Store, StoreError};
 
-use crate::helpers::{TestDb, create_request, footprint};
+use crate::util::{TestDb, create_request, footprint};
 
 fn actor_for(role: ActorRole) -> Actor {
     let staff = |role| Actor::Staff {
@@ -44,7 +44,7 @@ fn apply(store: &Store, request_id: &str, to: RequestStatus, actor: &Actor) -> R
                 payload: serde_json::json!({}),
                 emails: Vec::new(),
             },
-            crate::helpers::now(),
+            crate::util::now(),
         )
     })
 }
@@ -258,7 +258,7 @@ fn a_transition_whose_transaction_fails_leaves_no_audit_and_no_outbox_row() {
                 payload: serde_json::json!({}),
                 emails: vec![email.clone()],
             },
-            crate::helpers::now(),
+            crate::util::now(),
         )?;
         assert_eq!(applied.holds_lifted.len(), 1);
         assert_eq!(applied.emails.len(), 1);
@@ -288,7 +288,7 @@ fn a_transition_whose_transaction_fails_leaves_no_audit_and_no_outbox_row() {
                 payload: serde_json::json!({}),
                 emails: vec![email.clone()],
             },
-            crate::helpers::now(),
+            crate::util::now(),
         )
     });
     assert!(matches!(stale, Err(StoreError::Conflict)), "{stale:?}");

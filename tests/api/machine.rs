@@ -1,20 +1,18 @@
 //! The machine side: the holds API, the requests API and service tokens,
 //! over HTTP against a running desk.
 
-use app::decide::{self, Approval, Decide};
 use app::service_tokens::{self, Issuer, NewToken};
-use app::tasks::Finish;
 use domain::decision::{DecisionOutcome, RefusalGround};
 use domain::ids::HoldId;
 use domain::lifecycle::RequestStatus;
 use domain::request::RequestKind;
-use domain::task::TaskOutcome;
-use serde_json::{Value, json};
-use store::tasks;
-
-use crate::helpers::{SpawnOptions, TestApp, TestSmtp, desk_on, now, spawn_app, spawn_app_with};
-use crate::workspace::{Who, id_of, logged, seed_company, signed, staff_text, status_of};
 use domain::submission::StaffText;
+use serde_json::{Value, json};
+
+use crate::util::{
+    SpawnOptions, TestApp, TestSmtp, Who, decide_as_officer, desk_on, finish_tasks, id_of, logged, now,
+    seed_company, signed, spawn_app, spawn_app_with, staff_text, status_of,
+};
 
 fn token(app: &TestApp, scopes: &str, days: Option<i64>) -> (String, String) {
     let issued = service_tokens::issue(
@@ -80,66 +78,6 @@ async fn problem(response: reqwest::Response, status: u16) -> Value {
     assert_eq!(body["status"], status);
     assert!(body["title"].is_string());
     body
-}
-
-/// Finishes every open task of a request as done, by whoever may.
-pub(crate) fn finish_tasks(app: &TestApp, reference: &str) {
-    let id = id_of(app, reference);
-    let open: Vec<_> = app
-        .store
-        .read(|conn| tasks::for_request(conn, &id))
-        .expect("tasks");
-    for task in open {
-        let done = [Who::ItLead, Who::SalesHandler, Who::IrmHandler]
-            .iter()
-            .any(|who| {
-                app::tasks::complete(
-                    &app.desk,
-                    &signed(app, *who),
-                    &crate::workspace::parsed(reference),
-                    &task.id,
-                    Finish {
-                        outcome: TaskOutcome::Done,
-                        note: None,
-                        data_text: None,
-                        data_files: Vec::new(),
-                    },
-                )
-                .is_ok()
-            });
-        assert!(done, "task {} finished", task.id);
-    }
-}
-
-pub(crate) fn decide_as_officer(
-    app: &TestApp,
-    reference: &str,
-    outcome: DecisionOutcome,
-    ground: Option<RefusalGround>,
-) {
-    let officer = signed(app, Who::Officer);
-    decide::decide(
-        &app.desk,
-        &officer,
-        &crate::workspace::parsed(reference),
-        Decide {
-            outcome,
-            ground,
-            explanation: Some(staff_text("Decided after review.")),
-        },
-        None,
-    )
-    .expect("decide");
-    if status_of(app, reference) == RequestStatus::AwaitingApproval {
-        decide::settle(
-            &app.desk,
-            &officer,
-            &crate::workspace::parsed(reference),
-            Approval::Approve,
-            None,
-        )
-        .expect("approve");
-    }
 }
 
 #[tokio::test]
@@ -298,7 +236,7 @@ async fn refusal_and_withdrawal_lift_holds_and_a_granted_suspension_stays_until_
         lift_hold(
             &app.desk,
             &handler,
-            &crate::workspace::parsed(&suspension),
+            &crate::util::parsed(&suspension),
             &HoldId::from(hold_id.to_owned()),
             &staff_text("asked")
         ),
@@ -311,7 +249,7 @@ async fn refusal_and_withdrawal_lift_holds_and_a_granted_suspension_stays_until_
     lift_hold(
         &app.desk,
         &officer,
-        &crate::workspace::parsed(&suspension),
+        &crate::util::parsed(&suspension),
         &HoldId::from(hold_id.to_owned()),
         &staff_text("The subject asked by phone to resume processing."),
     )
@@ -334,7 +272,7 @@ async fn refusal_and_withdrawal_lift_holds_and_a_granted_suspension_stays_until_
         lift_hold(
             &app.desk,
             &officer,
-            &crate::workspace::parsed(&pending),
+            &crate::util::parsed(&pending),
             &HoldId::from(pending_hold.to_owned()),
             &staff_text("no")
         )
@@ -345,7 +283,7 @@ async fn refusal_and_withdrawal_lift_holds_and_a_granted_suspension_stays_until_
     let legal = app::holds::place_legal_hold(
         &app.desk,
         &officer,
-        &crate::workspace::parsed(&pending),
+        &crate::util::parsed(&pending),
         &staff_text("Litigation 2026-Gahap-1234: preserve everything."),
     )
     .expect("legal hold");
@@ -496,18 +434,13 @@ async fn bad_identifiers_and_bad_tokens_get_problem_documents() {
             scopes: vec![domain::service::ServiceScope::HoldsRead],
             expires_at: None,
         },
-        crate::helpers::now(),
+        crate::util::now(),
     )
     .expect("forged");
     problem(api_get(&app, path, Some(&forged)).await, 401).await;
     // A status link's token is no service token.
-    let status = auth::tokens::issue(
-        &app.keys,
-        auth::tokens::Purpose::Status,
-        "r",
-        crate::helpers::now(),
-    )
-    .expect("status token");
+    let status = auth::tokens::issue(&app.keys, auth::tokens::Purpose::Status, "r", crate::util::now())
+        .expect("status token");
     problem(api_get(&app, path, Some(&status)).await, 401).await;
 
     // 401: expired.

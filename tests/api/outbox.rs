@@ -14,7 +14,7 @@ use domain::request::RequestKind;
 use store::outbox;
 use store::{Store, lifecycle};
 
-use crate::helpers::{SpawnOptions, TestApp, TestSmtp, eventually, spawn_app, spawn_app_with};
+use crate::util::{SpawnOptions, TestApp, TestSmtp, eventually, spawn_app, spawn_app_with};
 
 fn email_for(request_id: &str, to: &str, subject: &str) -> NewEmail {
     NewEmail {
@@ -47,7 +47,7 @@ fn transition_with_email(app: &TestApp, to: &str) -> String {
                         &format!("Request {} verified", created.reference),
                     )],
                 },
-                crate::helpers::now(),
+                crate::util::now(),
             )
         })
         .expect("transition");
@@ -129,10 +129,10 @@ async fn with_the_smtp_server_down_the_email_stays_queued_with_its_error_and_is_
 #[test]
 fn two_instances_draining_the_same_outbox_send_each_email_once() {
     let smtp = TestSmtp::start();
-    let db = crate::helpers::TestDb::fresh();
+    let db = crate::util::TestDb::fresh();
     let store = db.store();
     let keys = auth::keys::Keys::new(auth::keys::SecretKey::generate());
-    let created = crate::helpers::create_request(&store, &keys, RequestKind::Access, "many@example.com");
+    let created = crate::util::create_request(&store, &keys, RequestKind::Access, "many@example.com");
     let emails: Vec<NewEmail> = (0..40)
         .map(|i| {
             email_for(
@@ -143,7 +143,7 @@ fn two_instances_draining_the_same_outbox_send_each_email_once() {
         })
         .collect();
     store
-        .write(|conn| outbox::enqueue(conn, &emails, crate::helpers::now()))
+        .write(|conn| outbox::enqueue(conn, &emails, crate::util::now()))
         .expect("enqueue");
 
     let config = mail::MailTransportConfig::Smtp(smtp.url());
@@ -188,11 +188,11 @@ async fn the_verification_email_leaves_at_once_even_with_a_minute_between_job_ru
         extra: vec![("job-interval", "60s")],
     })
     .await;
-    crate::helpers::seed_catalog(&app.store);
+    crate::util::seed_catalog(&app.store);
     // The first delivery pass ran at start; the next periodic one is a
     // minute away.
     app.delivery_passes_reach(1).await;
-    let fields = crate::requester::self_request("access", "prompt@example.com");
+    let fields = crate::util::self_request("access", "prompt@example.com");
     let response = app.submit_request(&fields, None).await;
     assert_eq!(response.status(), 303);
     let answered = std::time::Instant::now();
@@ -219,7 +219,7 @@ async fn a_notice_arrives_as_text_and_html_with_the_headers_of_good_mail() {
     let app = spawn_app(&smtp).await;
     let response = app
         .submit_request(
-            &crate::requester::self_request("access", "good.mail@example.com"),
+            &crate::util::self_request("access", "good.mail@example.com"),
             None,
         )
         .await;

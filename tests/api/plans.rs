@@ -20,7 +20,7 @@ use diesel::prelude::*;
 use domain::identifier::Identifier;
 use domain::request::RequestKind;
 
-use crate::helpers::{TestDb, desk_on, seed_catalog};
+use crate::util::{TestDb, desk_on, seed_catalog};
 use crate::workflow::{code_in_outbox, submission};
 
 /// Tables whose rows grow with the desk's use.

@@ -13,7 +13,7 @@ use store::{self, DbConnection, Store, StoreError};
 
 use diesel::connection::SimpleConnection;
 
-use crate::helpers::{TestDb, create_request, new_request};
+use crate::util::{TestDb, create_request, new_request};
 
 #[test]
 fn concurrent_requests_get_distinct_sequential_references_and_one_chain() {

@@ -8,13 +8,14 @@ use domain::lifecycle::RequestStatus;
 use domain::staff::StaffRole;
 use store::{documents, requests};
 
-use crate::helpers::{TestSmtp, footprint, now};
-use crate::requester::{app, staff_moves, status_of, verified_request};
+use crate::util::{
+    TestSmtp, footprint, now, spawn_app_with_catalog, staff_moves, status_of, verified_request,
+};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_transition_is_explained_in_korean() {
     let smtp = TestSmtp::start();
-    let app = app(&smtp, vec![]).await;
+    let app = spawn_app_with_catalog(&smtp, vec![]).await;
     let (reference, id, status_path) = verified_request(&app, &smtp, "access", "korean@example.com").await;
     let before = footprint(&app.store, &id);
     // An objection to a request still in progress (the form is not offered;
@@ -65,7 +66,7 @@ fn version_on(page: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_withdrawal_confirmed_on_a_stale_page_is_refused_and_changes_nothing() {
     let smtp = TestSmtp::start();
-    let app = app(&smtp, vec![]).await;
+    let app = spawn_app_with_catalog(&smtp, vec![]).await;
     let (reference, id, status_path) = verified_request(&app, &smtp, "deletion", "stale@example.com").await;
     let (page, token) = app.page_with_csrf(&format!("{status_path}/withdraw")).await;
     let version = version_on(&page);
@@ -104,7 +105,7 @@ async fn a_withdrawal_confirmed_on_a_stale_page_is_refused_and_changes_nothing()
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_internal_failure_shows_a_reference_and_no_internals() {
     let smtp = TestSmtp::start();
-    let app = app(&smtp, vec![]).await;
+    let app = spawn_app_with_catalog(&smtp, vec![]).await;
     let (_, id, status_path) = verified_request(&app, &smtp, "access", "broken@example.com").await;
     let document = app
         .store

@@ -3,58 +3,12 @@
 
 use domain::ids::RequestId;
 use domain::lifecycle::RequestStatus;
-use domain::reference::Reference;
 use store::{documents, holds, requests};
 
-use crate::helpers::{SpawnOptions, TestApp, TestSmtp, csrf_token_in, seed_catalog, spawn_app_with};
-
-pub(crate) async fn app(smtp: &TestSmtp, extra: Vec<(&'static str, &'static str)>) -> TestApp {
-    let app = spawn_app_with(SpawnOptions {
-        smtp_url: Some(smtp.url()),
-        extra,
-    })
-    .await;
-    seed_catalog(&app.store);
-    app
-}
-
-pub(crate) fn self_request(kind: &'static str, email: &'static str) -> Vec<(&'static str, &'static str)> {
-    let mut fields = vec![
-        ("kind", kind),
-        ("on_behalf", "self"),
-        ("requester_name", "Kim Minji"),
-        ("requester_email", email),
-        ("details", "Please act on this."),
-    ];
-    if kind == "correction" {
-        fields.push(("correction", "Name: Kim Minj → Kim Minji"));
-    }
-    fields
-}
-
-pub(crate) fn location(response: &reqwest::Response) -> String {
-    response
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned()
-}
-
-pub(crate) fn reference_from(location: &str) -> Reference {
-    location
-        .trim_start_matches("/requests/")
-        .trim_end_matches("/submitted")
-        .parse()
-        .expect("reference in location")
-}
-
-pub(crate) fn status_of(app: &TestApp, reference: &Reference) -> RequestStatus {
-    let conn = &mut app.store.conn().expect("conn");
-    requests::get_by_reference(conn, reference)
-        .expect("request")
-        .status
-}
+use crate::util::{
+    PDF, TestApp, TestSmtp, csrf_token_in, location, reference_from, self_request, spawn_app_with_catalog,
+    staff_moves, status_of, track_forwarded, verified_request,
+};
 
 fn request_count(app: &TestApp) -> i64 {
     let conn = &mut app.store.conn().expect("conn");
@@ -65,12 +19,10 @@ fn request_count(app: &TestApp) -> i64 {
         .sum()
 }
 
-use crate::helpers::PDF;
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_self_request_of_each_kind_reaches_in_progress_by_code() {
     let smtp = TestSmtp::start();
-    let app = app(&smtp, vec![]).await;
+    let app = spawn_app_with_catalog(&smtp, vec![]).await;
     for (i, kind) in ["access", "correction", "deletion", "suspension"]
         .into_iter()
         .enumerate()
@@ -145,7 +97,7 @@ async fn a_self_request_of_each_kind_reaches_in_progress_by_code() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_self_request_of_each_kind_reaches_in_progress_by_link() {
     let smtp = TestSmtp::start();
-    let app = app(&smtp, vec![]).await;
+    let app = spawn_app_with_catalog(&smtp, vec![]).await;
     for (i, kind) in ["access", "correction", "deletion", "suspension"]
         .into_iter()
         .enumerate()
@@ -175,7 +127,7 @@ async fn a_self_request_of_each_kind_reaches_in_progress_by_link() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_delegate_request_with_a_pdf_reaches_verifying_and_the_document_is_stored_encrypted() {
     let smtp = TestSmtp::start();
-    let app = app(&smtp, vec![]).await;
+    let app = spawn_app_with_catalog(&smtp, vec![]).await;
     let fields = [
         ("kind", "correction"),
         ("on_behalf", "delegate"),
@@ -235,7 +187,7 @@ async fn a_delegate_request_with_a_pdf_reaches_verifying_and_the_document_is_sto
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_validation_error_is_shown_beside_its_field_and_keeps_the_other_values() {
     let smtp = TestSmtp::start();
-    let app = app(&smtp, vec![]).await;
+    let app = spawn_app_with_catalog(&smtp, vec![]).await;
     let base = [
         ("kind", "access"),
         ("on_behalf", "self"),
@@ -368,7 +320,7 @@ async fn each_validation_error_is_shown_beside_its_field_and_keeps_the_other_val
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_missing_or_wrong_csrf_token_is_refused_and_stores_nothing() {
     let smtp = TestSmtp::start();
-    let app = app(&smtp, vec![]).await;
+    let app = spawn_app_with_catalog(&smtp, vec![]).await;
     app.get("/requests/new").await;
     for token in [None, Some("forged.token"), Some("")] {
         let mut form = reqwest::multipart::Form::new();
@@ -404,7 +356,7 @@ async fn a_missing_or_wrong_csrf_token_is_refused_and_stores_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_sixth_wrong_code_finds_the_code_locked_until_a_new_one_is_sent() {
     let smtp = TestSmtp::start();
-    let app = app(&smtp, vec![]).await;
+    let app = spawn_app_with_catalog(&smtp, vec![]).await;
     let response = app
         .submit_request(&self_request("access", "locked@example.com"), None)
         .await;
@@ -478,7 +430,7 @@ async fn the_sixth_wrong_code_finds_the_code_locked_until_a_new_one_is_sent() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn track_answers_the_same_whether_or_not_the_reference_exists() {
     let smtp = TestSmtp::start();
-    let app = app(&smtp, vec![]).await;
+    let app = spawn_app_with_catalog(&smtp, vec![]).await;
     let response = app
         .submit_request(&self_request("access", "track@example.com"), None)
         .await;
@@ -526,7 +478,7 @@ async fn track_answers_the_same_whether_or_not_the_reference_exists() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_status_token_for_one_request_gives_nothing_about_another() {
     let smtp = TestSmtp::start();
-    let app = app(&smtp, vec![]).await;
+    let app = spawn_app_with_catalog(&smtp, vec![]).await;
     let mut paths = Vec::new();
     for email in ["a@example.com", "b@example.com"] {
         let (reference, _, status_path) = verified_request(&app, &smtp, "access", email).await;
@@ -549,7 +501,7 @@ async fn a_status_token_for_one_request_gives_nothing_about_another() {
                     filename: "copy.pdf",
                     bytes: PDF,
                 },
-                crate::helpers::now(),
+                crate::util::now(),
             )
         })
         .expect("save");
@@ -571,7 +523,7 @@ async fn a_status_token_for_one_request_gives_nothing_about_another() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn withdrawing_lifts_the_hold_and_tells_the_requester() {
     let smtp = TestSmtp::start();
-    let app = app(&smtp, vec![]).await;
+    let app = spawn_app_with_catalog(&smtp, vec![]).await;
     let (reference, id, status_path) =
         verified_request(&app, &smtp, "deletion", "withdraw@example.com").await;
     let active = |app: &TestApp| {
@@ -606,7 +558,7 @@ async fn withdrawing_lifts_the_hold_and_tells_the_requester() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unverified_request_expires_lifting_its_hold_and_telling_the_requester() {
     let smtp = TestSmtp::start();
-    let app = app(&smtp, vec![("unverified-expiry", "1s")]).await;
+    let app = spawn_app_with_catalog(&smtp, vec![("unverified-expiry", "1s")]).await;
     let response = app
         .submit_request(&self_request("correction", "expire@example.com"), None)
         .await;
@@ -629,7 +581,7 @@ async fn an_unverified_request_expires_lifting_its_hold_and_telling_the_requeste
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_second_request_of_the_same_kind_within_a_day_is_linked_as_a_duplicate() {
     let smtp = TestSmtp::start();
-    let app = app(&smtp, vec![]).await;
+    let app = spawn_app_with_catalog(&smtp, vec![]).await;
     let first = reference_from(&location(
         &app.submit_request(&self_request("deletion", "dup@example.com"), None)
             .await,
@@ -658,7 +610,7 @@ async fn a_second_request_of_the_same_kind_within_a_day_is_linked_as_a_duplicate
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn posts_past_the_rate_limit_are_refused() {
     let smtp = TestSmtp::start();
-    let app = app(&smtp, vec![("rate-limit", "3")]).await;
+    let app = spawn_app_with_catalog(&smtp, vec![("rate-limit", "3")]).await;
     let (_, token) = app.page_with_csrf("/track").await;
     let mut statuses = Vec::new();
     for _ in 0..5 {
@@ -700,56 +652,11 @@ async fn posts_past_the_rate_limit_are_refused() {
     app.stop().await;
 }
 
-/// Submits a self-request and confirms it by code; returns its reference,
-/// id and status page path.
-pub(crate) async fn verified_request(
-    app: &TestApp,
-    smtp: &TestSmtp,
-    kind: &'static str,
-    email: &'static str,
-) -> (Reference, String, String) {
-    let response = app.submit_request(&self_request(kind, email), None).await;
-    let reference = reference_from(&location(&response));
-    let code = smtp.wait_for_to(email, 1).await.code();
-    let path = format!("/requests/{reference}/verify");
-    let (_, token) = app.page_with_csrf(&path).await;
-    let status_path = location(
-        &app.post_form(&path, &[("code", &code), ("csrf_token", &token)])
-            .await,
-    );
-    let conn = &mut app.store.conn().expect("conn");
-    let id = requests::get_by_reference(conn, &reference).expect("row").id;
-    (reference, id.into(), status_path)
-}
-
-pub(crate) fn staff_moves(app: &TestApp, id: &str, to: RequestStatus, role: domain::staff::StaffRole) {
-    app.store
-        .write(|conn| {
-            store::lifecycle::apply(
-                conn,
-                store::lifecycle::Transition {
-                    request_id: &RequestId::from(id.to_owned()),
-                    to,
-                    actor: &domain::actor::Actor::Staff {
-                        id: "staff-1".into(),
-                        role,
-                    },
-                    reason: Some("checked with the membership team"),
-                    expected_version: None,
-                    payload: serde_json::json!({}),
-                    emails: Vec::new(),
-                },
-                crate::helpers::now(),
-            )
-        })
-        .expect("staff transition");
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn information_sent_when_asked_for_returns_the_request_to_work() {
     use domain::staff::StaffRole;
     let smtp = TestSmtp::start();
-    let app = app(&smtp, vec![]).await;
+    let app = spawn_app_with_catalog(&smtp, vec![]).await;
     let (reference, id, status_path) = verified_request(&app, &smtp, "correction", "info@example.com").await;
     staff_moves(&app, &id, RequestStatus::AwaitingRequester, StaffRole::Handler);
 
@@ -805,7 +712,7 @@ async fn information_sent_when_asked_for_returns_the_request_to_work() {
 async fn an_objection_reopens_a_refused_deletion_and_freezes_the_data_again() {
     use domain::staff::StaffRole;
     let smtp = TestSmtp::start();
-    let app = app(&smtp, vec![]).await;
+    let app = spawn_app_with_catalog(&smtp, vec![]).await;
     let (reference, id, status_path) = verified_request(&app, &smtp, "deletion", "object@example.com").await;
     staff_moves(&app, &id, RequestStatus::Refused, StaffRole::PrivacyOfficer);
     let active = |app: &TestApp| {
@@ -850,28 +757,11 @@ async fn an_objection_reopens_a_refused_deletion_and_freezes_the_data_again() {
     app.stop().await;
 }
 
-/// Posts the tracking form with an `X-Forwarded-For` header; the status.
-pub(crate) async fn track_forwarded(app: &TestApp, token: &str, forwarded_for: &str) -> u16 {
-    app.client
-        .post(format!("{}/track", app.address))
-        .header("X-Forwarded-For", forwarded_for)
-        .form(&[
-            ("reference", "DSR-2026-000001"),
-            ("email", "x@example.com"),
-            ("csrf_token", token),
-        ])
-        .send()
-        .await
-        .expect("post")
-        .status()
-        .as_u16()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit() {
     let smtp = TestSmtp::start();
     for trust in ["true", "false"] {
-        let app = app(&smtp, vec![("rate-limit", "2"), ("trust-forwarded", trust)]).await;
+        let app = spawn_app_with_catalog(&smtp, vec![("rate-limit", "2"), ("trust-forwarded", trust)]).await;
         let (_, token) = app.page_with_csrf("/track").await;
         let mut statuses = Vec::new();
         for client in ["203.0.113.1", "203.0.113.1", "203.0.113.1", "203.0.113.2"] {

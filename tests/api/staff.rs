@@ -4,8 +4,7 @@
 use assert_cmd::Command;
 use domain::identifier::Email;
 
-use crate::helpers::{TestSmtp, cli_env, has_hangul, seed_catalog, spawn_app};
-use crate::workspace::{Browser, Who, seed_company};
+use crate::util::{Browser, TestSmtp, Who, cli_env, has_hangul, seed_catalog, seed_company, spawn_app};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn staff_add_prints_a_link_that_sets_the_password_once() {

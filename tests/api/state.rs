@@ -17,7 +17,7 @@ use store::audit::{self, NewEvent};
 use store::schema::{audit_actions, requests as req};
 use store::{catalog, holds, migrations, requests};
 
-use crate::helpers::{TestDb, create_request, now, seed_catalog};
+use crate::util::{TestDb, create_request, now, seed_catalog};
 
 #[test]
 fn the_database_refuses_values_outside_each_closed_set() {
@@ -112,7 +112,7 @@ fn whether_a_category_is_frozen_is_one_question_about_rows() {
                 conn,
                 &requests::NewRequest {
                     category_ids: vec![name.clone().into()],
-                    ..crate::helpers::new_request(RequestKind::Deletion, "scoped@example.com")
+                    ..crate::util::new_request(RequestKind::Deletion, "scoped@example.com")
                 },
                 &keys.identifier_index,
                 &Actor::Requester,

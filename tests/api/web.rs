@@ -1,6 +1,6 @@
 //! The web skeleton: health, readiness, pages, errors and headers.
 
-use crate::helpers::{TestSmtp, spawn_app};
+use crate::util::{TestSmtp, spawn_app};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_and_readiness_answer() {

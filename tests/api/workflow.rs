@@ -17,7 +17,7 @@ use domain::submission::Submission;
 use mail::notices::{Notice, NoticeError};
 use store::{holds, outbox, requests};
 
-use crate::helpers::{TestDb, desk_on, footprint, seed_catalog};
+use crate::util::{TestDb, desk_on, footprint, seed_catalog};
 
 pub(crate) fn submission(kind: RequestKind, email: &str) -> submit::NewSubmission {
     let email = Email::parse(email).expect("email");

@@ -77,10 +77,13 @@ impl DatabaseUrl {
             DatabaseUrl::Sqlite(path) => {
                 let mut conn = SqliteConnection::establish(&sqlite_path(path))?;
                 // WAL lets readers run beside the one writer; busy_timeout
-                // makes a second writer wait instead of failing at once.
+                // makes a second writer wait instead of failing at once. It
+                // comes first: setting the journal mode takes a lock too,
+                // and without it a connection opened while another process
+                // writes or checkpoints failed with "database is locked".
                 conn.batch_execute(
-                    "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
-                     PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; \
+                    "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+                     PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
                      PRAGMA temp_store = MEMORY;",
                 )
                 .map_err(ConnectionError::CouldntSetupConfiguration)?;
@@ -200,5 +203,25 @@ mod tests {
         for (raw, expected) in table {
             assert_eq!(DatabaseUrl::parse(raw), expected, "{raw}");
         }
+    }
+
+    #[test]
+    fn a_connection_opened_while_another_holds_the_database_waits_for_it() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("desk.db");
+        let url = DatabaseUrl::parse(&format!("sqlite://{}", path.display())).expect("url");
+        // Another process's connection, holding the database (as a
+        // checkpoint or a closing connection does) for a moment.
+        let mut holder = SqliteConnection::establish(&sqlite_path(&path)).expect("holder");
+        holder
+            .batch_execute("CREATE TABLE t (x INTEGER); BEGIN EXCLUSIVE; INSERT INTO t VALUES (1);")
+            .expect("lock");
+        let opening = std::thread::spawn(move || url.connect().map(|_| ()));
+        std::thread::sleep(Duration::from_millis(300));
+        holder.batch_execute("COMMIT").expect("release");
+        opening
+            .join()
+            .expect("the opening thread")
+            .expect("the connection waited for the lock instead of failing");
     }
 }

@@ -128,7 +128,7 @@ pub struct Application {
     server: Server,
     stop_jobs: tokio::sync::watch::Sender<bool>,
     jobs: tokio::task::JoinHandle<()>,
-    delivery_passes: Arc<AtomicU64>,
+    passes: app::jobs::Passes,
 }
 
 impl Application {
@@ -161,13 +161,8 @@ impl Application {
             .follow_holds()
             .context("cannot start following the holds placed")?;
         let (stop_jobs, stop_rx) = tokio::sync::watch::channel(false);
-        let delivery_passes = Arc::new(AtomicU64::new(0));
-        let jobs = tokio::spawn(app::jobs::run(
-            desk.clone(),
-            mailer,
-            delivery_passes.clone(),
-            stop_rx,
-        ));
+        let passes = app::jobs::Passes::default();
+        let jobs = tokio::spawn(app::jobs::run(desk.clone(), mailer, passes.clone(), stop_rx));
         let workflows = Arc::new(tokio::sync::Semaphore::new(desk.store.max_connections() as usize));
         let state = AppState {
             desk: desk.clone(),
@@ -182,7 +177,7 @@ impl Application {
             server,
             stop_jobs,
             jobs,
-            delivery_passes,
+            passes,
         })
     }
 
@@ -194,7 +189,19 @@ impl Application {
     /// How many email delivery passes have finished (a pass that sent
     /// nothing counts too), for waiting on the jobs in tests.
     pub fn delivery_passes(&self) -> Arc<AtomicU64> {
-        self.delivery_passes.clone()
+        self.passes.delivery.clone()
+    }
+
+    /// How many webhook delivery passes have finished (a pass that posted
+    /// nothing counts too), for waiting on the jobs in tests.
+    pub fn webhook_passes(&self) -> Arc<AtomicU64> {
+        self.passes.webhooks.clone()
+    }
+
+    /// How many reminder passes (each with the expiry of unverified
+    /// requests after it) have finished, for waiting on the jobs in tests.
+    pub fn reminder_passes(&self) -> Arc<AtomicU64> {
+        self.passes.reminders.clone()
     }
 
     pub fn port(&self) -> u16 {

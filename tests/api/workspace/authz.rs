@@ -23,8 +23,9 @@ use store::schema::*;
 use store::{documents, sessions, staff, tasks};
 use web::staff::{ROUTES, Route};
 
-use super::{Who, id_of, logged, seed_company, signed, under_review};
-use crate::helpers::{TestApp, TestSmtp, now, spawn_app};
+use crate::util::{
+    TestApp, TestSmtp, Who, id_of, logged, now, seed_company, signed, spawn_app, under_review,
+};
 use store::types::Wire;
 
 /// Who calls.
@@ -453,11 +454,11 @@ fn make(app: &TestApp, fixture: Fixture, n: usize) -> Made {
         decide::decide(
             &app.desk,
             &officer,
-            &crate::workspace::parsed(&reference),
+            &crate::util::parsed(&reference),
             Decide {
                 outcome: DecisionOutcome::Refused,
                 ground: Some(RefusalGround::AccessHarmsOthers),
-                explanation: Some(crate::workspace::staff_text("Another person's data.")),
+                explanation: Some(crate::util::staff_text("Another person's data.")),
             },
             None,
         )
@@ -472,8 +473,8 @@ fn make(app: &TestApp, fixture: Fixture, n: usize) -> Made {
             made.hold = app::holds::place_legal_hold(
                 &app.desk,
                 &signed(app, Who::Officer),
-                &crate::workspace::parsed(&made.reference),
-                &crate::workspace::staff_text("Litigation hold."),
+                &crate::util::parsed(&made.reference),
+                &crate::util::staff_text("Litigation hold."),
             )
             .expect("legal hold")
             .remove(0);
@@ -494,7 +495,7 @@ fn make(app: &TestApp, fixture: Fixture, n: usize) -> Made {
             decide::settle(
                 &app.desk,
                 &officer,
-                &crate::workspace::parsed(&reference),
+                &crate::util::parsed(&reference),
                 Approval::Approve,
                 None,
             )
@@ -775,7 +776,7 @@ async fn every_staff_route_answers_each_caller_exactly_as_allowed() {
             };
             assert_eq!(status, expected, "{what}");
             if expected == 303 && !matches!(caller, Caller::Staff(_)) && !spec.public {
-                assert_eq!(crate::requester::location(&response), "/staff/login", "{what}");
+                assert_eq!(crate::util::location(&response), "/staff/login", "{what}");
             }
             let refused = !matches!(caller, Caller::Staff(who) if spec.allowed.contains(who)) && !spec.public;
             // A refusal writes nothing. (A failed sign-in is itself

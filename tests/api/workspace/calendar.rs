@@ -12,8 +12,7 @@ use domain::request::RequestKind;
 use store::audit::{self, Verification};
 use store::schema::{audit_events, calendar_days, requests};
 
-use super::{Browser, Who, audit_payloads, id_of, logged, seed_company};
-use crate::helpers::{TestApp, TestSmtp, spawn_app};
+use crate::util::{Browser, TestApp, TestSmtp, Who, audit_payloads, id_of, logged, seed_company, spawn_app};
 use store::types::Wire;
 
 fn due_of(app: &TestApp, reference: &str) -> NaiveDate {
@@ -73,7 +72,7 @@ async fn a_one_off_holiday_moves_undecided_due_dates_and_undoing_it_moves_them_b
         .await;
     assert_eq!(answer.status(), 303);
     assert_eq!(
-        crate::requester::location(&answer),
+        crate::util::location(&answer),
         format!("/staff/admin/calendar?day={due}&moved=1")
     );
     let with_day = CalendarCode::KOREA
@@ -144,7 +143,7 @@ async fn a_day_that_cannot_change_is_refused_with_its_message_and_nothing_is_sto
     seed_company(&app.store);
     let admin = Browser::signed_in(&app, Who::Admin).await;
     let before = counts(&app);
-    let year = chrono::Datelike::year(&crate::helpers::now()) + 1;
+    let year = chrono::Datelike::year(&crate::util::now()) + 1;
     let (eve, christmas) = (format!("{year}-12-24"), format!("{year}-12-25"));
     let table = [
         (format!("24/12/{year}"), "added", "Year end", "2026-12-24"),

@@ -14,12 +14,11 @@ use domain::request::RequestKind;
 use domain::submission::RequesterText;
 use store::requests;
 
-use super::{Browser, ORDERS_LAW, Who, id_of, logged_in, seed_company, under_review_in};
-use crate::helpers::{
-    ReceivedEmail, SpawnOptions, TestApp, TestSmtp, eventually, has_hangul, spawn_app, spawn_app_with,
+use crate::util::{
+    Browser, ORDERS_LAW, ReceivedEmail, SpawnOptions, TestApp, TestSmtp, Who, decide_as_officer, eventually,
+    finish_tasks, has_hangul, id_of, location, logged_in, reference_from, seed_company, spawn_app,
+    spawn_app_with, under_review_in,
 };
-use crate::machine::{decide_as_officer, finish_tasks};
-use crate::requester::{location, reference_from};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_notice_arrives_at_its_step_in_the_requests_language_with_its_parts() {
@@ -66,7 +65,7 @@ async fn each_notice_arrives_at_its_step_in_the_requests_language_with_its_parts
         assert!(message.text().contains("Two systems hold your data."));
 
         // A postponement: reasons, new date, the way to object, remedies.
-        let later = (crate::helpers::now().date() + chrono::Duration::days(40)).to_string();
+        let later = (crate::util::now().date() + chrono::Duration::days(40)).to_string();
         let answer = officer
             .post(
                 &format!("/staff/requests/{reference}/prolong"),

@@ -13,9 +13,10 @@ use domain::request::RequestKind;
 use domain::task::{TaskOutcome, TaskStatus};
 use store::{audit, decisions, holds, tasks};
 
-use super::{Browser, ORDERS_LAW, Who, id_of, logged, seed_company, status_of};
-use crate::helpers::{PDF, TestApp, TestSmtp, spawn_app};
-use crate::requester::{location, reference_from};
+use crate::util::{
+    Browser, ORDERS_LAW, PDF, TestApp, TestSmtp, Who, id_of, location, logged, reference_from, seed_company,
+    spawn_app, status_of,
+};
 
 fn task_of(app: &TestApp, request_id: &str, system_code: &str) -> tasks::TaskRow {
     app.store
@@ -108,7 +109,7 @@ async fn a_deletion_across_two_systems_ends_with_separation_approval_and_its_not
 
     // IT's lead assigns the membership task; the handler completes it.
     let lead = Browser::signed_in(&app, Who::ItLead).await;
-    let it_handler = super::signed(&app, Who::ItHandler);
+    let it_handler = crate::util::signed(&app, Who::ItHandler);
     let assigned = lead
         .post(
             &format!("{page}/tasks/{}/assign", members.id),

@@ -6,8 +6,7 @@ use diesel::prelude::*;
 use domain::request::RequestKind;
 use store::schema::{audit_events, settings};
 
-use super::{Browser, Who, logged, seed_company};
-use crate::helpers::{TestSmtp, eventually, spawn_app};
+use crate::util::{Browser, TestSmtp, Who, eventually, logged, seed_company, spawn_app};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_next_notice_is_signed_with_the_letterhead_an_admin_sets() {
@@ -70,7 +69,7 @@ async fn the_next_notice_is_signed_with_the_letterhead_an_admin_sets() {
     // A postponement's notice is signed with it and lists its bodies.
     let reference = logged(&app, RequestKind::Access, "signed@example.com", &[]);
     let officer = Browser::signed_in(&app, Who::Officer).await;
-    let later = (crate::helpers::now().date() + chrono::Duration::days(40)).to_string();
+    let later = (crate::util::now().date() + chrono::Duration::days(40)).to_string();
     let answer = officer
         .post(
             &format!("/staff/requests/{reference}/prolong"),

@@ -17,8 +17,10 @@ use domain::request::RequestKind;
 use serde_json::Value;
 use store::schema::{audit_events, email_outbox, prolongations, requests};
 
-use super::{Browser, Who, audit_payloads, id_of, logged, seed_company, status_of};
-use crate::helpers::{SpawnOptions, TestApp, TestSmtp, eventually, spawn_app, spawn_app_with};
+use crate::util::{
+    Browser, SpawnOptions, TestApp, TestSmtp, Who, audit_payloads, eventually, id_of, logged, seed_company,
+    spawn_app, spawn_app_with, status_of,
+};
 
 fn dates_of(app: &TestApp, reference: &str) -> (NaiveDate, NaiveDate) {
     let conn = &mut app.store.conn().expect("conn");

@@ -11,8 +11,7 @@ use domain::request::{Channel, RequestKind};
 use store::schema::{audit_events, requests as req};
 use store::{catalog, lifecycle, requests, tasks};
 
-use super::{Browser, Who, seed_company, signed};
-use crate::helpers::{TestApp, TestSmtp, new_request, now, spawn_app};
+use crate::util::{Browser, TestApp, TestSmtp, Who, new_request, now, seed_company, signed, spawn_app};
 use store::types::Wire;
 
 /// One seeded request, as the test knows it.
@@ -236,7 +235,7 @@ async fn revealing_the_full_address_is_a_deliberate_recorded_act() {
     let smtp = TestSmtp::start();
     let app = spawn_app(&smtp).await;
     seed_company(&app.store);
-    let reference = super::logged(&app, RequestKind::Access, "kim.minji@example.com", &[]);
+    let reference = crate::util::logged(&app, RequestKind::Access, "kim.minji@example.com", &[]);
     let officer = Browser::signed_in(&app, Who::Officer).await;
     let page = format!("/staff/requests/{reference}");
     let body = officer.get(&page).await.text().await.expect("page");

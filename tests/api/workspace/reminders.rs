@@ -14,8 +14,10 @@ use domain::request::RequestKind;
 use store::Store;
 use store::schema::{departments, email_outbox, reminders, requests};
 
-use super::{Browser, PASSWORD, Who, id_of, logged, seed_company};
-use crate::helpers::{TestApp, TestSmtp, create_request, eventually, has_hangul, spawn_app};
+use crate::util::{
+    Browser, Job, PASSWORD, TestApp, TestSmtp, Who, create_request, eventually, has_hangul, id_of, logged,
+    seed_company, spawn_app,
+};
 
 /// A second instance: its own pool on the same database, the same clock.
 fn second_instance(app: &TestApp) -> Desk {
@@ -50,7 +52,7 @@ async fn passes(app: &TestApp, other: &Desk) {
         t.join().expect("pass thread");
     }
     // And the desk's own loop has had its turn.
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.pass_begun_after_now(Job::Reminders).await;
 }
 
 fn steps(app: &TestApp, request_id: &str) -> Vec<(String, i32)> {
@@ -209,6 +211,9 @@ async fn an_unconfirmed_requester_is_reminded_once_after_a_day() {
     let reminder = smtp.wait_for_to("remind-me@example.com", 1).await;
     assert!(reminder.text().contains("/v/"), "a fresh link");
     assert!(reminder.code().len() == 6, "and a fresh code");
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // A second reminder would be queued by a reminder pass begun now, and
+    // sent once the outbox has emptied and delivery has passed again.
+    app.pass_begun_after_now(Job::Reminders).await;
+    app.settle(2).await;
     assert_eq!(smtp.to("remind-me@example.com").len(), 1, "once");
 }

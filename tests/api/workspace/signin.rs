@@ -6,10 +6,9 @@ use domain::audit::AuditAction;
 use domain::identifier::Email;
 use store::{audit, staff};
 
-use super::{Browser, PASSWORD, Who, location, seed_company};
-use crate::helpers::{TestSmtp, spawn_app};
+use crate::util::{Browser, PASSWORD, TestSmtp, Who, location, seed_company, spawn_app};
 
-fn actions(app: &crate::helpers::TestApp) -> Vec<AuditAction> {
+fn actions(app: &crate::util::TestApp) -> Vec<AuditAction> {
     use diesel::prelude::*;
     use store::schema::audit_events;
     let conn = &mut app.store.conn().expect("conn");

@@ -21,21 +21,38 @@ use crate::signal::Signal;
 use crate::{Desk, expire, reminders};
 pub use mail::Mailer;
 
-/// Runs the jobs until `stop` turns true; counts delivery passes in
-/// `delivery_passes`.
-pub async fn run(desk: Desk, mailer: Mailer, delivery_passes: Arc<AtomicU64>, stop: watch::Receiver<bool>) {
+/// How many passes of each job have finished since start (a pass that
+/// found nothing to do counts too): a test waits on them, so that what a
+/// pass begun after some moment would have done is done.
+#[derive(Clone, Default)]
+pub struct Passes {
+    /// Email delivery passes.
+    pub delivery: Arc<AtomicU64>,
+    /// Webhook delivery passes.
+    pub webhooks: Arc<AtomicU64>,
+    /// Reminder passes, each followed by the expiry of unverified requests.
+    pub reminders: Arc<AtomicU64>,
+}
+
+/// Runs the jobs until `stop` turns true; counts their passes in `passes`.
+pub async fn run(desk: Desk, mailer: Mailer, passes: Passes, stop: watch::Receiver<bool>) {
     let claimant = format!("{}-{}", hostname(), uuid::Uuid::now_v7());
     tracing::info!(%claimant, interval = ?desk.config.job_interval, "background jobs started");
     let delivery = tokio::spawn(deliver(
         desk.clone(),
         mailer,
         claimant.clone(),
-        delivery_passes,
+        passes.delivery,
         stop.clone(),
     ));
     let revocations = tokio::spawn(refresh_revocations(desk.clone(), stop.clone()));
-    let hooks = tokio::spawn(post_webhooks(desk.clone(), claimant.clone(), stop.clone()));
-    periodic(desk, stop).await;
+    let hooks = tokio::spawn(post_webhooks(
+        desk.clone(),
+        claimant.clone(),
+        passes.webhooks,
+        stop.clone(),
+    ));
+    periodic(desk, passes.reminders, stop).await;
     if let Err(error) = delivery.await {
         tracing::error!(%error, "email delivery ended abnormally");
     }
@@ -62,7 +79,7 @@ async fn pause(desk: &Desk, stop: &mut watch::Receiver<bool>, wake: Option<&Sign
 /// How often the planner's statistics are refreshed.
 const OPTIMIZE_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
 
-async fn periodic(desk: Desk, mut stop: watch::Receiver<bool>) {
+async fn periodic(desk: Desk, passes: Arc<AtomicU64>, mut stop: watch::Receiver<bool>) {
     let mut optimized: Option<std::time::Instant> = None;
     loop {
         if optimized.is_none_or(|at| at.elapsed() >= OPTIMIZE_EVERY) {
@@ -90,6 +107,7 @@ async fn periodic(desk: Desk, mut stop: watch::Receiver<bool>) {
         if let Some(n @ 1..) = pass("the expiry pass", &desk, expire::expire_unverified).await {
             tracing::info!(expired = n, "unverified requests expired");
         }
+        passes.fetch_add(1, Ordering::SeqCst);
         if !pause(&desk, &mut stop, None).await {
             return;
         }
@@ -166,7 +184,12 @@ async fn deliver(
     }
 }
 
-async fn post_webhooks(desk: Desk, claimant: String, mut stop: watch::Receiver<bool>) {
+async fn post_webhooks(
+    desk: Desk,
+    claimant: String,
+    passes: Arc<AtomicU64>,
+    mut stop: watch::Receiver<bool>,
+) {
     let client = match webhooks::client() {
         Ok(client) => client,
         Err(error) => {
@@ -186,6 +209,7 @@ async fn post_webhooks(desk: Desk, claimant: String, mut stop: watch::Receiver<b
             Ok(_) => {}
             Err(error) => tracing::error!(%error, "webhook delivery pass failed"),
         }
+        passes.fetch_add(1, Ordering::SeqCst);
         if !pause(&desk, &mut stop, Some(&desk.webhooks)).await {
             return;
         }
