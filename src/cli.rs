@@ -173,7 +173,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         );
     }
     let keys = Arc::new(Keys::new(secret));
-    let store = Store::open(&config.database_url, config.db_pool_size)
+    let store = Store::open(config.database_url(), config.db_pool_size)
         .map_err(|e| Failure::new(format!("cannot open the database: {e}"), 1))?;
     let desk = Desk::new(store.clone(), Arc::new(config), keys, Arc::new(SystemClock));
 

@@ -493,8 +493,12 @@ async fn bearer_tokens_never_reach_the_log() {
             )
         })
         .expect("document");
+    // Released to the requester (the request completed), and damaged: its
+    // download fails inside.
     db.execute_raw(&format!(
-        "UPDATE documents SET nonce = ciphertext WHERE id = '{document}'"
+        "UPDATE requests SET status = 'completed' WHERE id = '{}';
+         UPDATE documents SET nonce = ciphertext WHERE id = '{document}'",
+        created.id
     ))
     .expect("damage it");
     let token =

@@ -783,3 +783,62 @@ async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit() {
         app.stop().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_download_is_checked_before_anything_is_decrypted() {
+    use domain::document::{AcceptedDocumentRef, DocumentPurpose, DocumentType};
+    let smtp = TestSmtp::start();
+    let app = spawn_app_with_catalog(&smtp, vec![]).await;
+    let (_, id, status_path) = verified_request(&app, &smtp, "access", "checked@example.com").await;
+    let request_id = RequestId::from(id.clone());
+    let save = |purpose| {
+        app.store
+            .write(|conn| {
+                documents::save(
+                    conn,
+                    &app.keys.documents,
+                    &request_id,
+                    purpose,
+                    AcceptedDocumentRef {
+                        kind: DocumentType::Pdf,
+                        filename: "scan.pdf",
+                        bytes: PDF,
+                    },
+                    crate::util::now(),
+                )
+            })
+            .expect("save")
+    };
+    let identity = save(DocumentPurpose::Identity);
+    let result = save(DocumentPurpose::Result);
+    // Both are damaged in the database: any attempt to decrypt them fails
+    // (and would answer 500).
+    for document in [&identity, &result] {
+        app.db
+            .execute_raw(&format!(
+                "UPDATE documents SET nonce = ciphertext WHERE id = '{document}'"
+            ))
+            .expect("damage it");
+    }
+    let app = &app;
+    let download = |document: &str| {
+        let path = format!("{status_path}/documents/{document}");
+        async move { app.get(&path).await }
+    };
+
+    // While the request is worked on, its result is not released: a clean
+    // 404, decided before the content is touched.
+    assert_eq!(download(&result).await.status(), 404);
+    staff_moves(
+        app,
+        &id,
+        RequestStatus::Completed,
+        domain::staff::StaffRole::PrivacyOfficer,
+    );
+    // Completed: an identity document is still no result.
+    assert_eq!(download(&identity).await.status(), 404);
+    // The result is released now, so it is decrypted, and its damage shows:
+    // the 404s above were answered without decrypting anything.
+    assert_eq!(download(&result).await.status(), 500);
+    app.stop().await;
+}

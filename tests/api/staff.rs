@@ -14,7 +14,11 @@ async fn staff_add_prints_a_link_that_sets_the_password_once() {
     let mut env = cli_env(&app.db);
     env.insert(
         "RIGHTSDESK_SECRET_KEY",
-        app.config.secret_key.clone().expect("test secret"),
+        app.config
+            .secret_key
+            .as_ref()
+            .map(|key| app::config::ExposeSecret::expose_secret(key).to_owned())
+            .expect("test secret"),
     );
     let output = Command::cargo_bin("rightsdesk")
         .expect("binary")

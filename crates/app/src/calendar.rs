@@ -154,7 +154,7 @@ fn recount(
         if request.due_date == Some(due) {
             continue;
         }
-        requests::set_due_date(tx.conn, &request.id, due, tx.now)?;
+        requests::set_due_date(tx.conn, &request.id, request.version, due, tx.now)?;
         tx.conn.append(
             NewEvent::about(
                 &request.id,

@@ -4,7 +4,7 @@
 //! downloading a document, internal notes and messages to the requester.
 
 use chrono::NaiveDate;
-use domain::ids::DocumentId;
+use domain::ids::{DocumentId, TaskId};
 use domain::submission::StaffText;
 
 use super::signin::SignedIn;
@@ -92,7 +92,10 @@ pub struct TaskLine {
     pub may_complete: bool,
     /// Whom it may be assigned to (when the viewer may assign it).
     pub assignable: Vec<StaffUser>,
-    /// Files the task returned.
+    /// The data the task returned as text, decrypted (when the viewer may
+    /// see it).
+    pub returned: Option<String>,
+    /// Files the task returned (when the viewer may see them).
     pub files: Vec<DocumentInfo>,
 }
 
@@ -139,15 +142,23 @@ pub fn view(desk: &Desk, signed: &SignedIn, reference: &Reference) -> Result<Cas
             } else {
                 Vec::new()
             };
-            let files = all_documents
-                .iter()
-                .filter(|d| d.task_id.as_deref() == Some(view.task.id.as_str()))
-                .cloned()
-                .collect();
+            let (returned, files) = if signed.member.may_see_result(&file.facts, &facts) {
+                (
+                    tasks::returned_text(conn, &desk.keys.documents, &view.task.id)?,
+                    all_documents
+                        .iter()
+                        .filter(|d| d.task_id.as_deref() == Some(view.task.id.as_str()))
+                        .cloned()
+                        .collect(),
+                )
+            } else {
+                (None, Vec::new())
+            };
             lines.push(TaskLine {
                 may_complete: signed.member.may_complete(file.row.status, &facts),
                 may_assign,
                 assignable,
+                returned,
                 files,
                 view,
             });
@@ -215,7 +226,9 @@ pub fn reveal(desk: &Desk, signed: &SignedIn, reference: &Reference) -> Result<I
 }
 
 /// A document of the request, decrypted for download; the download is
-/// recorded. Identity and authority documents only for the privacy officer.
+/// recorded. Identity and authority documents only for the privacy
+/// officer, a task's files only for those who may see its result; that is
+/// decided before anything is decrypted.
 pub fn download(
     desk: &Desk,
     signed: &SignedIn,
@@ -224,8 +237,18 @@ pub fn download(
 ) -> Result<(DocumentInfo, Vec<u8>), WorkflowError> {
     desk.write(|tx| {
         let file = load(tx.conn, &signed.member, reference)?;
-        let (info, bytes) = documents::read(tx.conn, &desk.keys.documents, &file.row.id, document_id)?;
+        let (info, sealed) = documents::sealed(tx.conn, &file.row.id, document_id)?;
         require(file.options.identity_documents || !info.purpose.is_identity_evidence())?;
+        if let Some(task_id) = &info.task_id {
+            let task = tasks::get(tx.conn, &file.row.id, &TaskId::from(task_id.clone()))?;
+            let facts = TaskFacts {
+                department_id: task.department_id.into(),
+                assignee_id: task.assignee_id,
+                status: task.status,
+            };
+            require(signed.member.may_see_result(&file.facts, &facts))?;
+        }
+        let bytes = sealed.open(&desk.keys.documents)?;
         tx.record(
             &file.row.id,
             &signed.actor(),

@@ -14,7 +14,11 @@ use domain::jurisdiction::Jurisdiction;
 use domain::profile::Profile;
 use domain::request::RequestKind;
 use mail::MailTransportConfig;
+use secrecy::zeroize::Zeroize;
+use secrecy::{CloneableSecret, SecretBox};
 use store::DatabaseUrl;
+
+pub use secrecy::{ExposeSecret, SecretString};
 
 /// The settings as given (strings), shared by every command.
 #[derive(Debug, Clone, clap::Args)]
@@ -151,16 +155,45 @@ pub enum LogFormat {
     Json,
 }
 
-/// The validated configuration.
+/// A setting that may carry a password (a URL's `user:password@`), held
+/// in a [`SecretBox`]: `Debug` shows `[REDACTED]`, and the text is wiped
+/// when dropped.
+#[derive(Clone)]
+pub struct WithPassword<T>(T);
+
+impl Zeroize for WithPassword<DatabaseUrl> {
+    fn zeroize(&mut self) {
+        // A SQLite path carries no password.
+        if let DatabaseUrl::Postgres(url) = &mut self.0 {
+            url.zeroize();
+        }
+    }
+}
+
+impl CloneableSecret for WithPassword<DatabaseUrl> {}
+
+impl Zeroize for WithPassword<MailTransportConfig> {
+    fn zeroize(&mut self) {
+        if let MailTransportConfig::Smtp(url) = &mut self.0 {
+            url.zeroize();
+        }
+    }
+}
+
+impl CloneableSecret for WithPassword<MailTransportConfig> {}
+
+/// The validated configuration. Its secrets (the secret key, and the
+/// database and SMTP URLs, which may carry passwords) never show in its
+/// `Debug` output.
 #[derive(Debug, Clone)]
 pub struct Config {
-    pub database_url: DatabaseUrl,
+    database_url: SecretBox<WithPassword<DatabaseUrl>>,
     pub bind: SocketAddr,
     /// Without a trailing slash.
     pub base_url: String,
     /// The base64 secret, when given; otherwise it lives in `data_dir`.
-    pub secret_key: Option<String>,
-    pub mail: MailTransportConfig,
+    pub secret_key: Option<SecretString>,
+    mail: SecretBox<WithPassword<MailTransportConfig>>,
     pub mail_from: lettre::message::Mailbox,
     pub jurisdiction: Jurisdiction,
     pub timezone: Tz,
@@ -209,6 +242,16 @@ fn duration(name: &'static str, raw: &str) -> Result<Duration, ConfigError> {
 }
 
 impl Config {
+    /// The database to use.
+    pub fn database_url(&self) -> &DatabaseUrl {
+        &self.database_url.expose_secret().0
+    }
+
+    /// Where email goes.
+    pub fn mail(&self) -> &MailTransportConfig {
+        &self.mail.expose_secret().0
+    }
+
     /// The legal profile in force.
     pub fn profile(&self) -> &'static Profile {
         Profile::of(self.jurisdiction)
@@ -380,11 +423,11 @@ impl Config {
             },
         };
         Ok(Self {
-            database_url,
+            database_url: SecretBox::new(Box::new(WithPassword(database_url))),
             bind,
             base_url,
-            secret_key: args.secret_key.clone(),
-            mail,
+            secret_key: args.secret_key.clone().map(SecretString::from),
+            mail: SecretBox::new(Box::new(WithPassword(mail))),
             mail_from,
             jurisdiction,
             timezone,
@@ -409,7 +452,7 @@ impl Config {
     pub fn load_secret(&self) -> Result<(auth::keys::SecretKey, bool), ConfigError> {
         use auth::keys::SecretKey;
         match &self.secret_key {
-            Some(encoded) => SecretKey::from_base64(encoded)
+            Some(encoded) => SecretKey::from_base64(encoded.expose_secret())
                 .map(|k| (k, false))
                 .map_err(|e| invalid("RIGHTSDESK_SECRET_KEY", e.to_string())),
             None => SecretKey::load_or_create(&self.data_dir.join("secret.key")).map_err(|e| {
@@ -443,12 +486,12 @@ mod tests {
     fn defaults_are_valid() {
         let config = parse(&[]).unwrap();
         assert_eq!(
-            config.database_url,
-            DatabaseUrl::Sqlite("data/rightsdesk.db".into())
+            config.database_url(),
+            &DatabaseUrl::Sqlite("data/rightsdesk.db".into())
         );
         assert_eq!(config.base_url, "http://127.0.0.1:8080");
         assert_eq!(config.timezone, chrono_tz::Asia::Seoul);
-        assert_eq!(config.mail, MailTransportConfig::Files("data/mail".into()));
+        assert_eq!(config.mail(), &MailTransportConfig::Files("data/mail".into()));
         assert_eq!(config.job_interval, Duration::from_secs(5));
     }
 
@@ -515,6 +558,28 @@ mod tests {
         );
         let c = parse(&["--jurisdiction", "gdpr", "--timezone", "Europe/Dublin"]).unwrap();
         assert_eq!(c.timezone, chrono_tz::Europe::Dublin);
+    }
+
+    #[test]
+    fn debug_output_never_shows_a_secret() {
+        let key = auth::keys::SecretKey::generate().to_base64();
+        let config = parse(&[
+            "--secret-key",
+            &key,
+            "--smtp-url",
+            "smtps://desk:smtp-pass-123@mail.example.com",
+            "--database-url",
+            "postgres://desk:db-pass-456@db.example.com/rightsdesk",
+        ])
+        .unwrap();
+        let printed = format!("{config:?}");
+        for secret in [key.as_str(), "smtp-pass-123", "db-pass-456"] {
+            assert!(!printed.contains(secret), "{secret} in {printed}");
+        }
+        assert!(
+            printed.contains("Asia/Seoul"),
+            "the rest is still shown: {printed}"
+        );
     }
 
     #[test]

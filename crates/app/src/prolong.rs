@@ -62,9 +62,18 @@ pub fn prolong(
     input: Prolong,
 ) -> Result<Prolonged, WorkflowError> {
     desk.write(|tx| {
+        // Prolongations of one request take turns, each reading what the
+        // one before it committed (the UPDATE of the due date is guarded
+        // by the version too, against any other change meanwhile).
+        tx.conn.serialise(&format!("prolong:{reference}"))?;
         let file = case::load(tx.conn, &signed.member, reference)?;
         require(file.options.prolong)?;
         let row = file.row;
+        // Acted on a page of an earlier version (another prolongation,
+        // say): refused before anything is judged on what changed.
+        if input.expected_version.is_some_and(|v| v != row.version) {
+            return Err(WorkflowError::Stale);
+        }
         let taken = prolongations::for_request(tx.conn, &row.id)?.len();
         let today = deadline::local(tx.now, desk.config.timezone).date();
         let rule = open_for(today, &row, taken).ok_or(Refusal::ProlongationNotAllowed)?;
@@ -91,7 +100,7 @@ pub fn prolong(
             &calendar,
         )
         .map_err(Refusal::from)?;
-        apply(tx, signed, &row, rule, current, &plan, input.expected_version)?;
+        apply(tx, signed, &row, rule, current, &plan)?;
         Ok(Prolonged {
             kind: rule.kind,
             from: current,
@@ -100,7 +109,10 @@ pub fn prolong(
     })
 }
 
-/// Records the prolongation, moves the due date, tells the requester.
+/// Records the prolongation, moves the due date, tells the requester. The
+/// request must still be at the version `row` was read at: of two
+/// prolongations judged on the same version, the second to write is
+/// refused as stale and leaves nothing behind.
 fn apply(
     tx: &mut Tx<'_, '_>,
     signed: &SignedIn,
@@ -108,7 +120,6 @@ fn apply(
     rule: &ProlongationRule,
     current: NaiveDate,
     plan: &prolongation::Plan,
-    expected_version: Option<i32>,
 ) -> Result<(), WorkflowError> {
     let actor = signed.actor();
     let id = prolongations::add(
@@ -140,24 +151,22 @@ fn apply(
         "to": plan.new_due.to_string(),
         "cause": rule.kind,
     });
-    match rule.kind {
+    let version = match rule.kind {
         Prolongation::Postponement => {
             let transition = Transition {
-                expected_version,
+                expected_version: Some(row.version),
                 reason: Some(plan.reasons.as_str()),
                 payload: payload.clone(),
                 ..Transition::new(&row.id, RequestStatus::Postponed, &actor)
             };
-            tx.transition(transition, &[notice])?;
+            tx.transition(transition, &[notice])?.version
         }
         Prolongation::Extension => {
-            if expected_version.is_some_and(|v| v != row.version) {
-                return Err(WorkflowError::Stale);
-            }
             tx.send(&[notice])?;
+            row.version
         }
-    }
-    requests::set_due_date(tx.conn, &row.id, plan.new_due, tx.now)?;
+    };
+    requests::set_due_date(tx.conn, &row.id, version, plan.new_due, tx.now)?;
     tx.record(&row.id, &actor, AuditAction::DueDateChanged, payload)?;
     Ok(())
 }

@@ -5,7 +5,10 @@
 //! or changing its role ends a copied cookie at once. Unknown addresses and
 //! wrong passwords get the same answer; repeated failures lock the address
 //! typed and the client address for a while, whether or not an account
-//! exists (so a lockout reveals nothing either).
+//! exists (so a lockout reveals nothing either). Attempts on one address
+//! (and from one client) take turns: each checks the lock and records its
+//! outcome in one turn, so a burst of guesses counts like the same guesses
+//! one after another.
 
 use chrono::NaiveDateTime;
 use domain::ids::StaffId;
@@ -120,19 +123,9 @@ pub fn sign_in(desk: &Desk, input: SignIn) -> Result<SignInOutcome, WorkflowErro
         };
         Ok((locked_until(&failures, now), found))
     })?;
+    // Already locked: refused without the slow hash.
     if let Some(until) = locked {
-        desk.write(|tx| {
-            tx.conn.append(
-                NewEvent::general(
-                    &Actor::System,
-                    AuditAction::StaffSignInFailed,
-                    serde_json::json!({"locked": true}),
-                ),
-                tx.now,
-            );
-            Ok(())
-        })?;
-        return Ok(SignInOutcome::Locked { until });
+        return desk.write(|tx| Ok(refused_while_locked(tx, until)));
     }
     let stored = found
         .as_ref()
@@ -140,21 +133,58 @@ pub fn sign_in(desk: &Desk, input: SignIn) -> Result<SignInOutcome, WorkflowErro
         .unwrap_or(password::UNMATCHABLE);
     let password_ok = password::verify(&input.password, stored);
     let user = found.map(|(user, _)| user).filter(|u| u.active && password_ok);
-    desk.write(|tx| match &user {
-        Some(user) if staff::second_factor(tx.conn, &user.id)?.is_some() => {
-            let version = staff::password_version(tx.conn, &user.id)?;
-            let ticket = tokens::issue_bound(
-                &desk.keys,
-                Purpose::SecondFactor,
-                user.id.as_str(),
-                Some(&version),
-                tx.now,
-            )?;
-            Ok(SignInOutcome::CodeNeeded { ticket })
+    desk.write(|tx| {
+        // Guesses hashed meanwhile may have locked the address: judged
+        // again in its turn, before this attempt counts.
+        if let Some(until) = locked_in_turn(tx, &account_key, &client_key)? {
+            return Ok(refused_while_locked(tx, until));
         }
-        Some(user) => signed_in(tx, user, &account_key, false, input.lang),
-        None => failed(tx, &account_key, &client_key),
+        match &user {
+            Some(user) if staff::second_factor(tx.conn, &user.id)?.is_some() => {
+                let version = staff::password_version(tx.conn, &user.id)?;
+                let ticket = tokens::issue_bound(
+                    &desk.keys,
+                    Purpose::SecondFactor,
+                    user.id.as_str(),
+                    Some(&version),
+                    tx.now,
+                )?;
+                Ok(SignInOutcome::CodeNeeded { ticket })
+            }
+            Some(user) => signed_in(tx, user, &account_key, false, input.lang),
+            None => failed(tx, &account_key, &client_key),
+        }
     })
+}
+
+/// Takes the turn of the address typed, then of the client (always in
+/// that order, so two attempts never wait on each other), and says
+/// whether they are locked. Until this transaction commits no other
+/// attempt on them can count a failure or sign in, so the answer holds
+/// for what this attempt records.
+fn locked_in_turn(
+    tx: &mut Tx<'_, '_>,
+    account_key: &str,
+    client_key: &str,
+) -> Result<Option<NaiveDateTime>, WorkflowError> {
+    tx.conn.serialise(&format!("sign-in:{account_key}"))?;
+    tx.conn.serialise(&format!("sign-in:{client_key}"))?;
+    let failures = sessions::recent_failures(tx.conn, account_key, client_key, tx.now)?;
+    Ok(locked_until(&failures, tx.now))
+}
+
+/// Records an attempt refused because sign-in is locked (it is not
+/// counted as another failure).
+fn refused_while_locked(tx: &mut Tx<'_, '_>, until: NaiveDateTime) -> SignInOutcome {
+    tx.conn.append(
+        NewEvent::general(
+            &Actor::System,
+            AuditAction::StaffSignInFailed,
+            serde_json::json!({"locked": true}),
+        ),
+        tx.now,
+    );
+    SignInOutcome::Locked { until }
 }
 
 /// Starts a session: the failures of the account are forgotten, and the
@@ -257,9 +287,8 @@ pub fn second_factor(
     )
     .map_err(|e| WorkflowError::Store(StoreError::Corrupt(e.to_string())))?;
     desk.write(|tx| {
-        let failures = sessions::recent_failures(tx.conn, &account_key, &client_key, tx.now)?;
-        if let Some(until) = locked_until(&failures, tx.now) {
-            return Ok(SignInOutcome::Locked { until });
+        if let Some(until) = locked_in_turn(tx, &account_key, &client_key)? {
+            return Ok(refused_while_locked(tx, until));
         }
         let fresh = match step.and_then(|s| i64::try_from(s).ok()) {
             Some(step) => staff::use_second_factor_step(tx.conn, &user.id, step)?,

@@ -141,23 +141,22 @@ fn results_released(status: RequestStatus) -> bool {
     )
 }
 
-/// A result document of the request, decrypted; anything else is not found.
+/// A result document of the request, decrypted; anything else is not
+/// found. Whether it is a result and released is decided first: nothing
+/// else is ever decrypted here.
 pub fn result_document(
     desk: &Desk,
     request_id: &RequestId,
     document_id: &DocumentId,
 ) -> Result<(DocumentInfo, Vec<u8>), WorkflowError> {
-    let (info, bytes) = desk.read(|conn, _| {
-        Ok(documents::read(
-            conn,
-            &desk.keys.documents,
-            request_id,
-            document_id,
-        )?)
+    let (info, sealed) = desk.read(|conn, _| {
+        let status = requests::get(conn, request_id)?.status;
+        let (info, sealed) = documents::sealed(conn, request_id, document_id)?;
+        if info.purpose != DocumentPurpose::Result || !results_released(status) {
+            return Err(WorkflowError::NotFound);
+        }
+        Ok((info, sealed))
     })?;
-    let status = desk.read(|conn, _| Ok(requests::get(conn, request_id)?.status))?;
-    if info.purpose != DocumentPurpose::Result || !results_released(status) {
-        return Err(WorkflowError::NotFound);
-    }
+    let bytes = sealed.open(&desk.keys.documents)?;
     Ok((info, bytes))
 }

@@ -167,12 +167,6 @@ pub fn complete(
     })
 }
 
-/// The data a task returned, decrypted (for the staff page and the
-/// requester's results).
-pub fn returned_text(desk: &Desk, task_id: &TaskId) -> Result<Option<String>, WorkflowError> {
-    desk.read(|conn, _| Ok(tasks::returned_text(conn, &desk.keys.documents, task_id)?))
-}
-
 /// After an objection: every task starts again and the request goes back
 /// to work.
 pub fn reopen(

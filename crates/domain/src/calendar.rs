@@ -20,6 +20,8 @@ pub struct HolidayCalendar {
     covers_until: Option<NaiveDate>,
     /// Where the days came from (a `# source: …` header line).
     source: Option<String>,
+    /// When the file was generated (a `# generated: YYYY-MM-DD` header line).
+    generated: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -31,12 +33,14 @@ pub struct CalendarError {
 
 impl HolidayCalendar {
     /// Parses `YYYY-MM-DD  name` lines; `#` starts a comment, a
-    /// `# covers: FROM TO` comment says which days the source covered and
-    /// a `# source: …` comment where they came from.
+    /// `# covers: FROM TO` comment says which days the source covered, a
+    /// `# source: …` comment where they came from and a
+    /// `# generated: YYYY-MM-DD` comment when.
     pub fn parse(text: &str) -> Result<Self, CalendarError> {
         let mut days = BTreeMap::new();
         let mut covers_until = None;
         let mut source = None;
+        let mut generated = None;
         for (i, raw) in text.lines().enumerate() {
             let bad = || CalendarError {
                 line: i + 1,
@@ -56,6 +60,10 @@ impl HolidayCalendar {
                 source = Some(from.trim().to_owned()).filter(|s| !s.is_empty());
                 continue;
             }
+            if let Some(on) = raw.trim().strip_prefix("# generated:") {
+                generated = Some(NaiveDate::parse_from_str(on.trim(), "%Y-%m-%d").map_err(|_| bad())?);
+                continue;
+            }
             let line = raw.split('#').next().unwrap_or_default().trim();
             if line.is_empty() {
                 continue;
@@ -68,6 +76,7 @@ impl HolidayCalendar {
             days,
             covers_until,
             source,
+            generated,
         })
     }
 
@@ -96,6 +105,11 @@ impl HolidayCalendar {
     /// Where the days came from, e.g. `holidays 0.108`.
     pub fn source(&self) -> Option<&str> {
         self.source.as_deref()
+    }
+
+    /// When the file was generated, when it says.
+    pub fn generated(&self) -> Option<NaiveDate> {
+        self.generated
     }
 
     /// The holidays listed from `from` to `to`, inclusive, with their names.
@@ -363,17 +377,60 @@ mod tests {
         }
     }
 
-    /// Fails once a shipped calendar no longer covers next year: run
-    /// `scripts/calendars` and commit the files.
+    /// The last year a calendar generated on `generated` must cover, as
+    /// judged on `today`: the year after the one it was made in (or after
+    /// today, on a clock behind that).
+    fn must_cover_through(generated: NaiveDate, today: NaiveDate) -> i32 {
+        generated.year().min(today.year()) + 1
+    }
+
+    /// Fails when a shipped calendar does not cover the year after the one
+    /// it was generated in: run `scripts/calendars` and commit the files.
+    /// The horizon comes from the files' own `# generated:` date rather
+    /// than from the clock alone: data is as good as the day it was made,
+    /// so a checkout built after its calendars have run out still passes
+    /// (telling a running desk that its calendar ends soon is the start-up
+    /// warning's job, [`calendar_ends_soon`]), while data generated without
+    /// next year fails whenever it is checked.
     #[test]
-    fn the_shipped_calendars_cover_next_year() {
-        let next_year = chrono::Utc::now().year() + 1;
+    fn the_shipped_calendars_cover_the_year_after_they_were_generated() {
+        let today = chrono::Utc::now().date_naive();
         for (code, text) in SHIPPED {
-            let until = HolidayCalendar::parse(text)
-                .unwrap()
-                .covered_until()
-                .expect("a calendar");
-            assert!(until.year() >= next_year, "calendars/{code}.txt ends on {until}");
+            let calendar = HolidayCalendar::parse(text).unwrap();
+            let generated = calendar
+                .generated()
+                .unwrap_or_else(|| panic!("calendars/{code}.txt does not say when it was generated"));
+            let until = calendar.covered_until().expect("a calendar");
+            assert!(
+                until.year() >= must_cover_through(generated, today),
+                "calendars/{code}.txt, generated on {generated}, ends on {until}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_calendar_must_cover_the_year_after_it_was_generated_whatever_the_clock_says() {
+        let table = [
+            // (generated, today, covered until, enough)
+            ("2026-11-26", "2026-12-05", "2030-12-31", true),
+            ("2026-11-26", "2027-01-01", "2027-12-31", true),
+            // The clock passing the data's end is the start-up warning's
+            // business, not a reason for an old checkout's build to fail.
+            ("2026-11-26", "2031-01-01", "2030-12-31", true),
+            ("2026-11-26", "2040-06-01", "2030-12-31", true),
+            // Generated without next year: wrong whenever it is checked.
+            ("2026-11-26", "2026-12-05", "2026-12-31", false),
+            ("2026-11-26", "2031-01-01", "2026-12-31", false),
+            // A clock behind the generation date asks no more than its
+            // own next year.
+            ("2026-11-26", "2025-06-01", "2026-12-31", true),
+        ];
+        for (generated, today, until, enough) in table {
+            assert_eq!(
+                day(until).year() >= must_cover_through(day(generated), day(today)),
+                enough,
+                "generated {generated}, today {today}, covered until {until}"
+            );
         }
     }
 
@@ -420,15 +477,21 @@ mod tests {
             );
         }
         let header = HolidayCalendar::parse(
-            "# source: holidays 1.0\n# covers: 2025-01-01 2027-12-31\n2025-01-01  신정\n",
+            "# source: holidays 1.0\n# generated: 2025-11-26\n# covers: 2025-01-01 2027-12-31\n2025-01-01  신정\n",
         )
         .unwrap();
         assert_eq!(header.covered_until(), Some(day("2027-12-31")));
         assert_eq!(header.source(), Some("holidays 1.0"));
+        assert_eq!(header.generated(), Some(day("2025-11-26")));
         let no_header = HolidayCalendar::parse("2025-01-01  신정\n").unwrap();
         assert_eq!(no_header.covered_until(), Some(day("2025-12-31")));
         assert_eq!(no_header.source(), None);
+        assert_eq!(no_header.generated(), None);
         assert_eq!(HolidayCalendar::parse("# covers: soon\n").unwrap_err().line, 1);
+        assert_eq!(
+            HolidayCalendar::parse("\n# generated: soon\n").unwrap_err().line,
+            2
+        );
     }
 
     #[test]

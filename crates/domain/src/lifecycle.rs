@@ -46,18 +46,6 @@ impl RequestStatus {
     pub const fn due_date_is_counted(self) -> bool {
         !self.is_closed() && !matches!(self, Self::Postponed)
     }
-
-    /// The statutory clock runs (or ran) for this request: it was verified.
-    pub const fn is_open_work(self) -> bool {
-        matches!(
-            self,
-            Self::InProgress
-                | Self::AwaitingRequester
-                | Self::AwaitingApproval
-                | Self::Postponed
-                | Self::Objection
-        )
-    }
 }
 
 /// Which requests a rule applies to.

@@ -121,6 +121,21 @@ pub fn list_for_request(
         .load(conn)?)
 }
 
+/// A document's content as stored, still encrypted: [`Sealed::open`]
+/// decrypts it once the caller has decided the reader may have it.
+pub struct Sealed {
+    id: DocumentId,
+    nonce: Vec<u8>,
+    ciphertext: Vec<u8>,
+}
+
+impl Sealed {
+    /// Decrypts the content.
+    pub fn open(&self, key: &[u8; 32]) -> Result<Vec<u8>, StoreError> {
+        open(key, self.id.as_str(), &self.nonce, &self.ciphertext)
+    }
+}
+
 /// Reads and decrypts a document of `request_id`. A document of another
 /// request is not found.
 pub fn read(
@@ -129,6 +144,18 @@ pub fn read(
     request_id: &RequestId,
     document_id: &DocumentId,
 ) -> Result<(DocumentInfo, Vec<u8>), StoreError> {
+    let (info, sealed) = sealed(conn, request_id, document_id)?;
+    let plain = sealed.open(key)?;
+    Ok((info, plain))
+}
+
+/// A document of `request_id` with its content still encrypted. A
+/// document of another request is not found.
+pub fn sealed(
+    conn: &mut DbConnection,
+    request_id: &RequestId,
+    document_id: &DocumentId,
+) -> Result<(DocumentInfo, Sealed), StoreError> {
     let (info, nonce, ciphertext): (DocumentInfo, Vec<u8>, Vec<u8>) = documents::table
         .filter(documents::id.eq(document_id.as_str()))
         .filter(documents::request_id.eq(request_id.as_str()))
@@ -137,8 +164,12 @@ pub fn read(
         .first(conn)
         .optional()?
         .ok_or(StoreError::NotFound)?;
-    let plain = open(key, document_id.as_str(), &nonce, &ciphertext)?;
-    Ok((info, plain))
+    let sealed = Sealed {
+        id: info.id.clone(),
+        nonce,
+        ciphertext,
+    };
+    Ok((info, sealed))
 }
 
 /// The stored (encrypted) bytes, for operators and tests.

@@ -474,8 +474,12 @@ fn last_id(conn: &mut DbConnection, table: &str) -> Result<i64, StoreError> {
 
 /// One session of following: connect, read every active key, then take
 /// in what others place and lift until the connection fails or the set is
-/// gone.
-fn session(held: &Weak<Inner>, url: &DatabaseUrl) -> Result<(), StoreError> {
+/// gone. `ready_since` is set when the session first makes the set ready.
+fn session(
+    held: &Weak<Inner>,
+    url: &DatabaseUrl,
+    ready_since: &mut Option<Instant>,
+) -> Result<(), StoreError> {
     let mut conn = url.connect()?;
     let (mut last_row, mut last_lift): (i64, i64) = (0, 0);
     let mut looked_at = Instant::now();
@@ -510,6 +514,7 @@ fn session(held: &Weak<Inner>, url: &DatabaseUrl) -> Result<(), StoreError> {
         // PostgreSQL's follower is ready once its own ping has come back.
         if matches!(conn, DbConnection::Sqlite(_)) {
             set.set_ready(true);
+            ready_since.get_or_insert_with(Instant::now);
         }
     }
     // This session's pings, on PostgreSQL: one that comes back proves the
@@ -553,6 +558,7 @@ fn session(held: &Weak<Inner>, url: &DatabaseUrl) -> Result<(), StoreError> {
                 if pinged && !answered {
                     answered = true;
                     set.set_ready(true);
+                    ready_since.get_or_insert_with(Instant::now);
                 }
                 if answered && (pings == 0 || sent_at.elapsed() >= PING_EVERY) {
                     pings += 1;
@@ -611,10 +617,46 @@ fn session(held: &Weak<Inner>, url: &DatabaseUrl) -> Result<(), StoreError> {
     }
 }
 
+/// The follower's first wait before it connects again.
+const FIRST_WAIT: Duration = Duration::from_millis(100);
+/// Its longest wait.
+const LONGEST_WAIT: Duration = Duration::from_secs(5);
+/// A session that kept the set ready this long had worked: its end is a
+/// new outage, and the waits start again from the first.
+const GOOD_SESSION: Duration = Duration::from_secs(10);
+
+/// How long the follower waits before it connects again: [`FIRST_WAIT`],
+/// doubling after each session that ended before it had worked for
+/// [`GOOD_SESSION`], up to [`LONGEST_WAIT`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Reconnect {
+    next: Duration,
+}
+
+impl Default for Reconnect {
+    fn default() -> Self {
+        Self { next: FIRST_WAIT }
+    }
+}
+
+impl Reconnect {
+    /// The wait after a session that kept the set ready for `worked`
+    /// (none: it never did).
+    fn wait_after(&mut self, worked: Option<Duration>) -> Duration {
+        if worked.is_some_and(|w| w >= GOOD_SESSION) {
+            self.next = FIRST_WAIT;
+        }
+        let wait = self.next;
+        self.next = (self.next * 2).min(LONGEST_WAIT);
+        wait
+    }
+}
+
 fn follow(held: Weak<Inner>, url: DatabaseUrl) {
-    let mut pause = Duration::from_millis(100);
+    let mut reconnect = Reconnect::default();
     loop {
-        let result = session(&held, &url);
+        let mut ready_since = None;
+        let result = session(&held, &url, &mut ready_since);
         let Some(inner) = held.upgrade() else { return };
         let set = HeldKeys(inner);
         set.set_ready(false);
@@ -625,14 +667,40 @@ fn follow(held: Weak<Inner>, url: DatabaseUrl) {
             tracing::warn!(%error, "following the holds placed elsewhere failed; the database answers every holds question until it resumes");
         }
         drop(set);
-        std::thread::sleep(pause);
-        pause = (pause * 2).min(Duration::from_secs(5));
+        std::thread::sleep(reconnect.wait_after(ready_since.map(|since| since.elapsed())));
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_reconnect_wait_doubles_while_sessions_fail_and_starts_again_after_one_that_worked() {
+        let ms = Duration::from_millis;
+        // Each session in turn: how long it kept the set ready (none: it
+        // never did), and the wait after it.
+        let table = [
+            (None, ms(100)),
+            (None, ms(200)),
+            (Some(ms(50)), ms(400)),
+            (None, ms(800)),
+            (None, ms(1600)),
+            (None, ms(3200)),
+            (None, ms(5000)),
+            (None, ms(5000)),
+            // It worked for an hour: the next failure is a new outage.
+            (Some(Duration::from_secs(3600)), ms(100)),
+            (None, ms(200)),
+            (Some(GOOD_SESSION - ms(1)), ms(400)),
+            (Some(GOOD_SESSION), ms(100)),
+            (None, ms(200)),
+        ];
+        let mut reconnect = Reconnect::default();
+        for (n, (worked, wait)) in table.into_iter().enumerate() {
+            assert_eq!(reconnect.wait_after(worked), wait, "session {n}: {worked:?}");
+        }
+    }
 
     fn key(n: u8) -> String {
         hex::encode([n; 32])

@@ -315,23 +315,6 @@ fn with_scopes(conn: &mut DbConnection, rows: Vec<HoldRow>) -> Result<Vec<Hold>,
         .collect()
 }
 
-/// The active holds on an identifier, with their requests' references: the
-/// question other systems ask before using a person's data.
-pub fn active_for_identifier(
-    conn: &mut DbConnection,
-    key: &IdentifierKey,
-) -> Result<Vec<(Hold, String)>, StoreError> {
-    let rows: Vec<(HoldRow, String)> = holds::table
-        .inner_join(requests::table)
-        .filter(holds::identifier_key.eq(key.as_str()))
-        .filter(holds::lifted_at.is_null())
-        .order(holds::placed_at.asc())
-        .select((HoldRow::as_select(), requests::reference))
-        .load(conn)?;
-    let (rows, references): (Vec<HoldRow>, Vec<String>) = rows.into_iter().unzip();
-    Ok(with_scopes(conn, rows)?.into_iter().zip(references).collect())
-}
-
 /// Whether an active hold on an identifier covers a data category (a hold
 /// on all data, on the category, or on the system that holds it): one
 /// indexed query.

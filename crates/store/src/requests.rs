@@ -617,6 +617,8 @@ pub struct Recount {
     pub due_date: Option<NaiveDate>,
     /// Its period was extended: counted with the lengthened period.
     pub extended: bool,
+    /// The version read (a due date moved is guarded by it).
+    pub version: i32,
 }
 
 /// The requests of `jurisdiction` counted with the calendar `code` (or
@@ -658,23 +660,36 @@ pub fn to_recount(
                     .filter(prolongations::request_id.eq(requests::id))
                     .filter(prolongations::kind.eq(Wire(Prolongation::Extension))),
             ),
+            requests::version,
         ))
         .load(conn)?)
 }
 
-/// Moves a request's due date.
+/// Moves a request's due date, if the request is still at `version` (the
+/// one the caller read); returns the new version. A request changed
+/// meanwhile is a [`StoreError::Conflict`] and is left alone: on
+/// PostgreSQL the UPDATE waits for a concurrent change to commit and then
+/// finds the version moved on.
 pub fn set_due_date(
     conn: &mut DbConnection,
     id: &RequestId,
+    version: i32,
     due_date: NaiveDate,
     now: NaiveDateTime,
-) -> Result<(), StoreError> {
-    diesel::update(requests::table.find(id.as_str()))
-        .set((
-            requests::due_date.eq(due_date),
-            requests::version.eq(requests::version + 1),
-            requests::updated_at.eq(now),
-        ))
-        .execute(conn)?;
-    Ok(())
+) -> Result<i32, StoreError> {
+    let updated = diesel::update(
+        requests::table
+            .filter(requests::id.eq(id.as_str()))
+            .filter(requests::version.eq(version)),
+    )
+    .set((
+        requests::due_date.eq(due_date),
+        requests::version.eq(version + 1),
+        requests::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    if updated != 1 {
+        return Err(StoreError::Conflict);
+    }
+    Ok(version + 1)
 }

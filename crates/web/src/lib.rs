@@ -140,7 +140,7 @@ impl Application {
         let bind = desk.config.bind;
         let listener = TcpListener::bind(bind).with_context(|| format!("cannot listen on {bind}"))?;
         let port = listener.local_addr()?.port();
-        let mailer = app::jobs::Mailer::from_config(&desk.config.mail)?;
+        let mailer = app::jobs::Mailer::from_config(desk.config.mail())?;
         desk.revocations
             .refresh(&desk)
             .context("cannot read the revoked service tokens")?;

@@ -336,6 +336,12 @@ async fn a_refusal_then_the_requesters_objection_then_a_new_decision() {
         .expect("result")
         .expect("sealed");
     assert!(!String::from_utf8_lossy(&stored.1).contains("refused@example.com"));
+    // Staff who may see the request see what each task returned.
+    let staff_page = officer.get(&page).await.text().await.expect("page");
+    assert!(
+        staff_page.contains(secret),
+        "the data returned is on the staff page"
+    );
 
     // A new decision with its own notice; access needs no approval.
     let completed = officer
@@ -420,5 +426,48 @@ async fn staff_text_with_hidden_characters_or_a_resident_number_is_refused_and_n
             .is_empty(),
         "no hold was placed"
     );
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_document_staff_may_not_open_is_refused_before_it_is_decrypted() {
+    use domain::document::{AcceptedDocumentRef, DocumentPurpose, DocumentType};
+    let smtp = TestSmtp::start();
+    let app = spawn_app(&smtp).await;
+    seed_company(&app.store);
+    let reference = logged(&app, RequestKind::Access, "opened@example.com", &[]);
+    let id = id_of(&app, &reference);
+    let identity = app
+        .store
+        .write(|conn| {
+            store::documents::save(
+                conn,
+                &app.keys.documents,
+                &id,
+                DocumentPurpose::Identity,
+                AcceptedDocumentRef {
+                    kind: DocumentType::Pdf,
+                    filename: "id-card.pdf",
+                    bytes: PDF,
+                },
+                crate::util::now(),
+            )
+        })
+        .expect("save");
+    // Damaged in the database: decrypting it fails (and answers 500).
+    app.db
+        .execute_raw(&format!(
+            "UPDATE documents SET nonce = ciphertext WHERE id = '{identity}'"
+        ))
+        .expect("damage it");
+    let path = format!("/staff/requests/{reference}/documents/{identity}");
+    // A handler may see the request but not identity documents: refused
+    // before the content is touched.
+    let handler = Browser::signed_in(&app, Who::ItHandler).await;
+    assert_eq!(handler.get(&path).await.status(), 403);
+    // The privacy officer may open it, so it is decrypted, and the damage
+    // shows.
+    let officer = Browser::signed_in(&app, Who::Officer).await;
+    assert_eq!(officer.get(&path).await.status(), 500);
     app.stop().await;
 }

@@ -18,8 +18,8 @@ use serde_json::Value;
 use store::schema::{audit_events, email_outbox, prolongations, requests};
 
 use crate::util::{
-    Browser, SpawnOptions, TestApp, TestSmtp, Who, audit_payloads, eventually, id_of, logged, seed_company,
-    spawn_app, spawn_app_with, status_of,
+    Browser, SpawnOptions, TestApp, TestSmtp, Who, audit_payloads, eventually, id_of, logged, parsed,
+    seed_company, signed, spawn_app, spawn_app_with, status_of,
 };
 
 fn dates_of(app: &TestApp, reference: &str) -> (NaiveDate, NaiveDate) {
@@ -298,4 +298,85 @@ async fn under_gdpr_the_period_is_extended_once_by_two_months() {
         !page.contains(&format!("/staff/requests/{reference}/prolong")),
         "no longer offered"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_extensions_at_once_extend_the_period_once_and_the_other_is_refused_as_stale() {
+    use app::WorkflowError;
+    use app::prolong::{Prolong, prolong};
+    use std::sync::{Arc, Barrier};
+    let smtp = TestSmtp::start();
+    let app = spawn_app_with(SpawnOptions {
+        smtp_url: Some(smtp.url()),
+        extra: vec![("jurisdiction", "gdpr")],
+    })
+    .await;
+    seed_company(&app.store);
+    let reference = logged(&app, RequestKind::Deletion, "twice@example.com", &[]);
+    let (_, original) = dates_of(&app, &reference);
+    let seen: i32 = requests::table
+        .filter(requests::reference.eq(&reference))
+        .select(requests::version)
+        .first(&mut app.store.conn().expect("conn"))
+        .expect("version");
+    let officer = signed(&app, Who::Officer);
+
+    // Two officers extend from the same page at the same moment.
+    let barrier = Arc::new(Barrier::new(2));
+    let threads: Vec<_> = (0..2)
+        .map(|n| {
+            let desk = app.desk.clone();
+            let officer = officer.clone();
+            let barrier = barrier.clone();
+            let reference = parsed(&reference);
+            std::thread::spawn(move || {
+                barrier.wait();
+                prolong(
+                    &desk,
+                    &officer,
+                    &reference,
+                    Prolong {
+                        reasons: Some(crate::util::staff_text(&format!(
+                            "Eleven systems hold this data ({n})."
+                        ))),
+                        date: String::new(),
+                        expected_version: Some(seen),
+                    },
+                )
+            })
+        })
+        .collect();
+    let results = tokio::task::spawn_blocking(move || {
+        threads
+            .into_iter()
+            .map(|t| t.join().expect("thread"))
+            .collect::<Vec<_>>()
+    })
+    .await
+    .expect("join");
+    assert_eq!(
+        results.iter().filter(|r| r.is_ok()).count(),
+        1,
+        "exactly one wins: {results:?}"
+    );
+    assert!(
+        results.iter().any(|r| matches!(r, Err(WorkflowError::Stale))),
+        "the other is refused as stale: {results:?}"
+    );
+
+    let id = id_of(&app, &reference);
+    let taken: i64 = prolongations::table
+        .filter(prolongations::request_id.eq(id.as_str()))
+        .count()
+        .get_result(&mut app.store.conn().expect("conn"))
+        .expect("count");
+    assert_eq!(taken, 1, "one prolongation");
+    let moves = due_moves(&app, &reference);
+    assert_eq!(moves.len(), 1, "the due date moved once: {moves:?}");
+    let (due, kept) = dates_of(&app, &reference);
+    assert_eq!(kept, original);
+    assert_eq!(moves[0]["from"], original.to_string());
+    assert_eq!(moves[0]["to"], due.to_string());
+    assert!(due > original);
+    app.stop().await;
 }

@@ -21,7 +21,7 @@ use crate::util::{
 
 /// A second instance: its own pool on the same database, the same clock.
 fn second_instance(app: &TestApp) -> Desk {
-    let store = Store::open(&app.config.database_url, Some(4)).expect("second pool");
+    let store = Store::open(app.config.database_url(), Some(4)).expect("second pool");
     Desk::new(
         store,
         app.config.clone(),

@@ -367,3 +367,88 @@ async fn a_required_second_factor_is_set_up_then_asked_for_and_each_code_works_o
     assert!(recorded.contains(&AuditAction::SettingsChanged));
     app.stop().await;
 }
+
+/// The argon2id hash of [`PASSWORD`] at ten times the default time cost,
+/// so that a burst of guesses is still being hashed when the next ones
+/// arrive, as it is on a busy desk.
+fn slow_hash() -> String {
+    use argon2::password_hash::{PasswordHasher, SaltString};
+    let params = argon2::Params::new(19_456, 20, 1, None).expect("params");
+    argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
+        .hash_password(
+            PASSWORD.as_bytes(),
+            &SaltString::encode_b64(b"a salt for tests").expect("salt"),
+        )
+        .expect("hash")
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forty_concurrent_wrong_passwords_then_the_right_one_is_refused() {
+    use diesel::prelude::*;
+    use store::schema::login_failures;
+    let smtp = TestSmtp::start();
+    let app = spawn_app(&smtp).await;
+    seed_company(&app.store);
+    let slow = slow_hash();
+    app.store
+        .write(|conn| {
+            let officer =
+                staff::by_email(conn, &Email::parse(Who::Officer.email()).expect("email"))?.expect("officer");
+            staff::set_password(conn, &officer.id, &slow)
+        })
+        .expect("slow hash");
+    let browser = Browser::new(&app);
+    let csrf = browser.token().await;
+    let attempt = |password: &'static str| {
+        let client = browser.client.clone();
+        let url = format!("{}/staff/login", app.address);
+        let csrf = csrf.clone();
+        tokio::spawn(async move {
+            client
+                .post(url)
+                .form(&[
+                    ("email", Who::Officer.email()),
+                    ("password", password),
+                    ("csrf_token", csrf.as_str()),
+                ])
+                .send()
+                .await
+                .expect("request")
+        })
+    };
+
+    // Seven wrong guesses are checked at once. As soon as the first is
+    // answered, while the others are still being checked, the right
+    // password arrives; then 33 more wrong guesses.
+    let first: Vec<_> = (0..7).map(|_| attempt("not the password")).collect();
+    let (answered, _, mut wrong) = futures_util::future::select_all(first).await;
+    assert_eq!(answered.expect("a wrong guess").status(), 422);
+    let right = attempt(PASSWORD);
+    wrong.extend((0..33).map(|_| attempt("not the password")));
+    let right = right.await.expect("the right guess");
+    let status = right.status();
+    let body = right.text().await.expect("body");
+    assert_eq!(status, 422, "the right password signed in past the lock");
+    assert!(
+        body.contains("이후에 다시 시도") || body.contains("Try again after"),
+        "{body}"
+    );
+    for guess in wrong {
+        assert_eq!(guess.await.expect("a wrong guess").status(), 422);
+    }
+    assert_eq!(browser.get("/staff/queue").await.status(), 303, "no session");
+    assert!(!actions(&app).contains(&AuditAction::StaffSignedIn));
+    // Each attempt checked the lock and recorded its failure in one turn:
+    // the fifth failure locked the address, and no guess after it was counted.
+    let counted: i64 = login_failures::table
+        .count()
+        .get_result(&mut app.store.conn().expect("conn"))
+        .expect("count");
+    assert_eq!(counted, domain::login::ACCOUNT_FAILURES as i64);
+
+    // The password was right: once the lock lifts it signs in.
+    app.clock.advance(chrono::Duration::minutes(16));
+    assert_eq!(browser.login(Who::Officer.email(), PASSWORD).await.status(), 303);
+    app.stop().await;
+}

@@ -207,7 +207,6 @@ fn build(
     tz: Tz,
     chrome: StaffChrome,
     view: CaseView,
-    data: Vec<Option<String>>,
     revealed: Option<Identifiers>,
     problem: Option<Problem>,
 ) -> RequestPage {
@@ -232,8 +231,7 @@ fn build(
     let tasks = view
         .tasks
         .into_iter()
-        .zip(data)
-        .map(|(line, data)| {
+        .map(|line| {
             let t = line.view.task;
             TaskLine {
                 system: line
@@ -254,7 +252,7 @@ fn build(
                     )
                 }),
                 note: t.note.clone(),
-                data,
+                data: line.returned,
                 files: line.files.iter().map(document_line).collect(),
                 may_assign: line.may_assign,
                 may_complete: line.may_complete,
@@ -394,23 +392,12 @@ async fn show(
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let chrome = StaffChrome::new(page, &signed)?;
-    let (view, data) = page
+    let view = page
         .state
-        .run(move |desk| {
-            let view = case::view(desk, &signed, &reference)?;
-            let data = view
-                .tasks
-                .iter()
-                .map(|t| tasks::returned_text(desk, &t.view.task.id))
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok((view, data))
-        })
+        .run(move |desk| case::view(desk, &signed, &reference))
         .await?;
     let tz = page.state.config().timezone;
-    render(
-        status,
-        &build(page.lang, tz, chrome, view, data, revealed, problem),
-    )
+    render(status, &build(page.lang, tz, chrome, view, revealed, problem))
 }
 
 /// `GET /staff/requests/{reference}`
