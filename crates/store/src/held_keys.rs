@@ -357,16 +357,23 @@ impl HeldKeys {
     }
 
     /// The follower is up to date (`true`, each time it has looked) or
-    /// has stopped following (`false`).
+    /// has stopped following (`false`). Once stopped, never ready again:
+    /// a look that was under way when [`HeldKeys::stop`] came must not make
+    /// the set answer from what it knew then.
     fn set_ready(&self, ready: bool) {
         let at = if ready { now_ms() } else { 0 };
-        self.0.followed_at.store(at, Ordering::Release);
+        self.0.followed_at.store(at, Ordering::SeqCst);
+        // After the store: whichever of this and `stop` comes second
+        // leaves the set not ready.
+        if ready && self.0.stopped.load(Ordering::SeqCst) {
+            self.0.followed_at.store(0, Ordering::SeqCst);
+        }
     }
 
     /// Stops the follower (at its next look).
     pub fn stop(&self) {
-        self.0.stopped.store(true, Ordering::Release);
-        self.set_ready(false);
+        self.0.stopped.store(true, Ordering::SeqCst);
+        self.0.followed_at.store(0, Ordering::SeqCst);
     }
 
     /// Starts following the database at `url` on a thread of its own; it
@@ -710,6 +717,17 @@ mod tests {
         let set = HeldKeys::default();
         set.set_ready(true);
         set
+    }
+
+    #[test]
+    fn a_look_that_ends_after_the_stop_leaves_the_set_not_ready() {
+        let set = ready();
+        assert!(set.ready());
+        set.stop();
+        // The follower's look under way when the stop came ends now.
+        set.set_ready(true);
+        assert!(!set.ready());
+        assert!(set.sift(&[key(1)]).is_none(), "the database answers");
     }
 
     /// The generation to look `k` up with, when the set says to.

@@ -2,6 +2,7 @@
 //! directly, logged by the privacy officer, under review, worked and
 //! decided; and where a request stands.
 
+use app::clock::{Clock, SystemClock};
 use app::decide::{self, Approval, Decide};
 use app::intake::{self, Intake};
 use app::tasks::Finish;
@@ -21,8 +22,6 @@ use domain::submission::{AcceptedDocument, Submission};
 use domain::task::TaskOutcome;
 use store::requests::{Created, NewRequest};
 use store::{Store, requests, tasks};
-
-use app::clock::{Clock, SystemClock};
 
 use super::{TestApp, Who, signed};
 
