@@ -10,6 +10,7 @@ use chrono_tz::Tz;
 
 use domain::calendar::{CalendarCode, HolidayCalendar};
 use domain::deadline;
+use domain::four_eyes::FourEyes;
 use domain::jurisdiction::Jurisdiction;
 use domain::profile::Profile;
 use domain::request::RequestKind;
@@ -128,6 +129,14 @@ pub struct ConfigArgs {
     /// Database connections per instance [default: 2 per core, 4 to 32]
     #[arg(long, env = "RIGHTSDESK_DB_POOL_SIZE", global = true)]
     pub db_pool_size: Option<String>,
+    /// Whether a privacy officer may approve a refusal or a deletion they decided themselves: required (never), when_possible (only while no other privacy officer is active) or off
+    #[arg(
+        long,
+        env = "RIGHTSDESK_FOUR_EYES",
+        default_value = "when_possible",
+        global = true
+    )]
+    pub four_eyes: String,
 }
 
 /// A setting that stops start-up.
@@ -185,6 +194,8 @@ pub struct Config {
     /// How many reverse proxies stand in front of the desk (0: none). The
     /// client address is the one the outermost of them reported.
     pub trusted_proxies: u8,
+    /// Whether the privacy officer who decided may approve the decision.
+    pub four_eyes: FourEyes,
 }
 
 fn flag(name: &'static str, raw: &str) -> Result<bool, ConfigError> {
@@ -379,6 +390,12 @@ impl Config {
                 })?),
             },
         };
+        let four_eyes = args.four_eyes.trim().parse::<FourEyes>().map_err(|_| {
+            invalid(
+                "RIGHTSDESK_FOUR_EYES",
+                format!("{:?} is not required, when_possible or off", args.four_eyes),
+            )
+        })?;
         Ok(Self {
             database_url,
             bind,
@@ -401,6 +418,7 @@ impl Config {
             body_timeout: duration("RIGHTSDESK_BODY_TIMEOUT", &args.body_timeout)?,
             self_requests_need_review,
             trusted_proxies,
+            four_eyes,
         })
     }
 
@@ -450,6 +468,7 @@ mod tests {
         assert_eq!(config.timezone, chrono_tz::Asia::Seoul);
         assert_eq!(config.mail, MailTransportConfig::Files("data/mail".into()));
         assert_eq!(config.job_interval, Duration::from_secs(5));
+        assert_eq!(config.four_eyes, FourEyes::WhenPossible);
     }
 
     #[test]
@@ -484,6 +503,7 @@ mod tests {
                 vec!["--self-requests-need-review", "maybe"],
                 "RIGHTSDESK_SELF_REQUESTS_NEED_REVIEW",
             ),
+            (vec!["--four-eyes", "sometimes"], "RIGHTSDESK_FOUR_EYES"),
         ];
         for (flags, name) in table {
             let err = parse(&flags).unwrap_err();

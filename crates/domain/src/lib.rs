@@ -13,6 +13,7 @@ pub mod deadline;
 pub mod decision;
 pub mod document;
 pub mod email;
+pub mod four_eyes;
 pub mod hold;
 pub mod identifier;
 pub mod ids;

@@ -5,6 +5,7 @@ mod authz;
 mod calendar;
 mod catalogue;
 mod flows;
+mod four_eyes;
 mod letterhead;
 mod prolong;
 mod queue;

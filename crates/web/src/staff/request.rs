@@ -159,6 +159,10 @@ pub struct RequestPage {
     pub grounds: &'static [RefusalGround],
     pub returns_data: bool,
     pub problem: Option<Problem>,
+    /// Who must approve the pending decision, in words (set after [`build`]).
+    pub approver: Option<String>,
+    /// The viewer may approve the pending decision (not only send it back).
+    pub may_approve: bool,
 }
 
 impl RequestPage {
@@ -380,6 +384,8 @@ fn build(
         grounds: view.grounds,
         returns_data: r.kind == RequestKind::Access,
         problem,
+        approver: None,
+        may_approve: false,
         req: r,
     }
 }
@@ -394,7 +400,7 @@ async fn show(
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let chrome = StaffChrome::new(page, &signed)?;
-    let (view, data) = page
+    let (view, data, approval) = page
         .state
         .run(move |desk| {
             let view = case::view(desk, &signed, &reference)?;
@@ -403,14 +409,20 @@ async fn show(
                 .iter()
                 .map(|t| tasks::returned_text(desk, &t.view.task.id))
                 .collect::<Result<Vec<_>, _>>()?;
-            Ok((view, data))
+            let approval = match &view.pending {
+                Some(pending) => Some(decide::approval(desk, &signed, &view.file.options, pending)?),
+                None => None,
+            };
+            Ok((view, data, approval))
         })
         .await?;
     let tz = page.state.config().timezone;
-    render(
-        status,
-        &build(page.lang, tz, chrome, view, data, revealed, problem),
-    )
+    let mut shown = build(page.lang, tz, chrome, view, data, revealed, problem);
+    if let Some(approval) = approval {
+        shown.approver = Some(page.lang.t(approval.approver.message_key()).into_owned());
+        shown.may_approve = approval.may_approve;
+    }
+    render(status, &shown)
 }
 
 /// `GET /staff/requests/{reference}`
