@@ -47,6 +47,9 @@ pub enum Refusal {
     /// Handlers and department leads belong to a department.
     #[error("this role needs a department")]
     DepartmentRequired,
+    /// The last active admin may not be switched off or given another role.
+    #[error("the last active admin cannot be switched off or given another role")]
+    LastAdmin,
     #[error("no data system has that code")]
     UnknownSystem,
     /// A routing rule names a kind or a category (and `instead` a category).
@@ -104,6 +107,7 @@ impl Refusal {
             Refusal::NotAnAssignee => "refusal.not_an_assignee",
             Refusal::ReturnReasonMissing => "refusal.return_reason_missing",
             Refusal::DepartmentRequired => "refusal.department_required",
+            Refusal::LastAdmin => "refusal.last_admin",
             Refusal::ReceivedInFuture => "form.errors.received_in_future",
             Refusal::UnknownSystem => "refusal.unknown_system",
             Refusal::RuleNeedsKindOrCategory => "refusal.rule_needs_kind_or_category",

@@ -21,6 +21,7 @@ pub mod decide;
 pub mod demo;
 mod error;
 pub mod expire;
+pub mod grants;
 pub mod holds;
 mod identity;
 pub mod intake;

@@ -43,6 +43,13 @@ wire_enum! {
         StaffPasswordChanged => "staff.password_changed",
         /// An admin changed a staff account (role, department, active).
         StaffUpdated => "staff.updated",
+        /// An admin asked to make someone privacy officer or admin; it
+        /// waits for a second admin.
+        StaffGrantRequested => "staff.grant_requested",
+        /// A second admin confirmed a grant: it took effect.
+        StaffGrantConfirmed => "staff.grant_confirmed",
+        /// An admin cancelled a grant that was waiting.
+        StaffGrantCancelled => "staff.grant_cancelled",
         /// Staff revealed a request's full subject identifiers.
         IdentifiersRevealed => "request.identifiers_revealed",
         /// Staff downloaded a document of a request.

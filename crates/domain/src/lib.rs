@@ -14,6 +14,7 @@ pub mod decision;
 pub mod document;
 pub mod email;
 pub mod four_eyes;
+pub mod grant;
 pub mod hold;
 pub mod identifier;
 pub mod ids;

@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod connection;
 pub mod decisions;
 pub mod documents;
+pub mod grants;
 pub mod held_keys;
 pub mod holds;
 pub mod json_list;

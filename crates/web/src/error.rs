@@ -224,6 +224,7 @@ impl From<WorkflowError> for AppError {
                     // allows it now.
                     Refusal::ClosedForChanges
                     | Refusal::StaffAccountExists(_)
+                    | Refusal::LastAdmin
                     | Refusal::HoldNotLiftable
                     | Refusal::DayNotChanged
                     | Refusal::ProlongationNotAllowed => StatusCode::CONFLICT,

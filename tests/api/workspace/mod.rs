@@ -6,6 +6,7 @@ mod calendar;
 mod catalogue;
 mod flows;
 mod four_eyes;
+mod grants;
 mod letterhead;
 mod prolong;
 mod queue;
