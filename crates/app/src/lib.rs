@@ -35,6 +35,7 @@ mod recipients;
 pub mod reminders;
 pub mod review;
 mod routing;
+pub mod second_factor;
 pub mod service_tokens;
 pub mod signal;
 pub mod signin;

@@ -70,6 +70,9 @@ wire_enum! {
         CatalogChanged => "catalog.changed",
         /// A staff member set up their second factor.
         SecondFactorEnrolled => "staff.second_factor_enrolled",
+        /// A staff member replaced their second factor (proven with their
+        /// password and a current code); their other sessions ended.
+        SecondFactorReplaced => "staff.second_factor_replaced",
         /// An admin removed a staff member's second factor (a lost device).
         SecondFactorReset => "staff.second_factor_reset",
         /// An admin changed a setting (where a second factor is required, the letterhead).

@@ -11,6 +11,7 @@ mod letterhead;
 mod prolong;
 mod queue;
 mod reminders;
+mod second_factor;
 mod signin;
 
 use std::sync::OnceLock;
