@@ -4,7 +4,7 @@
 //! downloading a document, internal notes and messages to the requester.
 
 use chrono::NaiveDate;
-use domain::ids::DocumentId;
+use domain::ids::{DocumentId, TaskId};
 
 use super::signin::SignedIn;
 use super::{Desk, Tx, WorkflowError};
@@ -91,7 +91,9 @@ pub struct TaskLine {
     pub may_complete: bool,
     /// Whom it may be assigned to (when the viewer may assign it).
     pub assignable: Vec<StaffUser>,
-    /// Files the task returned.
+    /// The viewer may see what the task returned (its text and files).
+    pub may_see_result: bool,
+    /// Files the task returned (none shown to a viewer who may not see them).
     pub files: Vec<DocumentInfo>,
 }
 
@@ -138,15 +140,19 @@ pub fn view(desk: &Desk, signed: &SignedIn, reference: &Reference) -> Result<Cas
             } else {
                 Vec::new()
             };
+            let may_see_result = signed
+                .member
+                .may_see_task_result(view.task.department_id.as_str());
             let files = all_documents
                 .iter()
-                .filter(|d| d.task_id.as_deref() == Some(view.task.id.as_str()))
+                .filter(|d| may_see_result && d.task_id.as_deref() == Some(view.task.id.as_str()))
                 .cloned()
                 .collect();
             lines.push(TaskLine {
                 may_complete: signed.member.may_complete(file.row.status, &facts),
                 may_assign,
                 assignable,
+                may_see_result,
                 files,
                 view,
             });
@@ -214,7 +220,8 @@ pub fn reveal(desk: &Desk, signed: &SignedIn, reference: &Reference) -> Result<I
 }
 
 /// A document of the request, decrypted for download; the download is
-/// recorded. Identity and authority documents only for the privacy officer.
+/// recorded. Identity and authority documents only for the privacy officer;
+/// a file a task returned only for those who may see its result.
 pub fn download(
     desk: &Desk,
     signed: &SignedIn,
@@ -225,6 +232,10 @@ pub fn download(
         let file = load(tx.conn, &signed.member, reference)?;
         let (info, bytes) = documents::read(tx.conn, &desk.keys.documents, &file.row.id, document_id)?;
         require(file.options.identity_documents || !info.purpose.is_identity_evidence())?;
+        if let Some(task_id) = &info.task_id {
+            let task = tasks::get(tx.conn, &file.row.id, &TaskId::from(task_id.clone()))?;
+            require(signed.member.may_see_task_result(task.department_id.as_str()))?;
+        }
         tx.record(
             &file.row.id,
             &signed.actor(),

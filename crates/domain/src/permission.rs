@@ -163,6 +163,16 @@ impl StaffMember {
                 || task.assignee_id.as_deref() == Some(self.id.as_str()))
     }
 
+    /// Sees what a task of `task_department` returned (an access request's
+    /// data, as text and files): that department, the privacy department
+    /// and the privacy officer — not another department working the same
+    /// request. The page shows a result, and the download route serves
+    /// its file, by this one rule.
+    pub fn may_see_task_result(&self, task_department: &str) -> bool {
+        self.is_officer()
+            || (self.works_requests() && (self.privacy_department || self.in_department(task_department)))
+    }
+
     /// Everything this staff member may do with a request.
     pub fn options(&self, request: &RequestFacts) -> RequestOptions {
         let view = self.may_use_queue()
@@ -370,6 +380,24 @@ mod tests {
         assert!(!officer.may_complete(w, &unassigned));
         assert!(!handler.may_complete(w, &finished));
         assert!(!handler.may_complete(AwaitingApproval, &mine));
+    }
+
+    #[test]
+    fn a_task_result_is_seen_by_its_department_the_privacy_department_and_the_officer() {
+        let table = [
+            (member(StaffRole::Handler, Some("IT"), false), true),
+            (member(StaffRole::DepartmentLead, Some("IT"), false), true),
+            (member(StaffRole::Handler, Some("SALES"), false), false),
+            (member(StaffRole::DepartmentLead, Some("SALES"), false), false),
+            (member(StaffRole::Handler, Some("IRM"), true), true),
+            (member(StaffRole::DepartmentLead, Some("IRM"), true), true),
+            (member(StaffRole::PrivacyOfficer, None, false), true),
+            (member(StaffRole::Admin, None, false), false),
+            (member(StaffRole::Admin, Some("IT"), false), false),
+        ];
+        for (who, sees) in table {
+            assert_eq!(who.may_see_task_result("IT"), sees, "{who:?}");
+        }
     }
 
     #[test]

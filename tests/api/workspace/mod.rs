@@ -11,6 +11,7 @@ mod letterhead;
 mod prolong;
 mod queue;
 mod reminders;
+mod results;
 mod second_factor;
 mod signin;
 

@@ -404,10 +404,17 @@ async fn show(
         .state
         .run(move |desk| {
             let view = case::view(desk, &signed, &reference)?;
+            // A result is decrypted only for a viewer who may see it.
             let data = view
                 .tasks
                 .iter()
-                .map(|t| tasks::returned_text(desk, &t.view.task.id))
+                .map(|t| {
+                    if t.may_see_result {
+                        tasks::returned_text(desk, &t.view.task.id)
+                    } else {
+                        Ok(None)
+                    }
+                })
                 .collect::<Result<Vec<_>, _>>()?;
             let approval = match &view.pending {
                 Some(pending) => Some(decide::approval(desk, &signed, &view.file.options, pending)?),
