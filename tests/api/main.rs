@@ -17,6 +17,7 @@ mod requester;
 mod staff;
 mod state;
 mod web;
+mod webhook_guard;
 mod webhooks;
 mod workflow;
 mod workspace;

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use chrono_tz::Tz;
 
+use domain::address::AllowList;
 use domain::calendar::{CalendarCode, HolidayCalendar};
 use domain::deadline;
 use domain::four_eyes::FourEyes;
@@ -137,6 +138,9 @@ pub struct ConfigArgs {
         global = true
     )]
     pub four_eyes: String,
+    /// Inside addresses and networks webhooks may be posted to, comma-separated (e.g. 127.0.0.1,10.0.0.0/8); loopback, private, link-local, metadata, multicast and unique-local addresses are refused otherwise
+    #[arg(long, env = "RIGHTSDESK_WEBHOOK_ALLOW", default_value = "", global = true)]
+    pub webhook_allow: String,
 }
 
 /// A setting that stops start-up.
@@ -196,6 +200,8 @@ pub struct Config {
     pub trusted_proxies: u8,
     /// Whether the privacy officer who decided may approve the decision.
     pub four_eyes: FourEyes,
+    /// The inside addresses webhooks may be posted to.
+    pub webhook_allow: AllowList,
 }
 
 fn flag(name: &'static str, raw: &str) -> Result<bool, ConfigError> {
@@ -396,6 +402,8 @@ impl Config {
                 format!("{:?} is not required, when_possible or off", args.four_eyes),
             )
         })?;
+        let webhook_allow = AllowList::parse(&args.webhook_allow)
+            .map_err(|e| invalid("RIGHTSDESK_WEBHOOK_ALLOW", e.to_string()))?;
         Ok(Self {
             database_url,
             bind,
@@ -419,6 +427,7 @@ impl Config {
             self_requests_need_review,
             trusted_proxies,
             four_eyes,
+            webhook_allow,
         })
     }
 
@@ -469,6 +478,7 @@ mod tests {
         assert_eq!(config.mail, MailTransportConfig::Files("data/mail".into()));
         assert_eq!(config.job_interval, Duration::from_secs(5));
         assert_eq!(config.four_eyes, FourEyes::WhenPossible);
+        assert_eq!(config.webhook_allow, AllowList::default());
     }
 
     #[test]
@@ -504,6 +514,10 @@ mod tests {
                 "RIGHTSDESK_SELF_REQUESTS_NEED_REVIEW",
             ),
             (vec!["--four-eyes", "sometimes"], "RIGHTSDESK_FOUR_EYES"),
+            (
+                vec!["--webhook-allow", "10.0.0.0/8,intranet"],
+                "RIGHTSDESK_WEBHOOK_ALLOW",
+            ),
         ];
         for (flags, name) in table {
             let err = parse(&flags).unwrap_err();

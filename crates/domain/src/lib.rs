@@ -5,6 +5,7 @@
 rust_i18n::i18n!("../../locales", fallback = "ko");
 
 pub mod actor;
+pub mod address;
 pub mod audit;
 pub mod calendar;
 pub mod catalog;

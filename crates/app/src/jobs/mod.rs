@@ -172,7 +172,7 @@ async fn deliver(
 }
 
 async fn post_webhooks(desk: Desk, claimant: String, mut stop: watch::Receiver<bool>) {
-    let client = match webhooks::client() {
+    let client = match webhooks::client(&desk.config.webhook_allow) {
         Ok(client) => client,
         Err(error) => {
             tracing::error!(%error, "no HTTP client: webhooks will not be delivered by this instance");
