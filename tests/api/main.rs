@@ -11,6 +11,7 @@ mod helpers;
 mod lifecycle;
 mod machine;
 mod outbox;
+mod receipt_time;
 mod references;
 mod refusals;
 mod requester;

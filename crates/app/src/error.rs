@@ -41,9 +41,10 @@ pub enum Refusal {
     /// A task may only be assigned to an active member of its department.
     #[error("that person cannot take this task")]
     NotAnAssignee,
-    /// A request cannot have been received in the future.
-    #[error("the time of receipt is in the future")]
-    ReceivedInFuture,
+    /// A request cannot have been received in the future, nor more than a
+    /// year ago.
+    #[error("{0}")]
+    ReceiptTime(#[from] domain::intake::ReceiptTimeError),
     /// Handlers and department leads belong to a department.
     #[error("this role needs a department")]
     DepartmentRequired,
@@ -108,7 +109,7 @@ impl Refusal {
             Refusal::ReturnReasonMissing => "refusal.return_reason_missing",
             Refusal::DepartmentRequired => "refusal.department_required",
             Refusal::LastAdmin => "refusal.last_admin",
-            Refusal::ReceivedInFuture => "form.errors.received_in_future",
+            Refusal::ReceiptTime(e) => e.message_key(),
             Refusal::UnknownSystem => "refusal.unknown_system",
             Refusal::RuleNeedsKindOrCategory => "refusal.rule_needs_kind_or_category",
             Refusal::ServiceToken(e) => match e {

@@ -210,7 +210,7 @@ impl From<WorkflowError> for AppError {
                     | Refusal::NotAnAssignee
                     | Refusal::ReturnReasonMissing
                     | Refusal::DepartmentRequired
-                    | Refusal::ReceivedInFuture
+                    | Refusal::ReceiptTime(_)
                     | Refusal::UnknownSystem
                     | Refusal::UnknownDepartment(_)
                     | Refusal::RuleNeedsKindOrCategory
