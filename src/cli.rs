@@ -175,6 +175,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Config::from_args(&cli.config).map_err(|e| Failure::new(format!("configuration error: {e}"), 2))?;
     init_tracing(&config);
     let command = cli.command.unwrap_or(Command::Serve);
+    config
+        .prepare_data_dir()
+        .map_err(|e| Failure::new(format!("configuration error: {e}"), 2))?;
     let (secret, created) = config
         .load_secret()
         .map_err(|e| Failure::new(format!("configuration error: {e}"), 2))?;

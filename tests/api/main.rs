@@ -6,6 +6,7 @@
 mod audit;
 mod binary;
 mod cli;
+mod files;
 mod hardening;
 mod helpers;
 mod lifecycle;

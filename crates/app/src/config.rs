@@ -431,6 +431,21 @@ impl Config {
         })
     }
 
+    /// Narrows the data folder (the generated secret key, file-transport
+    /// mail), if it exists, to the desk's user (0700); what makes it makes
+    /// it so.
+    pub fn prepare_data_dir(&self) -> Result<(), ConfigError> {
+        if !self.data_dir.is_dir() {
+            return Ok(());
+        }
+        mail::private_dir(&self.data_dir).map_err(|e| {
+            invalid(
+                "RIGHTSDESK_DATA_DIR",
+                format!("{}: cannot make it private: {e}", self.data_dir.display()),
+            )
+        })
+    }
+
     /// The secret key: the configured one, or the one kept in the data
     /// folder (created on first start). The flag says it was just created.
     pub fn load_secret(&self) -> Result<(auth::keys::SecretKey, bool), ConfigError> {

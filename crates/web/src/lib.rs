@@ -139,6 +139,7 @@ impl Application {
         use anyhow::Context;
         let bind = desk.config.bind;
         let listener = TcpListener::bind(bind).with_context(|| format!("cannot listen on {bind}"))?;
+        desk.config.prepare_data_dir()?;
         let port = listener.local_addr()?.port();
         let mailer = app::jobs::Mailer::from_config(&desk.config.mail)?;
         desk.revocations
