@@ -3,6 +3,7 @@
 //! postgres with RIGHTSDESK_TEST_PG), and email goes over real SMTP to a
 //! server on loopback. `./scripts/test` runs this suite on both backends.
 
+mod api_gate;
 mod audit;
 mod binary;
 mod cli;

@@ -141,6 +141,14 @@ pub struct ConfigArgs {
     /// Inside addresses and networks webhooks may be posted to, comma-separated (e.g. 127.0.0.1,10.0.0.0/8); loopback, private, link-local, metadata, multicast and unique-local addresses are refused otherwise
     #[arg(long, env = "RIGHTSDESK_WEBHOOK_ALLOW", default_value = "", global = true)]
     pub webhook_allow: String,
+    /// API calls a second one service token may make on this instance (a burst of as many is allowed)
+    #[arg(
+        long,
+        env = "RIGHTSDESK_API_RATE_LIMIT",
+        default_value = "1000",
+        global = true
+    )]
+    pub api_rate_limit: String,
 }
 
 /// A setting that stops start-up.
@@ -202,6 +210,8 @@ pub struct Config {
     pub four_eyes: FourEyes,
     /// The inside addresses webhooks may be posted to.
     pub webhook_allow: AllowList,
+    /// API calls a second per service token, per instance.
+    pub api_rate_limit: u32,
 }
 
 fn flag(name: &'static str, raw: &str) -> Result<bool, ConfigError> {
@@ -404,6 +414,21 @@ impl Config {
         })?;
         let webhook_allow = AllowList::parse(&args.webhook_allow)
             .map_err(|e| invalid("RIGHTSDESK_WEBHOOK_ALLOW", e.to_string()))?;
+        let api_rate_limit = args
+            .api_rate_limit
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=1_000_000).contains(n))
+            .ok_or_else(|| {
+                invalid(
+                    "RIGHTSDESK_API_RATE_LIMIT",
+                    format!(
+                        "{:?} is not a number of calls a second from 1 to 1000000",
+                        args.api_rate_limit
+                    ),
+                )
+            })?;
         Ok(Self {
             database_url,
             bind,
@@ -428,6 +453,7 @@ impl Config {
             trusted_proxies,
             four_eyes,
             webhook_allow,
+            api_rate_limit,
         })
     }
 
@@ -494,6 +520,7 @@ mod tests {
         assert_eq!(config.job_interval, Duration::from_secs(5));
         assert_eq!(config.four_eyes, FourEyes::WhenPossible);
         assert_eq!(config.webhook_allow, AllowList::default());
+        assert_eq!(config.api_rate_limit, 1000);
     }
 
     #[test]
@@ -533,6 +560,7 @@ mod tests {
                 vec!["--webhook-allow", "10.0.0.0/8,intranet"],
                 "RIGHTSDESK_WEBHOOK_ALLOW",
             ),
+            (vec!["--api-rate-limit", "0"], "RIGHTSDESK_API_RATE_LIMIT"),
         ];
         for (flags, name) in table {
             let err = parse(&flags).unwrap_err();
