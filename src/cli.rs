@@ -1,4 +1,4 @@
-//! The command line: `serve` (default), `migrate`, `demo`, `staff add`,
+//! The command line: `serve` (default), `migrate`, `demo`, `staff add|grant`,
 //! `token issue|list|revoke`, `audit verify`, `outbox failed`. Every
 //! command reads the same validated configuration.
 
@@ -106,6 +106,18 @@ pub enum StaffCommand {
         #[arg(long, default_value = "ko")]
         lang: String,
     },
+    /// Give an existing account a role and switch it on, without a second admin (the admin pages need one for privacy_officer and admin); the last active admin cannot lose the role
+    Grant {
+        /// The account's login email address
+        #[arg(long)]
+        email: String,
+        /// handler, department_lead, privacy_officer or admin
+        #[arg(long)]
+        role: String,
+        /// Department code (required for handler and department_lead)
+        #[arg(long)]
+        department: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -163,6 +175,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Config::from_args(&cli.config).map_err(|e| Failure::new(format!("configuration error: {e}"), 2))?;
     init_tracing(&config);
     let command = cli.command.unwrap_or(Command::Serve);
+    config
+        .prepare_data_dir()
+        .map_err(|e| Failure::new(format!("configuration error: {e}"), 2))?;
     let (secret, created) = config
         .load_secret()
         .map_err(|e| Failure::new(format!("configuration error: {e}"), 2))?;
@@ -214,6 +229,14 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 lang: &lang,
             };
             staff_add(&desk, &new)
+        }
+        Command::Staff(StaffCommand::Grant {
+            email,
+            role,
+            department,
+        }) => {
+            store.migrate()?;
+            staff_grant(&desk, &email, &role, department.as_deref())
         }
         Command::Audit(AuditCommand::Verify) => {
             store.migrate()?;
@@ -330,6 +353,48 @@ fn token(desk: &Desk, command: TokenCommand) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The role named on the command line.
+fn role_arg(raw: &str) -> Result<StaffRole, Failure> {
+    raw.parse().map_err(|_| {
+        Failure::new(
+            format!("--role: {raw:?} is not a role (handler, department_lead, privacy_officer, admin)"),
+            2,
+        )
+    })
+}
+
+/// The department named on the command line, required for the roles that
+/// belong to one.
+fn department_arg(role: StaffRole, raw: Option<&str>) -> Result<Option<String>, Failure> {
+    match raw {
+        Some(raw) => Ok(Some(department_code(raw).ok_or_else(|| {
+            Failure::new(format!("--department: {raw:?} is not a department code"), 2)
+        })?)),
+        None if role.needs_department() => Err(Failure::new(
+            format!("--department: a {role} belongs to a department"),
+            2,
+        )),
+        None => Ok(None),
+    }
+}
+
+fn staff_grant(desk: &Desk, email: &str, role: &str, department: Option<&str>) -> Result<(), Failure> {
+    let email = Email::parse(email).map_err(|e| Failure::new(format!("--email: {e}"), 2))?;
+    let role = role_arg(role)?;
+    let department = department_arg(role, department)?;
+    match app::admin::grant_from_server(desk, &email, role, department.as_deref()) {
+        Ok(()) => {
+            println!("{email} is now {role}; their sessions were ended if the role changed.");
+            Ok(())
+        }
+        Err(WorkflowError::NotFound) => Err(Failure::new(
+            format!("no staff account has the address {email}"),
+            2,
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// The arguments of `staff add`.
 struct StaffAdd<'a> {
     email: &'a str,
@@ -346,31 +411,11 @@ fn staff_add(desk: &Desk, new: &StaffAdd<'_>) -> Result<(), Failure> {
     if name.is_empty() || name.chars().count() > 200 {
         return Err(Failure::new("--name: give a name of 1 to 200 characters", 2));
     }
-    let role: StaffRole = new.role.parse().map_err(|_| {
-        Failure::new(
-            format!(
-                "--role: {:?} is not a role (handler, department_lead, privacy_officer, admin)",
-                new.role
-            ),
-            2,
-        )
-    })?;
+    let role = role_arg(new.role)?;
     let lang = Lang::from_code(new.lang)
         .filter(|l| l.code() == new.lang)
         .ok_or_else(|| Failure::new(format!("--lang: {:?} is not a language (ko, en)", new.lang), 2))?;
-    let department_code = match new.department {
-        Some(raw) => Some(
-            department_code(raw)
-                .ok_or_else(|| Failure::new(format!("--department: {raw:?} is not a department code"), 2))?,
-        ),
-        None if role.needs_department() => {
-            return Err(Failure::new(
-                format!("--department: a {role} belongs to a department"),
-                2,
-            ));
-        }
-        None => None,
-    };
+    let department_code = department_arg(role, new.department)?;
     let hash = if new.password_stdin {
         let mut line = String::new();
         std::io::stdin()

@@ -3,15 +3,18 @@
 //! postgres with RIGHTSDESK_TEST_PG), and email goes over real SMTP to a
 //! server on loopback. `./scripts/test` runs this suite on both backends.
 
+mod api_gate;
 mod audit;
 mod binary;
 mod cli;
+mod files;
 mod hardening;
 mod lifecycle;
 mod machine;
 mod openapi;
 mod outbox;
 mod plans;
+mod receipt_time;
 mod references;
 mod refusals;
 mod requester;
@@ -20,6 +23,7 @@ mod staff;
 mod state;
 mod util;
 mod web;
+mod webhook_guard;
 mod webhooks;
 mod workflow;
 mod workspace;

@@ -132,8 +132,8 @@ async fn an_admin_adds_an_account_and_its_link_is_emailed_in_the_language_chosen
             &[
                 ("name", "Alex Morgan"),
                 ("email", "alex.morgan@example.com"),
-                ("role", "privacy_officer"),
-                ("department", ""),
+                ("role", "handler"),
+                ("department", "IRM"),
                 ("lang", "en"),
             ],
         )
@@ -150,10 +150,7 @@ async fn an_admin_adds_an_account_and_its_link_is_emailed_in_the_language_chosen
     let text = email.text();
     assert!(text.contains(&shown), "the emailed link is the one shown: {text}");
     assert!(!has_hangul(&text), "in English: {text}");
-    assert!(
-        text.contains("Privacy officer") && text.contains("72 hours"),
-        "{text}"
-    );
+    assert!(text.contains("Handler") && text.contains("72 hours"), "{text}");
     assert_eq!(email.header("Auto-Submitted").as_deref(), Some("auto-generated"));
 
     // The link opens the set-password page.

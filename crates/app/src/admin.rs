@@ -2,14 +2,20 @@
 //! deactivate) and the catalogue work is routed by (departments, data
 //! systems, categories with their retention, routing rules). Every change
 //! is audited; a role change or a deactivation ends the account's sessions
-//! in the same transaction.
+//! in the same transaction. Nobody changes their own role or active flag,
+//! the last active admin stays one, and a privileged role given here waits
+//! for a second admin ([`super::grants`]).
 
 use super::case::require;
+use super::grants::{self, other_active_admins, refused, standing};
 use super::signin::{SECOND_FACTOR_SETTING, SignedIn, ends_sessions};
-use super::staff::{AccountAdded, NewAccount, add_account};
+use super::staff::{self as accounts, AccountAdded, NewAccount};
 use super::{Desk, Refusal, Tx, WorkflowError};
+use domain::actor::Actor;
 use domain::audit::AuditAction;
 use domain::catalog::DepartmentFunction;
+use domain::grant::{self, Door, Standing, Verdict};
+use domain::identifier::Email;
 use domain::ids::StaffId;
 use domain::login::{SECOND_FACTOR_ROLES, second_factor_roles};
 use domain::request::RequestKind;
@@ -61,10 +67,35 @@ pub fn catalogue(desk: &Desk, signed: &SignedIn) -> Result<Catalogue, WorkflowEr
     })
 }
 
-/// Creates a staff account; the set-password link is returned to be shown once.
+/// Creates a staff account; the set-password link is returned to be shown
+/// once. A privacy officer's or admin's account is made switched off, its
+/// link not made yet: a second admin confirms it, and the link is emailed
+/// then ([`grants::confirm`]).
 pub fn create_staff(desk: &Desk, signed: &SignedIn, new: NewAccount) -> Result<AccountAdded, WorkflowError> {
     require(signed.member.may_administer())?;
-    add_account(desk, &signed.actor(), new)
+    let after = Standing::new(new.role, true);
+    let verdict = grant::judge(Door::AdminPage { own: false }, None, after, false, 1).map_err(refused)?;
+    desk.write(|tx| match verdict {
+        Verdict::Apply => accounts::create(tx, &signed.actor(), new, true),
+        Verdict::AwaitSecondAdmin => {
+            let added = accounts::create(tx, &signed.actor(), new, false)?;
+            let account = staff::get(tx.conn, &added.id)?;
+            staff::update(
+                tx.conn,
+                &account.id,
+                account.role,
+                account.department_id.as_deref(),
+                false,
+            )?;
+            let account = staff::get(tx.conn, &added.id)?;
+            grants::request(tx, signed, &account, after, account.department_id.as_deref())?;
+            Ok(AccountAdded {
+                set_password_link: None,
+                awaiting_confirmation: true,
+                ..added
+            })
+        }
+    })
 }
 
 /// An account's role, department (by code) and whether it is active.
@@ -79,19 +110,28 @@ pub struct AccountChange {
     pub reset_second_factor: bool,
 }
 
+/// Changes an account. Its own holder gets 403 (nothing written); giving
+/// a privileged role, or switching a privileged account on, is recorded as
+/// a grant for a second admin instead (a second-factor reset asked with it
+/// is made at once).
 pub fn update_staff(desk: &Desk, signed: &SignedIn, change: AccountChange) -> Result<(), WorkflowError> {
     require(signed.member.may_administer())?;
     desk.write(|tx| {
         let before = staff::get(tx.conn, &change.staff_id)?;
         let department_id = department_id(tx, change.role, change.department.as_deref())?;
-        staff::update(
-            tx.conn,
-            &before.id,
-            change.role,
-            department_id.as_deref(),
-            change.active,
-        )?;
-        if change.reset_second_factor && staff::second_factor(tx.conn, &before.id)?.is_some() {
+        let after = Standing::new(change.role, change.active);
+        let verdict = grant::judge(
+            Door::AdminPage {
+                own: before.id == signed.user.id,
+            },
+            Some(standing(&before)),
+            after,
+            change.reset_second_factor,
+            other_active_admins(tx.conn, &before.id)?,
+        )
+        .map_err(refused)?;
+        let reset = change.reset_second_factor && staff::second_factor(tx.conn, &before.id)?.is_some();
+        if reset {
             staff::set_second_factor(tx.conn, &before.id, None)?;
             tx.conn.append(
                 NewEvent::general(
@@ -102,6 +142,20 @@ pub fn update_staff(desk: &Desk, signed: &SignedIn, change: AccountChange) -> Re
                 tx.now,
             );
         }
+        if verdict == Verdict::AwaitSecondAdmin {
+            if reset {
+                sessions::end_all(tx.conn, &before.id, "account changed", tx.now)?;
+            }
+            grants::request(tx, signed, &before, after, department_id.as_deref())?;
+            return Ok(());
+        }
+        staff::update(
+            tx.conn,
+            &before.id,
+            change.role,
+            department_id.as_deref(),
+            change.active,
+        )?;
         let ended = if ends_sessions(&before, change.role, change.active) || change.reset_second_factor {
             sessions::end_all(tx.conn, &before.id, "account changed", tx.now)?
         } else {
@@ -117,6 +171,52 @@ pub fn update_staff(desk: &Desk, signed: &SignedIn, change: AccountChange) -> Re
                     "department": change.department,
                     "active": {"from": before.active, "to": change.active},
                     "sessions_ended": ended,
+                }),
+            ),
+            tx.now,
+        );
+        Ok(())
+    })
+}
+
+/// The operator on the server gives an account a role (and the department
+/// it needs) and switches it on, without a second admin: only the last
+/// active admin is kept one.
+pub fn grant_from_server(
+    desk: &Desk,
+    email: &Email,
+    role: StaffRole,
+    department: Option<&str>,
+) -> Result<(), WorkflowError> {
+    desk.write(|tx| {
+        let before = staff::by_email(tx.conn, email)?.ok_or(WorkflowError::NotFound)?;
+        let department_id = department_id(tx, role, department)?;
+        let after = Standing::new(role, true);
+        grant::judge(
+            Door::CommandLine,
+            Some(standing(&before)),
+            after,
+            false,
+            other_active_admins(tx.conn, &before.id)?,
+        )
+        .map_err(refused)?;
+        staff::update(tx.conn, &before.id, role, department_id.as_deref(), true)?;
+        let ended = if ends_sessions(&before, role, true) {
+            sessions::end_all(tx.conn, &before.id, "account changed", tx.now)?
+        } else {
+            0
+        };
+        tx.conn.append(
+            NewEvent::general(
+                &Actor::System,
+                AuditAction::StaffUpdated,
+                serde_json::json!({
+                    "staff_id": before.id,
+                    "role": {"from": before.role, "to": role},
+                    "department": department,
+                    "active": {"from": before.active, "to": true},
+                    "sessions_ended": ended,
+                    "by": "command line",
                 }),
             ),
             tx.now,

@@ -95,6 +95,8 @@ pub struct TaskLine {
     /// The data the task returned as text, decrypted (when the viewer may
     /// see it).
     pub returned: Option<String>,
+    /// The viewer may see what the task returned (its text and files).
+    pub may_see_result: bool,
     /// Files the task returned (when the viewer may see them).
     pub files: Vec<DocumentInfo>,
 }
@@ -142,7 +144,8 @@ pub fn view(desk: &Desk, signed: &SignedIn, reference: &Reference) -> Result<Cas
             } else {
                 Vec::new()
             };
-            let (returned, files) = if signed.member.may_see_result(&file.facts, &facts) {
+            let may_see_result = signed.member.may_see_result(&file.facts, &facts);
+            let (returned, files) = if may_see_result {
                 (
                     tasks::returned_text(conn, &desk.keys.documents, &view.task.id)?,
                     all_documents
@@ -159,6 +162,7 @@ pub fn view(desk: &Desk, signed: &SignedIn, reference: &Reference) -> Result<Cas
                 may_assign,
                 assignable,
                 returned,
+                may_see_result,
                 files,
                 view,
             });

@@ -8,8 +8,10 @@ use std::time::Duration;
 
 use chrono_tz::Tz;
 
+use domain::address::AllowList;
 use domain::calendar::{CalendarCode, HolidayCalendar};
 use domain::deadline;
+use domain::four_eyes::FourEyes;
 use domain::jurisdiction::Jurisdiction;
 use domain::profile::Profile;
 use domain::request::RequestKind;
@@ -132,6 +134,25 @@ pub struct ConfigArgs {
     /// Database connections per instance [default: 2 per core, 4 to 32]
     #[arg(long, env = "RIGHTSDESK_DB_POOL_SIZE", global = true)]
     pub db_pool_size: Option<String>,
+    /// Whether a privacy officer may approve a refusal or a deletion they decided themselves: required (never), when_possible (only while no other privacy officer is active) or off
+    #[arg(
+        long,
+        env = "RIGHTSDESK_FOUR_EYES",
+        default_value = "when_possible",
+        global = true
+    )]
+    pub four_eyes: String,
+    /// Inside addresses and networks webhooks may be posted to, comma-separated (e.g. 127.0.0.1,10.0.0.0/8); loopback, private, link-local, metadata, multicast and unique-local addresses are refused otherwise
+    #[arg(long, env = "RIGHTSDESK_WEBHOOK_ALLOW", default_value = "", global = true)]
+    pub webhook_allow: String,
+    /// API calls a second one service token may make on this instance (a burst of as many is allowed)
+    #[arg(
+        long,
+        env = "RIGHTSDESK_API_RATE_LIMIT",
+        default_value = "1000",
+        global = true
+    )]
+    pub api_rate_limit: String,
 }
 
 /// A setting that stops start-up.
@@ -218,6 +239,12 @@ pub struct Config {
     /// How many reverse proxies stand in front of the desk (0: none). The
     /// client address is the one the outermost of them reported.
     pub trusted_proxies: u8,
+    /// Whether the privacy officer who decided may approve the decision.
+    pub four_eyes: FourEyes,
+    /// The inside addresses webhooks may be posted to.
+    pub webhook_allow: AllowList,
+    /// API calls a second per service token, per instance.
+    pub api_rate_limit: u32,
 }
 
 fn flag(name: &'static str, raw: &str) -> Result<bool, ConfigError> {
@@ -422,6 +449,29 @@ impl Config {
                 })?),
             },
         };
+        let four_eyes = args.four_eyes.trim().parse::<FourEyes>().map_err(|_| {
+            invalid(
+                "RIGHTSDESK_FOUR_EYES",
+                format!("{:?} is not required, when_possible or off", args.four_eyes),
+            )
+        })?;
+        let webhook_allow = AllowList::parse(&args.webhook_allow)
+            .map_err(|e| invalid("RIGHTSDESK_WEBHOOK_ALLOW", e.to_string()))?;
+        let api_rate_limit = args
+            .api_rate_limit
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=1_000_000).contains(n))
+            .ok_or_else(|| {
+                invalid(
+                    "RIGHTSDESK_API_RATE_LIMIT",
+                    format!(
+                        "{:?} is not a number of calls a second from 1 to 1000000",
+                        args.api_rate_limit
+                    ),
+                )
+            })?;
         Ok(Self {
             database_url: SecretBox::new(Box::new(WithPassword(database_url))),
             bind,
@@ -444,6 +494,24 @@ impl Config {
             body_timeout: duration("RIGHTSDESK_BODY_TIMEOUT", &args.body_timeout)?,
             self_requests_need_review,
             trusted_proxies,
+            four_eyes,
+            webhook_allow,
+            api_rate_limit,
+        })
+    }
+
+    /// Narrows the data folder (the generated secret key, file-transport
+    /// mail), if it exists, to the desk's user (0700); what makes it makes
+    /// it so.
+    pub fn prepare_data_dir(&self) -> Result<(), ConfigError> {
+        if !self.data_dir.is_dir() {
+            return Ok(());
+        }
+        mail::private_dir(&self.data_dir).map_err(|e| {
+            invalid(
+                "RIGHTSDESK_DATA_DIR",
+                format!("{}: cannot make it private: {e}", self.data_dir.display()),
+            )
         })
     }
 
@@ -493,6 +561,9 @@ mod tests {
         assert_eq!(config.timezone, chrono_tz::Asia::Seoul);
         assert_eq!(config.mail(), &MailTransportConfig::Files("data/mail".into()));
         assert_eq!(config.job_interval, Duration::from_secs(5));
+        assert_eq!(config.four_eyes, FourEyes::WhenPossible);
+        assert_eq!(config.webhook_allow, AllowList::default());
+        assert_eq!(config.api_rate_limit, 1000);
     }
 
     #[test]
@@ -527,6 +598,12 @@ mod tests {
                 vec!["--self-requests-need-review", "maybe"],
                 "RIGHTSDESK_SELF_REQUESTS_NEED_REVIEW",
             ),
+            (vec!["--four-eyes", "sometimes"], "RIGHTSDESK_FOUR_EYES"),
+            (
+                vec!["--webhook-allow", "10.0.0.0/8,intranet"],
+                "RIGHTSDESK_WEBHOOK_ALLOW",
+            ),
+            (vec!["--api-rate-limit", "0"], "RIGHTSDESK_API_RATE_LIMIT"),
         ];
         for (flags, name) in table {
             let err = parse(&flags).unwrap_err();

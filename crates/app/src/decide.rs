@@ -1,22 +1,28 @@
 //! Decisions: complete, partly complete or refuse with a statutory ground.
 //! A deletion's completion and every refusal wait for the privacy officer,
 //! who approves (the request ends and the requester is told, in the same
-//! transaction) or sends it back with a reason.
+//! transaction) or sends it back with a reason. An officer approves their
+//! own decision only where the four-eyes setting allows it
+//! (`domain::four_eyes`).
 
 use super::case::{self, require};
 use super::signin::SignedIn;
 use super::{Desk, Refusal, Tx, WorkflowError};
 use auth::tokens::Purpose;
 use domain::decision::{Decision, DecisionOutcome, DecisionState, RefusalGround};
+use domain::four_eyes::{self, Approver};
+use domain::ids::StaffId;
 use domain::lifecycle::RequestStatus;
+use domain::permission::RequestOptions;
 use domain::reference::Reference;
+use domain::staff::StaffRole;
 use domain::submission::StaffText;
 use domain::task::TaskOutcome;
 use mail::notices::{self, DecisionNotice, Kept};
-use store::decisions;
+use store::decisions::{self, DecisionRow};
 use store::lifecycle::Transition;
 use store::requests::RequestRow;
-use store::tasks;
+use store::{DbConnection, StoreError, staff, tasks};
 
 /// A decision as staff entered it.
 #[derive(Debug, Clone)]
@@ -105,6 +111,47 @@ pub fn decide(
     })
 }
 
+/// Whether the decider of a pending decision is a privacy officer, and
+/// whether another privacy officer is active (to approve it instead).
+fn four_eyes_facts(conn: &mut DbConnection, decided_by: &StaffId) -> Result<(bool, bool), StoreError> {
+    let decider = staff::get(conn, decided_by)?;
+    let others = staff::active_with_role_besides(conn, StaffRole::PrivacyOfficer, decided_by)?;
+    Ok((decider.role == StaffRole::PrivacyOfficer, others > 0))
+}
+
+/// Who must approve a pending decision, and whether the viewer may.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PendingApproval {
+    pub approver: Approver,
+    /// The viewer may approve it: their role and state allow it
+    /// (`options.approve`) and the four-eyes rule does.
+    pub may_approve: bool,
+}
+
+/// The approval the request page offers `signed` for `pending`, judged by
+/// the rule [`settle`] enforces.
+pub fn approval(
+    desk: &Desk,
+    signed: &SignedIn,
+    options: &RequestOptions,
+    pending: &DecisionRow,
+) -> Result<PendingApproval, WorkflowError> {
+    let policy = desk.config.four_eyes;
+    desk.read(|conn, _| {
+        let (by_officer, other_officer) = four_eyes_facts(conn, &pending.decided_by)?;
+        Ok(PendingApproval {
+            approver: four_eyes::approver(policy, by_officer, other_officer),
+            may_approve: options.approve
+                && four_eyes::may_approve(
+                    policy,
+                    signed.user.id.as_str(),
+                    pending.decided_by.as_str(),
+                    other_officer,
+                ),
+        })
+    })
+}
+
 /// The privacy officer's answer to a pending decision.
 #[derive(Debug, Clone)]
 pub enum Approval {
@@ -127,6 +174,13 @@ pub fn settle(
         let actor = signed.actor();
         match approval {
             Approval::Approve => {
+                let (_, other_officer) = four_eyes_facts(tx.conn, &pending.decided_by)?;
+                require(four_eyes::may_approve(
+                    desk.config.four_eyes,
+                    signed.user.id.as_str(),
+                    pending.decided_by.as_str(),
+                    other_officer,
+                ))?;
                 decisions::settle_decision(tx.conn, &pending.id, true, &signed.user.id, None, tx.now)?;
                 let decision = Decision {
                     outcome: pending.outcome,

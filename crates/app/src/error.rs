@@ -41,12 +41,16 @@ pub enum Refusal {
     /// A task may only be assigned to an active member of its department.
     #[error("that person cannot take this task")]
     NotAnAssignee,
-    /// A request cannot have been received in the future.
-    #[error("the time of receipt is in the future")]
-    ReceivedInFuture,
+    /// A request cannot have been received in the future, nor more than a
+    /// year ago.
+    #[error("{0}")]
+    ReceiptTime(#[from] domain::intake::ReceiptTimeError),
     /// Handlers and department leads belong to a department.
     #[error("this role needs a department")]
     DepartmentRequired,
+    /// The last active admin may not be switched off or given another role.
+    #[error("the last active admin cannot be switched off or given another role")]
+    LastAdmin,
     #[error("no data system has that code")]
     UnknownSystem,
     /// A routing rule names a kind or a category (and `instead` a category).
@@ -104,7 +108,8 @@ impl Refusal {
             Refusal::NotAnAssignee => "refusal.not_an_assignee",
             Refusal::ReturnReasonMissing => "refusal.return_reason_missing",
             Refusal::DepartmentRequired => "refusal.department_required",
-            Refusal::ReceivedInFuture => "form.errors.received_in_future",
+            Refusal::LastAdmin => "refusal.last_admin",
+            Refusal::ReceiptTime(e) => e.message_key(),
             Refusal::UnknownSystem => "refusal.unknown_system",
             Refusal::RuleNeedsKindOrCategory => "refusal.rule_needs_kind_or_category",
             Refusal::ServiceToken(e) => match e {

@@ -24,7 +24,7 @@ use store::{catalog, verification};
 pub struct Intake {
     pub submission: Submission,
     pub channel: Channel,
-    /// When the company received it (UTC); not in the future.
+    /// When the company received it (UTC); within the last year, not in the future.
     pub received_at: NaiveDateTime,
     /// Staff confirmed identity (and any authority) on the channel.
     pub identity_checked: bool,
@@ -43,7 +43,7 @@ pub fn log_request(desk: &Desk, actor: &Actor, input: Intake) -> Result<Submitte
         lang,
     } = input;
     desk.write(|tx| {
-        let received_at = check_received_at(received_at, tx.now).map_err(|_| Refusal::ReceivedInFuture)?;
+        let received_at = check_received_at(received_at, tx.now).map_err(Refusal::from)?;
         let category_ids = catalog::category_ids_by_code(tx.conn, &submission.categories)?
             .ok_or(Refusal::UnknownCategory)?;
         // A request the channel has not verified is sent a code.

@@ -76,7 +76,7 @@ impl SignedIn {
 
 /// The keyed hashes failures are counted under: the address typed (the
 /// same for a code entered after it) and the client's address.
-fn failure_keys(desk: &Desk, email: &str, client: &str) -> (String, String) {
+pub(crate) fn failure_keys(desk: &Desk, email: &str, client: &str) -> (String, String) {
     let key = &desk.keys.identifier_index;
     let typed = email.trim().to_lowercase();
     (
@@ -215,7 +215,11 @@ fn signed_in(
 }
 
 /// Records a failure, and a lockout when it reaches the limit.
-fn failed(tx: &mut Tx<'_, '_>, account_key: &str, client_key: &str) -> Result<SignInOutcome, WorkflowError> {
+pub(crate) fn failed(
+    tx: &mut Tx<'_, '_>,
+    account_key: &str,
+    client_key: &str,
+) -> Result<SignInOutcome, WorkflowError> {
     sessions::record_failure(tx.conn, account_key, client_key, tx.now)?;
     tx.conn.append(
         NewEvent::general(
@@ -302,12 +306,12 @@ pub fn second_factor(
     })
 }
 
-fn unix(at: NaiveDateTime) -> u64 {
+pub(crate) fn unix(at: NaiveDateTime) -> u64 {
     u64::try_from(at.and_utc().timestamp()).unwrap_or(0)
 }
 
 /// What a second-factor secret is sealed to (so it opens for its account only).
-fn second_factor_aad(staff_id: &StaffId) -> String {
+pub(crate) fn second_factor_aad(staff_id: &StaffId) -> String {
     format!("second-factor:{staff_id}")
 }
 
@@ -340,21 +344,35 @@ pub fn enrolment_offer(desk: &Desk, signed: &SignedIn) -> Result<EnrolmentOffer,
     })
 }
 
-/// Sets up the second factor offered with `token` once a code from the app
-/// proves it was added there. False when the code (or the offer) is not good.
-pub fn enrol(desk: &Desk, signed: &SignedIn, token: &str, code: &str) -> Result<bool, WorkflowError> {
-    let now = desk.clock.now();
+/// The secret offered with `token` to `signed`, and the time step of
+/// `code` from the app it was added to; none when the code (or the offer)
+/// is not good.
+pub(crate) fn offered(
+    desk: &Desk,
+    signed: &SignedIn,
+    token: &str,
+    code: &str,
+    now: NaiveDateTime,
+) -> Result<Option<(Vec<u8>, i64)>, WorkflowError> {
     let Ok((staff_id, Some(text))) =
         tokens::verify_bound(&desk.keys, Purpose::SecondFactorEnrolment, token, now)
     else {
-        return Ok(false);
+        return Ok(None);
     };
     let Some(secret) = totp::from_base32(&text).filter(|_| signed.user.id == *staff_id.as_str()) else {
-        return Ok(false);
+        return Ok(None);
     };
     let step = totp::accept(&secret, code, unix(now), None)
         .map_err(|e| WorkflowError::Store(StoreError::Invalid(e.to_string())))?;
-    let Some(step) = step.and_then(|s| i64::try_from(s).ok()) else {
+    Ok(step
+        .and_then(|s| i64::try_from(s).ok())
+        .map(|step| (secret, step)))
+}
+
+/// Sets up the second factor offered with `token` once a code from the app
+/// proves it was added there. False when the code (or the offer) is not good.
+pub fn enrol(desk: &Desk, signed: &SignedIn, token: &str, code: &str) -> Result<bool, WorkflowError> {
+    let Some((secret, step)) = offered(desk, signed, token, code, desk.clock.now())? else {
         return Ok(false);
     };
     desk.write(|tx| {

@@ -2,7 +2,7 @@
 //! password, or with a single-use link to set one, emailed to the new
 //! member in the same transaction), and the page that link opens.
 
-use super::{Desk, Refusal, WorkflowError};
+use super::{Desk, Refusal, Tx, WorkflowError};
 use auth::tokens::{self, Purpose};
 use domain::actor::Actor;
 use domain::audit::AuditAction;
@@ -36,66 +36,89 @@ pub struct NewAccount {
 pub struct AccountAdded {
     pub id: StaffId,
     pub set_password_link: Option<String>,
+    /// A privileged account made on the admin pages: it stays switched off
+    /// until a second admin confirms it, and its link is emailed then.
+    pub awaiting_confirmation: bool,
 }
 
 /// Creates an account; `actor` is the admin (or the command line, as the
 /// system) who made it.
 pub fn add_account(desk: &Desk, actor: &Actor, new: NewAccount) -> Result<AccountAdded, WorkflowError> {
-    desk.write(|tx| {
-        if staff::by_email(tx.conn, &new.email)?.is_some() {
-            return Err(Refusal::StaffAccountExists(new.email.to_string()).into());
+    desk.write(|tx| create(tx, actor, new, true))
+}
+
+/// Creates an account in `tx`, recorded; when it has no password and
+/// `send_link`, its set-password link is emailed (and returned).
+pub(crate) fn create(
+    tx: &mut Tx<'_, '_>,
+    actor: &Actor,
+    new: NewAccount,
+    send_link: bool,
+) -> Result<AccountAdded, WorkflowError> {
+    if staff::by_email(tx.conn, &new.email)?.is_some() {
+        return Err(Refusal::StaffAccountExists(new.email.to_string()).into());
+    }
+    let department_id = match &new.department {
+        Some(code) => Some(
+            catalog::department_by_code(tx.conn, code)?
+                .ok_or_else(|| Refusal::UnknownDepartment(code.clone()))?
+                .id,
+        ),
+        None => None,
+    };
+    let id = staff::create(
+        tx.conn,
+        &staff::NewStaff {
+            email: &new.email,
+            name: &new.name,
+            role: new.role,
+            department_id: department_id.as_ref().map(DepartmentId::as_str),
+            password_hash: new.password_hash.as_deref(),
+            must_change_password: false,
+            lang: new.lang,
+        },
+        tx.now,
+    )?;
+    tx.conn.append(
+        NewEvent::general(
+            actor,
+            AuditAction::StaffCreated,
+            serde_json::json!({"staff_id": id, "role": new.role, "department": new.department}),
+        ),
+        tx.now,
+    );
+    let set_password_link = match new.password_hash {
+        None if send_link => {
+            let user = staff::get(tx.conn, &id)?;
+            Some(email_set_password_link(tx, &user)?)
         }
-        let department_id = match &new.department {
-            Some(code) => Some(
-                catalog::department_by_code(tx.conn, code)?
-                    .ok_or_else(|| Refusal::UnknownDepartment(code.clone()))?
-                    .id,
-            ),
-            None => None,
-        };
-        let id = staff::create(
-            tx.conn,
-            &staff::NewStaff {
-                email: &new.email,
-                name: &new.name,
-                role: new.role,
-                department_id: department_id.as_ref().map(DepartmentId::as_str),
-                password_hash: new.password_hash.as_deref(),
-                must_change_password: false,
-                lang: new.lang,
-            },
-            tx.now,
-        )?;
-        tx.conn.append(
-            NewEvent::general(
-                actor,
-                AuditAction::StaffCreated,
-                serde_json::json!({"staff_id": id, "role": new.role, "department": new.department}),
-            ),
-            tx.now,
-        );
-        let set_password_link = match new.password_hash {
-            Some(_) => None,
-            None => {
-                let version = staff::password_version(tx.conn, &id)?;
-                let token = tokens::issue_bound(
-                    &desk.keys,
-                    Purpose::SetPassword,
-                    id.as_str(),
-                    Some(&version),
-                    tx.now,
-                )?;
-                let link = desk.url(&format!("/staff/set-password/{token}"));
-                let to = Recipient::staff_member(&new.name, new.email.as_str(), new.lang);
-                tx.send(&[notices::set_password(to, new.role, &link)])?;
-                Some(link)
-            }
-        };
-        Ok(AccountAdded {
-            id,
-            set_password_link,
-        })
+        _ => None,
+    };
+    Ok(AccountAdded {
+        id,
+        set_password_link,
+        awaiting_confirmation: false,
     })
+}
+
+/// Emails `user` a link to set their password (72 hours, once), in this
+/// transaction, and returns it.
+pub(crate) fn email_set_password_link(
+    tx: &mut Tx<'_, '_>,
+    user: &staff::StaffUser,
+) -> Result<String, WorkflowError> {
+    let version = staff::password_version(tx.conn, &user.id)?;
+    let token = tokens::issue_bound(
+        &tx.desk.keys,
+        Purpose::SetPassword,
+        user.id.as_str(),
+        Some(&version),
+        tx.now,
+    )?;
+    let link = tx.desk.url(&format!("/staff/set-password/{token}"));
+    let to = Recipient::staff_member(&user.name, &user.email, user.lang);
+    tx.send(&[notices::set_password(to, user.role, &link)])?;
+    Ok(link)
 }
 
 /// The account a set-password link is for, while the link is still good:

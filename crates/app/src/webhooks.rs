@@ -8,7 +8,7 @@ use super::signin::SignedIn;
 use super::{Desk, Refusal, WorkflowError};
 use auth::webhooks::WebhookSecret;
 use domain::audit::AuditAction;
-use domain::webhook::webhook_url;
+use domain::webhook::{literal_host_allowed, webhook_url};
 use store::audit::NewEvent;
 use store::documents;
 use store::webhooks::{self, DeliveryState, Endpoint, SystemHook};
@@ -58,7 +58,11 @@ pub fn change(
 ) -> Result<Option<String>, WorkflowError> {
     require(signed.member.may_administer())?;
     let url = match &change {
-        HookChange::Set { url, .. } => Some(webhook_url(url).map_err(Refusal::from)?),
+        HookChange::Set { url, .. } => {
+            let url = webhook_url(url).map_err(Refusal::from)?;
+            literal_host_allowed(&url, &desk.config.webhook_allow).map_err(Refusal::from)?;
+            Some(url)
+        }
         HookChange::Remove => None,
     };
     let actor = signed.actor();

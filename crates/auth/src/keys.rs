@@ -56,7 +56,8 @@ impl SecretKey {
         STANDARD.encode(&self.0)
     }
 
-    /// Reads the secret kept in `path`, or creates it there (mode 0600).
+    /// Reads the secret kept in `path`, or creates it there (mode 0600, in
+    /// a folder made 0700 if it is missing).
     /// Returns whether it was created.
     pub fn load_or_create(path: &Path) -> Result<(Self, bool), SecretKeyError> {
         let file_err = |source| SecretKeyError::File {
@@ -67,7 +68,11 @@ impl SecretKey {
             Ok(text) => Ok((Self::from_base64(&text)?, false)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(dir).map_err(file_err)?;
+                    let mut folder = std::fs::DirBuilder::new();
+                    folder.recursive(true);
+                    #[cfg(unix)]
+                    std::os::unix::fs::DirBuilderExt::mode(&mut folder, 0o700);
+                    folder.create(dir).map_err(file_err)?;
                 }
                 let key = Self::generate();
                 let mut options = std::fs::OpenOptions::new();
@@ -172,6 +177,11 @@ mod tests {
             use std::os::unix::fs::PermissionsExt;
             let mode = std::fs::metadata(&path).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
+            let folder = std::fs::metadata(path.parent().unwrap())
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(folder & 0o777, 0o700);
         }
     }
 }

@@ -43,6 +43,13 @@ wire_enum! {
         StaffPasswordChanged => "staff.password_changed",
         /// An admin changed a staff account (role, department, active).
         StaffUpdated => "staff.updated",
+        /// An admin asked to make someone privacy officer or admin; it
+        /// waits for a second admin.
+        StaffGrantRequested => "staff.grant_requested",
+        /// A second admin confirmed a grant: it took effect.
+        StaffGrantConfirmed => "staff.grant_confirmed",
+        /// An admin cancelled a grant that was waiting.
+        StaffGrantCancelled => "staff.grant_cancelled",
         /// Staff revealed a request's full subject identifiers.
         IdentifiersRevealed => "request.identifiers_revealed",
         /// Staff downloaded a document of a request.
@@ -63,6 +70,9 @@ wire_enum! {
         CatalogChanged => "catalog.changed",
         /// A staff member set up their second factor.
         SecondFactorEnrolled => "staff.second_factor_enrolled",
+        /// A staff member replaced their second factor (proven with their
+        /// password and a current code); their other sessions ended.
+        SecondFactorReplaced => "staff.second_factor_replaced",
         /// An admin removed a staff member's second factor (a lost device).
         SecondFactorReset => "staff.second_factor_reset",
         /// An admin changed a setting (where a second factor is required, the letterhead).

@@ -236,6 +236,11 @@ mod tests {
         family(&mut keys, "staff.function.", catalog::DepartmentFunction::ALL);
         family(&mut keys, "staff.retention.", retention::RetentionBasis::ALL);
         family(&mut keys, "staff.admin.mode_", task::RoutingMode::ALL);
+        family(
+            &mut keys,
+            "staff.integrations.failure.",
+            crate::webhook::DeliveryFailure::ALL,
+        );
         family(&mut keys, "channel.", request::Channel::ALL);
         family(&mut keys, "identity_rejection.", decision::IdentityRejection::ALL);
         family(&mut keys, "ground.", decision::RefusalGround::ALL);

@@ -5,6 +5,7 @@
 rust_i18n::i18n!("../../locales", fallback = "ko");
 
 pub mod actor;
+pub mod address;
 pub mod audit;
 pub mod calendar;
 pub mod catalog;
@@ -13,6 +14,8 @@ pub mod deadline;
 pub mod decision;
 pub mod document;
 pub mod email;
+pub mod four_eyes;
+pub mod grant;
 pub mod hold;
 pub mod identifier;
 pub mod ids;

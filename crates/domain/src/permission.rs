@@ -171,11 +171,16 @@ impl StaffMember {
                 || request.tasks.iter().any(|t| self.in_department(&t.department_id)))
     }
 
-    /// Sees what `task` returned (its text and its files), which is
-    /// decrypted only for those who may. For now whoever may view the
-    /// request; the one place to narrow it.
-    pub fn may_see_result(&self, request: &RequestFacts, _task: &TaskFacts) -> bool {
+    /// Sees what `task` returned (an access request's data, as text and
+    /// files), which is decrypted only for those who may: the task's
+    /// department, the privacy department and the privacy officer — not
+    /// another department working the same request. The page shows a
+    /// result, and the download route serves its file, by this one rule.
+    pub fn may_see_result(&self, request: &RequestFacts, task: &TaskFacts) -> bool {
         self.may_view(request)
+            && (self.is_officer()
+                || (self.works_requests()
+                    && (self.privacy_department || self.in_department(&task.department_id))))
     }
 
     /// Everything this staff member may do with a request.
@@ -400,6 +405,30 @@ mod tests {
         assert!(!officer.may_complete(w, &unassigned));
         assert!(!handler.may_complete(w, &finished));
         assert!(!handler.may_complete(AwaitingApproval, &mine));
+    }
+
+    #[test]
+    fn a_task_result_is_seen_by_its_department_the_privacy_department_and_the_officer() {
+        let table = [
+            (member(StaffRole::Handler, Some("IT"), false), true),
+            (member(StaffRole::DepartmentLead, Some("IT"), false), true),
+            (member(StaffRole::Handler, Some("SALES"), false), false),
+            (member(StaffRole::DepartmentLead, Some("SALES"), false), false),
+            (member(StaffRole::Handler, Some("IRM"), true), true),
+            (member(StaffRole::DepartmentLead, Some("IRM"), true), true),
+            (member(StaffRole::PrivacyOfficer, None, false), true),
+            (member(StaffRole::Admin, None, false), false),
+            (member(StaffRole::Admin, Some("IT"), false), false),
+        ];
+        let it = task("IT", None, TaskStatus::Done);
+        let shared = request(
+            Completed,
+            vec![it.clone(), task("SALES", None, TaskStatus::Done)],
+            false,
+        );
+        for (who, sees) in table {
+            assert_eq!(who.may_see_result(&shared, &it), sees, "{who:?}");
+        }
     }
 
     #[test]

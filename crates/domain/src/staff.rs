@@ -21,6 +21,12 @@ impl StaffRole {
     pub const fn needs_department(self) -> bool {
         matches!(self, Self::Handler | Self::DepartmentLead)
     }
+
+    /// The roles that see every request (the privacy officer) or decide
+    /// who may do what (the admin): giving one takes a second admin.
+    pub const fn is_privileged(self) -> bool {
+        matches!(self, Self::PrivacyOfficer | Self::Admin)
+    }
 }
 
 /// Normalises a department code: codes are matched case-insensitively, so
@@ -51,6 +57,19 @@ mod tests {
         ];
         for (raw, expected) in table {
             assert_eq!(department_code(raw).as_deref(), expected, "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn only_the_privacy_officer_and_the_admin_are_privileged() {
+        let table = [
+            (StaffRole::Handler, false),
+            (StaffRole::DepartmentLead, false),
+            (StaffRole::PrivacyOfficer, true),
+            (StaffRole::Admin, true),
+        ];
+        for (role, privileged) in table {
+            assert_eq!(role.is_privileged(), privileged, "{role}");
         }
     }
 

@@ -4,6 +4,7 @@
 
 use chrono::NaiveDateTime;
 
+use super::address::{AllowList, may_connect};
 use super::hold::{HoldReason, HoldScope};
 use crate::timestamp::rfc3339;
 use crate::wire::wire_enum;
@@ -44,6 +45,10 @@ pub enum WebhookUrlError {
     /// signature is how the receiver knows the sender.
     #[error("carries a user name or password")]
     Credentials,
+    /// An address inside the network (loopback, private, link-local, the
+    /// cloud's metadata service…) that the operator did not allow.
+    #[error("names an inside address that RIGHTSDESK_WEBHOOK_ALLOW does not allow")]
+    InsideAddress,
 }
 
 impl WebhookUrlError {
@@ -52,6 +57,7 @@ impl WebhookUrlError {
             Self::NotHttp => "refusal.webhook_url",
             Self::TooLong => "refusal.webhook_url_long",
             Self::Credentials => "refusal.webhook_url_credentials",
+            Self::InsideAddress => "refusal.webhook_url_inside",
         }
     }
 }
@@ -72,6 +78,45 @@ pub fn webhook_url(raw: &str) -> Result<url::Url, WebhookUrlError> {
     }
     url.set_fragment(None);
     Ok(url)
+}
+
+/// Whether the desk may post to `url` as far as its host is written as an
+/// address: one it may connect to (`address::may_connect`). A name is
+/// judged as it resolves, for each connection (nothing is known of it
+/// before).
+pub fn literal_host_allowed(url: &url::Url, allowed: &AllowList) -> Result<(), WebhookUrlError> {
+    let ip = match url.host() {
+        Some(url::Host::Ipv4(ip)) => std::net::IpAddr::V4(ip),
+        Some(url::Host::Ipv6(ip)) => std::net::IpAddr::V6(ip),
+        _ => return Ok(()),
+    };
+    if may_connect(ip, allowed) {
+        Ok(())
+    } else {
+        Err(WebhookUrlError::InsideAddress)
+    }
+}
+
+wire_enum! {
+    /// Why the last attempt of a delivery failed, as the admin page says
+    /// it. The transport's own words (a refused connection, a timeout, a
+    /// redirect) go to the log only: on the page they would tell which
+    /// ports of which hosts answer.
+    DeliveryFailure, "webhook delivery failure" {
+        /// Not delivered (no answer, or not a 2xx).
+        NotDelivered => "not_delivered",
+        /// The URL's host is, or resolved to, an inside address the
+        /// operator did not allow.
+        AddressNotAllowed => "address_not_allowed",
+    }
+}
+
+impl DeliveryFailure {
+    /// A failure as stored; anything else stored (a row from before) is
+    /// said as not delivered.
+    pub fn of_stored(text: &str) -> Self {
+        text.parse().unwrap_or(Self::NotDelivered)
+    }
 }
 
 /// One hold as an event tells of it: the same fields as the holds API,
@@ -171,6 +216,51 @@ mod tests {
         }
         let long = format!("https://example.com/{}", "a".repeat(MAX_URL_CHARS));
         assert_eq!(webhook_url(&long), Err(WebhookUrlError::TooLong));
+    }
+
+    #[test]
+    fn a_host_written_as_an_address_is_checked_and_a_name_is_left_to_its_resolution() {
+        let allowed = AllowList::parse("127.0.0.1").unwrap();
+        let table = [
+            ("https://crm.example.com/h", Ok(())),
+            ("http://localhost:9000/h", Ok(())),
+            ("http://93.184.216.34/h", Ok(())),
+            ("http://127.0.0.1:9000/h", Ok(())),
+            ("http://127.0.0.2:9000/h", Err(WebhookUrlError::InsideAddress)),
+            (
+                "http://169.254.169.254/latest/meta-data/",
+                Err(WebhookUrlError::InsideAddress),
+            ),
+            ("http://10.1.2.3/h", Err(WebhookUrlError::InsideAddress)),
+            ("http://0.0.0.0/h", Err(WebhookUrlError::InsideAddress)),
+            ("http://[::1]/h", Err(WebhookUrlError::InsideAddress)),
+            ("http://[fd00::1]/h", Err(WebhookUrlError::InsideAddress)),
+            (
+                "http://[::ffff:169.254.169.254]/h",
+                Err(WebhookUrlError::InsideAddress),
+            ),
+            // The URL standard reads these as 127.0.0.1 and 169.254.169.254.
+            ("http://2130706433/h", Ok(())),
+            (
+                "http://0xa9.0xfe.0xa9.0xfe/h",
+                Err(WebhookUrlError::InsideAddress),
+            ),
+        ];
+        for (raw, expected) in table {
+            let url = webhook_url(raw).unwrap();
+            assert_eq!(literal_host_allowed(&url, &allowed), expected, "{raw}");
+        }
+    }
+
+    #[test]
+    fn a_stored_failure_is_read_back_or_said_as_not_delivered() {
+        for failure in DeliveryFailure::ALL {
+            assert_eq!(DeliveryFailure::of_stored(failure.as_str()), *failure);
+        }
+        assert_eq!(
+            DeliveryFailure::of_stored("could not connect: Connection refused"),
+            DeliveryFailure::NotDelivered
+        );
     }
 
     #[test]

@@ -5,10 +5,11 @@
 
 pub mod notices;
 
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use lettre::message::{Mailbox, MultiPart, header};
-use lettre::{FileTransport, Message, SmtpTransport, Transport};
+use lettre::{Message, SmtpTransport, Transport};
 
 /// Where email goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,7 +34,9 @@ pub struct Outgoing<'a> {
 #[derive(Clone)]
 pub enum Mailer {
     Smtp(SmtpTransport),
-    Files(FileTransport),
+    /// `.eml` files in this folder. They hold codes, status links and
+    /// set-password links: the folder is 0700 and each file 0600.
+    Files(PathBuf),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -43,7 +46,7 @@ pub enum MailError {
     #[error("SMTP: {0}")]
     Smtp(#[from] lettre::transport::smtp::Error),
     #[error("file transport: {0}")]
-    File(#[from] lettre::transport::file::Error),
+    File(#[from] std::io::Error),
     #[error("transport setup: {0}")]
     Setup(String),
 }
@@ -59,9 +62,9 @@ impl Mailer {
                 Ok(Mailer::Smtp(transport))
             }
             MailTransportConfig::Files(dir) => {
-                std::fs::create_dir_all(dir)
+                private_dir(dir)
                     .map_err(|e| MailError::Setup(format!("cannot create {}: {e}", dir.display())))?;
-                Ok(Mailer::Files(FileTransport::new(dir)))
+                Ok(Mailer::Files(dir.clone()))
             }
         }
     }
@@ -73,12 +76,40 @@ impl Mailer {
             Mailer::Smtp(t) => {
                 t.send(&message)?;
             }
-            Mailer::Files(t) => {
-                t.send(&message)?;
-            }
+            Mailer::Files(dir) => write_private(dir, &message.formatted())?,
         }
         Ok(())
     }
+}
+
+/// Makes `dir` (and any folder above it that is missing) and narrows it to
+/// its owner (0700).
+pub fn private_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)?;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::create_dir_all(dir)
+    }
+}
+
+/// Writes one email as `{uuid}.eml` in `dir`, readable by its owner only
+/// from the moment it exists.
+fn write_private(dir: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let path = dir.join(format!("{}.eml", uuid::Uuid::now_v7()));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    file.write_all(bytes)
 }
 
 /// `Auto-Submitted: auto-generated` (RFC 3834): the desk's notices are

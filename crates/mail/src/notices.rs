@@ -270,6 +270,17 @@ pub fn set_password(to: Recipient, role: StaffRole, link: &str) -> Notice {
     Notice::new(to, "set_password", paragraphs).with_link(link)
 }
 
+/// A staff member's second factor was replaced: told at the account's
+/// address, so that a replacement they did not make does not go unnoticed.
+pub fn second_factor_replaced(to: Recipient) -> Notice {
+    let lang = to.lang;
+    let paragraphs = vec![
+        lang.t("email.second_factor_replaced.body").into_owned(),
+        lang.t("email.second_factor_replaced.not_you").into_owned(),
+    ];
+    Notice::new(to, "second_factor_replaced", paragraphs)
+}
+
 /// A new code, asked for by the requester.
 pub fn new_code(to: Recipient, link: &str, code: &str) -> Notice {
     let paragraphs = vec![
@@ -791,6 +802,10 @@ mod tests {
                     StaffRole::Handler,
                     "https://privacy.example.com/staff/set-password/TOKEN",
                 ),
+            ),
+            (
+                "second_factor_replaced".into(),
+                second_factor_replaced(Recipient::staff_member("박서연", "seoyeon@example.com", lang)),
             ),
             ("verified".into(), verified(to(lang), link, false, answer())),
             ("verified_review".into(), verified(to(lang), link, true, answer())),

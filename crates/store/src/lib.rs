@@ -8,6 +8,8 @@ pub mod catalog;
 pub mod connection;
 pub mod decisions;
 pub mod documents;
+mod files;
+pub mod grants;
 pub mod held_keys;
 pub mod holds;
 pub mod json_list;
@@ -147,16 +149,14 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens the pool (creating the SQLite file's folder if needed). Does
-    /// not migrate: call [`Store::migrate`].
+    /// Opens the pool (creating the SQLite file and its folder, private to
+    /// the desk's user, if needed). Does not migrate: call [`Store::migrate`].
     pub fn open(url: &DatabaseUrl, max_connections: Option<u32>) -> Result<Self, StoreError> {
-        if let DatabaseUrl::Sqlite(path) = url
-            && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
-        {
-            std::fs::create_dir_all(dir).map_err(|e| {
+        if let DatabaseUrl::Sqlite(path) = url {
+            files::private_database(path).map_err(|e| {
                 StoreError::Invalid(format!(
-                    "cannot create the database folder {}: {e}",
-                    dir.display()
+                    "cannot make the database file {} private: {e}",
+                    path.display()
                 ))
             })?;
         }

@@ -90,6 +90,21 @@ diesel::table! {
     use diesel::sql_types::*;
     use crate::types::WireText;
 
+    staff_grants (id) {
+        id -> Text,
+        staff_id -> Text,
+        role -> WireText,
+        department_id -> Nullable<Text>,
+        active -> Bool,
+        requested_by -> Text,
+        requested_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::types::WireText;
+
     reference_counters (year) {
         year -> Integer,
         last_number -> BigInt,
@@ -475,6 +490,7 @@ diesel::joinable!(data_systems -> departments (department_id));
 diesel::joinable!(webhook_deliveries -> data_systems (system_id));
 diesel::joinable!(data_categories -> data_systems (system_id));
 diesel::joinable!(staff_users -> departments (department_id));
+diesel::joinable!(staff_grants -> staff_users (staff_id));
 diesel::joinable!(request_categories -> requests (request_id));
 diesel::joinable!(request_categories -> data_categories (category_id));
 diesel::joinable!(request_tasks -> requests (request_id));
@@ -503,6 +519,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     data_systems,
     data_categories,
     staff_users,
+    staff_grants,
     reference_counters,
     requests,
     request_messages,

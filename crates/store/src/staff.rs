@@ -141,6 +141,20 @@ pub fn active_in_department(
         .load(conn)?)
 }
 
+/// How many active accounts of `role` there are besides `except`.
+pub fn active_with_role_besides(
+    conn: &mut DbConnection,
+    role: StaffRole,
+    except: &StaffId,
+) -> Result<i64, StoreError> {
+    Ok(staff_users::table
+        .filter(staff_users::role.eq(Wire(role)))
+        .filter(staff_users::active.eq(true))
+        .filter(staff_users::id.ne(except.as_str()))
+        .count()
+        .get_result(conn)?)
+}
+
 /// Changes an account's role, department and whether it is active.
 pub fn update(
     conn: &mut DbConnection,

@@ -211,7 +211,7 @@ impl From<WorkflowError> for AppError {
                     | Refusal::NotAnAssignee
                     | Refusal::ReturnReasonMissing
                     | Refusal::DepartmentRequired
-                    | Refusal::ReceivedInFuture
+                    | Refusal::ReceiptTime(_)
                     | Refusal::UnknownSystem
                     | Refusal::UnknownDepartment(_)
                     | Refusal::RuleNeedsKindOrCategory
@@ -225,6 +225,7 @@ impl From<WorkflowError> for AppError {
                     // allows it now.
                     Refusal::ClosedForChanges
                     | Refusal::StaffAccountExists(_)
+                    | Refusal::LastAdmin
                     | Refusal::HoldNotLiftable
                     | Refusal::DayNotChanged
                     | Refusal::ProlongationNotAllowed => StatusCode::CONFLICT,

@@ -81,10 +81,10 @@ impl AppState {
 /// router tries them in this order, so the API — the holds check is the
 /// hot path of every other system — comes first, before the pages'
 /// patterns (each a regular expression to try).
-pub fn routes(cfg: &mut web::ServiceConfig, limit: &public::PostLimit) {
+pub fn routes(cfg: &mut web::ServiceConfig, limit: &public::PostLimit, api_limit: &api::gate::TokenLimit) {
     cfg.route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz));
-    api::routes(cfg);
+    api::routes(cfg, api_limit);
     cfg.route("/", web::get().to(home::home))
         .route("/static/{path:.*}", web::get().to(assets::serve));
     public::routes(cfg, limit);
@@ -95,6 +95,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, limit: &public::PostLimit) {
 fn server(state: AppState, listener: TcpListener) -> std::io::Result<Server> {
     let https = state.config().base_url.starts_with("https://");
     let limit = public::post_limit(state.config().rate_limit, state.config().trusted_proxies);
+    let api_limit = api::gate::token_limit(state.config().api_rate_limit);
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
         App::new()
@@ -112,7 +113,7 @@ fn server(state: AppState, listener: TcpListener) -> std::io::Result<Server> {
             .wrap(actix_web::middleware::from_fn(headers::no_store))
             .wrap(headers::security_headers(https))
             .wrap(TracingLogger::<logging::RedactedRootSpan>::new())
-            .configure(|cfg| routes(cfg, &limit))
+            .configure(|cfg| routes(cfg, &limit, &api_limit))
             .default_service(web::to(error::not_found))
     })
     .listen(listener)?
@@ -139,6 +140,7 @@ impl Application {
         use anyhow::Context;
         let bind = desk.config.bind;
         let listener = TcpListener::bind(bind).with_context(|| format!("cannot listen on {bind}"))?;
+        desk.config.prepare_data_dir()?;
         let port = listener.local_addr()?.port();
         let mailer = app::jobs::Mailer::from_config(desk.config.mail())?;
         desk.revocations

@@ -20,7 +20,7 @@ pub const PASSWORD: &str = "correct horse battery staple";
 pub const ORDERS_LAW: &str = "전자상거래법 제6조";
 
 /// The argon2id hash of [`PASSWORD`], made once (hashing is slow on purpose).
-fn password_hash() -> &'static str {
+pub fn password_hash() -> &'static str {
     static HASH: OnceLock<String> = OnceLock::new();
     HASH.get_or_init(|| auth::password::hash(PASSWORD).expect("hash"))
 }

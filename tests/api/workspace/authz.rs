@@ -28,6 +28,9 @@ use crate::util::{
 };
 use store::types::Wire;
 
+/// A second admin, who asks for the grants the others confirm.
+const SECOND_ADMIN: &str = "second.admin@example.com";
+
 /// Who calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Caller {
@@ -71,6 +74,8 @@ enum Fixture {
     Token,
     /// A day added to the holiday calendar, to undo.
     CalendarDay,
+    /// A handler another admin asked to make admin, waiting for a second admin.
+    Grant,
 }
 
 /// What the route is called with.
@@ -253,6 +258,8 @@ fn spec(route: &Route) -> Spec {
             ADMIN,
             200,
         ),
+        ("post", "/staff/admin/grants/{id}/confirm") => s(F::Grant, Form(&[]), ADMIN, 303),
+        ("post", "/staff/admin/grants/{id}/cancel") => s(F::Grant, Form(&[]), ADMIN, 303),
         ("post", "/staff/admin/staff/{id}") => s(
             F::Account,
             Form(&[
@@ -431,6 +438,7 @@ fn world(app: &TestApp) -> Vec<i64> {
                 .get_result(conn),
         ),
         count(calendar_days::table.count().get_result(conn)),
+        count(staff_grants::table.count().get_result(conn)),
     ]
 }
 
@@ -533,6 +541,65 @@ fn make(app: &TestApp, fixture: Fixture, n: usize) -> Made {
                 })
                 .expect("account"))
             .into();
+        }
+        Fixture::Grant => {
+            let target = app
+                .store
+                .write(|conn| {
+                    staff::create(
+                        conn,
+                        &staff::NewStaff {
+                            email: &Email::parse(&format!("grantee{n}@example.com")).expect("email"),
+                            name: "Grantee",
+                            role: StaffRole::Handler,
+                            department_id: Some(
+                                &signed(app, Who::ItHandler).user.department_id.expect("dept"),
+                            ),
+                            password_hash: None,
+                            must_change_password: false,
+                            lang: domain::lang::Lang::Ko,
+                        },
+                        now(),
+                    )
+                })
+                .expect("account");
+            let second_admin = app
+                .store
+                .read(|conn| {
+                    let user = staff::by_email(conn, &Email::parse(SECOND_ADMIN).expect("email"))?
+                        .expect("second admin");
+                    let member = app::signin::member_of(conn, &user)?;
+                    Ok(app::signin::SignedIn {
+                        session_id: "test".into(),
+                        user,
+                        member,
+                        renewed_token: None,
+                        needs_second_factor: false,
+                    })
+                })
+                .expect("second admin");
+            app::admin::update_staff(
+                &app.desk,
+                &second_admin,
+                app::admin::AccountChange {
+                    staff_id: target.clone(),
+                    role: StaffRole::Admin,
+                    department: None,
+                    active: true,
+                    reset_second_factor: false,
+                },
+            )
+            .expect("grant asked for");
+            made.id = app
+                .store
+                .read(|conn| {
+                    Ok(store::grants::waiting(conn)?
+                        .into_iter()
+                        .find(|g| g.staff_id == target)
+                        .expect("a waiting grant")
+                        .id)
+                })
+                .expect("grant");
         }
         Fixture::Token => {
             made.id = app::service_tokens::issue(
@@ -744,6 +811,24 @@ async fn every_staff_route_answers_each_caller_exactly_as_allowed() {
             Ok(())
         })
         .expect("deactivated account");
+
+    app.store
+        .write(|conn| {
+            staff::create(
+                conn,
+                &staff::NewStaff {
+                    email: &Email::parse(SECOND_ADMIN).expect("email"),
+                    name: "Second Admin",
+                    role: StaffRole::Admin,
+                    department_id: None,
+                    password_hash: None,
+                    must_change_password: false,
+                    lang: domain::lang::Lang::Ko,
+                },
+                now(),
+            )
+        })
+        .expect("second admin");
 
     let callers: Vec<Caller> = BAD.into_iter().chain(Who::ALL.map(Caller::Staff)).collect();
     let mut n = 0;

@@ -190,7 +190,7 @@ async fn post_webhooks(
     passes: Arc<AtomicU64>,
     mut stop: watch::Receiver<bool>,
 ) {
-    let client = match webhooks::client() {
+    let client = match webhooks::client(&desk.config.webhook_allow) {
         Ok(client) => client,
         Err(error) => {
             tracing::error!(%error, "no HTTP client: webhooks will not be delivered by this instance");

@@ -1,19 +1,18 @@
 //! The bearer token of an API call: checked in memory (signature, purpose,
-//! expiry, revocation), then for the scope the route needs — as the first
-//! argument of a handler, [`Scoped`], so a call without a good token is
-//! refused before its body is read.
+//! expiry, revocation) at the API's door ([`super::gate`]), then for the
+//! scope the route needs — as the first argument of a handler, [`Scoped`].
 
 use std::future::{Ready, ready};
 use std::marker::PhantomData;
 
 use actix_web::dev::Payload;
 use actix_web::http::header::AUTHORIZATION;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 
 use super::problem::ApiError;
 use crate::AppState;
 use crate::error::AppError;
-use app::service_tokens::{Rejected, authenticate};
+use app::service_tokens::{Rejected, authenticate as authenticate_bearer};
 use auth::tokens::ServiceToken;
 use domain::actor::Actor;
 use domain::service::ServiceScope;
@@ -72,8 +71,13 @@ impl<S: RouteScope> FromRequest for Scoped<S> {
     }
 }
 
-/// Checks the call's bearer token for `scope`.
-fn caller(req: &HttpRequest, state: &AppState, scope: ServiceScope) -> Result<Caller, ApiError> {
+/// The token the API's door authenticated for this call.
+#[derive(Debug, Clone)]
+pub struct Authenticated(pub ServiceToken);
+
+/// Authenticates the call's bearer token (signature, purpose, expiry,
+/// revocation), in memory.
+pub fn authenticate(req: &HttpRequest, state: &AppState) -> Result<ServiceToken, ApiError> {
     let header = req.headers().get(AUTHORIZATION).ok_or(ApiError::Unauthorized(
         "Send a service token: Authorization: Bearer TOKEN.",
     ))?;
@@ -88,14 +92,23 @@ fn caller(req: &HttpRequest, state: &AppState, scope: ServiceScope) -> Result<Ca
         .ok_or(ApiError::Unauthorized(
             "The Authorization header must be: Bearer TOKEN.",
         ))?;
-    let token = authenticate(&state.desk, bearer).map_err(|rejected| match rejected {
+    authenticate_bearer(&state.desk, bearer).map_err(|rejected| match rejected {
         Rejected::Invalid => ApiError::Unauthorized("The token is not a valid service token."),
         Rejected::Expired => ApiError::Unauthorized("The token has expired."),
         Rejected::Revoked => ApiError::Unauthorized("The token has been revoked."),
         Rejected::Unavailable => ApiError::App(AppError::unavailable(anyhow::anyhow!(
             "the list of revoked service tokens is stale"
         ))),
-    })?;
+    })
+}
+
+/// The call's token (as the door authenticated it), checked for `scope`.
+fn caller(req: &HttpRequest, state: &AppState, scope: ServiceScope) -> Result<Caller, ApiError> {
+    let known = req.extensions().get::<Authenticated>().map(|a| a.0.clone());
+    let token = match known {
+        Some(token) => token,
+        None => authenticate(req, state)?,
+    };
     if !token.allows(scope) {
         return Err(ApiError::Forbidden(format!(
             "The token does not have the scope {scope}."

@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod batch;
+pub mod gate;
 pub mod holds;
 pub mod problem;
 pub mod requests;
@@ -12,6 +13,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use gate::TokenLimit;
 use problem::ApiError;
 
 struct BearerScheme;
@@ -34,6 +36,47 @@ impl Modify for BearerScheme {
     }
 }
 
+/// Every route may answer 429 past the token's limit: added to each
+/// operation here, so a new route cannot leave it out.
+struct RateLimited;
+
+impl Modify for RateLimited {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::header::HeaderBuilder;
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+        let retry_after = HeaderBuilder::new()
+            .schema(ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)))
+            .description(Some("Seconds to wait before the next call with this token."))
+            .build();
+        let response = ResponseBuilder::new()
+            .description("This token made more calls a second than RIGHTSDESK_API_RATE_LIMIT allows")
+            .header("Retry-After", retry_after)
+            .content(
+                "application/problem+json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("ProblemDocument")))
+                    .build(),
+            )
+            .build();
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                operation
+                    .responses
+                    .responses
+                    .insert("429".to_owned(), RefOr::T(response.clone()));
+            }
+        }
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -42,7 +85,7 @@ impl Modify for BearerScheme {
     ),
     paths(holds::get_holds, holds::check, requests::list, requests::get_one, requests::create),
     components(schemas(problem::ProblemDocument, problem::FieldProblem)),
-    modifiers(&BearerScheme),
+    modifiers(&BearerScheme, &RateLimited),
     tags(
         (name = "holds", description = "May this person's data be used right now?"),
         (name = "requests", description = "Requests, and requests received on other channels")
@@ -83,7 +126,11 @@ fn query_error(error: actix_web::error::QueryPayloadError, _req: &HttpRequest) -
 /// The largest JSON body: a batch of 1,000 identifiers fits many times.
 const JSON_LIMIT: usize = 512 * 1024;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
+/// The API's routes; every call to one passes the door first ([`gate`]:
+/// authenticated, then counted against its token's limit). A path that is
+/// no route is 404 for anyone.
+pub fn routes(cfg: &mut web::ServiceConfig, limit: &TokenLimit) {
+    let gated = |path: &str| web::resource(path).wrap(actix_governor::Governor::new(limit));
     cfg.route("/api/openapi.json", web::get().to(openapi)).service(
         web::scope("/api/v1")
             .app_data(
@@ -92,13 +139,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .error_handler(json_error),
             )
             .app_data(web::QueryConfig::default().error_handler(query_error))
-            .service(web::resource("/holds").route(web::get().to(holds::get_holds)))
-            .service(web::resource("/holds/check").route(web::post().to(holds::check)))
+            .service(gated("/holds").route(web::get().to(holds::get_holds)))
+            .service(gated("/holds/check").route(web::post().to(holds::check)))
             .service(
-                web::resource("/requests")
+                gated("/requests")
                     .route(web::get().to(requests::list))
                     .route(web::post().to(requests::create)),
             )
-            .service(web::resource("/requests/{reference}").route(web::get().to(requests::get_one))),
+            .service(gated("/requests/{reference}").route(web::get().to(requests::get_one))),
     );
 }

@@ -2,7 +2,7 @@
 //! itself (the error middleware renders only what carries no document):
 //! 400 for a malformed question, 401 for a token that is missing, expired,
 //! revoked or not one, 403 for a token without the scope, 404, 422 with
-//! one entry per field.
+//! one entry per field, 429 past a token's limit (with `Retry-After`).
 
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
@@ -80,6 +80,10 @@ pub enum ApiError {
     Forbidden(String),
     NotFound,
     Unprocessable(Vec<FieldProblem>),
+    /// Past the token's limit: try again after this many seconds.
+    TooManyRequests {
+        retry_after: u64,
+    },
     /// Anything else: rendered by the error middleware (a failure is
     /// logged there with a reference).
     App(AppError),
@@ -94,6 +98,10 @@ impl ApiError {
     }
 
     pub fn response(self) -> Result<HttpResponse, AppError> {
+        let retry_after = match &self {
+            ApiError::TooManyRequests { retry_after } => Some(*retry_after),
+            _ => None,
+        };
         let (status, key, detail, errors) = match self {
             ApiError::BadRequest { detail, errors } => {
                 (StatusCode::BAD_REQUEST, "bad_request", Some(detail), errors)
@@ -112,9 +120,25 @@ impl ApiError {
                 Some("The request has invalid fields; each is listed in errors.".to_owned()),
                 errors,
             ),
+            ApiError::TooManyRequests { retry_after } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_requests",
+                Some(format!(
+                    "This token made more calls than RIGHTSDESK_API_RATE_LIMIT allows; try again in {retry_after} s."
+                )),
+                Vec::new(),
+            ),
             ApiError::App(app) => return Err(app),
         };
-        Ok(ProblemDocument::new(status, key, detail, errors).response())
+        let mut response = ProblemDocument::new(status, key, detail, errors).response();
+        if let Some(seconds) = retry_after
+            && let Ok(value) = actix_web::http::header::HeaderValue::from_str(&seconds.to_string())
+        {
+            response
+                .headers_mut()
+                .insert(actix_web::http::header::RETRY_AFTER, value);
+        }
+        Ok(response)
     }
 }
 

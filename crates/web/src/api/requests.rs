@@ -270,7 +270,7 @@ pub struct NewRequestBody {
     pub categories: Vec<String>,
     /// phone, email, fax, letter or web.
     pub channel: String,
-    /// When it was received (RFC 3339); past allowed, not future; now when absent.
+    /// When it was received (RFC 3339): within the last year, not in the future; now when absent.
     #[schema(format = DateTime)]
     pub received_at: Option<String>,
     /// The channel checked the requester's identity (and an agent's authority): the request starts verified.
@@ -328,8 +328,8 @@ pub async fn create(
                 Some(raw) => match chrono::DateTime::parse_from_rfc3339(raw) {
                     Ok(at) => match check_received_at(at.naive_utc(), now) {
                         Ok(at) => Some(at),
-                        Err(key) => {
-                            errors.push(field("received_at", key));
+                        Err(e) => {
+                            errors.push(field("received_at", e.message_key()));
                             None
                         }
                     },
@@ -429,7 +429,7 @@ pub async fn create(
             {
                 Ok(view) => view,
                 Err(WorkflowError::Refused(
-                    refusal @ (Refusal::UnknownCategory | Refusal::ReceivedInFuture),
+                    refusal @ (Refusal::UnknownCategory | Refusal::ReceiptTime(_)),
                 )) => {
                     let name = if refusal == Refusal::UnknownCategory {
                         "categories"

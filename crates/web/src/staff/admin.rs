@@ -16,6 +16,7 @@ use crate::page::{Page, render, see_other};
 use app::WorkflowError;
 use app::admin::{self, AccountChange, Catalogue, CatalogueChange};
 use app::catalog::Department;
+use app::grants;
 use app::signin::SignedIn;
 use app::staff::NewAccount;
 use domain::catalog::DepartmentFunction;
@@ -27,6 +28,22 @@ use domain::retention::{RetentionBasis, RetentionRule};
 use domain::staff::{StaffRole, department_code};
 use domain::submission::{MAX_NAME_CHARS, line_text};
 use domain::task::RoutingMode;
+
+/// An account just made on the page.
+pub enum Created {
+    /// Its set-password link, shown this once.
+    Link(String),
+    /// A privileged account: switched off until a second admin confirms
+    /// it; its link is emailed then, never shown.
+    AwaitingConfirmation,
+}
+
+/// A grant waiting for a second admin, as the page lists it.
+pub struct GrantLine {
+    pub id: String,
+    pub text: String,
+    pub may_confirm: bool,
+}
 
 pub struct AccountLine {
     pub id: String,
@@ -50,7 +67,8 @@ pub struct StaffPage {
     pub langs: &'static [Lang],
     /// The roles a second factor may be required of, and whether it is.
     pub second_factor: Vec<(StaffRole, bool)>,
-    pub created_link: Option<String>,
+    pub created: Option<Created>,
+    pub grants: Vec<GrantLine>,
     pub problem: Option<String>,
     pub kept_name: String,
     pub kept_email: String,
@@ -59,16 +77,37 @@ pub struct StaffPage {
 async fn staff_page(
     page: &Page,
     signed: SignedIn,
-    created_link: Option<String>,
+    created: Option<Created>,
     problem: Option<String>,
     kept: (String, String),
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
+    let lang = page.lang;
     let chrome = StaffChrome::new(page, &signed)?;
-    let c = page
+    let (c, waiting) = page
         .state
-        .run(move |desk| admin::catalogue(desk, &signed))
+        .run(move |desk| Ok((admin::catalogue(desk, &signed)?, grants::waiting(desk, &signed)?)))
         .await?;
+    let grants = waiting
+        .into_iter()
+        .map(|w| GrantLine {
+            text: lang.tf(
+                "staff.admin.grant_line",
+                &[
+                    ("name", &w.account.name),
+                    ("email", &w.account.email),
+                    ("role", &lang.t(&format!("staff.role.{}", w.grant.role))),
+                    ("by", &w.requested_by.name),
+                    (
+                        "when",
+                        &w.grant.requested_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                    ),
+                ],
+            ),
+            id: w.grant.id,
+            may_confirm: w.may_confirm,
+        })
+        .collect();
     let code_of = |id: &Option<String>| {
         id.as_ref()
             .and_then(|id| c.departments.iter().find(|d| d.id == *id.as_str()))
@@ -102,7 +141,8 @@ async fn staff_page(
             roles: StaffRole::ALL,
             langs: Lang::ALL,
             second_factor,
-            created_link,
+            created,
+            grants,
             problem,
             kept_name: kept.0,
             kept_email: kept.1,
@@ -142,7 +182,8 @@ fn refusal_text(lang: Lang, e: &WorkflowError) -> Option<String> {
     }
 }
 
-/// `POST /staff/admin/staff`: the set-password link is shown once.
+/// `POST /staff/admin/staff`: the set-password link is shown once (a
+/// privileged account's is only emailed, once a second admin confirms it).
 pub async fn create_staff(
     page: Page,
     Staff(signed): Staff,
@@ -192,15 +233,12 @@ pub async fn create_staff(
         .await?
     {
         Ok(added) => {
-            staff_page(
-                &page,
-                signed,
-                added.set_password_link,
-                None,
-                Default::default(),
-                StatusCode::OK,
-            )
-            .await
+            let created = match added.set_password_link {
+                Some(link) => Some(Created::Link(link)),
+                None if added.awaiting_confirmation => Some(Created::AwaitingConfirmation),
+                None => None,
+            };
+            staff_page(&page, signed, created, None, Default::default(), StatusCode::OK).await
         }
         Err(e) => match refusal_text(lang, &e) {
             Some(problem) => {
@@ -268,6 +306,35 @@ pub async fn update_staff(
             None => Err(e.into()),
         },
     }
+}
+
+/// `POST /staff/admin/grants/{id}/confirm`: a second admin confirms a
+/// privileged role; the admin who asked (or its holder) gets 403.
+pub async fn confirm_grant(
+    page: Page,
+    Staff(signed): Staff,
+    path: web::Path<String>,
+    Posted(_): Posted<CsrfForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    page.state
+        .run(move |desk| grants::confirm(desk, &signed, &id))
+        .await?;
+    Ok(see_other("/staff/admin/staff"))
+}
+
+/// `POST /staff/admin/grants/{id}/cancel`
+pub async fn cancel_grant(
+    page: Page,
+    Staff(signed): Staff,
+    path: web::Path<String>,
+    Posted(_): Posted<CsrfForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    page.state
+        .run(move |desk| grants::cancel(desk, &signed, &id))
+        .await?;
+    Ok(see_other("/staff/admin/staff"))
 }
 
 /// `POST /staff/admin/security`: which roles must use a second factor.

@@ -189,7 +189,7 @@ pub async fn submit(
         .await?
     {
         Ok(done) => Ok(see_other(&format!("/staff/requests/{}", done.reference))),
-        Err(WorkflowError::Refused(refusal @ (Refusal::UnknownCategory | Refusal::ReceivedInFuture))) => {
+        Err(WorkflowError::Refused(refusal @ (Refusal::UnknownCategory | Refusal::ReceiptTime(_)))) => {
             let field = if refusal == Refusal::UnknownCategory {
                 "categories"
             } else {

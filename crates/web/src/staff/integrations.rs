@@ -20,6 +20,7 @@ use app::signin::SignedIn;
 use app::webhooks::{self, HookChange, HookLine};
 use domain::lang::Lang;
 use domain::service::ServiceScope;
+use domain::webhook::DeliveryFailure;
 
 /// Something made just now and shown only this once.
 pub struct ShownOnce {
@@ -57,6 +58,15 @@ impl IntegrationsPage {
 
     fn typed_scope(&self, scope: &ServiceScope) -> bool {
         self.typed.scopes.iter().any(|s| s == scope.as_str())
+    }
+
+    /// Why a delivery failed, as the page may say it (never how: see
+    /// [`DeliveryFailure`]).
+    fn failure(&self, stored: &str) -> String {
+        let failure = DeliveryFailure::of_stored(stored);
+        self.lang
+            .t(&format!("staff.integrations.failure.{failure}"))
+            .into_owned()
     }
 
     fn token_state(&self, t: &TokenRow) -> &'static str {

@@ -132,7 +132,7 @@ pub async fn code(
     answer(&page, outcome, String::new()).await
 }
 
-fn client_of(page: &Page, req: &HttpRequest) -> String {
+pub(super) fn client_of(page: &Page, req: &HttpRequest) -> String {
     ClientIp {
         trusted_proxies: page.state.config().trusted_proxies,
     }

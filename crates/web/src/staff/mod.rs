@@ -63,6 +63,8 @@ staff_routes! {
     "/staff/requests/{reference}/reopen" => { post => request::reopen },
     "/staff/admin/staff" => { get => admin::staff, post => admin::create_staff },
     "/staff/admin/staff/{id}" => { post => admin::update_staff },
+    "/staff/admin/grants/{id}/confirm" => { post => admin::confirm_grant },
+    "/staff/admin/grants/{id}/cancel" => { post => admin::cancel_grant },
     "/staff/admin/security" => { post => admin::security },
     "/staff/admin/catalogue" => { get => admin::catalogue },
     "/staff/admin/departments" => { post => admin::department },

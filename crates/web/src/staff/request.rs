@@ -159,6 +159,10 @@ pub struct RequestPage {
     pub grounds: &'static [RefusalGround],
     pub returns_data: bool,
     pub problem: Option<Problem>,
+    /// Who must approve the pending decision, in words (set after [`build`]).
+    pub approver: Option<String>,
+    /// The viewer may approve the pending decision (not only send it back).
+    pub may_approve: bool,
 }
 
 impl RequestPage {
@@ -378,6 +382,8 @@ fn build(
         grounds: view.grounds,
         returns_data: r.kind == RequestKind::Access,
         problem,
+        approver: None,
+        may_approve: false,
         req: r,
     }
 }
@@ -392,12 +398,24 @@ async fn show(
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let chrome = StaffChrome::new(page, &signed)?;
-    let view = page
+    let (view, approval) = page
         .state
-        .run(move |desk| case::view(desk, &signed, &reference))
+        .run(move |desk| {
+            let view = case::view(desk, &signed, &reference)?;
+            let approval = match &view.pending {
+                Some(pending) => Some(decide::approval(desk, &signed, &view.file.options, pending)?),
+                None => None,
+            };
+            Ok((view, approval))
+        })
         .await?;
     let tz = page.state.config().timezone;
-    render(status, &build(page.lang, tz, chrome, view, revealed, problem))
+    let mut shown = build(page.lang, tz, chrome, view, revealed, problem);
+    if let Some(approval) = approval {
+        shown.approver = Some(page.lang.t(approval.approver.message_key()).into_owned());
+        shown.may_approve = approval.may_approve;
+    }
+    render(status, &shown)
 }
 
 /// `GET /staff/requests/{reference}`

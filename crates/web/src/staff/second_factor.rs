@@ -1,18 +1,21 @@
 //! `/staff/second-factor`: a member sets up an authenticator app. Required
 //! before anything else when an admin requires it of their role; a code
-//! from the app confirms the secret before it is kept.
+//! from the app confirms the secret before it is kept. Replacing one that
+//! is set up also asks for the password and a code from the current app.
 
-use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
 use super::chrome::StaffChrome;
+use super::login::client_of;
 use super::session::{AnyStaff, CHANGE_PASSWORD};
 use crate::csrf::Posted;
 use crate::error::AppError;
 use crate::page::{Page, render, see_other};
-use app::signin::{self, SignedIn};
+use app::second_factor::{self, SetUp, SetUpOutcome};
+use app::signin::SignedIn;
 use domain::lang::Lang;
 
 #[derive(Template)]
@@ -23,8 +26,12 @@ pub struct SecondFactorPage {
     pub secret: String,
     pub url: String,
     pub offer: String,
+    /// The member has a second factor: the new one replaces it, with the
+    /// password and a current code.
+    pub replaces: bool,
     pub problem: Option<String>,
-    pub done: bool,
+    /// What was done, as a message key (the page then shows only that).
+    pub done: Option<&'static str>,
 }
 
 async fn offer(
@@ -34,20 +41,21 @@ async fn offer(
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let chrome = StaffChrome::new(page, &signed)?;
-    let offer = page
+    let offered = page
         .state
-        .run(move |desk| signin::enrolment_offer(desk, &signed))
+        .run(move |desk| second_factor::offer(desk, &signed))
         .await?;
     render(
         status,
         &SecondFactorPage {
             lang: page.lang,
             chrome,
-            secret: offer.secret,
-            url: offer.url,
-            offer: offer.token,
+            secret: offered.offer.secret,
+            url: offered.offer.url,
+            offer: offered.offer.token,
+            replaces: offered.replaces,
             problem,
-            done: false,
+            done: None,
         },
     )
 }
@@ -66,36 +74,65 @@ pub struct EnrolForm {
     offer: String,
     #[serde(default)]
     code: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    current_code: String,
 }
 
 /// `POST /staff/second-factor`
 pub async fn submit(
     page: Page,
+    req: HttpRequest,
     AnyStaff(signed): AnyStaff,
     Posted(form): Posted<EnrolForm>,
 ) -> Result<HttpResponse, AppError> {
     if signed.user.must_change_password {
         return Ok(see_other(CHANGE_PASSWORD));
     }
+    let input = SetUp {
+        offer: form.offer,
+        code: form.code,
+        password: form.password,
+        current_code: form.current_code,
+        client: client_of(&page, &req),
+    };
     let who = signed.clone();
-    let enrolled = page
+    let outcome = page
         .state
-        .run(move |desk| signin::enrol(desk, &who, &form.offer, &form.code))
+        .run(move |desk| second_factor::set_up(desk, &who, input))
         .await?;
-    if !enrolled {
-        let problem = page.lang.t("staff.second_factor.wrong_code").into_owned();
-        return offer(&page, signed, Some(problem), StatusCode::UNPROCESSABLE_ENTITY).await;
-    }
-    render(
-        StatusCode::OK,
-        &SecondFactorPage {
-            lang: page.lang,
-            chrome: StaffChrome::new(&page, &signed)?,
-            secret: String::new(),
-            url: String::new(),
-            offer: String::new(),
-            problem: None,
-            done: true,
-        },
-    )
+    let lang = page.lang;
+    let problem = match outcome {
+        SetUpOutcome::Enrolled | SetUpOutcome::Replaced => {
+            let done = if outcome == SetUpOutcome::Replaced {
+                "staff.second_factor.replaced"
+            } else {
+                "staff.second_factor.done"
+            };
+            return render(
+                StatusCode::OK,
+                &SecondFactorPage {
+                    lang,
+                    chrome: StaffChrome::new(&page, &signed)?,
+                    secret: String::new(),
+                    url: String::new(),
+                    offer: String::new(),
+                    replaces: false,
+                    problem: None,
+                    done: Some(done),
+                },
+            );
+        }
+        SetUpOutcome::WrongCode => lang.t("staff.second_factor.wrong_code").into_owned(),
+        SetUpOutcome::WrongProof => lang.t("staff.second_factor.wrong_proof").into_owned(),
+        SetUpOutcome::Locked { until } => {
+            let local = until.and_utc().with_timezone(&page.state.config().timezone);
+            lang.tf(
+                "staff.login.locked",
+                &[("until", &local.format("%Y-%m-%d %H:%M").to_string())],
+            )
+        }
+    };
+    offer(&page, signed, Some(problem), StatusCode::UNPROCESSABLE_ENTITY).await
 }
