@@ -317,8 +317,9 @@ def exchange(
     try:
         try:
             conn.connect()
-        except ConnectionRefusedError as e:
-            return Answer(None, refused=True, error=str(e), started=started, elapsed=time.monotonic() - started)
+        except OSError as e:  # refused, or no connection at all: nothing was sent
+            return Answer(None, refused=True, error=f"{type(e).__name__}: {e}", started=started,
+                          elapsed=time.monotonic() - started)
         try:
             conn.request(method, path, body=body, headers=headers or {})
             response = conn.getresponse()
@@ -403,8 +404,8 @@ class Submission:
 
     @property
     def outcome(self) -> str:
-        """`accepted` (a 303 to the receipt), `refused` (the connection was
-        refused: it never reached a server), `answered` (a definite answer
+        """`accepted` (a 303 to the receipt), `refused` (no connection was
+        made: it never reached a server), `answered` (a definite answer
         other than 303) or `unknown` (no answer: the desk may or may not
         have stored it)."""
         a = self.answer
@@ -455,9 +456,14 @@ class FormPoster:
         kind = kind or KINDS[n % len(KINDS)]
         address = f"{self.tag}-{n}-{uuid.uuid4().hex[:8]}@example.com"
         submission = Submission(address, kind)
-        submission.answer = self.browser.post_multipart(
-            "/requests", form_fields(self.token, kind, address, f"Fault {self.tag} {n}"), timeout
-        )
+        started = time.monotonic()
+        try:
+            submission.answer = self.browser.post_multipart(
+                "/requests", form_fields(self.token, kind, address, f"Fault {self.tag} {n}"), timeout
+            )
+        except Exception as e:  # noqa: BLE001 - whatever it was, the post's fate is unknown
+            submission.answer = Answer(None, error=f"{type(e).__name__}: {e}", started=started,
+                                       elapsed=time.monotonic() - started)
         return submission
 
 
