@@ -128,12 +128,20 @@ fn holds_for_many_on(
 ) -> Vec<Result<Vec<Vec<ActiveHold>>, WorkflowError>> {
     match answer_many(desk, questions, conn) {
         Ok(answers) => answers,
-        // The lookup itself failed: every caller gets the failure.
+        // The lookup itself failed: every caller gets the failure (the
+        // database's absence as such, so that it is answered 503).
         Err(error) => {
+            let unavailable = matches!(error, WorkflowError::Unavailable(_));
             let text = error.to_string();
             questions
                 .iter()
-                .map(|_| Err(WorkflowError::Store(StoreError::Invalid(text.clone()))))
+                .map(|_| {
+                    Err(if unavailable {
+                        WorkflowError::Unavailable(StoreError::unavailable(text.clone()))
+                    } else {
+                        WorkflowError::Store(StoreError::Invalid(text.clone()))
+                    })
+                })
                 .collect()
         }
     }

@@ -168,7 +168,7 @@ impl From<StoreError> for WorkflowError {
             StoreError::NotFound => WorkflowError::NotFound,
             StoreError::Transition(t) => WorkflowError::Transition(t),
             StoreError::Conflict => WorkflowError::Stale,
-            e @ (StoreError::Pool(_) | StoreError::Connection(_)) => WorkflowError::Unavailable(e),
+            e if e.is_unavailable() => WorkflowError::Unavailable(e),
             other => WorkflowError::Store(other),
         }
     }

@@ -2,6 +2,8 @@
 //! scheme (never by trying one and then the other), and pooled with r2d2.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
@@ -105,16 +107,37 @@ fn sqlite_path(path: &Path) -> String {
     path.to_string_lossy().into_owned()
 }
 
-/// r2d2's view of [`DatabaseUrl`]: opens connections by scheme, and drops
-/// the ones that broke.
+/// Whether the pool's latest attempt to open a connection failed: the
+/// pool's [`Manager`] records each attempt, and the store reads it to answer
+/// at once that the database is unavailable rather than make every caller
+/// wait out the pool's timeout while the server is down.
+#[derive(Debug, Clone, Default)]
+pub struct LastConnect(Arc<AtomicBool>);
+
+impl LastConnect {
+    pub fn failed(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    fn record(&self, failed: bool) {
+        self.0.store(failed, Ordering::Relaxed);
+    }
+}
+
+/// r2d2's view of [`DatabaseUrl`]: opens connections by scheme (noting
+/// whether that worked), and drops the ones that broke.
 #[derive(Debug, Clone)]
 pub struct Manager {
     url: DatabaseUrl,
+    last_connect: LastConnect,
 }
 
 impl Manager {
     pub fn new(url: DatabaseUrl) -> Self {
-        Self { url }
+        Self {
+            url,
+            last_connect: LastConnect::default(),
+        }
     }
 }
 
@@ -123,7 +146,9 @@ impl r2d2::ManageConnection for Manager {
     type Error = ConnectionError;
 
     fn connect(&self) -> Result<DbConnection, ConnectionError> {
-        self.url.connect()
+        let connected = self.url.connect();
+        self.last_connect.record(connected.is_err());
+        connected
     }
 
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), ConnectionError> {
@@ -156,14 +181,22 @@ pub fn default_pool_size() -> u32 {
 /// each time it is handed out (that would be a second round trip for every
 /// one-query call, like a holds check): one that finds the server gone
 /// fails that call and is then dropped ([`Manager::has_broken`]), and idle
-/// ones are closed after ten minutes.
-pub fn build_pool(url: &DatabaseUrl, max_size: Option<u32>) -> Result<r2d2::Pool<Manager>, r2d2::Error> {
-    r2d2::Pool::builder()
+/// ones are closed after ten minutes. A pool that cannot open connections
+/// keeps trying in the background (at most five seconds apart); the
+/// returned [`LastConnect`] tells whether its latest attempt failed.
+pub fn build_pool(
+    url: &DatabaseUrl,
+    max_size: Option<u32>,
+) -> Result<(r2d2::Pool<Manager>, LastConnect), r2d2::Error> {
+    let manager = Manager::new(url.clone());
+    let last_connect = manager.last_connect.clone();
+    let pool = r2d2::Pool::builder()
         .max_size(max_size.unwrap_or_else(default_pool_size))
         .min_idle(Some(0))
         .test_on_check_out(false)
         .connection_timeout(Duration::from_secs(10))
-        .build(Manager::new(url.clone()))
+        .build(manager)?;
+    Ok((pool, last_connect))
 }
 
 #[cfg(test)]

@@ -79,6 +79,39 @@ pub enum StoreError {
     Crypto(String),
 }
 
+impl StoreError {
+    /// Whether this is the database's absence rather than a fault in what
+    /// was asked: no connection could be had, or the one in use was lost
+    /// (the server stopped, restarted or dropped it). Worth answering
+    /// "unavailable, try again in a moment".
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            StoreError::Pool(_) | StoreError::Connection(_) => true,
+            StoreError::Database(e) => connection_lost(e),
+            _ => false,
+        }
+    }
+
+    /// The database's absence told again, from its text (to each of the
+    /// callers one failed lookup answers).
+    pub fn unavailable(text: String) -> Self {
+        StoreError::Connection(diesel::ConnectionError::BadConnection(text))
+    }
+}
+
+/// Whether a statement failed because its connection is gone.
+fn connection_lost(e: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match e {
+        Error::DatabaseError(
+            DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+            _,
+        ) => true,
+        Error::RollbackErrorOnCommit { commit_error, .. } => connection_lost(commit_error),
+        _ => false,
+    }
+}
+
 /// Why a transaction failed: the caller's own error, or the database's
 /// (which diesel's transaction needs to be able to make); so callers need
 /// to convert only from [`StoreError`].
@@ -133,10 +166,16 @@ pub fn new_id() -> String {
 
 pub type PooledConnection = r2d2::PooledConnection<connection::Manager>;
 
+/// How often a call waiting for a connection looks whether the database
+/// has been found down.
+const DOWN_CHECK: std::time::Duration = std::time::Duration::from_millis(100);
+
 /// The database behind the desk.
 #[derive(Clone)]
 pub struct Store {
     pool: r2d2::Pool<connection::Manager>,
+    /// Whether the pool's latest attempt to open a connection failed.
+    last_connect: connection::LastConnect,
     backend: Backend,
     /// SQLite has one writer at a time: this instance's writes queue here
     /// (each woken in turn) rather than poll the database's lock, and
@@ -163,13 +202,14 @@ impl Store {
         // Fail at once with the connection's own error (a refused TLS-less
         // connection, a wrong password) rather than after a pool timeout.
         url.connect()?;
-        let pool = connection::build_pool(url, max_connections)?;
+        let (pool, last_connect) = connection::build_pool(url, max_connections)?;
         let writer = match url.backend() {
             Backend::Sqlite => Some(Arc::new(sqlite_writer::SqliteWriter::new(url.clone()))),
             Backend::Postgres => None,
         };
         Ok(Self {
             pool,
+            last_connect,
             backend: url.backend(),
             writer,
             url: url.clone(),
@@ -193,8 +233,30 @@ impl Store {
         self.held.follow(self.url.clone())
     }
 
+    /// A connection from the pool, waiting for one up to the pool's
+    /// timeout — unless the database is down: once every connection the
+    /// pool had is gone and its latest attempt to open one failed, callers
+    /// are told at once (the pool keeps trying in the background, and its
+    /// first new connection ends this), rather than each waiting out the
+    /// timeout while requests pile up.
     pub fn conn(&self) -> Result<PooledConnection, StoreError> {
-        Ok(self.pool.get()?)
+        let deadline = std::time::Instant::now() + self.pool.connection_timeout();
+        loop {
+            if self.last_connect.failed() && self.pool.state().connections == 0 {
+                return self
+                    .pool
+                    .try_get()
+                    .ok_or_else(|| StoreError::unavailable("the database refuses connections".to_owned()));
+            }
+            // Waits in short turns, so a wait begun before the database
+            // was found down ends soon after.
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.pool.get_timeout(left.min(DOWN_CHECK)) {
+                Ok(conn) => return Ok(conn),
+                Err(e) if left <= DOWN_CHECK => return Err(e.into()),
+                Err(_) => {}
+            }
+        }
     }
 
     /// An idle connection, if the pool has one now (never waits).
@@ -342,5 +404,44 @@ impl Store {
             self.held.settled(&changing);
         }
         result.map_err(Failed::into_caller)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diesel::result::{DatabaseErrorKind, Error};
+
+    fn failed(kind: DatabaseErrorKind) -> Error {
+        Error::DatabaseError(
+            kind,
+            Box::new("server closed the connection unexpectedly".to_owned()),
+        )
+    }
+
+    #[test]
+    fn a_lost_connection_is_unavailability_and_a_refused_statement_is_not() {
+        let lost = [
+            StoreError::Database(failed(DatabaseErrorKind::ClosedConnection)),
+            StoreError::Database(failed(DatabaseErrorKind::UnableToSendCommand)),
+            StoreError::Database(Error::RollbackErrorOnCommit {
+                rollback_error: Box::new(failed(DatabaseErrorKind::ClosedConnection)),
+                commit_error: Box::new(failed(DatabaseErrorKind::ClosedConnection)),
+            }),
+            StoreError::unavailable("the database refuses connections".to_owned()),
+        ];
+        for error in &lost {
+            assert!(error.is_unavailable(), "{error}");
+        }
+        let refused = [
+            StoreError::Database(failed(DatabaseErrorKind::UniqueViolation)),
+            StoreError::Database(failed(DatabaseErrorKind::SerializationFailure)),
+            StoreError::Database(Error::NotFound),
+            StoreError::Invalid("an unknown category id".to_owned()),
+            StoreError::Conflict,
+        ];
+        for error in &refused {
+            assert!(!error.is_unavailable(), "{error}");
+        }
     }
 }

@@ -1,7 +1,8 @@
 //! Draining the outbox: claim due rows, send each, mark it sent or record
 //! the error and when to retry. An email is never lost (it stays queued
 //! until sent) and never sent twice by two instances (claims exclude each
-//! other; see `store::outbox::claim_due`).
+//! other; see `store::outbox::claim_due`), nor because the database was
+//! briefly away when a batch was to be recorded (see [`RECORD_PATIENCE`]).
 
 use std::time::Duration;
 
@@ -82,10 +83,38 @@ pub fn deliver_due(
                 }
             }
         }
-        store.bookkeeping(|conn| {
+        record(store, claimant, clock, &sent, &failed)?;
+        // A batch that sent nothing means the transport is down: wait for
+        // the next pass rather than spin on rows that fail. One that was
+        // not full took all that was due.
+        if report.sent == sent_before || !full {
+            return Ok(report);
+        }
+    }
+}
+
+/// How long a pass keeps trying to record what became of its batch while
+/// the database is unavailable (stopped, restarting, failing over). The
+/// emails stay claimed meanwhile; were the pass to give up, the ones it
+/// sent would be sent again once their claim lapsed. Well within the
+/// claim, and short enough not to hold up a shutdown for long.
+const RECORD_PATIENCE: Duration = Duration::from_secs(60);
+
+/// Records the batch's outcomes: the sent ones in one statement, the
+/// failed ones with when to retry them.
+fn record(
+    store: &Store,
+    claimant: &str,
+    clock: &dyn Clock,
+    sent: &[String],
+    failed: &[(String, String, chrono::NaiveDateTime)],
+) -> Result<(), StoreError> {
+    let started = std::time::Instant::now();
+    loop {
+        let recorded = store.bookkeeping(|conn| {
             let ids: Vec<&str> = sent.iter().map(String::as_str).collect();
             outbox::finish_sent(conn, &ids, claimant, clock.now())?;
-            for (id, error, retry_at) in &failed {
+            for (id, error, retry_at) in failed {
                 let attempt = Attempt::Failed {
                     error,
                     retry_at: *retry_at,
@@ -93,12 +122,13 @@ pub fn deliver_due(
                 outbox::finish(conn, id, claimant, attempt)?;
             }
             Ok(())
-        })?;
-        // A batch that sent nothing means the transport is down: wait for
-        // the next pass rather than spin on rows that fail. One that was
-        // not full took all that was due.
-        if report.sent == sent_before || !full {
-            return Ok(report);
+        });
+        match recorded {
+            Err(error) if error.is_unavailable() && started.elapsed() < RECORD_PATIENCE => {
+                tracing::warn!(%error, sent = sent.len(), "recording sent emails failed; trying again");
+                std::thread::sleep(Duration::from_millis(500));
+            }
+            other => return other,
         }
     }
 }
