@@ -414,6 +414,7 @@ async fn staff_text_with_hidden_characters_or_a_resident_number_is_refused_and_n
             .iter()
             .any(|l| html.contains(l.t(message).as_ref()));
         assert!(named, "{path}: the problem is named");
+        assert!(html.contains(typed), "{path}: what was typed is kept");
     }
     let events_after = audit::for_request(&mut app.store.conn().expect("conn"), &id)
         .expect("events")
@@ -426,6 +427,25 @@ async fn staff_text_with_hidden_characters_or_a_resident_number_is_refused_and_n
             .is_empty(),
         "no hold was placed"
     );
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_question_asked_from_a_stale_page_shows_the_page_again_with_it() {
+    let smtp = TestSmtp::start();
+    let app = spawn_app(&smtp).await;
+    seed_company(&app.store);
+    let reference = logged(&app, RequestKind::Access, "kept.text@example.com", &[]);
+    let page = format!("/staff/requests/{reference}");
+    let officer = Browser::signed_in(&app, Who::Officer).await;
+    // A question asked from a page that is no longer current is refused.
+    let typed = "Which branch did you visit in March?";
+    let answer = officer
+        .post(&format!("{page}/ask"), &[("message", typed), ("version", "9999")])
+        .await;
+    assert_eq!(answer.status(), 409, "changed meanwhile");
+    let html = answer.text().await.expect("page");
+    assert!(html.contains(typed), "the question is still in its box");
     app.stop().await;
 }
 

@@ -1,41 +1,29 @@
-//! `/staff/requests/{reference}`: every detail of a request, and exactly the
-//! actions the member's role and the request's state allow (the same rules
-//! the workflows enforce). Each action posts to its own path and comes back
-//! to the page; a refusal the member can fix shows the page again with the
-//! message and what they typed.
+//! The request page: what it shows and how it is built from the case.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono_tz::Tz;
-use domain::ids::{DocumentId, HoldId, StaffId, TaskId};
+use domain::ids::DocumentId;
 use domain::reference::Reference;
-use serde::Deserialize;
 
-use super::chrome::StaffChrome;
-use super::session::Staff;
 use crate::csrf::{CsrfForm, Posted};
-use crate::error::{AppError, UserMessage};
-use crate::multipart;
-use crate::page::{Page, attachment, human_size, local, render, see_other};
+use crate::error::AppError;
+use crate::page::{Page, attachment, human_size, local, render};
+use crate::staff::chrome::StaffChrome;
 use crate::staff::queue::DUE_SOON_DAYS;
-use app::WorkflowError;
+use crate::staff::session::Staff;
 use app::case::{self, CaseView, Identifiers};
 use app::case::{DocumentInfo, RequestRow};
-use app::decide::{self, Approval, Decide};
-use app::holds;
-use app::prolong::{self, Prolong};
-use app::review::{self, Review};
+use app::decide::{self};
 use app::signin::SignedIn;
 use app::status::days_left;
-use app::tasks::{self, Finish};
 use domain::decision::{AuthorityCheck, DecisionOutcome, IdentityRejection, RefusalGround};
 use domain::hold::HoldScope;
 use domain::lang::Lang;
 use domain::permission::RequestOptions;
 use domain::profile::{Lengthening, Period, Prolongation, Unit};
 use domain::request::RequestKind;
-use domain::submission::{StaffText, optional_document};
 use domain::task::TaskOutcome;
 
 pub struct HoldLine {
@@ -120,7 +108,7 @@ pub struct EventLine {
 
 /// A refusal shown on the page, with what the member typed.
 #[derive(Default)]
-pub struct Problem {
+pub(super) struct Problem {
     pub message: String,
     pub values: Vec<(&'static str, String)>,
 }
@@ -389,7 +377,7 @@ fn build(
 }
 
 /// Renders the page for `signed`, with revealed identifiers or a problem.
-async fn show(
+pub(super) async fn show(
     page: &Page,
     signed: SignedIn,
     reference: Reference,
@@ -427,71 +415,6 @@ pub async fn view(
     show(&page, signed, path.into_inner(), None, None, StatusCode::OK).await
 }
 
-/// Runs an action; afterwards the page again (303), or the page with the
-/// refusal and the typed values (422) when the member can fix it.
-async fn act<F>(
-    page: &Page,
-    signed: SignedIn,
-    reference: Reference,
-    values: Vec<(&'static str, String)>,
-    action: F,
-) -> Result<HttpResponse, AppError>
-where
-    F: FnOnce(&app::Desk, &SignedIn, &Reference) -> Result<(), WorkflowError> + Send + 'static,
-{
-    let who = signed.clone();
-    match page
-        .state
-        .try_run(move |desk| action(desk, &who, &reference))
-        .await?
-    {
-        Ok(()) => Ok(see_other(&format!("/staff/requests/{reference}"))),
-        Err(WorkflowError::Refused(refusal)) => {
-            refuse(page, signed, reference, refusal.message_key(), values).await
-        }
-        Err(other) => Err(other.into()),
-    }
-}
-
-/// The page again (422) with a problem the member can fix, said by key,
-/// and everything they typed.
-async fn refuse(
-    page: &Page,
-    signed: SignedIn,
-    reference: Reference,
-    key: &'static str,
-    values: Vec<(&'static str, String)>,
-) -> Result<HttpResponse, AppError> {
-    let problem = Problem {
-        message: UserMessage::new(key).render(page.lang),
-        values,
-    };
-    show(
-        page,
-        signed,
-        reference,
-        None,
-        Some(problem),
-        StatusCode::UNPROCESSABLE_ENTITY,
-    )
-    .await
-}
-
-/// Runs `$check` (a `Result<T, &'static str>`); on a problem, the page
-/// again with it and what was typed.
-macro_rules! checked {
-    ($check:expr, $page:expr, $signed:expr, $reference:expr, $values:expr) => {
-        match $check {
-            Ok(value) => value,
-            Err(key) => return refuse(&$page, $signed, $reference, key, $values).await,
-        }
-    };
-}
-
-fn seen_version(raw: &str) -> Option<i32> {
-    raw.trim().parse().ok()
-}
-
 /// `POST …/reveal`: the full identifiers, once, recorded.
 pub async fn reveal(
     page: Page,
@@ -523,359 +446,4 @@ pub async fn document(
         .content_type(info.content_type)
         .insert_header(attachment(&info.filename))
         .body(bytes))
-}
-
-#[derive(Deserialize)]
-pub struct TextForm {
-    #[serde(default)]
-    body: String,
-}
-
-/// `POST …/notes`
-pub async fn note(
-    page: Page,
-    Staff(signed): Staff,
-    path: web::Path<Reference>,
-    Posted(form): Posted<TextForm>,
-) -> Result<HttpResponse, AppError> {
-    let reference = path.into_inner();
-    let values = vec![("note", form.body.clone())];
-    let body = checked!(StaffText::parse(&form.body), page, signed, reference, values);
-    act(&page, signed, reference, vec![], move |desk, who, at| {
-        case::add_note(desk, who, at, &body)
-    })
-    .await
-}
-
-/// `POST …/holds`: a legal hold on the subject's data, with the reason.
-pub async fn place_hold(
-    page: Page,
-    Staff(signed): Staff,
-    path: web::Path<Reference>,
-    Posted(form): Posted<TextForm>,
-) -> Result<HttpResponse, AppError> {
-    let reference = path.into_inner();
-    let values = vec![("hold_note", form.body.clone())];
-    let note = checked!(StaffText::parse(&form.body), page, signed, reference, values);
-    act(&page, signed, reference, values, move |desk, who, at| {
-        holds::place_legal_hold(desk, who, at, &note).map(|_| ())
-    })
-    .await
-}
-
-/// `POST …/holds/{hold}/lift`: ends a legal hold or a granted suspension,
-/// with the reason.
-pub async fn lift_hold(
-    page: Page,
-    Staff(signed): Staff,
-    path: web::Path<(Reference, HoldId)>,
-    Posted(form): Posted<TextForm>,
-) -> Result<HttpResponse, AppError> {
-    let (reference, hold) = path.into_inner();
-    let values = vec![("lift_note", form.body.clone())];
-    let note = checked!(StaffText::parse(&form.body), page, signed, reference, values);
-    act(&page, signed, reference, values, move |desk, who, at| {
-        holds::lift_hold(desk, who, at, &hold, &note)
-    })
-    .await
-}
-
-/// `POST …/messages`
-pub async fn message(
-    page: Page,
-    Staff(signed): Staff,
-    path: web::Path<Reference>,
-    Posted(form): Posted<TextForm>,
-) -> Result<HttpResponse, AppError> {
-    let reference = path.into_inner();
-    let values = vec![("message_body", form.body.clone())];
-    let body = checked!(StaffText::parse(&form.body), page, signed, reference, values);
-    act(&page, signed, reference, vec![], move |desk, who, at| {
-        case::message_requester(desk, who, at, &body)
-    })
-    .await
-}
-
-/// `POST …/review`: accept (with the checks), reject (with a reason) or ask
-/// for more. The form repeats `checks`, so it is read from the raw body.
-pub async fn review(
-    page: Page,
-    Staff(signed): Staff,
-    path: web::Path<Reference>,
-    body: web::Bytes,
-) -> Result<HttpResponse, AppError> {
-    let fields: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
-    let get = |name: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
-    page.csrf.check(Some(&get("csrf_token")))?;
-    let version = seen_version(&get("version"));
-    let reference = path.into_inner();
-    let values = vec![("message", get("message"))];
-    let review = match get("decision").as_str() {
-        "accept" => Review::Accept {
-            confirmed: fields
-                .iter()
-                .filter(|(k, _)| k == "checks")
-                .filter_map(|(_, v)| v.parse().ok())
-                .collect(),
-        },
-        "reject" => Review::Reject {
-            reason: get("reason")
-                .parse()
-                .map_err(|_| AppError::bad_request("error.form.malformed"))?,
-        },
-        "more" => Review::AskMore {
-            message: checked!(StaffText::parse(&get("message")), page, signed, reference, values),
-        },
-        _ => return Err(AppError::bad_request("error.form.malformed")),
-    };
-    act(&page, signed, reference, values, move |desk, who, at| {
-        review::review(desk, who, at, review, version)
-    })
-    .await
-}
-
-#[derive(Deserialize)]
-pub struct VersionedText {
-    #[serde(default)]
-    message: String,
-    #[serde(default)]
-    version: String,
-}
-
-/// `POST …/ask`: ask the requester for more while working.
-pub async fn ask(
-    page: Page,
-    Staff(signed): Staff,
-    path: web::Path<Reference>,
-    Posted(form): Posted<VersionedText>,
-) -> Result<HttpResponse, AppError> {
-    let reference = path.into_inner();
-    let values = vec![("ask", form.message.clone())];
-    let message = checked!(StaffText::parse(&form.message), page, signed, reference, values);
-    let version = seen_version(&form.version);
-    act(&page, signed, reference, vec![], move |desk, who, at| {
-        review::ask_requester(desk, who, at, &message, version)
-    })
-    .await
-}
-
-#[derive(Deserialize)]
-pub struct AssignForm {
-    #[serde(default)]
-    assignee: String,
-}
-
-/// `POST …/tasks/{task}/assign`
-pub async fn assign(
-    page: Page,
-    Staff(signed): Staff,
-    path: web::Path<(Reference, TaskId)>,
-    Posted(form): Posted<AssignForm>,
-) -> Result<HttpResponse, AppError> {
-    let (reference, task) = path.into_inner();
-    let assignee = checked!(
-        StaffId::parse(form.assignee.trim()).map_err(|_| app::Refusal::NotAnAssignee.message_key()),
-        page,
-        signed,
-        reference,
-        vec![]
-    );
-    act(&page, signed, reference, vec![], move |desk, who, at| {
-        tasks::assign(desk, who, at, &task, &assignee)
-    })
-    .await
-}
-
-/// `POST …/tasks/{task}/complete` (multipart: the data returned may be a file).
-pub async fn complete(
-    page: Page,
-    Staff(signed): Staff,
-    req: HttpRequest,
-    path: web::Path<(Reference, TaskId)>,
-    payload: actix_multipart::Multipart,
-) -> Result<HttpResponse, AppError> {
-    let (reference, task) = path.into_inner();
-    let data = multipart::read(&req, payload, "data_file", &page.csrf, &page.state.uploads).await?;
-    let outcome: TaskOutcome = data
-        .text("outcome")
-        .parse()
-        .map_err(|_| AppError::bad_request("error.form.malformed"))?;
-    let values = vec![
-        ("task", task.to_string()),
-        ("task_note", data.text("note")),
-        ("data_text", data.text("data_text")),
-    ];
-    let note = checked!(
-        StaffText::optional(&data.text("note")),
-        page,
-        signed,
-        reference,
-        values
-    );
-    let data_text = checked!(
-        StaffText::optional(&data.text("data_text")),
-        page,
-        signed,
-        reference,
-        values
-    );
-    let file = checked!(optional_document(data.file), page, signed, reference, values);
-    let finish = Finish {
-        outcome,
-        note,
-        data_text,
-        data_files: file.into_iter().collect(),
-    };
-    act(&page, signed, reference, values, move |desk, who, at| {
-        tasks::complete(desk, who, at, &task, finish).map(|_| ())
-    })
-    .await
-}
-
-#[derive(Deserialize)]
-pub struct DecideForm {
-    #[serde(default)]
-    outcome: String,
-    #[serde(default)]
-    ground: String,
-    #[serde(default)]
-    explanation: String,
-    #[serde(default)]
-    version: String,
-}
-
-/// `POST …/decide`
-pub async fn decide(
-    page: Page,
-    Staff(signed): Staff,
-    path: web::Path<Reference>,
-    Posted(form): Posted<DecideForm>,
-) -> Result<HttpResponse, AppError> {
-    let outcome: DecisionOutcome = form
-        .outcome
-        .parse()
-        .map_err(|_| AppError::bad_request("error.form.malformed"))?;
-    let ground = match form.ground.trim() {
-        "" => None,
-        other => Some(
-            other
-                .parse::<RefusalGround>()
-                .map_err(|_| AppError::bad_request("error.form.malformed"))?,
-        ),
-    };
-    let reference = path.into_inner();
-    let values = vec![("explanation", form.explanation.clone())];
-    let explanation = checked!(
-        StaffText::optional(&form.explanation),
-        page,
-        signed,
-        reference,
-        values
-    );
-    let version = seen_version(&form.version);
-    act(&page, signed, reference, values, move |desk, who, at| {
-        let input = Decide {
-            outcome,
-            ground,
-            explanation,
-        };
-        decide::decide(desk, who, at, input, version).map(|_| ())
-    })
-    .await
-}
-
-#[derive(Deserialize)]
-pub struct ProlongForm {
-    #[serde(default)]
-    reasons: String,
-    #[serde(default)]
-    date: String,
-    #[serde(default)]
-    version: String,
-}
-
-/// `POST …/prolong`: postpone access or extend the period.
-pub async fn prolong(
-    page: Page,
-    Staff(signed): Staff,
-    path: web::Path<Reference>,
-    Posted(form): Posted<ProlongForm>,
-) -> Result<HttpResponse, AppError> {
-    let reference = path.into_inner();
-    let values = vec![("reasons", form.reasons.clone()), ("date", form.date.clone())];
-    let reasons = checked!(
-        StaffText::optional(&form.reasons),
-        page,
-        signed,
-        reference,
-        values
-    );
-    let input = Prolong {
-        reasons,
-        date: form.date,
-        expected_version: seen_version(&form.version),
-    };
-    act(&page, signed, reference, values, move |desk, who, at| {
-        prolong::prolong(desk, who, at, input).map(|_| ())
-    })
-    .await
-}
-
-#[derive(Deserialize)]
-pub struct ApproveForm {
-    #[serde(default)]
-    answer: String,
-    #[serde(default)]
-    reason: String,
-    #[serde(default)]
-    version: String,
-}
-
-/// `POST …/approve`: approve a pending decision or send it back.
-pub async fn approve(
-    page: Page,
-    Staff(signed): Staff,
-    path: web::Path<Reference>,
-    Posted(form): Posted<ApproveForm>,
-) -> Result<HttpResponse, AppError> {
-    let reference = path.into_inner();
-    let values = vec![("reason", form.reason.clone())];
-    let approval = match form.answer.as_str() {
-        "approve" => Approval::Approve,
-        "send_back" => Approval::SendBack {
-            reason: checked!(StaffText::optional(&form.reason), page, signed, reference, values),
-        },
-        _ => return Err(AppError::bad_request("error.form.malformed")),
-    };
-    let version = seen_version(&form.version);
-    act(&page, signed, reference, values, move |desk, who, at| {
-        decide::settle(desk, who, at, approval, version).map(|_| ())
-    })
-    .await
-}
-
-#[derive(Deserialize)]
-pub struct VersionForm {
-    #[serde(default)]
-    version: String,
-}
-
-/// `POST …/reopen`: the tasks start again after an objection.
-pub async fn reopen(
-    page: Page,
-    Staff(signed): Staff,
-    path: web::Path<Reference>,
-    Posted(form): Posted<VersionForm>,
-) -> Result<HttpResponse, AppError> {
-    let version = seen_version(&form.version);
-    act(&page, signed, path.into_inner(), vec![], move |desk, who, at| {
-        tasks::reopen(desk, who, at, version)
-    })
-    .await
 }
