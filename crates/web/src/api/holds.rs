@@ -154,8 +154,6 @@ async fn ask(
     responses(
         (status = 200, description = "The active holds covering what was asked", body = HoldsAnswer),
         (status = 400, description = "No identifier, a malformed one, or an unknown category or system", body = ProblemDocument, content_type = "application/problem+json"),
-        (status = 401, description = "No valid service token", body = ProblemDocument, content_type = "application/problem+json"),
-        (status = 403, description = "The token lacks the scope holds:read", body = ProblemDocument, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["holds:read"]))
 )]
@@ -229,8 +227,6 @@ pub struct CheckAnswer {
     responses(
         (status = 200, description = "One answer per identifier, in the order sent", body = CheckAnswer),
         (status = 400, description = "Malformed body, no identifiers or more than 1000, malformed identifiers (each listed in errors), or an unknown category or system", body = ProblemDocument, content_type = "application/problem+json"),
-        (status = 401, description = "No valid service token", body = ProblemDocument, content_type = "application/problem+json"),
-        (status = 403, description = "The token lacks the scope holds:read", body = ProblemDocument, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["holds:read"]))
 )]

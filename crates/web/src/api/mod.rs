@@ -36,29 +36,52 @@ impl Modify for BearerScheme {
     }
 }
 
-/// Every route may answer 429 past the token's limit: added to each
-/// operation here, so a new route cannot leave it out.
-struct RateLimited;
+/// What the door in front of every route may answer (see [`gate`]): 401
+/// without a valid token, 403 when the token lacks the scope the route's
+/// `security` names, 429 past the token's limit. Added to each operation
+/// here, so a new route cannot leave one out.
+struct TheDoor;
 
-impl Modify for RateLimited {
+impl TheDoor {
+    /// The scopes an operation's `security` asks for, as written there.
+    fn scopes(operation: &utoipa::openapi::path::Operation) -> Vec<String> {
+        let Some(requirements) = &operation.security else {
+            return Vec::new();
+        };
+        requirements
+            .iter()
+            .filter_map(|r| serde_json::to_value(r).ok())
+            .filter_map(|v| v.as_object().cloned())
+            .flat_map(|schemes| schemes.into_values())
+            .filter_map(|scopes| scopes.as_array().cloned())
+            .flatten()
+            .filter_map(|scope| scope.as_str().map(str::to_owned))
+            .collect()
+    }
+}
+
+impl Modify for TheDoor {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::header::HeaderBuilder;
         use utoipa::openapi::schema::{ObjectBuilder, Type};
         use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
-        let retry_after = HeaderBuilder::new()
-            .schema(ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)))
-            .description(Some("Seconds to wait before the next call with this token."))
-            .build();
-        let response = ResponseBuilder::new()
-            .description("This token made more calls a second than RIGHTSDESK_API_RATE_LIMIT allows")
-            .header("Retry-After", retry_after)
-            .content(
+        let problem = |description: String| {
+            ResponseBuilder::new().description(description).content(
                 "application/problem+json",
                 ContentBuilder::new()
                     .schema(Some(Ref::from_schema_name("ProblemDocument")))
                     .build(),
             )
+        };
+        let retry_after = HeaderBuilder::new()
+            .schema(ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)))
+            .description(Some("Seconds to wait before the next call with this token."))
             .build();
+        let unauthenticated = problem("No valid service token".to_owned()).build();
+        let limited =
+            problem("This token made more calls a second than RIGHTSDESK_API_RATE_LIMIT allows".to_owned())
+                .header("Retry-After", retry_after)
+                .build();
         for item in openapi.paths.paths.values_mut() {
             let operations = [
                 &mut item.get,
@@ -68,10 +91,14 @@ impl Modify for RateLimited {
                 &mut item.patch,
             ];
             for operation in operations.into_iter().flatten() {
-                operation
-                    .responses
-                    .responses
-                    .insert("429".to_owned(), RefOr::T(response.clone()));
+                let scopes = Self::scopes(operation).join(", ");
+                let responses = &mut operation.responses.responses;
+                responses.insert("401".to_owned(), RefOr::T(unauthenticated.clone()));
+                if !scopes.is_empty() {
+                    let forbidden = problem(format!("The token lacks the scope {scopes}")).build();
+                    responses.insert("403".to_owned(), RefOr::T(forbidden));
+                }
+                responses.insert("429".to_owned(), RefOr::T(limited.clone()));
             }
         }
     }
@@ -85,7 +112,7 @@ impl Modify for RateLimited {
     ),
     paths(holds::get_holds, holds::check, requests::list, requests::get_one, requests::create),
     components(schemas(problem::ProblemDocument, problem::FieldProblem)),
-    modifiers(&BearerScheme, &RateLimited),
+    modifiers(&BearerScheme, &TheDoor),
     tags(
         (name = "holds", description = "May this person's data be used right now?"),
         (name = "requests", description = "Requests, and requests received on other channels")

@@ -184,8 +184,6 @@ fn number(raw: Option<String>, field: &str, default: u32, max: u32) -> Result<u3
     responses(
         (status = 200, description = "A page of requests", body = RequestsPageJson),
         (status = 400, description = "An unknown status or kind, or a page out of range", body = ProblemDocument, content_type = "application/problem+json"),
-        (status = 401, description = "No valid service token", body = ProblemDocument, content_type = "application/problem+json"),
-        (status = 403, description = "The token lacks the scope requests:read", body = ProblemDocument, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["requests:read"]))
 )]
@@ -223,8 +221,6 @@ pub async fn list(
     params(("reference" = String, Path, description = "The request's reference", example = "2026-000123")),
     responses(
         (status = 200, description = "The request", body = RequestJson),
-        (status = 401, description = "No valid service token", body = ProblemDocument, content_type = "application/problem+json"),
-        (status = 403, description = "The token lacks the scope requests:read", body = ProblemDocument, content_type = "application/problem+json"),
         (status = 404, description = "No request has this reference", body = ProblemDocument, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["requests:read"]))
@@ -298,8 +294,6 @@ fn field(field: &str, key: &str) -> FieldProblem {
         (status = 201, description = "The request, as stored", body = RequestJson,
          headers(("Location" = String, description = "The request's address in this API"))),
         (status = 400, description = "The body is not JSON of this shape", body = ProblemDocument, content_type = "application/problem+json"),
-        (status = 401, description = "No valid service token", body = ProblemDocument, content_type = "application/problem+json"),
-        (status = 403, description = "The token lacks the scope requests:write", body = ProblemDocument, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, each listed in errors", body = ProblemDocument, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["requests:write"]))
