@@ -106,6 +106,26 @@ pub struct TextForm {
     body: String,
 }
 
+/// Runs an action that takes one text a member typed (kept on the page as
+/// `field` if it is refused): the text is checked as staff text first.
+async fn act_on_text<F>(
+    page: &Page,
+    signed: SignedIn,
+    reference: Reference,
+    (field, typed): (&'static str, String),
+    action: F,
+) -> Result<HttpResponse, AppError>
+where
+    F: FnOnce(&app::Desk, &SignedIn, &Reference, &StaffText) -> Result<(), WorkflowError> + Send + 'static,
+{
+    let values = vec![(field, typed.clone())];
+    let text = checked!(StaffText::parse(&typed), page, signed, reference, values);
+    act(page, signed, reference, values, move |desk, who, at| {
+        action(desk, who, at, &text)
+    })
+    .await
+}
+
 /// `POST …/notes`
 pub async fn note(
     page: Page,
@@ -113,13 +133,8 @@ pub async fn note(
     path: web::Path<Reference>,
     Posted(form): Posted<TextForm>,
 ) -> Result<HttpResponse, AppError> {
-    let reference = path.into_inner();
-    let values = vec![("note", form.body.clone())];
-    let body = checked!(StaffText::parse(&form.body), page, signed, reference, values);
-    act(&page, signed, reference, values, move |desk, who, at| {
-        case::add_note(desk, who, at, &body)
-    })
-    .await
+    let typed = ("note", form.body);
+    act_on_text(&page, signed, path.into_inner(), typed, case::add_note).await
 }
 
 /// `POST …/holds`: a legal hold on the subject's data, with the reason.
@@ -129,11 +144,9 @@ pub async fn place_hold(
     path: web::Path<Reference>,
     Posted(form): Posted<TextForm>,
 ) -> Result<HttpResponse, AppError> {
-    let reference = path.into_inner();
-    let values = vec![("hold_note", form.body.clone())];
-    let note = checked!(StaffText::parse(&form.body), page, signed, reference, values);
-    act(&page, signed, reference, values, move |desk, who, at| {
-        holds::place_legal_hold(desk, who, at, &note).map(|_| ())
+    let typed = ("hold_note", form.body);
+    act_on_text(&page, signed, path.into_inner(), typed, |desk, who, at, note| {
+        holds::place_legal_hold(desk, who, at, note).map(|_| ())
     })
     .await
 }
@@ -147,10 +160,9 @@ pub async fn lift_hold(
     Posted(form): Posted<TextForm>,
 ) -> Result<HttpResponse, AppError> {
     let (reference, hold) = path.into_inner();
-    let values = vec![("lift_note", form.body.clone())];
-    let note = checked!(StaffText::parse(&form.body), page, signed, reference, values);
-    act(&page, signed, reference, values, move |desk, who, at| {
-        holds::lift_hold(desk, who, at, &hold, &note)
+    let typed = ("lift_note", form.body);
+    act_on_text(&page, signed, reference, typed, move |desk, who, at, note| {
+        holds::lift_hold(desk, who, at, &hold, note)
     })
     .await
 }
@@ -162,13 +174,8 @@ pub async fn message(
     path: web::Path<Reference>,
     Posted(form): Posted<TextForm>,
 ) -> Result<HttpResponse, AppError> {
-    let reference = path.into_inner();
-    let values = vec![("message_body", form.body.clone())];
-    let body = checked!(StaffText::parse(&form.body), page, signed, reference, values);
-    act(&page, signed, reference, values, move |desk, who, at| {
-        case::message_requester(desk, who, at, &body)
-    })
-    .await
+    let typed = ("message_body", form.body);
+    act_on_text(&page, signed, path.into_inner(), typed, case::message_requester).await
 }
 
 /// `POST …/review`: accept (with the checks), reject (with a reason) or ask
