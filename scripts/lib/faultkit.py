@@ -772,6 +772,8 @@ def desk_env(database_url: str, data_dir: str, secret: str, smtp: SmtpSink | Non
         "RIGHTSDESK_MAIL_RETRY_BASE": "500ms",
         "RIGHTSDESK_WEBHOOK_RETRY_BASE": "500ms",
         "RIGHTSDESK_MAIL_FROM": "Rightsdesk Fault <privacy@fault.test>",
+        # The webhook receivers listen on loopback.
+        "RIGHTSDESK_WEBHOOK_ALLOW": "127.0.0.1",
     }
     if smtp is not None:
         env["RIGHTSDESK_SMTP_URL"] = smtp.url

@@ -366,6 +366,21 @@ fn is_api(path: &str) -> bool {
     path == "/api" || path.starts_with("/api/")
 }
 
+impl AppError {
+    /// The API's answer for this error, for a middleware that answers
+    /// before [`render_errors`] can render it (the API's door): logged
+    /// once, as a problem document.
+    pub fn problem(&self) -> HttpResponse {
+        self.log();
+        problem_response(
+            self.status_code(),
+            self.key(),
+            self.public_detail(Lang::En),
+            self.reference(),
+        )
+    }
+}
+
 pub fn problem_response(
     status: StatusCode,
     key: &str,

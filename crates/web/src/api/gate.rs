@@ -42,9 +42,7 @@ pub struct ServiceTokenKey;
 
 /// A problem document answered by the door itself.
 fn refusal(error: ApiError) -> InternalError<&'static str> {
-    let response = error
-        .response()
-        .unwrap_or_else(|app| actix_web::ResponseError::error_response(&app));
+    let response = error.response().unwrap_or_else(|app| app.problem());
     InternalError::from_response("refused at the API's door", response)
 }
 
@@ -76,6 +74,6 @@ impl KeyExtractor for ServiceTokenKey {
             retry_after: retry_after.max(1),
         }
         .response()
-        .unwrap_or_else(|app| actix_web::ResponseError::error_response(&app))
+        .unwrap_or_else(|app| app.problem())
     }
 }
