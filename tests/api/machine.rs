@@ -176,6 +176,7 @@ async fn a_correction_is_frozen_from_receipt_found_by_any_identifier_and_lifted_
             .any(|e| e["to"] == "completed")
     );
     assert!(read.get("requester_email").is_none(), "no personal data");
+    app.stop().await;
 }
 
 #[tokio::test]
@@ -307,6 +308,7 @@ async fn refusal_and_withdrawal_lift_holds_and_a_granted_suspension_stays_until_
     .await;
     assert_eq!(answer["frozen"], true);
     assert_eq!(answer["holds"][0]["reason"], "legal_hold");
+    app.stop().await;
 }
 
 #[tokio::test]
@@ -336,6 +338,7 @@ async fn a_category_scoped_hold_freezes_that_category_and_its_system_only() {
     .await;
     let body = problem(unknown, 400).await;
     assert!(body["detail"].as_str().expect("detail").contains("no_such"));
+    app.stop().await;
 }
 
 /// Concurrent calls are answered together (one lookup for all of them):
@@ -391,6 +394,7 @@ async fn concurrent_questions_answered_together_each_get_their_own_answer() {
             assert_eq!(json_of(answer).await["frozen"], *frozen, "{query}");
         }
     }
+    app.stop().await;
 }
 
 #[tokio::test]
@@ -455,6 +459,7 @@ async fn bad_identifiers_and_bad_tokens_get_problem_documents() {
     assert!(body["detail"].as_str().expect("detail").contains("holds:read"));
     problem(api_get(&app, "/api/v1/requests", Some(&reader)).await, 403).await;
     problem(api_post(&app, "/api/v1/requests", &reader, &json!({})).await, 403).await;
+    app.stop().await;
 }
 
 #[tokio::test]
@@ -495,6 +500,7 @@ async fn a_revoked_token_is_refused_at_once_here_and_within_the_interval_elsewhe
     }
     let listed = service_tokens::list(&app.desk, Issuer::Operator).expect("list");
     assert_eq!(listed.iter().filter(|t| t.revoked_at.is_some()).count(), 2);
+    app.stop().await;
 }
 
 #[tokio::test]
@@ -572,6 +578,7 @@ async fn the_batch_check_answers_a_thousand_identifiers_in_order() {
         400,
     )
     .await;
+    app.stop().await;
 }
 
 #[tokio::test]
@@ -683,6 +690,7 @@ async fn a_request_logged_with_a_past_receipt_is_due_counted_from_it() {
     // Nothing was stored by the refused call.
     let listed = json_of(api_get(&app, "/api/v1/requests", Some(&writer)).await).await;
     assert_eq!(listed["total"], 1);
+    app.stop().await;
 }
 
 #[tokio::test]
@@ -703,6 +711,7 @@ async fn the_openapi_document_describes_every_route_and_the_bearer_scheme() {
         assert!(doc["paths"][path][method].is_object(), "{method} {path}");
     }
     assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
+    app.stop().await;
 }
 
 /// The key the holds index keeps `raw` by.
@@ -845,6 +854,7 @@ async fn holds_placed_by_another_instance_are_known_here_and_lifted_ones_leave_t
         })
         .expect("place again");
     assert!(frozen(&app, &reader, "email:seojun@example.com", "").await);
+    app.stop().await;
 }
 
 /// What a transaction changes about holds travels with the transaction,
@@ -906,4 +916,5 @@ async fn a_hold_written_from_another_thread_still_reaches_the_set() {
         1,
         "the hold written on another thread reached the set"
     );
+    app.stop().await;
 }

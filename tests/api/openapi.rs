@@ -14,4 +14,5 @@ async fn the_openapi_document_changes_only_with_its_snapshot() {
     let doc: serde_json::Value = response.json().await.expect("json");
     let pretty = serde_json::to_string_pretty(&doc).expect("pretty json");
     insta::assert_snapshot!("openapi.json", pretty);
+    app.stop().await;
 }

@@ -253,6 +253,7 @@ async fn a_receiver_gets_each_event_once_signed_in_order_and_after_it_comes_back
     assert_eq!(rows[1].attempts, 1);
     assert!(rows.iter().all(|d| d.last_error.is_none()));
     receiver.stop(true).await;
+    app.stop().await;
 }
 
 #[tokio::test]
@@ -305,6 +306,7 @@ async fn a_hold_on_all_data_goes_to_every_system_and_a_removed_webhook_drops_its
         members.url.as_deref(),
         Some(format!("http://127.0.0.1:{port}/members").as_str())
     );
+    app.stop().await;
 }
 
 #[tokio::test]
@@ -422,4 +424,5 @@ async fn the_admin_page_sets_webhooks_and_issues_and_revokes_tokens() {
         "the reason, in the page's language: {html}"
     );
     assert!(html.contains("value=\"Call centre 2\""));
+    app.stop().await;
 }

@@ -73,6 +73,19 @@ pub struct TestApp {
     pub db: TestDb,
 }
 
+/// A test ends with `app.stop().await`: the desk's jobs finish their pass
+/// while its database still exists. (Were the database dropped under a
+/// delivery pass, the pass would wait for it to come back — a minute — and
+/// the test with it.)
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let running = self.running.get_mut().map(|r| r.is_some()).unwrap_or(false);
+        if running && !std::thread::panicking() {
+            panic!("a test ended without app.stop().await: stop the desk before its database is dropped");
+        }
+    }
+}
+
 impl TestApp {
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client

@@ -134,6 +134,7 @@ async fn a_one_off_holiday_moves_undecided_due_dates_and_undoing_it_moves_them_b
         Verification::Intact { .. } => {}
         Verification::Broken(b) => panic!("chain broken: {b}"),
     }
+    app.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -185,4 +186,5 @@ async fn a_day_that_cannot_change_is_refused_with_its_message_and_nothing_is_sto
         .await;
     assert_eq!(undo.status(), 422, "a day never changed cannot be undone");
     assert_eq!(counts(&app), before, "nothing stored, nothing recorded");
+    app.stop().await;
 }

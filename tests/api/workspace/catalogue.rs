@@ -129,6 +129,7 @@ async fn each_notice_arrives_at_its_step_in_the_requests_language_with_its_parts
             assert!(refused.contains(part), "refusal in {lang:?}: {part} in {refused}");
         }
     }
+    app.stop().await;
 }
 
 /// The notice `key` about `reference` sent to `address`, once it arrives:
@@ -400,6 +401,7 @@ async fn the_rest_of_the_catalogue_at_its_steps_in_both_languages() {
 
         each_once(&smtp, &[&format!("walk-{code}@example.com"), &late, &address]);
     }
+    app.stop().await;
 }
 
 /// The two other profiles' own notices in both languages over SMTP: a
@@ -468,4 +470,6 @@ async fn a_gdpr_extension_and_a_ccpa_confirmation_in_both_languages() {
             assert!(text.contains(&part), "CCPA receipt in {lang:?}: {part} in {text}");
         }
     }
+    gdpr.stop().await;
+    ccpa.stop().await;
 }

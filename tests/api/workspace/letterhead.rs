@@ -97,4 +97,5 @@ async fn the_next_notice_is_signed_with_the_letterhead_an_admin_sets() {
         "the letterhead's list replaces the statutory one"
     );
     assert!(notice.html().expect("html").contains("Example Co."));
+    app.stop().await;
 }

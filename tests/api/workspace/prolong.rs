@@ -208,6 +208,7 @@ async fn access_is_postponed_to_a_working_day_with_notice_and_the_requester_sees
         403,
         "the form is not offered, and the server refuses"
     );
+    app.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -298,6 +299,7 @@ async fn under_gdpr_the_period_is_extended_once_by_two_months() {
         !page.contains(&format!("/staff/requests/{reference}/prolong")),
         "no longer offered"
     );
+    app.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

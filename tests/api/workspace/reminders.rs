@@ -189,6 +189,7 @@ async fn each_step_is_sent_once_with_two_instances_passing_together() {
     })
     .await;
     assert!(has_hangul(&lead.text()), "in Korean: {}", lead.text());
+    app.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -216,4 +217,5 @@ async fn an_unconfirmed_requester_is_reminded_once_after_a_day() {
     app.pass_begun_after_now(Job::Reminders).await;
     app.settle(2).await;
     assert_eq!(smtp.to("remind-me@example.com").len(), 1, "once");
+    app.stop().await;
 }
