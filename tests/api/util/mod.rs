@@ -3,7 +3,7 @@
 //!
 //! | file | holds |
 //! | --- | --- |
-//! | `app.rs` | [`spawn_app`]: a desk serving on a free port with its jobs, on a fresh database, as [`TestApp`] (one method per kind of call, and waits on the delivery job's passes); [`desk_on`]: the desk alone, to call workflows directly |
+//! | `app.rs` | [`spawn_app`]: a desk serving on a free port with its jobs, on a fresh database, as [`TestApp`] (one method per kind of call, and waits on the delivery job's passes; a test ends with `app.stop().await`, or the `TestApp` says so when dropped); [`desk_on`]: the desk alone, to call workflows directly |
 //! | `db.rs` | [`TestDb`]: a fresh database of the backend under test (`RIGHTSDESK_TEST_BACKEND`), dropped at the end; [`footprint`] and [`audit_payloads`] for reading what a change wrote; [`cli_env`] for running the binary against it |
 //! | `smtp.rs` | [`TestSmtp`]: a real SMTP server on loopback that records every message, read as [`ReceivedEmail`] |
 //! | `wait.rs` | [`eventually`]: waiting, with a bound, for something done in the background |
