@@ -423,12 +423,12 @@ impl Config {
             .trim()
             .parse::<u32>()
             .ok()
-            .filter(|n| (1..=100_000).contains(n))
+            .filter(|n| (1..=1_000_000).contains(n))
             .ok_or_else(|| {
                 invalid(
                     "RIGHTSDESK_RATE_LIMIT",
                     format!(
-                        "{:?} is not a number of posts per minute from 1 to 100000",
+                        "{:?} is not a number of posts per minute from 1 to 1000000",
                         args.rate_limit
                     ),
                 )
