@@ -95,7 +95,15 @@ impl DatabaseUrl {
                 let mut conn = PgConnection::establish(url)?;
                 // Notices (such as "relation already exists, skipping" from
                 // the migration table check) would go to stderr via libpq.
-                conn.batch_execute("SET TIME ZONE 'UTC'; SET client_min_messages TO WARNING")
+                // Each execution of a prepared statement is planned for its
+                // values and the tables as they are now: a generic plan made
+                // while a table was small (a desk started empty) would be
+                // kept until the next ANALYZE, scanning the table as it
+                // grows (the outbox's batch update did, every delivery pass).
+                conn.batch_execute(
+                    "SET TIME ZONE 'UTC'; SET client_min_messages TO WARNING; \
+                     SET plan_cache_mode = force_custom_plan",
+                )
                     .map_err(ConnectionError::CouldntSetupConfiguration)?;
                 Ok(DbConnection::Pg(conn))
             }
