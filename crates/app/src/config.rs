@@ -604,12 +604,20 @@ mod tests {
                 "RIGHTSDESK_WEBHOOK_ALLOW",
             ),
             (vec!["--api-rate-limit", "0"], "RIGHTSDESK_API_RATE_LIMIT"),
+            (vec!["--rate-limit", "0"], "RIGHTSDESK_RATE_LIMIT"),
+            (vec!["--rate-limit", "1000001"], "RIGHTSDESK_RATE_LIMIT"),
         ];
         for (flags, name) in table {
             let err = parse(&flags).unwrap_err();
             assert_eq!(err.name, name, "{flags:?}");
             assert!(!err.to_string().contains('\n'), "{err}");
         }
+    }
+
+    #[test]
+    fn the_per_address_post_limit_may_be_raised_to_a_million_a_minute() {
+        let config = parse(&["--rate-limit", "1000000"]).expect("the highest value");
+        assert_eq!(config.rate_limit, 1_000_000);
     }
 
     #[test]

@@ -104,7 +104,7 @@ impl DatabaseUrl {
                     "SET TIME ZONE 'UTC'; SET client_min_messages TO WARNING; \
                      SET plan_cache_mode = force_custom_plan",
                 )
-                    .map_err(ConnectionError::CouldntSetupConfiguration)?;
+                .map_err(ConnectionError::CouldntSetupConfiguration)?;
                 Ok(DbConnection::Pg(conn))
             }
         }
