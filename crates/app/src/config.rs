@@ -163,6 +163,16 @@ pub struct ConfigError {
     pub message: String,
 }
 
+/// A whole number from 1 to 1,000,000 (a rate limit), or the setting's
+/// one-line error saying what it should be.
+fn count_up_to_a_million(name: &'static str, raw: &str, what: &str) -> Result<u32, ConfigError> {
+    raw.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|n| (1..=1_000_000).contains(n))
+        .ok_or_else(|| invalid(name, format!("{raw:?} is not {what} from 1 to 1000000")))
+}
+
 fn invalid(name: &'static str, message: impl Into<String>) -> ConfigError {
     ConfigError {
         name,
@@ -418,21 +428,11 @@ impl Config {
             ),
             None => None,
         };
-        let rate_limit = args
-            .rate_limit
-            .trim()
-            .parse::<u32>()
-            .ok()
-            .filter(|n| (1..=1_000_000).contains(n))
-            .ok_or_else(|| {
-                invalid(
-                    "RIGHTSDESK_RATE_LIMIT",
-                    format!(
-                        "{:?} is not a number of posts per minute from 1 to 1000000",
-                        args.rate_limit
-                    ),
-                )
-            })?;
+        let rate_limit = count_up_to_a_million(
+            "RIGHTSDESK_RATE_LIMIT",
+            &args.rate_limit,
+            "a number of posts per minute",
+        )?;
         let self_requests_need_review = flag(
             "RIGHTSDESK_SELF_REQUESTS_NEED_REVIEW",
             &args.self_requests_need_review,
@@ -457,21 +457,11 @@ impl Config {
         })?;
         let webhook_allow = AllowList::parse(&args.webhook_allow)
             .map_err(|e| invalid("RIGHTSDESK_WEBHOOK_ALLOW", e.to_string()))?;
-        let api_rate_limit = args
-            .api_rate_limit
-            .trim()
-            .parse::<u32>()
-            .ok()
-            .filter(|n| (1..=1_000_000).contains(n))
-            .ok_or_else(|| {
-                invalid(
-                    "RIGHTSDESK_API_RATE_LIMIT",
-                    format!(
-                        "{:?} is not a number of calls a second from 1 to 1000000",
-                        args.api_rate_limit
-                    ),
-                )
-            })?;
+        let api_rate_limit = count_up_to_a_million(
+            "RIGHTSDESK_API_RATE_LIMIT",
+            &args.api_rate_limit,
+            "a number of calls a second",
+        )?;
         Ok(Self {
             database_url: SecretBox::new(Box::new(WithPassword(database_url))),
             bind,
