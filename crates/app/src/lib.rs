@@ -9,6 +9,9 @@
 //! desk's clock; it returns a typed outcome or a [`WorkflowError`]. Its
 //! decisions come from `domain/`.
 
+// A request or a job never panics on a missing value: outside tests, `unwrap` and `expect` do not compile.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod add_information;
 pub mod admin;
 pub mod api_queries;

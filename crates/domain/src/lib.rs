@@ -2,6 +2,9 @@
 //! a function of its arguments and is unit-tested beside its definition.
 //! The texts of pages and notices (`locales/`) are data here too: [`lang`].
 
+// A request or a job never panics on a missing value: outside tests, `unwrap` and `expect` do not compile.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 rust_i18n::i18n!("../../locales", fallback = "ko");
 
 pub mod actor;

@@ -3,6 +3,9 @@
 //! or `.eml` files by default). Emails are queued in the same transaction
 //! as the change that causes them and delivered by the application's job.
 
+// A request or a job never panics on a missing value: outside tests, `unwrap` and `expect` do not compile.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod notices;
 
 use std::io::Write;

@@ -2,6 +2,9 @@
 //! queries per table family. Every function here runs on SQLite and
 //! PostgreSQL alike; the few statements that differ match on the backend.
 
+// A request or a job never panics on a missing value: outside tests, `unwrap` and `expect` do not compile.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod audit;
 pub mod calendar_days;
 pub mod catalog;

@@ -1,6 +1,9 @@
 //! The HTTP application: routes, middleware, shared state. Handlers parse
 //! a request into a workflow's input, run the workflow, and render.
 
+// A request or a job never panics on a missing value: outside tests, `unwrap` and `expect` do not compile.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod api;
 pub mod assets;
 pub mod body;
