@@ -16,6 +16,8 @@ use domain::identifier::mask_email;
 use domain::permission::{RequestFacts, RequestOptions, StaffMember, TaskFacts};
 use domain::profile::ProlongationRule;
 use domain::reference::Reference;
+use domain::request::RequestKind;
+use domain::task::TaskStatus;
 use mail::notices::{self};
 use store::audit::{self, EventRow};
 use store::decisions::{self, DecisionRow};
@@ -99,6 +101,9 @@ pub struct TaskLine {
     pub may_see_result: bool,
     /// Files the task returned (when the viewer may see them).
     pub files: Vec<DocumentInfo>,
+    /// An open deletion task whose data a legal hold covers: carrying it
+    /// out keeps the data for the claim instead of destroying it.
+    pub under_legal_hold: bool,
 }
 
 /// Everything the staff request page shows.
@@ -132,6 +137,11 @@ pub fn view(desk: &Desk, signed: &SignedIn, reference: &Reference) -> Result<Cas
         let id = file.row.id.clone();
         let mut lines = Vec::new();
         let all_documents = documents::list_for_request(conn, &id)?;
+        let legal_holds = if file.row.kind == RequestKind::Deletion {
+            holds::legal_holds_on_subject(conn, &id)?
+        } else {
+            Vec::new()
+        };
         for view in tasks::views_for_request(conn, &id)? {
             let facts = TaskFacts {
                 department_id: view.task.department_id.clone().into(),
@@ -157,7 +167,10 @@ pub fn view(desk: &Desk, signed: &SignedIn, reference: &Reference) -> Result<Cas
             } else {
                 (None, Vec::new())
             };
+            let under_legal_hold = view.task.status == TaskStatus::Open
+                && holds::any_covers_system(&legal_holds, view.system_code.as_deref());
             lines.push(TaskLine {
+                under_legal_hold,
                 may_complete: signed.member.may_complete(file.row.status, &facts),
                 may_assign,
                 assignable,

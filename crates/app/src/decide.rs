@@ -18,7 +18,7 @@ use domain::reference::Reference;
 use domain::staff::StaffRole;
 use domain::submission::StaffText;
 use domain::task::TaskOutcome;
-use mail::notices::{self, DecisionNotice, Kept};
+use mail::notices::{self, DecisionNotice, Kept, KeptFor};
 use store::decisions::{self, DecisionRow};
 use store::lifecycle::Transition;
 use store::requests::RequestRow;
@@ -41,12 +41,18 @@ fn decision_notice(
 ) -> Result<notices::Notice, WorkflowError> {
     let kept: Vec<Kept> = tasks::views_for_request(tx.conn, &row.id)?
         .into_iter()
-        .filter(|v| v.task.outcome == Some(TaskOutcome::Separated))
         .filter_map(|v| {
+            let why = match v.task.outcome? {
+                TaskOutcome::Separated => KeptFor::Law {
+                    until: v.task.retained_until?,
+                    law: v.task.retention_law?,
+                },
+                TaskOutcome::LegalHold => KeptFor::LegalClaim,
+                TaskOutcome::Done | TaskOutcome::NothingHeld | TaskOutcome::CannotDo => return None,
+            };
             Some(Kept {
                 system: v.system_name.unwrap_or(v.department_name),
-                until: v.task.retained_until?,
-                law: v.task.retention_law?,
+                why,
             })
         })
         .collect();

@@ -10,6 +10,7 @@ use auth::tokens::Purpose;
 use domain::actor::ActorKind;
 use domain::audit::AuditAction;
 use domain::document::DocumentPurpose;
+use domain::hold::HoldReason;
 use domain::lifecycle::{RequestStatus, RequesterOptions};
 use store::documents::{self, DocumentInfo};
 use store::messages::{self, Message};
@@ -104,9 +105,11 @@ pub fn status_view(desk: &Desk, request_id: &RequestId) -> Result<StatusView, Wo
                 returned.extend(tasks::returned_text(conn, &desk.keys.documents, &task.id)?);
             }
         }
+        // A legal hold is never shown to the requester: it would reveal a
+        // claim they may not know of.
         let frozen_since = holds::for_request(conn, request_id)?
             .iter()
-            .filter(|h| h.lifted_at.is_none())
+            .filter(|h| h.lifted_at.is_none() && h.reason != HoldReason::LegalHold)
             .map(|h| h.placed_at)
             .min();
         Ok(StatusView {

@@ -19,7 +19,7 @@ use domain::submission::StaffText;
 use domain::task::{self, TaskOutcome};
 use store::lifecycle::Transition;
 use store::tasks::{self, Completion, TaskRow};
-use store::{DbConnection, StoreError, catalog, documents, requests, staff};
+use store::{DbConnection, StoreError, catalog, documents, holds, requests, staff};
 
 fn facts(task: &TaskRow) -> TaskFacts {
     TaskFacts {
@@ -81,6 +81,24 @@ fn retention_rules(
         .collect())
 }
 
+/// Whether an active legal hold on the request's subject covers the data
+/// of the task's system (a department-wide task: any legal hold).
+fn under_legal_hold(
+    conn: &mut DbConnection,
+    request_id: &RequestId,
+    task: &TaskRow,
+) -> Result<bool, StoreError> {
+    let legal_holds = holds::legal_holds_on_subject(conn, request_id)?;
+    if legal_holds.is_empty() {
+        return Ok(false);
+    }
+    let system_code = tasks::views_for_request(conn, request_id)?
+        .into_iter()
+        .find(|v| v.task.id == task.id)
+        .and_then(|v| v.system_code);
+    Ok(holds::any_covers_system(&legal_holds, system_code.as_deref()))
+}
+
 pub fn complete(
     desk: &Desk,
     signed: &SignedIn,
@@ -107,11 +125,9 @@ pub fn complete(
             }
             _ => None,
         };
-        let outcome = if separation.is_some() {
-            TaskOutcome::Separated
-        } else {
-            finish.outcome
-        };
+        let under_legal_hold = under_legal_hold(tx.conn, &file.row.id, &task)?;
+        let (outcome, separation) =
+            task::finished(file.row.kind, finish.outcome, under_legal_hold, separation);
         let returns_data = file.row.kind == RequestKind::Access && finish.outcome == TaskOutcome::Done;
         let text = finish
             .data_text

@@ -29,6 +29,9 @@ wire_enum! {
         /// Deletion blocked by a statutory retention: the data was
         /// separated from other data until the period ends (PIPA Art. 21(3)).
         Separated => "separated",
+        /// Deletion blocked by a legal hold: the data was separated, not
+        /// destroyed, and is kept for the legal claim while the hold lasts.
+        LegalHold => "legal_hold",
     }
 }
 
@@ -80,6 +83,27 @@ pub fn separation(kind: RequestKind, rules: &[RetentionRule], today: NaiveDate) 
             })
         })
         .max_by(|a, b| a.until.cmp(&b.until).then_with(|| b.law.cmp(&a.law)))
+}
+
+/// How a task the handler finishes as `chosen` ends. A deletion carried
+/// out ("done") destroys nothing while a legal hold covers the data: it is
+/// kept for the claim instead (and no retention period starts). Otherwise
+/// data under a statutory retention is separated until the period ends.
+/// Every other choice, and every other kind, ends as chosen.
+pub fn finished(
+    kind: RequestKind,
+    chosen: TaskOutcome,
+    under_legal_hold: bool,
+    separation: Option<Separation>,
+) -> (TaskOutcome, Option<Separation>) {
+    if kind != RequestKind::Deletion || chosen != TaskOutcome::Done {
+        return (chosen, None);
+    }
+    match separation {
+        _ if under_legal_hold => (TaskOutcome::LegalHold, None),
+        Some(separation) => (TaskOutcome::Separated, Some(separation)),
+        None => (TaskOutcome::Done, None),
+    }
 }
 
 /// A data system a request concerns: its owner and the concerned
@@ -218,6 +242,35 @@ mod tests {
     }
 
     #[test]
+    fn a_legal_hold_keeps_what_a_deletion_would_destroy() {
+        use RequestKind::*;
+        use TaskOutcome::*;
+        let kept = || {
+            Some(Separation {
+                until: day(2031, 1, 1),
+                law: "l".into(),
+            })
+        };
+        // (kind, chosen, legal hold, statutory separation, outcome, separated)
+        let table = [
+            (Deletion, Done, false, None, Done, false),
+            (Deletion, Done, false, kept(), Separated, true),
+            (Deletion, Done, true, None, LegalHold, false),
+            (Deletion, Done, true, kept(), LegalHold, false),
+            (Deletion, NothingHeld, true, None, NothingHeld, false),
+            (Deletion, CannotDo, true, kept(), CannotDo, false),
+            (Access, Done, true, None, Done, false),
+            (Correction, Done, true, kept(), Done, false),
+            (Suspension, Done, true, None, Done, false),
+        ];
+        for (kind, chosen, held, separation, outcome, separated) in table {
+            let got = finished(kind, chosen, held, separation);
+            assert_eq!(got.0, outcome, "{kind} {chosen} held={held}");
+            assert_eq!(got.1.is_some(), separated, "{kind} {chosen} held={held}");
+        }
+    }
+
+    #[test]
     fn month_ends_clamp() {
         let got = separation(RequestKind::Deletion, &[statutory(3, "l")], day(2026, 11, 30));
         assert_eq!(got.map(|s| s.until), Some(day(2027, 2, 28)));
@@ -229,6 +282,7 @@ mod tests {
             assert_eq!(outcome.needs_reason(), *outcome == TaskOutcome::CannotDo);
         }
         assert!(!TaskOutcome::CHOSEN.contains(&TaskOutcome::Separated));
+        assert!(!TaskOutcome::CHOSEN.contains(&TaskOutcome::LegalHold));
     }
 
     fn system(id: &str, owner: &str, categories: &[&str]) -> SystemConcerned {

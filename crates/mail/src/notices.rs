@@ -441,12 +441,22 @@ fn signature(lang: Lang, letterhead: &Letterhead) -> Vec<String> {
     lines
 }
 
-/// Data a deletion kept apart because a law requires keeping it.
+/// Data a deletion kept apart instead of destroying it: the system, and
+/// why it is kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Kept {
     pub system: String,
-    pub until: NaiveDate,
-    pub law: String,
+    pub why: KeptFor,
+}
+
+/// Why a deletion kept data apart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeptFor {
+    /// A law requires keeping it until a day (PIPA Art. 21(3)).
+    Law { until: NaiveDate, law: String },
+    /// A legal claim needs it (a legal hold); the requester is told no
+    /// more than that.
+    LegalClaim,
 }
 
 /// What was decided, in full.
@@ -465,19 +475,25 @@ pub struct DecisionNotice<'a> {
 pub fn decision(to: Recipient, d: &DecisionNotice<'_>, status_link: &str) -> Notice {
     let lang = to.lang;
     let mut paragraphs = vec![match d.outcome {
+        DecisionOutcome::Completed if d.kind == RequestKind::Deletion && !d.kept.is_empty() => {
+            paragraph(&to, "email.decision.completed.deletion_except_kept")
+        }
         DecisionOutcome::Completed => paragraph(&to, &format!("email.decision.completed.{}", d.kind)),
         DecisionOutcome::PartiallyCompleted => paragraph(&to, "email.decision.partially_completed"),
         DecisionOutcome::Refused => paragraph(&to, "email.decision.refused"),
     }];
     for kept in d.kept {
-        paragraphs.push(lang.tf(
-            "email.decision.kept",
-            &[
-                ("system", &kept.system),
-                ("until", &kept.until.format("%Y-%m-%d").to_string()),
-                ("law", &kept.law),
-            ],
-        ));
+        paragraphs.push(match &kept.why {
+            KeptFor::Law { until, law } => lang.tf(
+                "email.decision.kept",
+                &[
+                    ("system", &kept.system),
+                    ("until", &until.format("%Y-%m-%d").to_string()),
+                    ("law", law),
+                ],
+            ),
+            KeptFor::LegalClaim => lang.tf("email.decision.kept_for_claim", &[("system", &kept.system)]),
+        });
     }
     if let Some(ground) = d.ground {
         paragraphs.push(lang.tf(
@@ -677,11 +693,19 @@ mod tests {
     }
 
     fn decisions(lang: Lang) -> Vec<Notice> {
-        let kept = [Kept {
-            system: "Orders".into(),
-            until: NaiveDate::from_ymd_opt(2031, 11, 26).unwrap(),
-            law: "전자상거래법 제6조".into(),
-        }];
+        let kept = [
+            Kept {
+                system: "Orders".into(),
+                why: KeptFor::Law {
+                    until: NaiveDate::from_ymd_opt(2031, 11, 26).unwrap(),
+                    law: "전자상거래법 제6조".into(),
+                },
+            },
+            Kept {
+                system: "Board".into(),
+                why: KeptFor::LegalClaim,
+            },
+        ];
         let mut all = Vec::new();
         for kind in RequestKind::ALL {
             all.push(decision(
@@ -749,11 +773,19 @@ mod tests {
 
     #[test]
     fn a_deletion_notice_says_what_was_kept_why_and_until_when() {
-        let kept = [Kept {
-            system: "Orders".into(),
-            until: NaiveDate::from_ymd_opt(2031, 11, 26).unwrap(),
-            law: "전자상거래법 제6조".into(),
-        }];
+        let kept = [
+            Kept {
+                system: "Orders".into(),
+                why: KeptFor::Law {
+                    until: NaiveDate::from_ymd_opt(2031, 11, 26).unwrap(),
+                    law: "전자상거래법 제6조".into(),
+                },
+            },
+            Kept {
+                system: "Board".into(),
+                why: KeptFor::LegalClaim,
+            },
+        ];
         let email = decision(
             to(Lang::En),
             &DecisionNotice {
@@ -767,7 +799,14 @@ mod tests {
         )
         .render(&letterhead())
         .unwrap();
-        for needle in ["Orders", "2031-11-26", "전자상거래법 제6조"] {
+        for needle in [
+            "Orders",
+            "2031-11-26",
+            "전자상거래법 제6조",
+            "Board",
+            "legal claim",
+            "except the data kept apart",
+        ] {
             assert!(email.text.contains(needle), "{needle} missing: {}", email.text);
         }
     }
@@ -865,11 +904,19 @@ mod tests {
                 ),
             ));
         }
-        let kept = [Kept {
-            system: "Orders".into(),
-            until: NaiveDate::from_ymd_opt(2031, 11, 26).unwrap(),
-            law: "전자상거래법 제6조".into(),
-        }];
+        let kept = [
+            Kept {
+                system: "Orders".into(),
+                why: KeptFor::Law {
+                    until: NaiveDate::from_ymd_opt(2031, 11, 26).unwrap(),
+                    law: "전자상거래법 제6조".into(),
+                },
+            },
+            Kept {
+                system: "Board".into(),
+                why: KeptFor::LegalClaim,
+            },
+        ];
         for kind in RequestKind::ALL {
             all.push((
                 format!("decision_completed_{kind}"),

@@ -15,7 +15,7 @@ use super::json_list::InJsonList;
 use super::schema::{data_categories, data_systems, hold_categories, hold_systems, holds, requests};
 use super::{DbConnection, StoreError, Tx, new_id, webhooks};
 use crate::types::Wire;
-use domain::hold::{HoldReason, HoldScope};
+use domain::hold::{HoldReason, HoldScope, Question};
 use domain::identifier::{IdentifierKey, IdentifierScheme};
 use domain::lifecycle::RequestStatus;
 use domain::webhook::WebhookEvent;
@@ -512,6 +512,32 @@ pub fn subject_targets(
             key: IdentifierKey::from_stored(key),
         })
         .collect())
+}
+
+/// The active legal holds on any identifier of a request's subject: one an
+/// officer placed on this request or on another of the same subject's.
+pub fn legal_holds_on_subject(
+    conn: &mut DbConnection,
+    request_id: &RequestId,
+) -> Result<Vec<ActiveHold>, StoreError> {
+    let targets = subject_targets(conn, request_id)?;
+    let keys: Vec<&str> = targets.iter().map(|t| t.key.as_str()).collect();
+    Ok(lookup(conn, &keys)?
+        .into_iter()
+        .filter(|h| h.reason == HoldReason::LegalHold)
+        .collect())
+}
+
+/// Whether any of `holds` covers a data system's data (by its code; all of
+/// the subject's data for a department-wide task, `None`).
+pub fn any_covers_system(holds: &[ActiveHold], system_code: Option<&str>) -> bool {
+    let question = match system_code {
+        Some(code) => Question::System(code.to_owned()),
+        None => Question::Everything,
+    };
+    holds
+        .iter()
+        .any(|h| h.scope.covers(&h.category_systems, &question))
 }
 
 /// One hold of a request, active or not.

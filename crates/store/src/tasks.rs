@@ -34,6 +34,7 @@ pub struct TaskRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TaskView {
     pub task: TaskRow,
+    pub system_code: Option<String>,
     pub system_name: Option<String>,
     pub department_code: String,
     pub department_name: String,
@@ -83,7 +84,14 @@ pub fn views_for_request(
     conn: &mut DbConnection,
     request_id: &RequestId,
 ) -> Result<Vec<TaskView>, StoreError> {
-    type Joined = (TaskRow, Option<String>, String, String, Option<String>);
+    type Joined = (
+        TaskRow,
+        Option<String>,
+        Option<String>,
+        String,
+        String,
+        Option<String>,
+    );
     let rows: Vec<Joined> = request_tasks::table
         .inner_join(departments::table)
         .left_join(data_systems::table)
@@ -92,6 +100,7 @@ pub fn views_for_request(
         .order((departments::code.asc(), request_tasks::created_at.asc()))
         .select((
             TaskRow::as_select(),
+            data_systems::code.nullable(),
             data_systems::name.nullable(),
             departments::code,
             departments::name,
@@ -101,8 +110,9 @@ pub fn views_for_request(
     Ok(rows
         .into_iter()
         .map(
-            |(task, system_name, department_code, department_name, assignee_name)| TaskView {
+            |(task, system_code, system_name, department_code, department_name, assignee_name)| TaskView {
                 task,
+                system_code,
                 system_name,
                 department_code,
                 department_name,

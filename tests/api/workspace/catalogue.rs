@@ -345,10 +345,14 @@ async fn the_rest_of_the_catalogue_at_its_steps_in_both_languages() {
             finish_tasks(&app, &reference);
             decide_as_officer(&app, &reference, DecisionOutcome::Completed, None);
             let outcome = notice(&smtp, &address, lang, "decision", &reference).await;
-            let done = lang.tf(
-                &format!("email.decision.completed.{kind}"),
-                &[("reference", &reference)],
-            );
+            // The company's orders are kept by law: a deletion says that
+            // everything but what is kept apart was deleted.
+            let key = if *kind == RequestKind::Deletion {
+                "email.decision.completed.deletion_except_kept".to_owned()
+            } else {
+                format!("email.decision.completed.{kind}")
+            };
+            let done = lang.tf(&key, &[("reference", &reference)]);
             assert!(outcome.text().contains(&done), "{kind}: {}", outcome.text());
             each_once(&smtp, &[&address]);
         }

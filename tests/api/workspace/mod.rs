@@ -7,6 +7,7 @@ mod catalogue;
 mod flows;
 mod four_eyes;
 mod grants;
+mod legal_hold;
 mod letterhead;
 mod prolong;
 mod queue;

@@ -58,6 +58,7 @@ pub struct TaskLine {
     pub may_assign: bool,
     pub may_complete: bool,
     pub assignable: Vec<(String, String)>,
+    pub under_legal_hold: bool,
 }
 
 pub struct DecisionLine {
@@ -248,6 +249,7 @@ fn build(
                 files: line.files.iter().map(document_line).collect(),
                 may_assign: line.may_assign,
                 may_complete: line.may_complete,
+                under_legal_hold: line.under_legal_hold,
                 assignable: line
                     .assignable
                     .into_iter()
