@@ -17,7 +17,7 @@ use domain::permission::{RequestFacts, RequestOptions, StaffMember, TaskFacts};
 use domain::profile::ProlongationRule;
 use domain::reference::Reference;
 use domain::request::RequestKind;
-use domain::task::TaskStatus;
+use domain::task::{Released, TaskStatus};
 use mail::notices::{self};
 use store::audit::{self, EventRow};
 use store::decisions::{self, DecisionRow};
@@ -126,6 +126,9 @@ pub struct CaseView {
     pub today: NaiveDate,
     /// Every time the answer was put off, oldest first.
     pub prolongations: Vec<ProlongationRow>,
+    /// What completing an access request gives the requester, task by
+    /// task (empty for other kinds).
+    pub release: Vec<Released>,
     /// The postponement or extension the viewer may make now.
     pub prolongation: Option<&'static ProlongationRule>,
 }
@@ -192,7 +195,13 @@ pub fn view(desk: &Desk, signed: &SignedIn, reference: &Reference) -> Result<Cas
         } else {
             None
         };
+        let release = if file.row.kind == RequestKind::Access {
+            super::tasks::released(conn, &id)?
+        } else {
+            Vec::new()
+        };
         Ok(CaseView {
+            release,
             prolongations,
             prolongation,
             masked_subject_email: mask_email(&file.row.subject_email),

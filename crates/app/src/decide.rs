@@ -15,6 +15,7 @@ use domain::ids::StaffId;
 use domain::lifecycle::RequestStatus;
 use domain::permission::RequestOptions;
 use domain::reference::Reference;
+use domain::request::RequestKind;
 use domain::staff::StaffRole;
 use domain::submission::StaffText;
 use domain::task::TaskOutcome;
@@ -56,6 +57,11 @@ fn decision_notice(
             })
         })
         .collect();
+    let released = if row.kind == RequestKind::Access {
+        super::tasks::released(tx.conn, &row.id)?
+    } else {
+        Vec::new()
+    };
     let (link, _) = tx.link("/r/", Purpose::Status, row.id.as_str())?;
     Ok(notices::decision(
         crate::recipients::requester(row),
@@ -65,6 +71,7 @@ fn decision_notice(
             ground: decision.ground,
             explanation: &decision.explanation,
             kept: &kept,
+            released: &released,
         },
         &link,
     ))

@@ -38,6 +38,9 @@ pub enum Refusal {
     /// A task outcome that needs a reason was given none.
     #[error("say why the task cannot be done")]
     TaskReasonMissing,
+    /// An access task was marked done with no data returned.
+    #[error("return the data held, or choose nothing held")]
+    AccessResultMissing,
     /// A task may only be assigned to an active member of its department.
     #[error("that person cannot take this task")]
     NotAnAssignee,
@@ -105,6 +108,7 @@ impl Refusal {
                 domain::decision::DecisionError::ExplanationMissing => "refusal.decision.explanation_missing",
             },
             Refusal::TaskReasonMissing => "refusal.task_reason_missing",
+            Refusal::AccessResultMissing => "refusal.access_result_missing",
             Refusal::NotAnAssignee => "refusal.not_an_assignee",
             Refusal::ReturnReasonMissing => "refusal.return_reason_missing",
             Refusal::DepartmentRequired => "refusal.department_required",

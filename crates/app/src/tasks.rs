@@ -16,7 +16,7 @@ use domain::request::RequestKind;
 use domain::retention::RetentionRule;
 use domain::submission::AcceptedDocument;
 use domain::submission::StaffText;
-use domain::task::{self, TaskOutcome};
+use domain::task::{self, Answer, Released, TaskOutcome};
 use store::lifecycle::Transition;
 use store::tasks::{self, Completion, TaskRow};
 use store::{DbConnection, StoreError, catalog, documents, holds, requests, staff};
@@ -117,6 +117,12 @@ pub fn complete(
         if finish.outcome.needs_reason() && note.is_none() {
             return Err(Refusal::TaskReasonMissing.into());
         }
+        if finish.outcome.needs_result(file.row.kind)
+            && finish.data_text.is_none()
+            && finish.data_files.is_empty()
+        {
+            return Err(Refusal::AccessResultMissing.into());
+        }
         let today = tx.now.and_utc().with_timezone(&desk.config.timezone).date_naive();
         let separation = match (&task.system_id, finish.outcome) {
             (Some(system_id), TaskOutcome::Done) => {
@@ -181,6 +187,29 @@ pub fn complete(
         )?;
         Ok(outcome)
     })
+}
+
+/// What an access request gives the requester, task by task (what the
+/// officer sees before completing it, and what the notice tells).
+pub fn released(conn: &mut DbConnection, request_id: &RequestId) -> Result<Vec<Released>, StoreError> {
+    let results: Vec<Option<String>> = documents::list_for_request(conn, request_id)?
+        .into_iter()
+        .filter(|d| d.purpose == DocumentPurpose::Result)
+        .map(|d| d.task_id)
+        .collect();
+    Ok(tasks::views_for_request(conn, request_id)?
+        .into_iter()
+        .map(|v| {
+            let files = results
+                .iter()
+                .filter(|t| t.as_deref() == Some(v.task.id.as_str()))
+                .count();
+            Released {
+                answer: Answer::of(v.task.outcome, v.returned_text, files),
+                system: v.system_name.unwrap_or(v.department_name),
+            }
+        })
+        .collect())
 }
 
 /// After an objection: every task starts again and the request goes back

@@ -54,6 +54,13 @@ impl TaskOutcome {
     pub const fn needs_reason(self) -> bool {
         matches!(self, Self::CannotDo)
     }
+
+    /// Whether finishing a task of `kind` this way must return the data:
+    /// an access task is done only with what the system holds (or as
+    /// "nothing held"), never with nothing to give.
+    pub fn needs_result(self, kind: RequestKind) -> bool {
+        kind == RequestKind::Access && self == Self::Done
+    }
 }
 
 /// A statutory retention that keeps data a deletion would destroy.
@@ -103,6 +110,45 @@ pub fn finished(
         _ if under_legal_hold => (TaskOutcome::LegalHold, None),
         Some(separation) => (TaskOutcome::Separated, Some(separation)),
         None => (TaskOutcome::Done, None),
+    }
+}
+
+/// What an access request gives the requester from one task, as the
+/// officer sees it before completing and the notice tells it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Released {
+    /// The system's name (the department's for a department-wide task).
+    pub system: String,
+    pub answer: Answer,
+}
+
+/// What one task of an access request yields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// The data held: as text, and as this many files.
+    Data { text: bool, files: usize },
+    /// The system holds nothing about the person.
+    NothingHeld,
+    /// It could not be given (the task's note says why).
+    CannotDo,
+    /// Not finished yet: nothing from it is released.
+    Open,
+}
+
+impl Answer {
+    /// The answer of an access task that ended (or not) with `outcome`,
+    /// having returned a text or not and `files` files.
+    pub fn of(outcome: Option<TaskOutcome>, text: bool, files: usize) -> Self {
+        match outcome {
+            None => Self::Open,
+            Some(TaskOutcome::Done) => Self::Data { text, files },
+            Some(TaskOutcome::NothingHeld) => Self::NothingHeld,
+            Some(TaskOutcome::CannotDo | TaskOutcome::Separated | TaskOutcome::LegalHold) => Self::CannotDo,
+        }
+    }
+
+    pub const fn gives_data(self) -> bool {
+        matches!(self, Self::Data { .. })
     }
 }
 
@@ -274,6 +320,40 @@ mod tests {
     fn month_ends_clamp() {
         let got = separation(RequestKind::Deletion, &[statutory(3, "l")], day(2026, 11, 30));
         assert_eq!(got.map(|s| s.until), Some(day(2027, 2, 28)));
+    }
+
+    #[test]
+    fn only_a_done_access_task_must_return_data() {
+        for kind in RequestKind::ALL {
+            for outcome in TaskOutcome::ALL {
+                let expected = *kind == RequestKind::Access && *outcome == TaskOutcome::Done;
+                assert_eq!(outcome.needs_result(*kind), expected, "{kind} {outcome}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_access_tasks_answer_follows_its_outcome() {
+        use TaskOutcome::*;
+        let table = [
+            (None, false, 0, Answer::Open),
+            (Some(Done), true, 0, Answer::Data { text: true, files: 0 }),
+            (
+                Some(Done),
+                false,
+                2,
+                Answer::Data {
+                    text: false,
+                    files: 2,
+                },
+            ),
+            (Some(NothingHeld), false, 0, Answer::NothingHeld),
+            (Some(CannotDo), false, 0, Answer::CannotDo),
+        ];
+        for (outcome, text, files, answer) in table {
+            assert_eq!(Answer::of(outcome, text, files), answer, "{outcome:?}");
+            assert_eq!(answer.gives_data(), matches!(answer, Answer::Data { .. }));
+        }
     }
 
     #[test]

@@ -14,6 +14,7 @@ use domain::profile::Prolongation;
 use domain::reminder::Step;
 use domain::request::RequestKind;
 use domain::staff::StaffRole;
+use domain::task::{Answer, Released};
 
 use domain::email::NewEmail;
 use domain::lang::Lang;
@@ -467,6 +468,8 @@ pub struct DecisionNotice<'a> {
     pub ground: Option<RefusalGround>,
     pub explanation: &'a str,
     pub kept: &'a [Kept],
+    /// For an access request: what each system gave.
+    pub released: &'a [Released],
 }
 
 /// The outcome of a request: what was done (and kept apart, why and until
@@ -478,10 +481,40 @@ pub fn decision(to: Recipient, d: &DecisionNotice<'_>, status_link: &str) -> Not
         DecisionOutcome::Completed if d.kind == RequestKind::Deletion && !d.kept.is_empty() => {
             paragraph(&to, "email.decision.completed.deletion_except_kept")
         }
+        DecisionOutcome::Completed
+            if d.kind == RequestKind::Access && !d.released.iter().any(|r| r.answer.gives_data()) =>
+        {
+            paragraph(&to, "email.decision.completed.access_nothing_held")
+        }
         DecisionOutcome::Completed => paragraph(&to, &format!("email.decision.completed.{}", d.kind)),
         DecisionOutcome::PartiallyCompleted => paragraph(&to, "email.decision.partially_completed"),
         DecisionOutcome::Refused => paragraph(&to, "email.decision.refused"),
     }];
+    if !d.released.is_empty() && d.outcome != DecisionOutcome::Refused {
+        let lines: Vec<String> = d
+            .released
+            .iter()
+            .map(|r| {
+                let system = ("system", r.system.as_str());
+                match r.answer {
+                    Answer::Data { files: 0, .. } => lang.tf("email.decision.released.data", &[system]),
+                    Answer::Data { files, .. } => lang.tf(
+                        "email.decision.released.data_files",
+                        &[system, ("files", &files.to_string())],
+                    ),
+                    Answer::NothingHeld => lang.tf("email.decision.released.nothing_held", &[system]),
+                    Answer::CannotDo | Answer::Open => {
+                        lang.tf("email.decision.released.not_given", &[system])
+                    }
+                }
+            })
+            .collect();
+        paragraphs.push(format!(
+            "{}\n{}",
+            lang.t("email.decision.released.title"),
+            lines.join("\n")
+        ));
+    }
     for kept in d.kept {
         paragraphs.push(match &kept.why {
             KeptFor::Law { until, law } => lang.tf(
@@ -692,6 +725,22 @@ mod tests {
         }
     }
 
+    /// What an access request's systems gave (nothing for other kinds).
+    fn released(kind: RequestKind) -> Vec<Released> {
+        if kind != RequestKind::Access {
+            return Vec::new();
+        }
+        let line = |system: &str, answer| Released {
+            system: system.into(),
+            answer,
+        };
+        vec![
+            line("Membership", Answer::Data { text: true, files: 2 }),
+            line("Orders", Answer::Data { text: true, files: 0 }),
+            line("Board", Answer::NothingHeld),
+        ]
+    }
+
     fn decisions(lang: Lang) -> Vec<Notice> {
         let kept = [
             Kept {
@@ -716,6 +765,7 @@ mod tests {
                     ground: None,
                     explanation: "",
                     kept: &kept,
+                    released: &released(*kind),
                 },
                 "l",
             ));
@@ -729,6 +779,7 @@ mod tests {
                             ground: Some(*ground),
                             explanation: "why",
                             kept: &[],
+                            released: &[],
                         },
                         "l",
                     ));
@@ -752,6 +803,7 @@ mod tests {
                     ground: Some(RefusalGround::DeletionRequiredByLaw),
                     explanation: "The Commercial Act requires it.",
                     kept: &[],
+                    released: &[],
                 },
                 "http://desk/r/T",
             )
@@ -794,6 +846,7 @@ mod tests {
                 ground: None,
                 explanation: "",
                 kept: &kept,
+                released: &[],
             },
             "l",
         )
@@ -932,10 +985,31 @@ mod tests {
                         } else {
                             &[]
                         },
+                        released: &released(*kind),
                     },
                     link,
                 ),
             ));
+            if *kind == RequestKind::Access {
+                all.push((
+                    "decision_completed_access_nothing_held".to_owned(),
+                    decision(
+                        to(lang),
+                        &DecisionNotice {
+                            kind: *kind,
+                            outcome: DecisionOutcome::Completed,
+                            ground: None,
+                            explanation: "",
+                            kept: &[],
+                            released: &[Released {
+                                system: "Membership".into(),
+                                answer: Answer::NothingHeld,
+                            }],
+                        },
+                        link,
+                    ),
+                ));
+            }
             if let Some(ground) = RefusalGround::for_kind(*kind).first() {
                 for outcome in [DecisionOutcome::Refused, DecisionOutcome::PartiallyCompleted] {
                     all.push((
@@ -948,6 +1022,7 @@ mod tests {
                                 ground: Some(*ground),
                                 explanation: "The records also describe another person.",
                                 kept: &[],
+                                released: &[],
                             },
                             link,
                         ),

@@ -34,6 +34,8 @@ pub struct TaskRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TaskView {
     pub task: TaskRow,
+    /// Whether it returned data as text (sealed; not read here).
+    pub returned_text: bool,
     pub system_code: Option<String>,
     pub system_name: Option<String>,
     pub department_code: String,
@@ -86,6 +88,7 @@ pub fn views_for_request(
 ) -> Result<Vec<TaskView>, StoreError> {
     type Joined = (
         TaskRow,
+        bool,
         Option<String>,
         Option<String>,
         String,
@@ -100,6 +103,7 @@ pub fn views_for_request(
         .order((departments::code.asc(), request_tasks::created_at.asc()))
         .select((
             TaskRow::as_select(),
+            request_tasks::result_ciphertext.is_not_null(),
             data_systems::code.nullable(),
             data_systems::name.nullable(),
             departments::code,
@@ -110,8 +114,17 @@ pub fn views_for_request(
     Ok(rows
         .into_iter()
         .map(
-            |(task, system_code, system_name, department_code, department_name, assignee_name)| TaskView {
+            |(
                 task,
+                returned_text,
+                system_code,
+                system_name,
+                department_code,
+                department_name,
+                assignee_name,
+            )| TaskView {
+                task,
+                returned_text,
                 system_code,
                 system_name,
                 department_code,

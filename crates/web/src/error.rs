@@ -208,6 +208,7 @@ impl From<WorkflowError> for AppError {
                     | Refusal::AuthorityChecksMissing
                     | Refusal::Decision(_)
                     | Refusal::TaskReasonMissing
+                    | Refusal::AccessResultMissing
                     | Refusal::NotAnAssignee
                     | Refusal::ReturnReasonMissing
                     | Refusal::DepartmentRequired

@@ -219,7 +219,10 @@ fn spec(route: &Route) -> Spec {
         ),
         ("post", "/staff/requests/{reference}/tasks/{task}/complete") => s(
             F::Work,
-            Multipart(&[("outcome", "done")]),
+            Multipart(&[
+                ("outcome", "done"),
+                ("data_text", "Member record: name, email address."),
+            ]),
             &[Who::ItHandler, Who::ItLead],
             303,
         ),

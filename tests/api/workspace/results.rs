@@ -86,3 +86,105 @@ async fn a_task_result_is_shown_only_to_its_department_the_privacy_department_an
     }
     app.stop().await;
 }
+
+/// An access task is done only with the data returned, or as "nothing
+/// held"; the officer sees what completing the request releases, and the
+/// notice says what each system gave.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_access_request_never_ends_with_nothing_delivered_unsaid() {
+    use domain::lang::Lang;
+    use domain::task::TaskOutcome;
+    let smtp = TestSmtp::start();
+    let app = spawn_app(&smtp).await;
+    seed_company(&app.store);
+    let email = "empty.access@example.com";
+    let reference = logged(&app, RequestKind::Access, email, &[]);
+    let page = format!("/staff/requests/{reference}");
+    let id = id_of(&app, &reference);
+    let tasks = |app: &crate::util::TestApp| {
+        app.store
+            .read(|conn| store::tasks::for_request(conn, &id))
+            .expect("tasks")
+    };
+    let task_of = |department: &str| {
+        app.store
+            .read(|conn| {
+                let d = store::catalog::department_by_code(conn, department)?.expect("department");
+                Ok(store::tasks::for_request(conn, &id)?
+                    .into_iter()
+                    .find(|t| t.department_id == d.id)
+                    .expect("task")
+                    .id)
+            })
+            .expect("task")
+    };
+    let (it_task, sales_task) = (task_of("IT"), task_of("SALES"));
+
+    // A first click with nothing returned is refused, the page says why,
+    // and nothing is written.
+    let it = Browser::signed_in(&app, Who::ItHandler).await;
+    let empty = it
+        .post_multipart(
+            &format!("{page}/tasks/{it_task}/complete"),
+            &[("outcome", "done"), ("note", "Checked.")],
+        )
+        .await;
+    assert_eq!(empty.status(), 422);
+    let body = empty.text().await.expect("page");
+    assert!(
+        body.contains(Lang::Ko.t("refusal.access_result_missing").as_ref()),
+        "the refusal says what is missing"
+    );
+    assert!(tasks(&app).iter().all(|t| t.outcome.is_none()), "nothing written");
+
+    // Both systems hold nothing: each says so.
+    let done = it
+        .post_multipart(
+            &format!("{page}/tasks/{it_task}/complete"),
+            &[("outcome", "nothing_held")],
+        )
+        .await;
+    assert_eq!(done.status(), 303);
+    let sales = Browser::signed_in(&app, Who::SalesHandler).await;
+    let done = sales
+        .post_multipart(
+            &format!("{page}/tasks/{sales_task}/complete"),
+            &[("outcome", "nothing_held")],
+        )
+        .await;
+    assert_eq!(done.status(), 303);
+    assert!(
+        tasks(&app)
+            .iter()
+            .all(|t| t.outcome == Some(TaskOutcome::NothingHeld))
+    );
+
+    // Before completing, the officer sees that nothing will be released.
+    let officer = Browser::signed_in(&app, Who::Officer).await;
+    let body = officer.get(&page).await.text().await.expect("page");
+    assert!(body.contains(r#"id="release""#), "the release is shown");
+    assert!(body.contains(Lang::Ko.t("staff.release.none").as_ref()));
+    let decided = officer
+        .post(
+            &format!("{page}/decide"),
+            &[("outcome", "completed"), ("ground", ""), ("explanation", "")],
+        )
+        .await;
+    assert_eq!(decided.status(), 303);
+
+    // The notice says no data is held — not that it is on the status page.
+    let notice = crate::util::eventually("the decision notice", || {
+        smtp.to(email)
+            .into_iter()
+            .find(|m| m.subject().contains("outcome"))
+    })
+    .await;
+    let text = notice.text();
+    assert!(text.contains("hold no personal data about you"), "{text}");
+    assert!(!text.contains("The data we hold about you is on"), "{text}");
+    assert!(
+        text.contains("Membership database: holds no personal data"),
+        "{text}"
+    );
+    app.stop().await;
+}

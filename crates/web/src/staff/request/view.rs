@@ -24,7 +24,7 @@ use domain::lang::Lang;
 use domain::permission::RequestOptions;
 use domain::profile::{Lengthening, Period, Prolongation, Unit};
 use domain::request::RequestKind;
-use domain::task::TaskOutcome;
+use domain::task::{Answer, Released, TaskOutcome};
 
 pub struct HoldLine {
     pub id: String,
@@ -147,6 +147,10 @@ pub struct RequestPage {
     pub outcomes: &'static [TaskOutcome],
     pub grounds: &'static [RefusalGround],
     pub returns_data: bool,
+    /// An access request: what completing it gives the requester, a line
+    /// per task, and whether any of them gives data.
+    pub release: Vec<String>,
+    pub releases_data: bool,
     pub problem: Option<Problem>,
     /// Who must approve the pending decision, in words (set after [`build`]).
     pub approver: Option<String>,
@@ -371,10 +375,33 @@ fn build(
         outcomes: TaskOutcome::CHOSEN,
         grounds: view.grounds,
         returns_data: r.kind == RequestKind::Access,
+        releases_data: view.release.iter().any(|l| l.answer.gives_data()),
+        release: view.release.iter().map(|l| release_line(lang, l)).collect(),
         problem,
         approver: None,
         may_approve: false,
         req: r,
+    }
+}
+
+/// One line of what an access request releases: the system and what it
+/// gave.
+fn release_line(lang: Lang, line: &Released) -> String {
+    let system = ("system", line.system.as_str());
+    match line.answer {
+        Answer::Data { text, files } => {
+            let mut parts = Vec::new();
+            if text {
+                parts.push(lang.t("staff.release.text").into_owned());
+            }
+            if files > 0 {
+                parts.push(lang.tf("staff.release.files", &[("files", &files.to_string())]));
+            }
+            lang.tf("staff.release.data", &[system, ("what", &parts.join(", "))])
+        }
+        Answer::NothingHeld => lang.tf("staff.release.nothing_held", &[system]),
+        Answer::CannotDo => lang.tf("staff.release.cannot_do", &[system]),
+        Answer::Open => lang.tf("staff.release.open", &[system]),
     }
 }
 
