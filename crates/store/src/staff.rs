@@ -85,17 +85,25 @@ pub fn password_hash(conn: &mut DbConnection, id: &StaffId) -> Result<Option<Str
         .flatten())
 }
 
-/// A fingerprint of a staff member's current password (or of having none):
+/// A fingerprint of a staff member's current password (or of having none)
+/// and of whether the role is privileged:
 /// set-password links are bound to it, so each works once.
 pub fn password_version(conn: &mut DbConnection, id: &StaffId) -> Result<String, StoreError> {
     use sha2::{Digest, Sha256};
-    let exists: Option<Option<String>> = staff_users::table
+    let exists: Option<(Option<String>, StaffRole)> = staff_users::table
         .find(id.as_str())
-        .select(staff_users::password_hash)
+        .select((staff_users::password_hash, staff_users::role))
         .first(conn)
         .optional()?;
-    let hash = exists.ok_or(StoreError::NotFound)?;
-    let digest = Sha256::digest(hash.as_deref().unwrap_or("unset").as_bytes());
+    let (hash, role) = exists.ok_or(StoreError::NotFound)?;
+    // A link shown on the admin page for a plain account must not open
+    // it once it holds a privileged role: the version changes with it.
+    let standing = if role.is_privileged() {
+        "privileged"
+    } else {
+        "plain"
+    };
+    let digest = Sha256::digest(format!("{}|{standing}", hash.as_deref().unwrap_or("unset")).as_bytes());
     Ok(hex::encode(&digest[..8]))
 }
 

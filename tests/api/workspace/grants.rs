@@ -160,14 +160,42 @@ async fn an_admin_cannot_raise_their_own_role_and_a_privileged_grant_waits_for_a
         )
         .await;
     assert_eq!(handler.status(), 200);
-    assert!(
-        handler
-            .text()
-            .await
-            .expect("page")
-            .contains("/staff/set-password/")
-    );
+    let body = handler.text().await.expect("page");
+    assert!(body.contains("/staff/set-password/"));
     assert!(account(&app, "new.handler@example.com").active);
+
+    // That shown link opens a plain account only: once a second admin
+    // makes the account admin, it is dead, and a fresh one goes to the
+    // holder alone.
+    let shown = &body[body.find("/staff/set-password/").expect("link")..];
+    let shown: String = shown
+        .chars()
+        .take_while(|c| !matches!(c, '"' | '<' | ' '))
+        .collect();
+    assert_eq!(app.get(&shown).await.status(), 200, "the link works at first");
+    let new_handler = account(&app, "new.handler@example.com");
+    let asked = admin
+        .post(
+            &format!("/staff/admin/staff/{}", new_handler.id),
+            &[("role", "admin"), ("department", ""), ("active", "true")],
+        )
+        .await;
+    assert_eq!(asked.status(), 303);
+    let page = second.get("/staff/admin/staff").await.text().await.expect("page");
+    let grant = pending_grant(&page).expect("the grant is listed");
+    assert_eq!(
+        second
+            .post(&format!("/staff/admin/grants/{grant}/confirm"), &[])
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(account(&app, "new.handler@example.com").role, StaffRole::Admin);
+    assert_eq!(app.get(&shown).await.status(), 404, "the shown link is dead");
+    let email = smtp.wait_for_to("new.handler@example.com", 2).await;
+    let fresh = email.link("/staff/set-password/");
+    assert_ne!(fresh, shown);
+    assert_eq!(app.get(&fresh).await.status(), 200, "the emailed link works");
     app.stop().await;
 }
 
