@@ -133,9 +133,13 @@ fn four_eyes_facts(conn: &mut DbConnection, decided_by: &StaffId) -> Result<(boo
 }
 
 /// Who must approve a pending decision, and whether the viewer may.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingApproval {
     pub approver: Approver,
+    /// Who recorded the decision.
+    pub decided_by: String,
+    /// The active privacy officers who may approve it, by name.
+    pub approvers: Vec<String>,
     /// The viewer may approve it: their role and state allow it
     /// (`options.approve`) and the four-eyes rule does.
     pub may_approve: bool,
@@ -152,8 +156,18 @@ pub fn approval(
     let policy = desk.config.four_eyes;
     desk.read(|conn, _| {
         let (by_officer, other_officer) = four_eyes_facts(conn, &pending.decided_by)?;
+        let approver = four_eyes::approver(policy, by_officer, other_officer);
+        let decider = staff::get(conn, &pending.decided_by)?;
+        let approvers = staff::list(conn)?
+            .into_iter()
+            .filter(|u| u.active && u.role == StaffRole::PrivacyOfficer)
+            .filter(|u| approver == Approver::AnyOfficer || u.id != decider.id)
+            .map(|u| u.name)
+            .collect();
         Ok(PendingApproval {
-            approver: four_eyes::approver(policy, by_officer, other_officer),
+            approver,
+            decided_by: decider.name,
+            approvers,
             may_approve: options.approve
                 && four_eyes::may_approve(
                     policy,

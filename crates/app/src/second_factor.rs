@@ -28,12 +28,15 @@ pub struct Offer {
     pub replaces: bool,
 }
 
-pub fn offer(desk: &Desk, signed: &SignedIn) -> Result<Offer, WorkflowError> {
+/// A new offer, or — after a mistake — the one made with `previous` again
+/// while it is good.
+pub fn offer(desk: &Desk, signed: &SignedIn, previous: Option<&str>) -> Result<Offer, WorkflowError> {
     let replaces = desk.read(|conn, _| Ok(staff::second_factor(conn, &signed.user.id)?.is_some()))?;
-    Ok(Offer {
-        offer: signin::enrolment_offer(desk, signed)?,
-        replaces,
-    })
+    let offer = match previous {
+        Some(token) => signin::enrolment_offer_again(desk, signed, token)?,
+        None => signin::enrolment_offer(desk, signed)?,
+    };
+    Ok(Offer { offer, replaces })
 }
 
 /// What the member sent to set up (or replace) their second factor.

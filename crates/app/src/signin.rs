@@ -326,9 +326,35 @@ pub struct EnrolmentOffer {
 }
 
 pub fn enrolment_offer(desk: &Desk, signed: &SignedIn) -> Result<EnrolmentOffer, WorkflowError> {
-    let secret = totp::new_secret();
-    let text = totp::base32(&secret);
-    let url = totp::otpauth_url(&secret, &signed.user.email)
+    offer_of(desk, signed, &totp::new_secret())
+}
+
+/// The offer made with `token` to `signed`, again, while it is good (a
+/// page shown again after a mistake keeps the key the member may already
+/// have added to their app); a new offer otherwise.
+pub fn enrolment_offer_again(
+    desk: &Desk,
+    signed: &SignedIn,
+    token: &str,
+) -> Result<EnrolmentOffer, WorkflowError> {
+    let still_good = tokens::verify_bound(
+        &desk.keys,
+        Purpose::SecondFactorEnrolment,
+        token,
+        desk.clock.now(),
+    )
+    .ok()
+    .filter(|(staff_id, _)| signed.user.id == *staff_id.as_str())
+    .and_then(|(_, text)| totp::from_base32(&text?));
+    match still_good {
+        Some(secret) => offer_of(desk, signed, &secret),
+        None => enrolment_offer(desk, signed),
+    }
+}
+
+fn offer_of(desk: &Desk, signed: &SignedIn, secret: &[u8]) -> Result<EnrolmentOffer, WorkflowError> {
+    let text = totp::base32(secret);
+    let url = totp::otpauth_url(secret, &signed.user.email)
         .map_err(|e| WorkflowError::Store(StoreError::Invalid(e.to_string())))?;
     let token = tokens::issue_bound(
         &desk.keys,

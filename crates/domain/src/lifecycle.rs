@@ -194,6 +194,17 @@ pub enum TransitionError {
     },
 }
 
+impl TransitionError {
+    /// The status the request was in.
+    pub fn from(&self) -> RequestStatus {
+        match self {
+            Self::NoSuchTransition { from, .. }
+            | Self::NotForKind { from, .. }
+            | Self::ActorNotAllowed { from, .. } => *from,
+        }
+    }
+}
+
 /// Checks one transition against the table. `actor` is `None` for actors
 /// who take no decisions on requests (admins, service tokens).
 pub fn check_transition(

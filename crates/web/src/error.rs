@@ -39,7 +39,7 @@ impl UserMessage {
         }
     }
 
-    fn key_arg(mut self, name: &'static str, key: String) -> Self {
+    pub(crate) fn key_arg(mut self, name: &'static str, key: String) -> Self {
         self.args.push((name, MessageArg::Key(key)));
         self
     }

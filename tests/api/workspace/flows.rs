@@ -450,6 +450,95 @@ async fn a_question_asked_from_a_stale_page_shows_the_page_again_with_it() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_decision_from_a_page_the_request_moved_on_from_keeps_what_was_chosen_and_typed() {
+    let smtp = TestSmtp::start();
+    let app = spawn_app(&smtp).await;
+    seed_company(&app.store);
+    let reference = logged(&app, RequestKind::Access, "moved.on@example.com", &[]);
+    let page = format!("/staff/requests/{reference}");
+    let officer = Browser::signed_in(&app, Who::Officer).await;
+    let explanation = "The records also describe another person.";
+    let refusal = [
+        ("outcome", "refused"),
+        ("ground", "access_harms_others"),
+        ("explanation", explanation),
+    ];
+
+    // A refused explanation (a resident registration number) points at its
+    // field and keeps the chosen outcome and ground.
+    let bad = officer
+        .post(
+            &format!("{page}/decide"),
+            &[
+                ("outcome", "refused"),
+                ("ground", "access_harms_others"),
+                ("explanation", "See 900101-1234567."),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status(), 422);
+    let html = bad.text().await.expect("page");
+    assert!(
+        html.contains(r##"<a href="#decide-explanation">"##),
+        "the summary links to the field"
+    );
+    assert!(html.contains(
+        r#"id="decide-explanation" name="explanation" rows="3" maxlength="5000" aria-invalid="true""#
+    ));
+    assert!(
+        html.contains(r#"<option value="refused" selected>"#),
+        "the outcome chosen is kept"
+    );
+    assert!(
+        html.contains(r#"<option value="access_harms_others" selected>"#),
+        "the ground chosen is kept"
+    );
+
+    // From a page that is out of date (same status): 409, the choices kept.
+    let mut stale = refusal.to_vec();
+    stale.push(("version", "9999"));
+    let answer = officer.post(&format!("{page}/decide"), &stale).await;
+    assert_eq!(answer.status(), 409);
+    let html = answer.text().await.expect("page");
+    assert!(
+        html.contains(r#"<option value="access_harms_others" selected>"#),
+        "the ground is kept"
+    );
+    assert!(
+        html.contains(&format!(">{explanation}</textarea>")),
+        "the explanation too"
+    );
+
+    // Meanwhile a colleague asks the requester for more: the request is no
+    // longer one that can be decided. The page comes back with what was
+    // typed (the form is gone, so the text is shown to copy), and nothing
+    // is done.
+    let colleague = Browser::signed_in(&app, Who::IrmHandler).await;
+    let asked = colleague
+        .post(
+            &format!("{page}/ask"),
+            &[("message", "Which account do you mean?")],
+        )
+        .await;
+    assert_eq!(asked.status(), 303);
+    let moved = status_of(&app, &reference);
+    let late = officer.post(&format!("{page}/decide"), &refusal).await;
+    assert_eq!(late.status(), 403);
+    let html = late.text().await.expect("page");
+    assert!(
+        html.contains(r#"id="error-summary""#),
+        "the request page, with the problem"
+    );
+    assert!(
+        !html.contains(r#"id="decide-explanation""#),
+        "no decision form while the requester is asked"
+    );
+    assert!(html.contains(explanation), "what was typed is shown, to copy");
+    assert_eq!(status_of(&app, &reference), moved, "nothing was done");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_document_staff_may_not_open_is_refused_before_it_is_decrypted() {
     use domain::document::{AcceptedDocumentRef, DocumentPurpose, DocumentType};
     let smtp = TestSmtp::start();

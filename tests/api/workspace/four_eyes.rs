@@ -74,6 +74,11 @@ async fn an_officer_cannot_approve_their_own_refusal_while_another_officer_is_ac
         own.contains("Needs approval by another privacy officer"),
         "the page names who approves"
     );
+    assert!(own.contains("Recorded by Officer."), "and who decided: {own}");
+    assert!(
+        own.contains("Who may approve: Second Officer."),
+        "and who may approve, by name"
+    );
     assert!(
         !own.contains(r#"name="answer" value="approve""#),
         "no approve button for the decider"

@@ -89,6 +89,11 @@ async fn replacing_a_second_factor_needs_the_password_and_a_current_code_and_end
         )
         .await;
     assert_eq!(wrong_password.status(), 422);
+    let again = wrong_password.text().await.expect("page");
+    assert!(
+        again.contains(&totp::base32(&theirs)),
+        "the key offered is offered again (it may be in the app already)"
+    );
     assert_eq!(sealed_factor(&app), Some(kept.clone()), "the factor is unchanged");
 
     // With the password and a current code it is replaced: the other

@@ -53,6 +53,9 @@ pub struct AccountLine {
     pub department: String,
     pub active: bool,
     pub second_factor: bool,
+    /// The viewer's own account: its role and active flag are another
+    /// administrator's to change.
+    pub own: bool,
 }
 
 #[derive(Template)]
@@ -83,6 +86,8 @@ async fn staff_page(
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let lang = page.lang;
+    let tz = page.state.config().timezone;
+    let me = signed.user.id.clone();
     let chrome = StaffChrome::new(page, &signed)?;
     let (c, waiting) = page
         .state
@@ -98,10 +103,7 @@ async fn staff_page(
                     ("email", &w.account.email),
                     ("role", &lang.t(&format!("staff.role.{}", w.grant.role))),
                     ("by", &w.requested_by.name),
-                    (
-                        "when",
-                        &w.grant.requested_at.format("%Y-%m-%d %H:%M UTC").to_string(),
-                    ),
+                    ("when", &crate::page::local(w.grant.requested_at, tz)),
                 ],
             ),
             id: w.grant.id,
@@ -125,6 +127,7 @@ async fn staff_page(
             department: code_of(&u.department_id),
             active: u.active,
             second_factor: c.with_second_factor.contains(&u.id),
+            own: u.id == me,
         })
         .collect();
     let second_factor = SECOND_FACTOR_ROLES

@@ -37,13 +37,14 @@ pub struct SecondFactorPage {
 async fn offer(
     page: &Page,
     signed: SignedIn,
+    previous: Option<String>,
     problem: Option<String>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let chrome = StaffChrome::new(page, &signed)?;
     let offered = page
         .state
-        .run(move |desk| second_factor::offer(desk, &signed))
+        .run(move |desk| second_factor::offer(desk, &signed, previous.as_deref()))
         .await?;
     render(
         status,
@@ -65,7 +66,7 @@ pub async fn form(page: Page, AnyStaff(signed): AnyStaff) -> Result<HttpResponse
     if signed.user.must_change_password {
         return Ok(see_other(CHANGE_PASSWORD));
     }
-    offer(&page, signed, None, StatusCode::OK).await
+    offer(&page, signed, None, None, StatusCode::OK).await
 }
 
 #[derive(Deserialize)]
@@ -90,6 +91,7 @@ pub async fn submit(
     if signed.user.must_change_password {
         return Ok(see_other(CHANGE_PASSWORD));
     }
+    let previous = form.offer.clone();
     let input = SetUp {
         offer: form.offer,
         code: form.code,
@@ -134,5 +136,13 @@ pub async fn submit(
             )
         }
     };
-    offer(&page, signed, Some(problem), StatusCode::UNPROCESSABLE_ENTITY).await
+    // The same key again: the member may have added it to their app.
+    offer(
+        &page,
+        signed,
+        Some(previous),
+        Some(problem),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
 }

@@ -33,7 +33,7 @@ async fn act<F>(
     page: &Page,
     signed: SignedIn,
     reference: Reference,
-    values: Vec<(&'static str, String)>,
+    (field, values): Typed,
     action: F,
 ) -> Result<HttpResponse, AppError>
 where
@@ -50,16 +50,28 @@ where
             UserMessage::new(refusal.message_key()),
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
-        Err(WorkflowError::Stale) => (UserMessage::new("refusal.stale"), StatusCode::CONFLICT),
-        Err(WorkflowError::Transition(t)) => (UserMessage::of_transition(&t), StatusCode::CONFLICT),
+        Err(WorkflowError::Stale) => (UserMessage::new("refusal.page.stale"), StatusCode::CONFLICT),
+        Err(WorkflowError::Transition(t)) => (
+            UserMessage::new("refusal.page.moved_on").key_arg("from", format!("status.{}.label", t.from())),
+            StatusCode::CONFLICT,
+        ),
+        // Not allowed: the request moved on since the page was opened, or
+        // the role never allowed it. The page shows where it stands (if
+        // the member may see it at all), with what they typed.
+        Err(WorkflowError::Forbidden) => (UserMessage::new("refusal.page.not_now"), StatusCode::FORBIDDEN),
         Err(other) => return Err(other.into()),
     };
     let problem = Problem {
         message: message.render(page.lang),
         values,
+        field,
     };
     show(page, signed, reference, None, Some(problem), status).await
 }
+
+/// What a member typed into a refused form, to show again: the key of the
+/// field at fault (if one is), and every value by key.
+type Typed = (Option<&'static str>, Vec<(&'static str, String)>);
 
 /// The page again (422) with a problem the member can fix, said by key,
 /// and everything they typed.
@@ -68,11 +80,12 @@ async fn refuse(
     signed: SignedIn,
     reference: Reference,
     key: &'static str,
-    values: Vec<(&'static str, String)>,
+    (field, values): Typed,
 ) -> Result<HttpResponse, AppError> {
     let problem = Problem {
         message: UserMessage::new(key).render(page.lang),
         values,
+        field,
     };
     show(
         page,
@@ -85,13 +98,14 @@ async fn refuse(
     .await
 }
 
-/// Runs `$check` (a `Result<T, &'static str>`); on a problem, the page
-/// again with it and what was typed.
+/// Runs `$check` (a `Result<T, &'static str>`) of the field `$field`; on
+/// a problem, the page again with it, pointing at that field, and what was
+/// typed.
 macro_rules! checked {
-    ($check:expr, $page:expr, $signed:expr, $reference:expr, $values:expr) => {
+    ($check:expr, $field:expr, $page:expr, $signed:expr, $reference:expr, $values:expr) => {
         match $check {
             Ok(value) => value,
-            Err(key) => return refuse(&$page, $signed, $reference, key, $values).await,
+            Err(key) => return refuse(&$page, $signed, $reference, key, (Some($field), $values)).await,
         }
     };
 }
@@ -113,16 +127,21 @@ async fn act_on_text<F>(
     signed: SignedIn,
     reference: Reference,
     (field, typed): (&'static str, String),
+    mut values: Vec<(&'static str, String)>,
     action: F,
 ) -> Result<HttpResponse, AppError>
 where
     F: FnOnce(&app::Desk, &SignedIn, &Reference, &StaffText) -> Result<(), WorkflowError> + Send + 'static,
 {
-    let values = vec![(field, typed.clone())];
-    let text = checked!(StaffText::parse(&typed), page, signed, reference, values);
-    act(page, signed, reference, values, move |desk, who, at| {
-        action(desk, who, at, &text)
-    })
+    values.push((field, typed.clone()));
+    let text = checked!(StaffText::parse(&typed), field, page, signed, reference, values);
+    act(
+        page,
+        signed,
+        reference,
+        (Some(field), values),
+        move |desk, who, at| action(desk, who, at, &text),
+    )
     .await
 }
 
@@ -134,7 +153,7 @@ pub async fn note(
     Posted(form): Posted<TextForm>,
 ) -> Result<HttpResponse, AppError> {
     let typed = ("note", form.body);
-    act_on_text(&page, signed, path.into_inner(), typed, case::add_note).await
+    act_on_text(&page, signed, path.into_inner(), typed, vec![], case::add_note).await
 }
 
 /// `POST …/holds`: a legal hold on the subject's data, with the reason.
@@ -145,9 +164,14 @@ pub async fn place_hold(
     Posted(form): Posted<TextForm>,
 ) -> Result<HttpResponse, AppError> {
     let typed = ("hold_note", form.body);
-    act_on_text(&page, signed, path.into_inner(), typed, |desk, who, at, note| {
-        holds::place_legal_hold(desk, who, at, note).map(|_| ())
-    })
+    act_on_text(
+        &page,
+        signed,
+        path.into_inner(),
+        typed,
+        vec![],
+        |desk, who, at, note| holds::place_legal_hold(desk, who, at, note).map(|_| ()),
+    )
     .await
 }
 
@@ -161,9 +185,15 @@ pub async fn lift_hold(
 ) -> Result<HttpResponse, AppError> {
     let (reference, hold) = path.into_inner();
     let typed = ("lift_note", form.body);
-    act_on_text(&page, signed, reference, typed, move |desk, who, at, note| {
-        holds::lift_hold(desk, who, at, &hold, note)
-    })
+    let hold_id = vec![("hold", hold.to_string())];
+    act_on_text(
+        &page,
+        signed,
+        reference,
+        typed,
+        hold_id,
+        move |desk, who, at, note| holds::lift_hold(desk, who, at, &hold, note),
+    )
     .await
 }
 
@@ -175,7 +205,15 @@ pub async fn message(
     Posted(form): Posted<TextForm>,
 ) -> Result<HttpResponse, AppError> {
     let typed = ("message_body", form.body);
-    act_on_text(&page, signed, path.into_inner(), typed, case::message_requester).await
+    act_on_text(
+        &page,
+        signed,
+        path.into_inner(),
+        typed,
+        vec![],
+        case::message_requester,
+    )
+    .await
 }
 
 /// `POST …/review`: accept (with the checks), reject (with a reason) or ask
@@ -212,13 +250,24 @@ pub async fn review(
                 .map_err(|_| AppError::bad_request("error.form.malformed"))?,
         },
         "more" => Review::AskMore {
-            message: checked!(StaffText::parse(&get("message")), page, signed, reference, values),
+            message: checked!(
+                StaffText::parse(&get("message")),
+                "message",
+                page,
+                signed,
+                reference,
+                values
+            ),
         },
         _ => return Err(AppError::bad_request("error.form.malformed")),
     };
-    act(&page, signed, reference, values, move |desk, who, at| {
-        review::review(desk, who, at, review, version)
-    })
+    act(
+        &page,
+        signed,
+        reference,
+        (Some("message"), values),
+        move |desk, who, at| review::review(desk, who, at, review, version),
+    )
     .await
 }
 
@@ -239,11 +288,22 @@ pub async fn ask(
 ) -> Result<HttpResponse, AppError> {
     let reference = path.into_inner();
     let values = vec![("ask", form.message.clone())];
-    let message = checked!(StaffText::parse(&form.message), page, signed, reference, values);
+    let message = checked!(
+        StaffText::parse(&form.message),
+        "ask",
+        page,
+        signed,
+        reference,
+        values
+    );
     let version = seen_version(&form.version);
-    act(&page, signed, reference, values, move |desk, who, at| {
-        review::ask_requester(desk, who, at, &message, version)
-    })
+    act(
+        &page,
+        signed,
+        reference,
+        (Some("ask"), values),
+        move |desk, who, at| review::ask_requester(desk, who, at, &message, version),
+    )
     .await
 }
 
@@ -263,12 +323,14 @@ pub async fn assign(
     let (reference, task) = path.into_inner();
     let assignee = checked!(
         StaffId::parse(form.assignee.trim()).map_err(|_| app::Refusal::NotAnAssignee.message_key()),
+        "assignee",
         page,
         signed,
         reference,
-        vec![]
+        vec![("task", task.to_string())]
     );
-    act(&page, signed, reference, vec![], move |desk, who, at| {
+    let typed = (Some("assignee"), vec![("task", task.to_string())]);
+    act(&page, signed, reference, typed, move |desk, who, at| {
         tasks::assign(desk, who, at, &task, &assignee)
     })
     .await
@@ -290,11 +352,13 @@ pub async fn complete(
         .map_err(|_| AppError::bad_request("error.form.malformed"))?;
     let values = vec![
         ("task", task.to_string()),
+        ("task_outcome", outcome.as_str().to_owned()),
         ("task_note", data.text("note")),
         ("data_text", data.text("data_text")),
     ];
     let note = checked!(
         StaffText::optional(&data.text("note")),
+        "task_note",
         page,
         signed,
         reference,
@@ -302,21 +366,40 @@ pub async fn complete(
     );
     let data_text = checked!(
         StaffText::optional(&data.text("data_text")),
+        "data_text",
         page,
         signed,
         reference,
         values
     );
-    let file = checked!(optional_document(data.file), page, signed, reference, values);
+    let file = checked!(
+        optional_document(data.file),
+        "data_file",
+        page,
+        signed,
+        reference,
+        values
+    );
+    // A workflow's refusal of a task is about its note (a reason missing)
+    // or, for an access task, the data returned.
+    let field = if outcome.needs_reason() {
+        "task_note"
+    } else {
+        "data_text"
+    };
     let finish = Finish {
         outcome,
         note,
         data_text,
         data_files: file.into_iter().collect(),
     };
-    act(&page, signed, reference, values, move |desk, who, at| {
-        tasks::complete(desk, who, at, &task, finish).map(|_| ())
-    })
+    act(
+        &page,
+        signed,
+        reference,
+        (Some(field), values),
+        move |desk, who, at| tasks::complete(desk, who, at, &task, finish).map(|_| ()),
+    )
     .await
 }
 
@@ -352,23 +435,41 @@ pub async fn decide(
         ),
     };
     let reference = path.into_inner();
-    let values = vec![("explanation", form.explanation.clone())];
+    let values = vec![
+        ("outcome", form.outcome.clone()),
+        ("ground", form.ground.clone()),
+        ("explanation", form.explanation.clone()),
+    ];
     let explanation = checked!(
         StaffText::optional(&form.explanation),
+        "explanation",
         page,
         signed,
         reference,
         values
     );
     let version = seen_version(&form.version);
-    act(&page, signed, reference, values, move |desk, who, at| {
-        let input = Decide {
-            outcome,
-            ground,
-            explanation,
-        };
-        decide::decide(desk, who, at, input, version).map(|_| ())
-    })
+    // A decision's refusal is about its ground (missing, or not for the
+    // kind) or its explanation.
+    let field = if ground.is_none() && outcome != DecisionOutcome::Completed {
+        "ground"
+    } else {
+        "explanation"
+    };
+    act(
+        &page,
+        signed,
+        reference,
+        (Some(field), values),
+        move |desk, who, at| {
+            let input = Decide {
+                outcome,
+                ground,
+                explanation,
+            };
+            decide::decide(desk, who, at, input, version).map(|_| ())
+        },
+    )
     .await
 }
 
@@ -393,6 +494,7 @@ pub async fn prolong(
     let values = vec![("reasons", form.reasons.clone()), ("date", form.date.clone())];
     let reasons = checked!(
         StaffText::optional(&form.reasons),
+        "reasons",
         page,
         signed,
         reference,
@@ -403,9 +505,13 @@ pub async fn prolong(
         date: form.date,
         expected_version: seen_version(&form.version),
     };
-    act(&page, signed, reference, values, move |desk, who, at| {
-        prolong::prolong(desk, who, at, input).map(|_| ())
-    })
+    act(
+        &page,
+        signed,
+        reference,
+        (Some("reasons"), values),
+        move |desk, who, at| prolong::prolong(desk, who, at, input).map(|_| ()),
+    )
     .await
 }
 
@@ -431,14 +537,25 @@ pub async fn approve(
     let approval = match form.answer.as_str() {
         "approve" => Approval::Approve,
         "send_back" => Approval::SendBack {
-            reason: checked!(StaffText::optional(&form.reason), page, signed, reference, values),
+            reason: checked!(
+                StaffText::optional(&form.reason),
+                "reason",
+                page,
+                signed,
+                reference,
+                values
+            ),
         },
         _ => return Err(AppError::bad_request("error.form.malformed")),
     };
     let version = seen_version(&form.version);
-    act(&page, signed, reference, values, move |desk, who, at| {
-        decide::settle(desk, who, at, approval, version).map(|_| ())
-    })
+    act(
+        &page,
+        signed,
+        reference,
+        (Some("reason"), values),
+        move |desk, who, at| decide::settle(desk, who, at, approval, version).map(|_| ()),
+    )
     .await
 }
 
@@ -456,8 +573,12 @@ pub async fn reopen(
     Posted(form): Posted<VersionForm>,
 ) -> Result<HttpResponse, AppError> {
     let version = seen_version(&form.version);
-    act(&page, signed, path.into_inner(), vec![], move |desk, who, at| {
-        tasks::reopen(desk, who, at, version)
-    })
+    act(
+        &page,
+        signed,
+        path.into_inner(),
+        (None, vec![]),
+        move |desk, who, at| tasks::reopen(desk, who, at, version),
+    )
     .await
 }

@@ -112,6 +112,8 @@ pub struct EventLine {
 pub(super) struct Problem {
     pub message: String,
     pub values: Vec<(&'static str, String)>,
+    /// The key of the field at fault, if one is.
+    pub field: Option<&'static str>,
 }
 
 #[derive(Template)]
@@ -165,6 +167,75 @@ impl RequestPage {
             .as_ref()
             .and_then(|p| p.values.iter().find(|(k, _)| *k == field))
             .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// Whether the field typed as `field` (of the task or hold `of`, when
+    /// it belongs to one; `""` otherwise) is the one at fault.
+    pub fn invalid(&self, field: &str, of: &str) -> bool {
+        let Some(at_fault) = self.problem.as_ref().and_then(|p| p.field) else {
+            return false;
+        };
+        at_fault == field && (of.is_empty() || self.kept("task") == of || self.kept("hold") == of)
+    }
+
+    /// Texts the member typed into a form the page no longer offers (the
+    /// request moved on): shown in the summary so that nothing is lost.
+    pub fn orphaned(&self) -> Vec<&str> {
+        let Some(problem) = self.problem.as_ref() else {
+            return Vec::new();
+        };
+        let o = &self.options;
+        let task_open = || {
+            self.tasks
+                .iter()
+                .any(|t| t.id == self.kept("task") && t.may_complete)
+        };
+        let hold_open = || self.holds.iter().any(|h| h.id == self.kept("hold") && h.liftable);
+        problem
+            .values
+            .iter()
+            .filter(|(key, text)| {
+                let offered = match *key {
+                    "explanation" => o.complete || o.refuse,
+                    "reason" => o.approve,
+                    "ask" => o.ask_requester,
+                    "message" => o.review_identity,
+                    "message_body" => o.message_requester,
+                    "note" => o.add_note,
+                    "reasons" => self.prolong.is_some(),
+                    "hold_note" => self.manage_holds,
+                    "lift_note" => hold_open(),
+                    "task_note" | "data_text" => task_open(),
+                    // Choices and ids, not texts.
+                    _ => true,
+                };
+                !offered && !text.trim().is_empty()
+            })
+            .map(|(_, text)| text.as_str())
+            .collect()
+    }
+
+    /// The page's id of the field at fault, for the summary's link to it.
+    pub fn invalid_field_id(&self) -> Option<String> {
+        let field = self.problem.as_ref()?.field?;
+        let (task, hold) = (self.kept("task"), self.kept("hold"));
+        Some(match field {
+            "note" => "note".to_owned(),
+            "hold_note" => "hold-note".to_owned(),
+            "lift_note" => format!("lift-{hold}"),
+            "message_body" => "message".to_owned(),
+            "message" => "more-message".to_owned(),
+            "ask" => "ask-message".to_owned(),
+            "assignee" => format!("assignee-{task}"),
+            "task_note" => format!("note-{task}"),
+            "data_text" => format!("data-{task}"),
+            "data_file" => format!("file-{task}"),
+            "reason" => "return-reason".to_owned(),
+            "ground" => "decide-ground".to_owned(),
+            "explanation" => "decide-explanation".to_owned(),
+            "reasons" => "prolong-reasons".to_owned(),
+            _ => return None,
+        })
     }
 }
 
@@ -429,7 +500,18 @@ pub(super) async fn show(
     let tz = page.state.config().timezone;
     let mut shown = build(page.lang, tz, chrome, view, revealed, problem);
     if let Some(approval) = approval {
-        shown.approver = Some(page.lang.t(approval.approver.message_key()).into_owned());
+        let lang = page.lang;
+        let mut said = lang.tf("staff.decision.decided_by", &[("name", &approval.decided_by)]);
+        said.push(' ');
+        said.push_str(&lang.t(approval.approver.message_key()));
+        if !approval.approvers.is_empty() {
+            said.push(' ');
+            said.push_str(&lang.tf(
+                "staff.decision.who_may_approve",
+                &[("names", &approval.approvers.join(", "))],
+            ));
+        }
+        shown.approver = Some(said);
         shown.may_approve = approval.may_approve;
     }
     render(status, &shown)
