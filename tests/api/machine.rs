@@ -918,3 +918,64 @@ async fn a_hold_written_from_another_thread_still_reaches_the_set() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn data_a_deletion_kept_by_law_stays_frozen_for_that_purpose_after_the_request_ends() {
+    let smtp = TestSmtp::start();
+    let app = spawn_app(&smtp).await;
+    seed_company(&app.store);
+    let (_, reader) = token(&app, "holds:read", None);
+    let who = "email:kept.by.law@example.com";
+    let reference = logged(&app, RequestKind::Deletion, "kept.by.law@example.com", &[]);
+    finish_tasks(&app, &reference);
+    decide_as_officer(&app, &reference, DecisionOutcome::Completed, None);
+    assert_eq!(status_of(&app, &reference), RequestStatus::Completed);
+
+    // The membership data was destroyed; the orders, kept five years by
+    // law, are frozen for that purpose only — and say until when.
+    let body = json_of(
+        api_get(
+            &app,
+            "/api/v1/holds?identifier=email:kept.by.law@example.com",
+            Some(&reader),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(body["frozen"], true, "{body}");
+    let holds = body["holds"].as_array().expect("holds");
+    assert_eq!(holds.len(), 1, "{body}");
+    assert_eq!(holds[0]["reason"], "retained_by_law");
+    assert_eq!(holds[0]["scope"]["systems"], json!(["ORDERS"]));
+    let today = now().date();
+    let until = today
+        .checked_add_months(chrono::Months::new(60))
+        .expect("date")
+        .format("%Y-%m-%d")
+        .to_string();
+    assert_eq!(holds[0]["until"], until.as_str());
+    assert!(frozen(&app, &reader, who, "&system=ORDERS").await);
+    assert!(!frozen(&app, &reader, who, "&system=MEMBERSHIP").await);
+
+    // The request's own record shows it too.
+    let (_, requests_reader) = token(&app, "requests:read", None);
+    let record = json_of(
+        api_get(
+            &app,
+            &format!("/api/v1/requests/{reference}"),
+            Some(&requests_reader),
+        )
+        .await,
+    )
+    .await;
+    let kept: Vec<&Value> = record["holds"]
+        .as_array()
+        .expect("holds")
+        .iter()
+        .filter(|h| h["reason"] == "retained_by_law")
+        .collect();
+    assert_eq!(kept.len(), 1, "{record}");
+    assert!(kept[0]["lifted_at"].is_null());
+    assert_eq!(kept[0]["until"], until.as_str());
+    app.stop().await;
+}

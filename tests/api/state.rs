@@ -69,9 +69,42 @@ fn the_database_refuses_values_outside_each_closed_set() {
         ))
         .unwrap_or_else(|e| panic!("{state}: {e}"));
     }
-    for reason in HoldReason::ALL {
+    // Data retained by law names its law, its last day and the task that
+    // separated it: without them the reason is refused.
+    assert!(
         db.execute_raw(&format!(
-            "UPDATE holds SET reason = '{reason}' WHERE request_id = '{id}'"
+            "UPDATE holds SET reason = 'retained_by_law' WHERE request_id = '{id}'"
+        ))
+        .is_err(),
+        "a hold retained by law without its law, end and task"
+    );
+    seed_catalog(&store);
+    let task = store
+        .write(|conn| {
+            let department = catalog::list_departments(conn)?
+                .into_iter()
+                .next()
+                .expect("a department");
+            store::tasks::create(
+                conn,
+                id,
+                &store::tasks::NewTask {
+                    system_id: None,
+                    department_id: department.id.to_string(),
+                    routing_rule_id: None,
+                },
+                now(),
+            )
+        })
+        .expect("task");
+    for reason in HoldReason::ALL {
+        let retained = if *reason == HoldReason::RetainedByLaw {
+            format!(", retained_until = '2031-01-01', retention_law = 'law', task_id = '{task}'")
+        } else {
+            ", retained_until = NULL, retention_law = NULL, task_id = NULL".to_owned()
+        };
+        db.execute_raw(&format!(
+            "UPDATE holds SET reason = '{reason}'{retained} WHERE request_id = '{id}'"
         ))
         .unwrap_or_else(|e| panic!("{reason}: {e}"));
     }

@@ -105,11 +105,15 @@ pub fn status_view(desk: &Desk, request_id: &RequestId) -> Result<StatusView, Wo
                 returned.extend(tasks::returned_text(conn, &desk.keys.documents, &task.id)?);
             }
         }
-        // A legal hold is never shown to the requester: it would reveal a
-        // claim they may not know of.
+        // A legal hold is never shown to the requester (it would reveal a
+        // claim they may not know of); data kept by law was told of in the
+        // notice, with its law and its end.
         let frozen_since = holds::for_request(conn, request_id)?
             .iter()
-            .filter(|h| h.lifted_at.is_none() && h.reason != HoldReason::LegalHold)
+            .filter(|h| {
+                h.lifted_at.is_none()
+                    && !matches!(h.reason, HoldReason::LegalHold | HoldReason::RetainedByLaw)
+            })
             .map(|h| h.placed_at)
             .min();
         Ok(StatusView {

@@ -173,6 +173,26 @@ pub fn complete(
                 )?);
             }
         }
+        // Separated data stays frozen, for the law's purpose only, after the
+        // request ends: a hold of its own until the data is destroyed.
+        let retained_holds = match (&separation, &task.system_id) {
+            (Some(kept), Some(system_id)) => {
+                let targets = holds::subject_targets(tx.conn, &file.row.id)?;
+                holds::place_retained(
+                    tx.conn,
+                    &file.row.id,
+                    &targets,
+                    &SystemId::from(system_id.clone()),
+                    holds::Retained {
+                        until: kept.until,
+                        law: &kept.law,
+                        task_id: &task.id,
+                    },
+                    tx.now,
+                )?
+            }
+            _ => Vec::new(),
+        };
         tx.record(
             &file.row.id,
             &signed.actor(),
@@ -180,6 +200,7 @@ pub fn complete(
             serde_json::json!({
                 "task": task.id,
                 "outcome": outcome,
+                "holds_placed": retained_holds,
                 "retained_until": separation.as_ref().map(|s| s.until.to_string()),
                 "retention_law": separation.as_ref().map(|s| s.law.clone()),
                 "files": files,
@@ -224,6 +245,15 @@ pub fn reopen(
         let file = case::load(tx.conn, &signed.member, reference)?;
         require(file.options.reopen_tasks)?;
         let reopened = tasks::reopen_all(tx.conn, &file.row.id, tx.now)?;
+        // Data those tasks had separated is no longer set apart by them.
+        let reopened_ids: Vec<TaskId> = reopened.iter().cloned().map(TaskId::from).collect();
+        let lifted = holds::end_retained_by_tasks(
+            tx.conn,
+            &file.row.id,
+            &reopened_ids,
+            "the task started again after an objection",
+            tx.now,
+        )?;
         for id in &reopened {
             tx.record(
                 &file.row.id,
@@ -235,7 +265,11 @@ pub fn reopen(
         let actor = signed.actor();
         let transition = Transition {
             expected_version,
-            payload: serde_json::json!({"after": "objection", "tasks_reopened": reopened.len()}),
+            payload: serde_json::json!({
+                "after": "objection",
+                "tasks_reopened": reopened.len(),
+                "holds_lifted": lifted,
+            }),
             ..Transition::new(&file.row.id, RequestStatus::InProgress, &actor)
         };
         tx.transition(transition, &[])?;

@@ -19,6 +19,10 @@ wire_enum! {
         Objection => "objection",
         /// The privacy officer froze the data for a legal claim.
         LegalHold => "legal_hold",
+        /// A deletion separated the data because a law requires keeping
+        /// it: it may be used for that purpose only, until the retention
+        /// ends and it is destroyed (PIPA Art. 21(3)).
+        RetainedByLaw => "retained_by_law",
     }
 }
 
@@ -31,7 +35,7 @@ impl HoldReason {
     /// officer ends it; a legal hold ends only by the officer's hand.
     pub const fn lifted_when_request_enters(self, to: RequestStatus) -> bool {
         match self {
-            Self::LegalHold => false,
+            Self::LegalHold | Self::RetainedByLaw => false,
             Self::ProcessingSuspended => {
                 matches!(
                     to,
@@ -45,12 +49,13 @@ impl HoldReason {
     /// Whether a privacy officer may end an active hold of this reason by
     /// hand (with a reason) while its request is in `status`: a legal hold
     /// at any time; a suspension once the request granting it has ended.
-    /// Holds of pending requests end with their request, never by hand.
+    /// Holds of pending requests end with their request, never by hand;
+    /// data retained by law, when it is destroyed.
     pub const fn may_be_lifted_by_hand(self, status: RequestStatus) -> bool {
         match self {
             Self::LegalHold => true,
             Self::ProcessingSuspended => status.is_closed(),
-            Self::CorrectionPending | Self::DeletionPending | Self::Objection => false,
+            Self::CorrectionPending | Self::DeletionPending | Self::Objection | Self::RetainedByLaw => false,
         }
     }
 }
@@ -181,6 +186,10 @@ mod tests {
             (LegalHold, Refused, false),
             (LegalHold, Withdrawn, false),
             (LegalHold, Expired, false),
+            (RetainedByLaw, Completed, false),
+            (RetainedByLaw, PartiallyCompleted, false),
+            (RetainedByLaw, Refused, false),
+            (RetainedByLaw, Withdrawn, false),
         ];
         for (reason, to, lifted) in table {
             assert_eq!(reason.lifted_when_request_enters(to), lifted, "{reason} -> {to}");
@@ -202,6 +211,8 @@ mod tests {
             (CorrectionPending, Completed, false),
             (DeletionPending, AwaitingApproval, false),
             (HoldReason::Objection, RequestStatus::Objection, false),
+            (RetainedByLaw, Completed, false),
+            (RetainedByLaw, InProgress, false),
         ];
         for (reason, status, allowed) in table {
             assert_eq!(

@@ -2,7 +2,7 @@
 //! within their scope. What an event is, where it may be sent, and when a
 //! receiver has taken it.
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 
 use super::address::{AllowList, may_connect};
 use super::hold::{HoldReason, HoldScope};
@@ -132,6 +132,8 @@ pub struct HoldNotice {
     pub lifted_at: Option<NaiveDateTime>,
     /// The reference of the request behind it.
     pub request: String,
+    /// For data retained by law: the last day it is kept.
+    pub until: Option<NaiveDate>,
 }
 
 /// The body of one event for one system, as sent and as signed:
@@ -158,8 +160,13 @@ pub fn event_body(
                 "since": rfc3339(h.since),
                 "request": h.request,
             });
-            if let (Some(at), Some(map)) = (h.lifted_at, hold.as_object_mut()) {
-                map.insert("lifted_at".into(), rfc3339(at).into());
+            if let Some(map) = hold.as_object_mut() {
+                if let Some(at) = h.lifted_at {
+                    map.insert("lifted_at".into(), rfc3339(at).into());
+                }
+                if let Some(until) = h.until {
+                    map.insert("until".into(), until.format("%Y-%m-%d").to_string().into());
+                }
             }
             hold
         })
@@ -279,6 +286,7 @@ mod tests {
                 since: at(9),
                 lifted_at: None,
                 request: "2026-000001".into(),
+                until: None,
             },
             HoldNotice {
                 id: "h2".into(),
@@ -288,6 +296,17 @@ mod tests {
                 since: at(9),
                 lifted_at: Some(at(10)),
                 request: "2026-000001".into(),
+                until: None,
+            },
+            HoldNotice {
+                id: "h3".into(),
+                identifier: Some("email:alice@example.com".into()),
+                reason: HoldReason::RetainedByLaw,
+                scope: HoldScope::of(Vec::new(), vec!["orders".into()]),
+                since: at(9),
+                lifted_at: None,
+                request: "2026-000001".into(),
+                until: chrono::NaiveDate::from_ymd_opt(2031, 11, 26),
             },
         ];
         let body = event_body("evt", WebhookEvent::HoldLifted, at(10), "crm", &holds);
@@ -305,6 +324,9 @@ mod tests {
                     {"id": "h2", "identifier": null, "reason": "legal_hold",
                      "scope": {"all": false, "categories": ["orders"], "systems": ["crm"]},
                      "since": "2026-11-26T09:00:00Z", "lifted_at": "2026-11-26T10:00:00Z", "request": "2026-000001"},
+                    {"id": "h3", "identifier": "email:alice@example.com", "reason": "retained_by_law",
+                     "scope": {"all": false, "categories": [], "systems": ["orders"]},
+                     "since": "2026-11-26T09:00:00Z", "request": "2026-000001", "until": "2031-11-26"},
                 ]},
             })
         );

@@ -126,6 +126,8 @@ struct KeptHold {
     reason: HoldReason,
     /// The scope and its categories' systems, unless it is all the data.
     scope: Option<Box<KeptScope>>,
+    /// For data retained by law: the last day it is kept.
+    until: Option<chrono::NaiveDate>,
 }
 
 impl KeptHold {
@@ -135,6 +137,7 @@ impl KeptHold {
             reference: Compact::of(&hold.reference),
             placed_at: hold.placed_at,
             reason: hold.reason,
+            until: hold.until,
             scope: match hold.scope {
                 HoldScope::All if hold.category_systems.is_empty() => None,
                 _ => Some(Box::new((hold.scope.clone(), hold.category_systems.clone()))),
@@ -155,6 +158,7 @@ impl KeptHold {
             reference: self.reference.text(),
             scope,
             category_systems,
+            until: self.until,
         }
     }
 }
@@ -747,6 +751,7 @@ mod tests {
             reference: "DSR-2026-000001".into(),
             scope: HoldScope::All,
             category_systems: Vec::new(),
+            until: None,
         }
     }
 

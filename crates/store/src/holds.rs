@@ -5,10 +5,10 @@
 //! of its change in the same transaction. A hold covers all of the subject's data (`scope_all`) or the data
 //! categories and systems listed beside it, one row each.
 
-use domain::ids::{CategoryId, HoldId, RequestId};
+use domain::ids::{CategoryId, HoldId, RequestId, SystemId, TaskId};
 use std::collections::{HashMap, HashSet};
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::json_list::InJsonList;
@@ -53,6 +53,9 @@ pub struct HoldRow {
     pub placed_at: NaiveDateTime,
     pub lifted_at: Option<NaiveDateTime>,
     pub lift_reason: Option<String>,
+    /// For data retained by law: the last day it is kept.
+    #[diesel(column_name = retained_until)]
+    pub until: Option<NaiveDate>,
 }
 
 /// A hold with its scope, by codes.
@@ -66,6 +69,17 @@ pub struct Hold {
     pub placed_at: NaiveDateTime,
     pub lifted_at: Option<NaiveDateTime>,
     pub lift_reason: Option<String>,
+    /// For data retained by law: the last day it is kept.
+    pub until: Option<NaiveDate>,
+}
+
+/// Data a deletion's task separated because a law requires keeping it:
+/// the law, the last day it is kept, and the task.
+#[derive(Debug, Clone, Copy)]
+pub struct Retained<'a> {
+    pub until: NaiveDate,
+    pub law: &'a str,
+    pub task_id: &'a TaskId,
 }
 
 fn insert(
@@ -74,6 +88,7 @@ fn insert(
     target: (&IdentifierScheme, &str),
     scope: &ScopeIds,
     reason: HoldReason,
+    retained: Option<Retained<'_>>,
     now: NaiveDateTime,
 ) -> Result<String, StoreError> {
     let id = new_id();
@@ -87,6 +102,9 @@ fn insert(
             holds::scope_all.eq(scope.is_all()),
             holds::reason.eq(Wire(reason)),
             holds::placed_at.eq(now),
+            holds::retained_until.eq(retained.map(|r| r.until)),
+            holds::retention_law.eq(retained.map(|r| r.law)),
+            holds::task_id.eq(retained.map(|r| r.task_id.as_str())),
         ))
         .execute(tx.connection())?;
     for category_id in &scope.category_ids {
@@ -119,9 +137,85 @@ pub fn place_for_request(
 ) -> Result<Vec<String>, StoreError> {
     let ids = targets
         .iter()
-        .map(|t| insert(tx, request_id, (&t.scheme, t.key.as_str()), scope, reason, now))
+        .map(|t| {
+            insert(
+                tx,
+                request_id,
+                (&t.scheme, t.key.as_str()),
+                scope,
+                reason,
+                None,
+                now,
+            )
+        })
         .collect::<Result<Vec<_>, _>>()?;
     webhooks::enqueue(tx, request_id, WebhookEvent::HoldPlaced, &ids, now)?;
+    Ok(ids)
+}
+
+/// Keeps frozen the data of a system that a deletion's task separated
+/// because a law requires keeping it: one hold per target, for the reason
+/// `retained_by_law`, naming the law and the last day, bound to the task.
+/// It outlives the request (it ends when the data is destroyed). Returns
+/// the new hold ids.
+pub fn place_retained(
+    tx: &mut Tx<'_>,
+    request_id: &RequestId,
+    targets: &[HoldTarget],
+    system_id: &SystemId,
+    retained: Retained<'_>,
+    now: NaiveDateTime,
+) -> Result<Vec<String>, StoreError> {
+    let scope = ScopeIds {
+        category_ids: Vec::new(),
+        system_ids: vec![system_id.as_str().to_owned()],
+    };
+    let ids = targets
+        .iter()
+        .map(|t| {
+            insert(
+                tx,
+                request_id,
+                (&t.scheme, t.key.as_str()),
+                &scope,
+                HoldReason::RetainedByLaw,
+                Some(retained),
+                now,
+            )
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    webhooks::enqueue(tx, request_id, WebhookEvent::HoldPlaced, &ids, now)?;
+    Ok(ids)
+}
+
+/// Ends the holds on data retained by law that these tasks separated (the
+/// tasks start again, so the data is no longer set apart by them), with
+/// the reason; returns the ids lifted.
+pub fn end_retained_by_tasks(
+    tx: &mut Tx<'_>,
+    request_id: &RequestId,
+    task_ids: &[TaskId],
+    note: &str,
+    now: NaiveDateTime,
+) -> Result<Vec<String>, StoreError> {
+    let tasks: Vec<&str> = task_ids.iter().map(TaskId::as_str).collect();
+    let active: Vec<(String, String)> = holds::table
+        .filter(holds::request_id.eq(request_id.as_str()))
+        .filter(holds::task_id.eq_any(&tasks))
+        .filter(holds::lifted_at.is_null())
+        .select((holds::id, holds::identifier_key))
+        .load(tx.connection())?;
+    let ids: Vec<String> = active.iter().map(|(id, _)| id.clone()).collect();
+    if ids.is_empty() {
+        return Ok(ids);
+    }
+    diesel::update(holds::table.filter(holds::id.eq_any(&ids)))
+        .set((holds::lifted_at.eq(now), holds::lift_reason.eq(note)))
+        .execute(tx.connection())?;
+    for (_, key) in &active {
+        tx.note_hold_key(key);
+    }
+    webhooks::enqueue(tx, request_id, WebhookEvent::HoldLifted, &ids, now)?;
     Ok(ids)
 }
 
@@ -262,7 +356,9 @@ pub fn restore_for_request(
         .collect();
     let mut placed = Vec::new();
     for (id, key, scheme, reason, _) in &previous {
-        if *reason == HoldReason::LegalHold || !covered.insert(key) {
+        // Holds placed by hand, and data kept by law (still frozen), are
+        // not restored.
+        if matches!(reason, HoldReason::LegalHold | HoldReason::RetainedByLaw) || !covered.insert(key) {
             continue;
         }
         let scope = scope_ids(tx, &HoldId::from(id.clone()))?;
@@ -272,6 +368,7 @@ pub fn restore_for_request(
             (scheme, key),
             &scope,
             HoldReason::Objection,
+            None,
             now,
         )?);
     }
@@ -310,6 +407,7 @@ fn with_scopes(conn: &mut DbConnection, rows: Vec<HoldRow>) -> Result<Vec<Hold>,
                 placed_at: row.placed_at,
                 lifted_at: row.lifted_at,
                 lift_reason: row.lift_reason,
+                until: row.until,
             })
         })
         .collect()
@@ -369,6 +467,8 @@ pub struct ActiveHold {
     pub scope: HoldScope,
     /// (category code, its system's code) for each category in the scope.
     pub category_systems: Vec<(String, String)>,
+    /// For data retained by law: the last day it is kept.
+    pub until: Option<NaiveDate>,
 }
 
 /// What [`lookup`] found, by key.
@@ -388,6 +488,7 @@ type LookupRow = (
     bool,
     HoldReason,
     NaiveDateTime,
+    Option<NaiveDate>,
     String,
     Option<String>,
     Option<String>,
@@ -426,6 +527,7 @@ pub fn lookup(conn: &mut DbConnection, keys: &[&str]) -> Result<Vec<ActiveHold>,
             holds::scope_all,
             holds::reason,
             holds::placed_at,
+            holds::retained_until,
             requests::reference,
             data_categories::code.nullable(),
             category_system.field(data_systems::code).nullable(),
@@ -441,8 +543,18 @@ pub fn lookup(conn: &mut DbConnection, keys: &[&str]) -> Result<Vec<ActiveHold>,
     let mut found: Vec<ActiveHold> = Vec::new();
     // Per hold: whether it covers all, and its categories and systems.
     let mut parts: Vec<(bool, Vec<String>, Vec<String>)> = Vec::new();
-    for (identifier_key, id, scope_all, reason, placed_at, reference, category, category_system, system) in
-        rows
+    for (
+        identifier_key,
+        id,
+        scope_all,
+        reason,
+        placed_at,
+        until,
+        reference,
+        category,
+        category_system,
+        system,
+    ) in rows
     {
         if found.last().is_none_or(|h| h.id != id) {
             found.push(ActiveHold {
@@ -457,6 +569,7 @@ pub fn lookup(conn: &mut DbConnection, keys: &[&str]) -> Result<Vec<ActiveHold>,
                     HoldScope::of(Vec::new(), Vec::new())
                 },
                 category_systems: Vec::new(),
+                until,
             });
             parts.push((scope_all, Vec::new(), Vec::new()));
         }

@@ -351,6 +351,9 @@ diesel::table! {
         lift_reason -> Nullable<Text>,
         note -> Nullable<Text>,
         placed_by -> Nullable<Text>,
+        retained_until -> Nullable<Date>,
+        retention_law -> Nullable<Text>,
+        task_id -> Nullable<Text>,
     }
 }
 

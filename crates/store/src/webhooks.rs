@@ -82,6 +82,18 @@ pub fn enqueue(
 /// scope's categories.
 type NoticeWithSystems = (HoldNotice, Vec<(String, String)>);
 
+/// A hold's row as events read it: id, scheme, all, reason, placed,
+/// lifted, kept until.
+type NoticeRow = (
+    String,
+    IdentifierScheme,
+    bool,
+    HoldReason,
+    NaiveDateTime,
+    Option<NaiveDateTime>,
+    Option<chrono::NaiveDate>,
+);
+
 /// The holds as events tell of them.
 fn notices(
     conn: &mut DbConnection,
@@ -98,14 +110,7 @@ fn notices(
                 requests::subject_id,
             ))
             .first(conn)?;
-    let rows: Vec<(
-        String,
-        IdentifierScheme,
-        bool,
-        HoldReason,
-        NaiveDateTime,
-        Option<NaiveDateTime>,
-    )> = holds::table
+    let rows: Vec<NoticeRow> = holds::table
         .filter(holds::id.eq_any(hold_ids))
         .order((holds::placed_at.asc(), holds::id.asc()))
         .select((
@@ -115,10 +120,11 @@ fn notices(
             holds::reason,
             holds::placed_at,
             holds::lifted_at,
+            holds::retained_until,
         ))
         .load(conn)?;
     let mut notices = Vec::with_capacity(rows.len());
-    for (id, scheme, all, reason, since, lifted_at) in rows {
+    for (id, scheme, all, reason, since, lifted_at, until) in rows {
         let value = match scheme {
             IdentifierScheme::Email => Some(email.clone()),
             IdentifierScheme::Phone => phone.clone(),
@@ -149,6 +155,7 @@ fn notices(
                 since,
                 lifted_at,
                 request: reference.clone(),
+                until,
             },
             category_systems,
         ));

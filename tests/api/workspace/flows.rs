@@ -6,6 +6,7 @@
 use app::clock::Clock;
 use auth::tokens::Purpose;
 use domain::decision::DecisionState;
+use domain::hold::HoldReason;
 use domain::ids::RequestId;
 use domain::lang::Lang;
 use domain::lifecycle::RequestStatus;
@@ -33,12 +34,12 @@ fn task_of(app: &TestApp, request_id: &str, system_code: &str) -> tasks::TaskRow
         .expect("task")
 }
 
-fn active_holds(app: &TestApp, request_id: &str) -> usize {
+fn active_holds(app: &TestApp, request_id: &str, reason: HoldReason) -> usize {
     app.store
         .read(|conn| {
             Ok(holds::for_request(conn, &RequestId::from(request_id.to_owned()))?
                 .iter()
-                .filter(|h| h.lifted_at.is_none())
+                .filter(|h| h.lifted_at.is_none() && h.reason == reason)
                 .count())
         })
         .expect("holds")
@@ -173,9 +174,14 @@ async fn a_deletion_across_two_systems_ends_with_separation_approval_and_its_not
     assert_eq!(decided.status(), 303);
     assert_eq!(status_of(&app, &reference), RequestStatus::AwaitingApproval);
     assert_eq!(
-        active_holds(&app, id.as_str()),
+        active_holds(&app, id.as_str(), HoldReason::DeletionPending),
         1,
         "the hold stays until the request ends"
+    );
+    assert_eq!(
+        active_holds(&app, id.as_str(), HoldReason::RetainedByLaw),
+        1,
+        "the separated orders are frozen for the law's purpose"
     );
     // Only the officer approves.
     assert_eq!(
@@ -190,9 +196,14 @@ async fn a_deletion_across_two_systems_ends_with_separation_approval_and_its_not
     assert_eq!(approved.status(), 303);
     assert_eq!(status_of(&app, &reference), RequestStatus::Completed);
     assert_eq!(
-        active_holds(&app, id.as_str()),
+        active_holds(&app, id.as_str(), HoldReason::DeletionPending),
         0,
         "the hold is lifted when the request ends"
+    );
+    assert_eq!(
+        active_holds(&app, id.as_str(), HoldReason::RetainedByLaw),
+        1,
+        "the separated data stays frozen after it"
     );
 
     // The notice says what was kept apart, why and until when.

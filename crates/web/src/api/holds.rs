@@ -49,7 +49,7 @@ impl From<&HoldScope> for ScopeJson {
 pub struct HoldJson {
     pub id: String,
     pub scope: ScopeJson,
-    /// correction_pending, deletion_pending, processing_suspended, objection or legal_hold.
+    /// correction_pending, deletion_pending, processing_suspended, objection, legal_hold or retained_by_law (a deletion kept the data apart because a law requires keeping it: use it for that purpose only, until `until`).
     #[schema(example = "correction_pending")]
     pub reason: String,
     /// When the hold was placed (RFC 3339, UTC).
@@ -58,6 +58,10 @@ pub struct HoldJson {
     /// The reference of the request behind it.
     #[schema(example = "2026-000123")]
     pub request: String,
+    /// For data retained by law: the last day it is kept (YYYY-MM-DD); then it is destroyed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(format = Date)]
+    pub until: Option<String>,
 }
 
 impl From<&ActiveHold> for HoldJson {
@@ -68,6 +72,7 @@ impl From<&ActiveHold> for HoldJson {
             reason: hold.reason.to_string(),
             since: rfc3339(hold.placed_at),
             request: hold.reference.clone(),
+            until: hold.until.map(|d| d.format("%Y-%m-%d").to_string()),
         }
     }
 }

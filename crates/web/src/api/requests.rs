@@ -37,6 +37,10 @@ pub struct RequestHoldJson {
     /// When it was lifted, if it was (RFC 3339, UTC).
     #[schema(format = DateTime)]
     pub lifted_at: Option<String>,
+    /// For data retained by law: the last day it is kept (YYYY-MM-DD).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(format = Date)]
+    pub until: Option<String>,
 }
 
 /// One event of a request's history.
@@ -109,6 +113,7 @@ impl From<&RequestView> for RequestJson {
                     since: rfc3339(h.placed_at),
                     request: row.reference.clone(),
                     lifted_at: h.lifted_at.map(rfc3339),
+                    until: h.until.map(|d| d.format("%Y-%m-%d").to_string()),
                 })
                 .collect(),
             events: view

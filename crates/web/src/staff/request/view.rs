@@ -35,6 +35,8 @@ pub struct HoldLine {
     pub scope: String,
     pub since: String,
     pub lifted: Option<String>,
+    /// Data retained by law: kept until this day, under this law.
+    pub until: Option<String>,
 }
 
 pub struct DocumentLine {
@@ -406,6 +408,7 @@ fn build(
                 scope: scope_text(&h.scope),
                 since: local(h.placed_at, tz),
                 lifted: h.lifted_at.map(|at| local(at, tz)),
+                until: h.until.map(|d| d.to_string()),
             })
             .collect(),
         documents: view.documents.iter().map(document_line).collect(),

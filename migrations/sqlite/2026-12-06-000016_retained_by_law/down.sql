@@ -1,0 +1,35 @@
+-- Undo: holds of data retained by law are removed (they did not exist).
+
+PRAGMA foreign_keys = OFF;
+BEGIN IMMEDIATE;
+DELETE FROM hold_systems WHERE hold_id IN (SELECT id FROM holds WHERE reason = 'retained_by_law');
+DELETE FROM hold_categories WHERE hold_id IN (SELECT id FROM holds WHERE reason = 'retained_by_law');
+DELETE FROM holds WHERE reason = 'retained_by_law';
+CREATE TABLE holds_new (
+    id TEXT PRIMARY KEY,
+    request_id TEXT NOT NULL REFERENCES requests (id) ON DELETE CASCADE,
+    identifier_key TEXT NOT NULL,
+    identifier_scheme TEXT NOT NULL CHECK (identifier_scheme IN ('email', 'phone', 'subject')),
+    scope_all BOOLEAN NOT NULL,
+    reason TEXT NOT NULL CHECK (reason IN ('correction_pending', 'deletion_pending', 'processing_suspended', 'objection', 'legal_hold')),
+    placed_at TIMESTAMP NOT NULL,
+    lifted_at TIMESTAMP,
+    lift_reason TEXT,
+    note TEXT,
+    placed_by TEXT
+);
+INSERT INTO holds_new (id, request_id, identifier_key, identifier_scheme, scope_all, reason, placed_at, lifted_at, lift_reason, note, placed_by)
+SELECT id, request_id, identifier_key, identifier_scheme, scope_all, reason, placed_at, lifted_at, lift_reason, note, placed_by FROM holds;
+DROP TABLE holds;
+ALTER TABLE holds_new RENAME TO holds;
+CREATE INDEX holds_active_by_identifier ON holds (identifier_key) WHERE lifted_at IS NULL;
+CREATE INDEX holds_by_request ON holds (request_id);
+CREATE TRIGGER holds_lifted AFTER UPDATE OF lifted_at ON holds
+WHEN NEW.lifted_at IS NOT NULL AND OLD.lifted_at IS NULL
+BEGIN
+    INSERT INTO hold_lifts (identifier_key, lifted_at) VALUES (NEW.identifier_key, NEW.lifted_at);
+END;
+
+PRAGMA foreign_key_check;
+COMMIT;
+PRAGMA foreign_keys = ON;
