@@ -35,6 +35,7 @@ pub mod object;
 pub mod prolong;
 pub mod queue;
 mod recipients;
+pub mod register;
 pub mod reminders;
 pub mod review;
 mod routing;

@@ -301,3 +301,93 @@ pub fn remove_routing_rule(conn: &mut DbConnection, id: &str) -> Result<(), Stor
     }
     Ok(())
 }
+
+/// Data a deletion's task kept apart instead of destroying it — because a
+/// law requires keeping it, or under a legal hold — as the register of
+/// separated data lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeptApart {
+    pub task_id: TaskId,
+    pub request_id: RequestId,
+    pub reference: String,
+    pub system_id: Option<String>,
+    pub system_name: Option<String>,
+    pub department_name: String,
+    pub outcome: TaskOutcome,
+    /// The retention's last day (none under a legal hold: until it ends).
+    pub until: Option<NaiveDate>,
+    pub law: Option<String>,
+    pub completed_at: Option<NaiveDateTime>,
+}
+
+/// Everything deletions kept apart, the soonest end first (data under a
+/// legal hold, which has no end yet, last).
+pub fn kept_apart(conn: &mut DbConnection) -> Result<Vec<KeptApart>, StoreError> {
+    use super::schema::requests;
+    type Row = (
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        String,
+        TaskOutcome,
+        Option<NaiveDate>,
+        Option<String>,
+        Option<NaiveDateTime>,
+    );
+    let kept = [Wire(TaskOutcome::Separated), Wire(TaskOutcome::LegalHold)];
+    let rows: Vec<Row> = request_tasks::table
+        .inner_join(requests::table)
+        .inner_join(departments::table)
+        .left_join(data_systems::table)
+        .filter(request_tasks::outcome.eq_any(kept))
+        .order((
+            request_tasks::retained_until.is_null(),
+            request_tasks::retained_until.asc(),
+            request_tasks::completed_at.asc(),
+        ))
+        .select((
+            request_tasks::id,
+            request_tasks::request_id,
+            requests::reference,
+            request_tasks::system_id,
+            data_systems::name.nullable(),
+            departments::name,
+            request_tasks::outcome.assume_not_null(),
+            request_tasks::retained_until,
+            request_tasks::retention_law,
+            request_tasks::completed_at,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(
+                task_id,
+                request_id,
+                reference,
+                system_id,
+                system_name,
+                department_name,
+                outcome,
+                until,
+                law,
+                completed_at,
+            )| {
+                KeptApart {
+                    task_id: task_id.into(),
+                    request_id: request_id.into(),
+                    reference,
+                    system_id,
+                    system_name,
+                    department_name,
+                    outcome,
+                    until,
+                    law,
+                    completed_at,
+                }
+            },
+        )
+        .collect())
+}

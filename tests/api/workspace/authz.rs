@@ -164,6 +164,7 @@ fn spec(route: &Route) -> Spec {
             404,
         ),
         ("get", "/staff/queue") => s(F::None, None, WORKERS, 200),
+        ("get", "/staff/separated") => s(F::None, None, PRIVACY, 200),
         ("get", "/staff/requests/new") => s(F::None, None, PRIVACY, 200),
         ("post", "/staff/requests/new") => s(
             F::None,

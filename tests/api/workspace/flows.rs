@@ -206,6 +206,25 @@ async fn a_deletion_across_two_systems_ends_with_separation_approval_and_its_not
         "the separated data stays frozen after it"
     );
 
+    // The register of separated data lists it, with its law, its end and
+    // the time left; a department's handler does not see the register.
+    let register = irm
+        .get("/staff/separated?lang=en")
+        .await
+        .text()
+        .await
+        .expect("register");
+    for needle in [
+        reference.as_str(),
+        "Orders",
+        ORDERS_LAW,
+        &until.to_string(),
+        &format!("{} days left", (until - today).num_days()),
+    ] {
+        assert!(register.contains(needle), "{needle} missing from the register");
+    }
+    assert_eq!(handler.get("/staff/separated").await.status(), 403);
+
     // The notice says what was kept apart, why and until when.
     let notice = smtp.wait_for_to("agent.flow@example.com", 4).await;
     let text = notice.text();

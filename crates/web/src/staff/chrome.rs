@@ -12,6 +12,8 @@ pub struct StaffChrome {
     pub may_queue: bool,
     pub may_log_offline: bool,
     pub may_admin: bool,
+    /// Sees the registers of the privacy department.
+    pub may_registers: bool,
     pub csrf_token: String,
 }
 
@@ -24,6 +26,7 @@ impl StaffChrome {
             may_queue: member.may_use_queue(),
             may_log_offline: member.may_log_offline(),
             may_admin: member.may_administer(),
+            may_registers: member.sees_all_requests(),
             csrf_token: page.csrf.token()?,
         })
     }

@@ -13,6 +13,7 @@ pub mod password;
 pub mod queue;
 pub mod request;
 pub mod second_factor;
+pub mod separated;
 pub mod session;
 pub mod set_password;
 
@@ -45,6 +46,7 @@ staff_routes! {
     "/staff/second-factor" => { get => second_factor::form, post => second_factor::submit },
     "/staff/set-password/{token}" => { get => set_password::form, post => set_password::submit },
     "/staff/queue" => { get => queue::page },
+    "/staff/separated" => { get => separated::page },
     "/staff/requests/new" => { get => intake::form, post => intake::submit },
     "/staff/requests/{reference}" => { get => request::view },
     "/staff/requests/{reference}/reveal" => { post => request::reveal },
