@@ -946,7 +946,9 @@ async fn data_a_deletion_kept_by_law_stays_frozen_for_that_purpose_after_the_req
     let holds = body["holds"].as_array().expect("holds");
     assert_eq!(holds.len(), 1, "{body}");
     assert_eq!(holds[0]["reason"], "retained_by_law");
-    assert_eq!(holds[0]["scope"]["systems"], json!(["ORDERS"]));
+    // Only the categories the law keeps: the order history.
+    assert_eq!(holds[0]["scope"]["categories"], json!(["order_history"]));
+    assert_eq!(holds[0]["scope"]["systems"], json!([]));
     let today = now().date();
     let until = today
         .checked_add_months(chrono::Months::new(60))
@@ -954,8 +956,10 @@ async fn data_a_deletion_kept_by_law_stays_frozen_for_that_purpose_after_the_req
         .format("%Y-%m-%d")
         .to_string();
     assert_eq!(holds[0]["until"], until.as_str());
+    assert!(frozen(&app, &reader, who, "&category=order_history").await);
     assert!(frozen(&app, &reader, who, "&system=ORDERS").await);
     assert!(!frozen(&app, &reader, who, "&system=MEMBERSHIP").await);
+    assert!(!frozen(&app, &reader, who, "&category=member_email").await);
 
     // The request's own record shows it too.
     let (_, requests_reader) = token(&app, "requests:read", None);

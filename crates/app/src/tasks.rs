@@ -13,7 +13,7 @@ use domain::lifecycle::RequestStatus;
 use domain::permission::TaskFacts;
 use domain::reference::Reference;
 use domain::request::RequestKind;
-use domain::retention::RetentionRule;
+use domain::retention::{RetentionBasis, RetentionRule};
 use domain::submission::AcceptedDocument;
 use domain::submission::StaffText;
 use domain::task::{self, Answer, Released, TaskOutcome};
@@ -66,18 +66,22 @@ pub struct Finish {
 }
 
 /// The retention rules of the categories a task's system holds that the
-/// request concerns (all of them when the request names none).
+/// request concerns (all of them when the request names none), each with
+/// its category.
 fn retention_rules(
     conn: &mut DbConnection,
     request_id: &RequestId,
     system_id: &SystemId,
-) -> Result<Vec<RetentionRule>, StoreError> {
+) -> Result<Vec<(String, RetentionRule)>, StoreError> {
     let chosen = requests::category_ids(conn, request_id)?;
     Ok(catalog::list_categories(conn)?
         .into_iter()
         .filter(|c| c.system_id == *system_id)
         .filter(|c| chosen.is_empty() || chosen.iter().any(|id| c.id == *id.as_str()))
-        .filter_map(|c| RetentionRule::new(c.retention_basis, c.retention_months, c.legal_basis).ok())
+        .filter_map(|c| {
+            let rule = RetentionRule::new(c.retention_basis, c.retention_months, c.legal_basis).ok()?;
+            Some((c.id.as_str().to_owned(), rule))
+        })
         .collect())
 }
 
@@ -124,12 +128,20 @@ pub fn complete(
             return Err(Refusal::AccessResultMissing.into());
         }
         let today = tx.now.and_utc().with_timezone(&desk.config.timezone).date_naive();
-        let separation = match (&task.system_id, finish.outcome) {
+        // The concerned categories a law requires keeping: what a deletion
+        // separates, and what stays frozen for that purpose only.
+        let (separation, retained_categories) = match (&task.system_id, finish.outcome) {
             (Some(system_id), TaskOutcome::Done) => {
                 let rules = retention_rules(tx.conn, &file.row.id, &SystemId::from(system_id.clone()))?;
-                task::separation(file.row.kind, &rules, today)
+                let statutory: Vec<String> = rules
+                    .iter()
+                    .filter(|(_, rule)| rule.basis == RetentionBasis::Statutory)
+                    .map(|(id, _)| id.clone())
+                    .collect();
+                let rules: Vec<RetentionRule> = rules.into_iter().map(|(_, rule)| rule).collect();
+                (task::separation(file.row.kind, &rules, today), statutory)
             }
-            _ => None,
+            _ => (None, Vec::new()),
         };
         let under_legal_hold = under_legal_hold(tx.conn, &file.row.id, &task)?;
         let (outcome, separation) =
@@ -175,14 +187,14 @@ pub fn complete(
         }
         // Separated data stays frozen, for the law's purpose only, after the
         // request ends: a hold of its own until the data is destroyed.
-        let retained_holds = match (&separation, &task.system_id) {
-            (Some(kept), Some(system_id)) => {
+        let retained_holds = match &separation {
+            Some(kept) if !retained_categories.is_empty() => {
                 let targets = holds::subject_targets(tx.conn, &file.row.id)?;
                 holds::place_retained(
                     tx.conn,
                     &file.row.id,
                     &targets,
-                    &SystemId::from(system_id.clone()),
+                    &retained_categories,
                     holds::Retained {
                         until: kept.until,
                         law: &kept.law,

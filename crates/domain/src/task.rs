@@ -94,9 +94,10 @@ pub fn separation(kind: RequestKind, rules: &[RetentionRule], today: NaiveDate) 
 
 /// How a task the handler finishes as `chosen` ends. A deletion carried
 /// out ("done") destroys nothing while a legal hold covers the data: it is
-/// kept for the claim instead (and no retention period starts). Otherwise
-/// data under a statutory retention is separated until the period ends.
-/// Every other choice, and every other kind, ends as chosen.
+/// kept for the claim instead — and data a law requires keeping keeps its
+/// own retention besides, which outlasts the hold. Otherwise data under a
+/// statutory retention is separated until the period ends. Every other
+/// choice, and every other kind, ends as chosen.
 pub fn finished(
     kind: RequestKind,
     chosen: TaskOutcome,
@@ -107,7 +108,7 @@ pub fn finished(
         return (chosen, None);
     }
     match separation {
-        _ if under_legal_hold => (TaskOutcome::LegalHold, None),
+        _ if under_legal_hold => (TaskOutcome::LegalHold, separation),
         Some(separation) => (TaskOutcome::Separated, Some(separation)),
         None => (TaskOutcome::Done, None),
     }
@@ -302,7 +303,7 @@ mod tests {
             (Deletion, Done, false, None, Done, false),
             (Deletion, Done, false, kept(), Separated, true),
             (Deletion, Done, true, None, LegalHold, false),
-            (Deletion, Done, true, kept(), LegalHold, false),
+            (Deletion, Done, true, kept(), LegalHold, true),
             (Deletion, NothingHeld, true, None, NothingHeld, false),
             (Deletion, CannotDo, true, kept(), CannotDo, false),
             (Access, Done, true, None, Done, false),

@@ -5,7 +5,7 @@
 //! of its change in the same transaction. A hold covers all of the subject's data (`scope_all`) or the data
 //! categories and systems listed beside it, one row each.
 
-use domain::ids::{CategoryId, HoldId, RequestId, SystemId, TaskId};
+use domain::ids::{CategoryId, HoldId, RequestId, TaskId};
 use std::collections::{HashMap, HashSet};
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -153,22 +153,22 @@ pub fn place_for_request(
     Ok(ids)
 }
 
-/// Keeps frozen the data of a system that a deletion's task separated
-/// because a law requires keeping it: one hold per target, for the reason
-/// `retained_by_law`, naming the law and the last day, bound to the task.
-/// It outlives the request (it ends when the data is destroyed). Returns
-/// the new hold ids.
+/// Keeps frozen the data categories (by id) that a deletion's task
+/// separated because a law requires keeping them: one hold per target, for
+/// the reason `retained_by_law`, naming the law and the last day, bound to
+/// the task. It outlives the request (it ends when the data is destroyed).
+/// Returns the new hold ids.
 pub fn place_retained(
     tx: &mut Tx<'_>,
     request_id: &RequestId,
     targets: &[HoldTarget],
-    system_id: &SystemId,
+    category_ids: &[String],
     retained: Retained<'_>,
     now: NaiveDateTime,
 ) -> Result<Vec<String>, StoreError> {
     let scope = ScopeIds {
-        category_ids: Vec::new(),
-        system_ids: vec![system_id.as_str().to_owned()],
+        category_ids: category_ids.to_vec(),
+        system_ids: Vec::new(),
     };
     let ids = targets
         .iter()

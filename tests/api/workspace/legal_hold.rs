@@ -4,6 +4,7 @@
 //! reveals the hold.
 
 use domain::decision::DecisionOutcome;
+use domain::hold::HoldReason;
 use domain::lang::Lang;
 use domain::request::RequestKind;
 use domain::task::TaskOutcome;
@@ -97,5 +98,32 @@ async fn a_deletion_under_a_legal_hold_keeps_the_data_and_the_requester_never_se
         !status_page.contains("has not been used since"),
         "a legal hold is not shown to the requester"
     );
+
+    // The orders a law keeps five years keep that retention under the
+    // hold, and stay frozen for it once the officer ends the hold.
+    let legal = app
+        .store
+        .read(|conn| store::holds::for_request(conn, &id))
+        .expect("holds")
+        .into_iter()
+        .find(|h| h.reason == HoldReason::LegalHold && h.lifted_at.is_none())
+        .expect("the legal hold");
+    app::holds::lift_hold(
+        &app.desk,
+        &signed(&app, Who::Officer),
+        &parsed(&reference),
+        &legal.id,
+        &staff_text("The claim was settled."),
+    )
+    .expect("lift");
+    let kept: Vec<_> = app
+        .store
+        .read(|conn| store::holds::for_request(conn, &id))
+        .expect("holds")
+        .into_iter()
+        .filter(|h| h.reason == HoldReason::RetainedByLaw && h.lifted_at.is_none())
+        .collect();
+    assert!(!kept.is_empty(), "the law's retention outlasts the legal hold");
+    assert!(kept.iter().all(|h| h.until.is_some()));
     app.stop().await;
 }
