@@ -18,7 +18,7 @@ use domain::reference::Reference;
 use domain::request::RequestKind;
 use domain::staff::StaffRole;
 use domain::submission::StaffText;
-use domain::task::TaskOutcome;
+use domain::task::{Answer, TaskOutcome};
 use mail::notices::{self, DecisionNotice, Kept, KeptFor};
 use store::decisions::{self, DecisionRow};
 use store::lifecycle::Transition;
@@ -40,7 +40,9 @@ fn decision_notice(
     row: &RequestRow,
     decision: &Decision,
 ) -> Result<notices::Notice, WorkflowError> {
-    let kept: Vec<Kept> = tasks::views_for_request(tx.conn, &row.id)?
+    let views = tasks::views_for_request(tx.conn, &row.id)?;
+    let destroyed_any = views.iter().any(|v| v.task.outcome == Some(TaskOutcome::Done));
+    let kept: Vec<Kept> = views
         .into_iter()
         .filter_map(|v| {
             let why = match v.task.outcome? {
@@ -72,6 +74,7 @@ fn decision_notice(
             explanation: &decision.explanation,
             kept: &kept,
             released: &released,
+            destroyed_any,
         },
         &link,
     ))
@@ -95,6 +98,16 @@ pub fn decide(
             input.explanation.as_ref().map_or("", StaffText::as_str),
         )
         .map_err(Refusal::Decision)?;
+        // An access request a system could not answer is not completed:
+        // it is partly completed, with the ground the requester is told.
+        if row.kind == RequestKind::Access
+            && input.outcome == DecisionOutcome::Completed
+            && super::tasks::released(tx.conn, &row.id)?
+                .iter()
+                .any(|r| r.answer == Answer::CannotDo)
+        {
+            return Err(Refusal::AccessPartlyGiven.into());
+        }
         let pending = decision.needs_approval(row.kind);
         let state = if pending {
             DecisionState::Pending

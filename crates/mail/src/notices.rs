@@ -470,6 +470,9 @@ pub struct DecisionNotice<'a> {
     pub kept: &'a [Kept],
     /// For an access request: what each system gave.
     pub released: &'a [Released],
+    /// For a deletion: whether any system destroyed data (when every one
+    /// kept it apart, the notice does not say anything was deleted).
+    pub destroyed_any: bool,
 }
 
 /// The outcome of a request: what was done (and kept apart, why and until
@@ -479,10 +482,16 @@ pub fn decision(to: Recipient, d: &DecisionNotice<'_>, status_link: &str) -> Not
     let lang = to.lang;
     let mut paragraphs = vec![match d.outcome {
         DecisionOutcome::Completed if d.kind == RequestKind::Deletion && !d.kept.is_empty() => {
-            paragraph(&to, "email.decision.completed.deletion_except_kept")
+            if d.destroyed_any {
+                paragraph(&to, "email.decision.completed.deletion_except_kept")
+            } else {
+                paragraph(&to, "email.decision.completed.deletion_all_kept")
+            }
         }
         DecisionOutcome::Completed
-            if d.kind == RequestKind::Access && !d.released.iter().any(|r| r.answer.gives_data()) =>
+            if d.kind == RequestKind::Access
+                && !d.released.is_empty()
+                && d.released.iter().all(|r| r.answer == Answer::NothingHeld) =>
         {
             paragraph(&to, "email.decision.completed.access_nothing_held")
         }
@@ -516,17 +525,29 @@ pub fn decision(to: Recipient, d: &DecisionNotice<'_>, status_link: &str) -> Not
         ));
     }
     for kept in d.kept {
-        paragraphs.push(match &kept.why {
-            KeptFor::Law { until, law } => lang.tf(
+        if let KeptFor::Law { until, law } = &kept.why {
+            paragraphs.push(lang.tf(
                 "email.decision.kept",
                 &[
                     ("system", &kept.system),
                     ("until", &until.format("%Y-%m-%d").to_string()),
                     ("law", law),
                 ],
-            ),
-            KeptFor::LegalClaim => lang.tf("email.decision.kept_for_claim", &[("system", &kept.system)]),
-        });
+            ));
+        }
+    }
+    // What a legal claim keeps, said once for all the systems concerned.
+    let for_claim: Vec<&str> = d
+        .kept
+        .iter()
+        .filter(|k| k.why == KeptFor::LegalClaim)
+        .map(|k| k.system.as_str())
+        .collect();
+    if !for_claim.is_empty() {
+        paragraphs.push(lang.tf(
+            "email.decision.kept_for_claim",
+            &[("system", &for_claim.join(", "))],
+        ));
     }
     if let Some(ground) = d.ground {
         paragraphs.push(lang.tf(
@@ -766,6 +787,7 @@ mod tests {
                     explanation: "",
                     kept: &kept,
                     released: &released(*kind),
+                    destroyed_any: true,
                 },
                 "l",
             ));
@@ -780,6 +802,7 @@ mod tests {
                             explanation: "why",
                             kept: &[],
                             released: &[],
+                            destroyed_any: true,
                         },
                         "l",
                     ));
@@ -804,6 +827,7 @@ mod tests {
                     explanation: "The Commercial Act requires it.",
                     kept: &[],
                     released: &[],
+                    destroyed_any: true,
                 },
                 "http://desk/r/T",
             )
@@ -847,6 +871,7 @@ mod tests {
                 explanation: "",
                 kept: &kept,
                 released: &[],
+                destroyed_any: true,
             },
             "l",
         )
@@ -986,6 +1011,7 @@ mod tests {
                             &[]
                         },
                         released: &released(*kind),
+                        destroyed_any: true,
                     },
                     link,
                 ),
@@ -1005,6 +1031,7 @@ mod tests {
                                 system: "Membership".into(),
                                 answer: Answer::NothingHeld,
                             }],
+                            destroyed_any: false,
                         },
                         link,
                     ),
@@ -1023,6 +1050,7 @@ mod tests {
                                 explanation: "The records also describe another person.",
                                 kept: &[],
                                 released: &[],
+                                destroyed_any: true,
                             },
                             link,
                         ),

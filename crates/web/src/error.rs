@@ -209,6 +209,7 @@ impl From<WorkflowError> for AppError {
                     | Refusal::Decision(_)
                     | Refusal::TaskReasonMissing
                     | Refusal::AccessResultMissing
+                    | Refusal::AccessPartlyGiven
                     | Refusal::NotAnAssignee
                     | Refusal::ReturnReasonMissing
                     | Refusal::DepartmentRequired

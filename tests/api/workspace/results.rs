@@ -188,3 +188,67 @@ async fn an_access_request_never_ends_with_nothing_delivered_unsaid() {
     );
     app.stop().await;
 }
+
+/// An access request one system could not answer is not "completed": the
+/// officer is told to record it as partly completed, with its ground.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_access_request_a_system_could_not_answer_is_only_partly_completed() {
+    use domain::lang::Lang;
+    let smtp = TestSmtp::start();
+    let app = spawn_app(&smtp).await;
+    seed_company(&app.store);
+    let reference = logged(&app, RequestKind::Access, "partly.given@example.com", &[]);
+    let page = format!("/staff/requests/{reference}");
+    let id = id_of(&app, &reference);
+    let task_of = |department: &str| {
+        app.store
+            .read(|conn| {
+                let d = store::catalog::department_by_code(conn, department)?.expect("department");
+                Ok(store::tasks::for_request(conn, &id)?
+                    .into_iter()
+                    .find(|t| t.department_id == d.id)
+                    .expect("task")
+                    .id)
+            })
+            .expect("task")
+    };
+    let it = Browser::signed_in(&app, Who::ItHandler).await;
+    let cannot = it
+        .post_multipart(
+            &format!("{page}/tasks/{}/complete", task_of("IT")),
+            &[
+                ("outcome", "cannot_do"),
+                ("note", "Only on backup tapes; two weeks."),
+            ],
+        )
+        .await;
+    assert_eq!(cannot.status(), 303);
+    let sales = Browser::signed_in(&app, Who::SalesHandler).await;
+    let none = sales
+        .post_multipart(
+            &format!("{page}/tasks/{}/complete", task_of("SALES")),
+            &[("outcome", "nothing_held")],
+        )
+        .await;
+    assert_eq!(none.status(), 303);
+
+    let officer = Browser::signed_in(&app, Who::Officer).await;
+    let body = officer.get(&page).await.text().await.expect("page");
+    assert!(body.contains(Lang::Ko.t("staff.release.partly").as_ref()));
+    assert!(!body.contains(Lang::Ko.t("staff.release.none").as_ref()));
+    let completed = officer
+        .post(
+            &format!("{page}/decide"),
+            &[("outcome", "completed"), ("ground", ""), ("explanation", "")],
+        )
+        .await;
+    assert_eq!(completed.status(), 422);
+    assert!(
+        completed
+            .text()
+            .await
+            .expect("page")
+            .contains(Lang::Ko.t("refusal.access_partly_given").as_ref())
+    );
+    app.stop().await;
+}

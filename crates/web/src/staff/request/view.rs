@@ -155,6 +155,8 @@ pub struct RequestPage {
     /// per task, and whether any of them gives data.
     pub release: Vec<String>,
     pub releases_data: bool,
+    /// What the officer should know of the release, if anything.
+    pub release_note: Option<String>,
     pub problem: Option<Problem>,
     /// Who must approve the pending decision, in words (set after [`build`]).
     pub approver: Option<String>,
@@ -450,6 +452,13 @@ fn build(
         grounds: view.grounds,
         returns_data: r.kind == RequestKind::Access,
         releases_data: view.release.iter().any(|l| l.answer.gives_data()),
+        release_note: if view.release.iter().any(|l| l.answer == Answer::CannotDo) {
+            Some(lang.t("staff.release.partly").into_owned())
+        } else if !view.release.is_empty() && view.release.iter().all(|l| l.answer == Answer::NothingHeld) {
+            Some(lang.t("staff.release.none").into_owned())
+        } else {
+            None
+        },
         release: view.release.iter().map(|l| release_line(lang, l)).collect(),
         problem,
         approver: None,
