@@ -38,6 +38,9 @@ pub enum Refusal {
     /// A task outcome that needs a reason was given none.
     #[error("say why the task cannot be done")]
     TaskReasonMissing,
+    /// Data was returned for an access task that ends otherwise.
+    #[error("data is returned only by a task that is done")]
+    ResultWithoutDone,
     /// An access request one system could not answer was to be completed.
     #[error("a system could not give its data: partly complete it, with the ground")]
     AccessPartlyGiven,
@@ -113,6 +116,7 @@ impl Refusal {
             Refusal::TaskReasonMissing => "refusal.task_reason_missing",
             Refusal::AccessResultMissing => "refusal.access_result_missing",
             Refusal::AccessPartlyGiven => "refusal.access_partly_given",
+            Refusal::ResultWithoutDone => "refusal.result_without_done",
             Refusal::NotAnAssignee => "refusal.not_an_assignee",
             Refusal::ReturnReasonMissing => "refusal.return_reason_missing",
             Refusal::DepartmentRequired => "refusal.department_required",

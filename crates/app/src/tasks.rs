@@ -121,11 +121,14 @@ pub fn complete(
         if finish.outcome.needs_reason() && note.is_none() {
             return Err(Refusal::TaskReasonMissing.into());
         }
-        if finish.outcome.needs_result(file.row.kind)
-            && finish.data_text.is_none()
-            && finish.data_files.is_empty()
-        {
+        let gives_data = finish.data_text.is_some() || !finish.data_files.is_empty();
+        if finish.outcome.needs_result(file.row.kind) && !gives_data {
             return Err(Refusal::AccessResultMissing.into());
+        }
+        // Data typed for a task that ends otherwise would be thrown away
+        // unseen: the handler clears it or chooses "done".
+        if file.row.kind == RequestKind::Access && finish.outcome != TaskOutcome::Done && gives_data {
+            return Err(Refusal::ResultWithoutDone.into());
         }
         let today = tx.now.and_utc().with_timezone(&desk.config.timezone).date_naive();
         // The concerned categories a law requires keeping: what a deletion

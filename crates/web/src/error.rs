@@ -210,6 +210,7 @@ impl From<WorkflowError> for AppError {
                     | Refusal::TaskReasonMissing
                     | Refusal::AccessResultMissing
                     | Refusal::AccessPartlyGiven
+                    | Refusal::ResultWithoutDone
                     | Refusal::NotAnAssignee
                     | Refusal::ReturnReasonMissing
                     | Refusal::DepartmentRequired

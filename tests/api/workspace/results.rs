@@ -136,6 +136,26 @@ async fn an_access_request_never_ends_with_nothing_delivered_unsaid() {
         "the refusal says what is missing"
     );
     assert!(tasks(&app).iter().all(|t| t.outcome.is_none()), "nothing written");
+    // Data typed for a task that ends otherwise is not thrown away unseen.
+    let unseen = it
+        .post_multipart(
+            &format!("{page}/tasks/{it_task}/complete"),
+            &[("outcome", "nothing_held"), ("data_text", "Member record.")],
+        )
+        .await;
+    assert_eq!(unseen.status(), 422);
+    let body = unseen.text().await.expect("page");
+    assert!(body.contains(Lang::Ko.t("refusal.result_without_done").as_ref()));
+    assert!(body.contains("Member record."), "the data typed is kept");
+    // An outcome the handler does not choose is a malformed form.
+    let forged = it
+        .post_multipart(
+            &format!("{page}/tasks/{it_task}/complete"),
+            &[("outcome", "separated")],
+        )
+        .await;
+    assert_eq!(forged.status(), 400);
+    assert!(tasks(&app).iter().all(|t| t.outcome.is_none()), "nothing written");
 
     // Both systems hold nothing: each says so.
     let done = it

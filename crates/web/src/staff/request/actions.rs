@@ -349,7 +349,9 @@ pub async fn complete(
     let outcome: TaskOutcome = data
         .text("outcome")
         .parse()
-        .map_err(|_| AppError::bad_request("error.form.malformed"))?;
+        .ok()
+        .filter(|o| TaskOutcome::CHOSEN.contains(o))
+        .ok_or_else(|| AppError::bad_request("error.form.malformed"))?;
     let values = vec![
         ("task", task.to_string()),
         ("task_outcome", outcome.as_str().to_owned()),
@@ -382,7 +384,7 @@ pub async fn complete(
     );
     // A workflow's refusal of a task is about its note (a reason missing)
     // or, for an access task, the data returned.
-    let field = if outcome.needs_reason() {
+    let field = if outcome.needs_reason() && note.is_none() {
         "task_note"
     } else {
         "data_text"
