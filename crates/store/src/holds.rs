@@ -135,22 +135,7 @@ pub fn place_for_request(
     reason: HoldReason,
     now: NaiveDateTime,
 ) -> Result<Vec<String>, StoreError> {
-    let ids = targets
-        .iter()
-        .map(|t| {
-            insert(
-                tx,
-                request_id,
-                (&t.scheme, t.key.as_str()),
-                scope,
-                reason,
-                None,
-                now,
-            )
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    webhooks::enqueue(tx, request_id, WebhookEvent::HoldPlaced, &ids, now)?;
-    Ok(ids)
+    place(tx, request_id, targets, scope, (reason, None), now)
 }
 
 /// Keeps frozen the data categories (by id) that a deletion's task
@@ -170,6 +155,19 @@ pub fn place_retained(
         category_ids: category_ids.to_vec(),
         system_ids: Vec::new(),
     };
+    let why = (HoldReason::RetainedByLaw, Some(retained));
+    place(tx, request_id, targets, &scope, why, now)
+}
+
+/// One hold per target, and the webhook events that announce them.
+fn place(
+    tx: &mut Tx<'_>,
+    request_id: &RequestId,
+    targets: &[HoldTarget],
+    scope: &ScopeIds,
+    (reason, retained): (HoldReason, Option<Retained<'_>>),
+    now: NaiveDateTime,
+) -> Result<Vec<String>, StoreError> {
     let ids = targets
         .iter()
         .map(|t| {
@@ -177,9 +175,9 @@ pub fn place_retained(
                 tx,
                 request_id,
                 (&t.scheme, t.key.as_str()),
-                &scope,
-                HoldReason::RetainedByLaw,
-                Some(retained),
+                scope,
+                reason,
+                retained,
                 now,
             )
         })

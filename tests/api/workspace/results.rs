@@ -7,7 +7,22 @@ use domain::request::RequestKind;
 use store::documents;
 
 use crate::util::{Browser, Who, id_of, logged, seed_company};
-use crate::util::{PDF, TestSmtp, spawn_app};
+use crate::util::{PDF, TestApp, TestSmtp, spawn_app};
+use domain::ids::{RequestId, TaskId};
+
+/// The task of the department with `code` on the request.
+fn task_of(app: &TestApp, id: &RequestId, code: &str) -> TaskId {
+    app.store
+        .read(|conn| {
+            let department = store::catalog::department_by_code(conn, code)?.expect("department");
+            Ok(store::tasks::for_request(conn, id)?
+                .into_iter()
+                .find(|t| t.department_id == department.id)
+                .expect("the department's task")
+                .id)
+        })
+        .expect("task")
+}
 
 const RETURNED: &str = "Membership record: joined 2024-03-02, newsletter on";
 
@@ -20,17 +35,7 @@ async fn a_task_result_is_shown_only_to_its_department_the_privacy_department_an
     let reference = logged(&app, RequestKind::Access, "shared@example.com", &[]);
     let page = format!("/staff/requests/{reference}");
     let id = id_of(&app, &reference);
-    let task = app
-        .store
-        .read(|conn| {
-            let it = store::catalog::department_by_code(conn, "IT")?.expect("IT");
-            Ok(store::tasks::for_request(conn, &id)?
-                .into_iter()
-                .find(|t| t.department_id == it.id)
-                .expect("IT's task")
-                .id)
-        })
-        .expect("task");
+    let task = task_of(&app, &id, "IT");
 
     // IT returns the data as text and a file.
     let it = Browser::signed_in(&app, Who::ItHandler).await;
@@ -106,19 +111,7 @@ async fn an_access_request_never_ends_with_nothing_delivered_unsaid() {
             .read(|conn| store::tasks::for_request(conn, &id))
             .expect("tasks")
     };
-    let task_of = |department: &str| {
-        app.store
-            .read(|conn| {
-                let d = store::catalog::department_by_code(conn, department)?.expect("department");
-                Ok(store::tasks::for_request(conn, &id)?
-                    .into_iter()
-                    .find(|t| t.department_id == d.id)
-                    .expect("task")
-                    .id)
-            })
-            .expect("task")
-    };
-    let (it_task, sales_task) = (task_of("IT"), task_of("SALES"));
+    let (it_task, sales_task) = (task_of(&app, &id, "IT"), task_of(&app, &id, "SALES"));
 
     // A first click with nothing returned is refused, the page says why,
     // and nothing is written.
@@ -220,22 +213,10 @@ async fn an_access_request_a_system_could_not_answer_is_only_partly_completed() 
     let reference = logged(&app, RequestKind::Access, "partly.given@example.com", &[]);
     let page = format!("/staff/requests/{reference}");
     let id = id_of(&app, &reference);
-    let task_of = |department: &str| {
-        app.store
-            .read(|conn| {
-                let d = store::catalog::department_by_code(conn, department)?.expect("department");
-                Ok(store::tasks::for_request(conn, &id)?
-                    .into_iter()
-                    .find(|t| t.department_id == d.id)
-                    .expect("task")
-                    .id)
-            })
-            .expect("task")
-    };
     let it = Browser::signed_in(&app, Who::ItHandler).await;
     let cannot = it
         .post_multipart(
-            &format!("{page}/tasks/{}/complete", task_of("IT")),
+            &format!("{page}/tasks/{}/complete", task_of(&app, &id, "IT")),
             &[
                 ("outcome", "cannot_do"),
                 ("note", "Only on backup tapes; two weeks."),
@@ -246,7 +227,7 @@ async fn an_access_request_a_system_could_not_answer_is_only_partly_completed() 
     let sales = Browser::signed_in(&app, Who::SalesHandler).await;
     let none = sales
         .post_multipart(
-            &format!("{page}/tasks/{}/complete", task_of("SALES")),
+            &format!("{page}/tasks/{}/complete", task_of(&app, &id, "SALES")),
             &[("outcome", "nothing_held")],
         )
         .await;
